@@ -1,0 +1,331 @@
+//! The one error type of the crate, its stable codes, and source spans.
+//!
+//! Every failure, from a bad ticket field to a syntax error in a rule file,
+//! is an [`Error`]. Its [`code`](Error::code) is a stable
+//! `SCREAMING_SNAKE_CASE` string (append-only: codes are never renamed or
+//! reused); the message is for people and may change.
+//!
+//! **Positions are 1-based**, both line and column, and the column counts
+//! characters (Unicode scalar values), not bytes — the convention of editors
+//! and of rhai itself. The JS binding passes them on unchanged, so a position
+//! means the same thing in Rust, Node and the browser.
+
+use std::fmt;
+
+/// A place in a rule file: `file:line:column`, line and column 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// The rule file's name as given to the loader (e.g. `priority.rhai`).
+    pub file: String,
+    /// Line, starting at 1.
+    pub line: u32,
+    /// Column in characters, starting at 1.
+    pub column: u32,
+}
+
+impl Span {
+    /// A span at `line:column` (both 1-based) of `file`.
+    pub fn new(file: impl Into<String>, line: u32, column: u32) -> Self {
+        Span {
+            file: file.into(),
+            line,
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Which sandbox limit stopped a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// Too many operations (a loop that does not end, or too much work).
+    Operations,
+    /// Functions called too deeply (recursion without end).
+    CallDepth,
+    /// Expressions nested too deeply.
+    ExpressionDepth,
+    /// A string, array or map grew past its size limit.
+    DataSize,
+    /// Too many variables in scope.
+    Variables,
+}
+
+impl Limit {
+    /// The limit's name as it appears in messages and in `.limit` in JS.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Limit::Operations => "operations",
+            Limit::CallDepth => "call depth",
+            Limit::ExpressionDepth => "expression depth",
+            Limit::DataSize => "data size",
+            Limit::Variables => "variables",
+        }
+    }
+}
+
+/// Everything that can go wrong, with a stable [`code`](Error::code).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A ticket's impact is none of the pack's levels or aliases.
+    UnknownImpact {
+        /// What the ticket said.
+        value: String,
+        /// The accepted values: level names, then aliases.
+        allowed: Vec<String>,
+    },
+    /// A ticket's urgency is not one the pack declares.
+    UnknownUrgency {
+        /// What the ticket said.
+        value: String,
+        /// The accepted values.
+        allowed: Vec<String>,
+    },
+    /// A ticket's customer severity is not on the pack's severity scale.
+    UnknownSeverity {
+        /// What the ticket said.
+        value: String,
+        /// The accepted values.
+        allowed: Vec<String>,
+    },
+    /// A field an operation needs is absent, `null` or blank.
+    MissingField {
+        /// The field's name, e.g. `impact`.
+        field: String,
+    },
+    /// A field has the wrong JSON type.
+    InvalidType {
+        /// The field's name.
+        field: String,
+        /// What the field must be, e.g. `string`.
+        expected: &'static str,
+        /// What it was, e.g. `number`.
+        found: &'static str,
+    },
+    /// The input as a whole is not usable (not an object, not JSON, …).
+    InvalidInput {
+        /// What is wrong.
+        message: String,
+    },
+    /// A rule file does not parse.
+    RuleSyntax {
+        /// Where.
+        span: Span,
+        /// rhai's description of the problem.
+        message: String,
+    },
+    /// A rule failed while running (a type error, a `throw`, a bad call).
+    RuleRuntime {
+        /// Where, innermost first: inside the function that failed.
+        span: Span,
+        /// What went wrong.
+        message: String,
+    },
+    /// A rule hit a sandbox limit and was stopped.
+    RuleLimit {
+        /// Where the rule was when it was stopped.
+        span: Span,
+        /// Which limit.
+        limit: Limit,
+    },
+    /// A declaration in the pack is invalid (an unknown level in a cell, a
+    /// cell missing from the matrix, a bad duration, a hook with the wrong
+    /// result). `span` points at the declaration when there is one.
+    PackInvalid {
+        /// Where, when the problem has one place.
+        span: Option<Span>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A rule pack could not be read.
+    Io {
+        /// The path that failed.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every code [`Error::code`] can return, in one list (the TypeScript
+/// `ErrorCode` union lists the same set; a test diffs them).
+pub const ERROR_CODES: &[&str] = &[
+    "UNKNOWN_IMPACT",
+    "UNKNOWN_URGENCY",
+    "UNKNOWN_SEVERITY",
+    "MISSING_FIELD",
+    "INVALID_TYPE",
+    "INVALID_INPUT",
+    "RULE_SYNTAX",
+    "RULE_RUNTIME",
+    "RULE_LIMIT",
+    "PACK_INVALID",
+    "IO",
+];
+
+impl Error {
+    /// The stable code, e.g. `UNKNOWN_IMPACT`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::UnknownImpact { .. } => "UNKNOWN_IMPACT",
+            Error::UnknownUrgency { .. } => "UNKNOWN_URGENCY",
+            Error::UnknownSeverity { .. } => "UNKNOWN_SEVERITY",
+            Error::MissingField { .. } => "MISSING_FIELD",
+            Error::InvalidType { .. } => "INVALID_TYPE",
+            Error::InvalidInput { .. } => "INVALID_INPUT",
+            Error::RuleSyntax { .. } => "RULE_SYNTAX",
+            Error::RuleRuntime { .. } => "RULE_RUNTIME",
+            Error::RuleLimit { .. } => "RULE_LIMIT",
+            Error::PackInvalid { .. } => "PACK_INVALID",
+            Error::Io { .. } => "IO",
+        }
+    }
+
+    /// The ticket field the error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::UnknownImpact { .. } => Some("impact"),
+            Error::UnknownUrgency { .. } => Some("urgency"),
+            Error::UnknownSeverity { .. } => Some("customerSeverity"),
+            Error::MissingField { field } | Error::InvalidType { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The values the field accepts, for the errors that have such a list.
+    pub fn allowed(&self) -> Option<&[String]> {
+        match self {
+            Error::UnknownImpact { allowed, .. }
+            | Error::UnknownUrgency { allowed, .. }
+            | Error::UnknownSeverity { allowed, .. } => Some(allowed),
+            _ => None,
+        }
+    }
+
+    /// Where in the rule pack, for rule errors.
+    pub fn span(&self) -> Option<&Span> {
+        match self {
+            Error::RuleSyntax { span, .. }
+            | Error::RuleRuntime { span, .. }
+            | Error::RuleLimit { span, .. } => Some(span),
+            Error::PackInvalid { span, .. } => span.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The sandbox limit, for `RULE_LIMIT`.
+    pub fn limit(&self) -> Option<Limit> {
+        match self {
+            Error::RuleLimit { limit, .. } => Some(*limit),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn pack(span: Option<Span>, message: impl Into<String>) -> Self {
+        Error::PackInvalid {
+            span,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn input(message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+}
+
+/// Quotes a list of allowed values for a message: `"a", "b" or "c"`.
+fn one_of(allowed: &[String]) -> String {
+    let quoted: Vec<String> = allowed.iter().map(|a| format!("{a:?}")).collect();
+    match quoted.split_last() {
+        None => String::from("nothing"),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::UnknownImpact { value, allowed } => {
+                write!(f, "unknown impact {value:?}: expected {}", one_of(allowed))
+            }
+            Error::UnknownUrgency { value, allowed } => {
+                write!(f, "unknown urgency {value:?}: expected {}", one_of(allowed))
+            }
+            Error::UnknownSeverity { value, allowed } => write!(
+                f,
+                "unknown customer severity {value:?}: expected {}",
+                one_of(allowed)
+            ),
+            Error::MissingField { field } => write!(f, "missing field `{field}`"),
+            Error::InvalidType {
+                field,
+                expected,
+                found,
+            } => write!(f, "field `{field}` must be a {expected}, not a {found}"),
+            Error::InvalidInput { message } => write!(f, "invalid input: {message}"),
+            Error::RuleSyntax { span, message } => write!(f, "{span}: syntax error: {message}"),
+            Error::RuleRuntime { span, message } => write!(f, "{span}: rule failed: {message}"),
+            Error::RuleLimit { span, limit } => write!(
+                f,
+                "{span}: rule stopped: it exceeded the sandbox limit on {}",
+                limit.as_str()
+            ),
+            Error::PackInvalid {
+                span: Some(span),
+                message,
+            } => write!(f, "{span}: {message}"),
+            Error::PackInvalid {
+                span: None,
+                message,
+            } => write!(f, "invalid rule pack: {message}"),
+            Error::Io { path, message } => write!(f, "cannot read {path}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_lowercase_without_final_period() {
+        let e = Error::UnknownImpact {
+            value: "Huge".into(),
+            allowed: vec!["Critical".into(), "Major".into(), "Minor".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            r#"unknown impact "Huge": expected "Critical", "Major" or "Minor""#
+        );
+        let e = Error::RuleLimit {
+            span: Span::new("priority.rhai", 3, 5),
+            limit: Limit::Operations,
+        };
+        assert_eq!(
+            e.to_string(),
+            "priority.rhai:3:5: rule stopped: it exceeded the sandbox limit on operations"
+        );
+        assert_eq!(e.code(), "RULE_LIMIT");
+    }
+
+    #[test]
+    fn codes_list_is_complete_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ERROR_CODES {
+            assert!(seen.insert(*c), "duplicate code {c}");
+        }
+    }
+}

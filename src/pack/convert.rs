@@ -1,0 +1,96 @@
+//! JSON values to rhai values and back, for hooks.
+//!
+//! Keys named `__proto__` are dropped both ways: a ticket is plain data,
+//! and that key would reach an object's prototype when the value goes back
+//! to JS.
+
+use rhai::{Array, Dynamic, Map};
+use serde_json::{Map as JsonMap, Number, Value};
+
+/// The one key that never crosses into or out of the engine.
+pub(crate) const FORBIDDEN_KEY: &str = "__proto__";
+
+/// A JSON value as a rhai value.
+pub(crate) fn to_dynamic(v: &Value) -> Dynamic {
+    match v {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Dynamic::from_int(i),
+            None => Dynamic::from_float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Dynamic::from(s.clone()),
+        Value::Array(a) => Dynamic::from_array(a.iter().map(to_dynamic).collect::<Array>()),
+        Value::Object(o) => {
+            let mut m = Map::new();
+            for (k, v) in o {
+                if k != FORBIDDEN_KEY {
+                    m.insert(k.as_str().into(), to_dynamic(v));
+                }
+            }
+            Dynamic::from_map(m)
+        }
+    }
+}
+
+/// A rhai value as JSON; `Err` names the first value that has no JSON form
+/// (a function pointer, NaN, …).
+pub(crate) fn to_json(d: &Dynamic) -> Result<Value, String> {
+    if d.is_unit() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = d.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Ok(i) = d.as_int() {
+        return Ok(Value::Number(i.into()));
+    }
+    if let Ok(f) = d.as_float() {
+        return Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| format!("the number {f} has no JSON form"));
+    }
+    if let Ok(c) = d.as_char() {
+        return Ok(Value::String(c.to_string()));
+    }
+    if d.is_string() {
+        return Ok(Value::String(d.to_string()));
+    }
+    if d.is_array() {
+        let a = d.read_lock::<Array>().ok_or("an array could not be read")?;
+        return a
+            .iter()
+            .map(to_json)
+            .collect::<Result<_, _>>()
+            .map(Value::Array);
+    }
+    if d.is_map() {
+        let m = d.read_lock::<Map>().ok_or("a map could not be read")?;
+        let mut o = JsonMap::new();
+        for (k, v) in m.iter() {
+            if k.as_str() != FORBIDDEN_KEY {
+                o.insert(k.to_string(), to_json(v)?);
+            }
+        }
+        return Ok(Value::Object(o));
+    }
+    Err(format!(
+        "a value of type {} has no JSON form",
+        d.type_name()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn round_trips_plain_json_and_drops_proto() {
+        let v = json!({"a": 1, "b": [true, null, "x", 2.5], "c": {"d": "e"}});
+        assert_eq!(to_json(&to_dynamic(&v)), Ok(v));
+        let evil: Value =
+            serde_json::from_str(r#"{"__proto__": {"admin": true}, "ok": 1}"#).unwrap();
+        assert_eq!(to_json(&to_dynamic(&evil)), Ok(json!({"ok": 1})));
+    }
+}

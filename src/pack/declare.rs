@@ -1,0 +1,509 @@
+//! The declaration functions a pack's files call at load
+//! (`impact(...)`, `row(...)`, …) and the builder they fill.
+//!
+//! A declaration that is wrong records an error with the call's
+//! `file:line:column` and lets the file go on, so one load reports every
+//! mistake in the pack, not only the first.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
+
+use crate::duration::{parse_duration, MAX_SECONDS};
+use crate::error::{Error, Span};
+use crate::pack::diag::{complain, span};
+use crate::priority::{Cell, Level, Matrix};
+
+/// Clocks a cell may name. `24x7` is built in; `business` is the pack's
+/// service-desk calendar.
+pub(crate) const CLOCKS: &[&str] = &["24x7", "business"];
+
+/// A value and where it was declared.
+#[derive(Debug, Clone)]
+pub(crate) struct Decl<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// One cell as written, before the matrix is assembled.
+#[derive(Debug, Clone)]
+pub(crate) struct CellDecl {
+    clock: String,
+    respond: u64,
+    priority: String,
+    process: Option<String>,
+    resolve: u64,
+    span: Span,
+}
+
+/// What the pack's files declared so far.
+#[derive(Debug, Default)]
+pub(crate) struct Builder {
+    /// The file now running, for spans.
+    pub file: String,
+    pub name: Option<Decl<String>>,
+    pub version: Option<Decl<String>>,
+    priorities: Option<Decl<Vec<String>>>,
+    impacts: Vec<Decl<Level>>,
+    urgencies: Vec<Decl<Level>>,
+    rows: Vec<Decl<(String, Vec<CellDecl>)>>,
+    pub errors: Vec<Error>,
+}
+
+type Shared = Rc<RefCell<Builder>>;
+type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+impl Builder {
+    fn here(&self, ctx: &NativeCallContext) -> Span {
+        span(&self.file, ctx.call_position())
+    }
+
+    fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.errors.push(Error::pack(Some(span), message));
+    }
+
+    /// Assembles the matrix from what was declared, recording what is
+    /// missing or inconsistent.
+    pub(crate) fn matrix(&mut self) -> Option<Matrix> {
+        let Some(priorities) = self.priorities.clone() else {
+            self.errors.push(Error::pack(
+                None,
+                "no priorities declared: add `priorities([...])` (highest first) to priority.rhai",
+            ));
+            return None;
+        };
+        if self.impacts.is_empty() {
+            self.errors.push(Error::pack(
+                None,
+                "no impact levels declared: add `impact(\"Name\", [aliases])` to priority.rhai",
+            ));
+        }
+        if self.urgencies.is_empty() {
+            self.errors.push(Error::pack(
+                None,
+                "no urgency levels declared: add `urgency(\"Name\")` to priority.rhai",
+            ));
+        }
+        if self.impacts.is_empty() || self.urgencies.is_empty() {
+            return None;
+        }
+        let before = self.errors.len();
+        let impacts: Vec<Level> = self.impacts.iter().map(|d| d.value.clone()).collect();
+        let urgencies: Vec<Level> = self.urgencies.iter().map(|d| d.value.clone()).collect();
+        let mut grid: Vec<Option<Vec<Cell>>> = vec![None; urgencies.len()];
+        let rows = std::mem::take(&mut self.rows);
+        for row in &rows {
+            let (urgency, cells) = &row.value;
+            let Some(u) = urgencies.iter().position(|l| l.name == *urgency) else {
+                let names: Vec<&str> = urgencies.iter().map(|l| l.name.as_str()).collect();
+                self.error(
+                    row.span.clone(),
+                    format!("row for undeclared urgency {urgency:?}; declared: {names:?}"),
+                );
+                continue;
+            };
+            if grid[u].is_some() {
+                self.error(
+                    row.span.clone(),
+                    format!("second row for urgency {urgency:?}"),
+                );
+                continue;
+            }
+            if cells.len() != impacts.len() {
+                self.error(
+                    row.span.clone(),
+                    format!(
+                        "row {urgency:?} has {} cells; there are {} impact levels, one cell each in declaration order",
+                        cells.len(),
+                        impacts.len()
+                    ),
+                );
+                continue;
+            }
+            let mut built = Vec::with_capacity(cells.len());
+            for c in cells {
+                let Some(p) = priorities.value.iter().position(|p| *p == c.priority) else {
+                    self.error(
+                        c.span.clone(),
+                        format!(
+                            "unknown priority {:?}; declared priorities: {:?}",
+                            c.priority, priorities.value
+                        ),
+                    );
+                    continue;
+                };
+                built.push(Cell {
+                    clock: c.clock.clone(),
+                    respond_seconds: c.respond,
+                    priority: p,
+                    process: c.process.clone(),
+                    resolve_seconds: c.resolve,
+                });
+            }
+            grid[u] = Some(built);
+        }
+        self.rows = rows;
+        for (u, row) in grid.iter().enumerate() {
+            if row.is_none() && self.errors.len() == before {
+                let decl = &self.urgencies[u];
+                self.error(
+                    decl.span.clone(),
+                    format!(
+                        "no row of cells for urgency {:?}: add `row(...)`",
+                        decl.value.name
+                    ),
+                );
+            }
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        let cells: Vec<Vec<Cell>> = grid.into_iter().flatten().collect();
+        match Matrix::new(impacts, urgencies, priorities.value, cells) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+}
+
+/// Registers every declaration function on `engine`, writing into `b`.
+pub(crate) fn register(engine: &mut Engine, b: &Shared) {
+    let s = b.clone();
+    engine.register_fn("pack_name", move |ctx: NativeCallContext, name: Dynamic| {
+        declare_once(&s, &ctx, name, "pack_name", |b| &mut b.name)
+    });
+    let s = b.clone();
+    engine.register_fn("pack_version", move |ctx: NativeCallContext, v: Dynamic| {
+        declare_once(&s, &ctx, v, "pack_version", |b| &mut b.version)
+    });
+
+    let s = b.clone();
+    engine.register_fn(
+        "priorities",
+        move |ctx: NativeCallContext, names: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let names = strings(&names, "priorities(names)")?;
+            if names.is_empty() {
+                b.error(here, "priorities(names): at least one priority is needed");
+            } else if let Some(dup) = first_duplicate(&names) {
+                b.error(here, format!("priority {dup:?} is listed twice"));
+            } else if let Some(prev) = &b.priorities {
+                let msg = format!("priorities declared again (first at {})", prev.span);
+                b.error(here, msg);
+            } else {
+                b.priorities = Some(Decl {
+                    value: names,
+                    span: here,
+                });
+            }
+            Ok(())
+        },
+    );
+
+    for axis in [Axis::Impact, Axis::Urgency] {
+        let s = b.clone();
+        engine.register_fn(
+            axis.fn_name(),
+            move |ctx: NativeCallContext, name: Dynamic| {
+                declare_level(&s, &ctx, axis, name, Dynamic::from_array(Array::new()))
+            },
+        );
+        let s = b.clone();
+        engine.register_fn(
+            axis.fn_name(),
+            move |ctx: NativeCallContext, name: Dynamic, aliases: Dynamic| {
+                declare_level(&s, &ctx, axis, name, aliases)
+            },
+        );
+    }
+
+    let s = b.clone();
+    engine.register_fn(
+        "cell",
+        move |ctx: NativeCallContext,
+              clock: Dynamic,
+              respond: Dynamic,
+              priority: Dynamic,
+              resolve: Dynamic| {
+            let here = s.borrow().here(&ctx);
+            make_cell(clock, respond, priority, Dynamic::UNIT, resolve, here)
+        },
+    );
+    let s = b.clone();
+    engine.register_fn(
+        "cell",
+        move |ctx: NativeCallContext,
+              clock: Dynamic,
+              respond: Dynamic,
+              priority: Dynamic,
+              process: Dynamic,
+              resolve: Dynamic| {
+            let here = s.borrow().here(&ctx);
+            make_cell(clock, respond, priority, process, resolve, here)
+        },
+    );
+
+    let s = b.clone();
+    engine.register_fn(
+        "row",
+        move |ctx: NativeCallContext, urgency: Dynamic, cells: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let urgency = string(&urgency, "row(urgency, cells): urgency")?;
+            let Some(cells) = cells.try_cast::<Array>() else {
+                return Err(complain(
+                    "row(urgency, cells): cells must be an array of cell(...)",
+                ));
+            };
+            // Rows may name an urgency by an alias too; store the level name.
+            let canonical = b
+                .urgencies
+                .iter()
+                .find(|d| {
+                    d.value.name.eq_ignore_ascii_case(&urgency)
+                        || d.value
+                            .aliases
+                            .iter()
+                            .any(|a| a.eq_ignore_ascii_case(&urgency))
+                })
+                .map(|d| d.value.name.clone())
+                .unwrap_or(urgency);
+            let mut parsed = Vec::with_capacity(cells.len());
+            for (i, c) in cells.into_iter().enumerate() {
+                match cell_value(c, &here) {
+                    Ok(c) => parsed.push(c),
+                    Err(msg) => {
+                        b.error(
+                            here.clone(),
+                            format!("row {canonical:?}, cell {}: {msg}", i + 1),
+                        );
+                        return Ok(());
+                    }
+                }
+            }
+            b.rows.push(Decl {
+                value: (canonical, parsed),
+                span: here,
+            });
+            Ok(())
+        },
+    );
+}
+
+#[derive(Clone, Copy)]
+enum Axis {
+    Impact,
+    Urgency,
+}
+
+impl Axis {
+    fn fn_name(self) -> &'static str {
+        match self {
+            Axis::Impact => "impact",
+            Axis::Urgency => "urgency",
+        }
+    }
+}
+
+fn declare_once(
+    s: &Shared,
+    ctx: &NativeCallContext,
+    value: Dynamic,
+    what: &str,
+    slot: impl Fn(&mut Builder) -> &mut Option<Decl<String>>,
+) -> RhaiResult<()> {
+    let mut b = s.borrow_mut();
+    let here = b.here(ctx);
+    let value = string(&value, what)?;
+    if value.trim().is_empty() {
+        b.error(here, format!("{what}: must not be empty"));
+    } else if let Some(prev) = slot(&mut b) {
+        let msg = format!("{what} declared again (first at {})", prev.span);
+        b.error(here, msg);
+    } else {
+        *slot(&mut b) = Some(Decl { value, span: here });
+    }
+    Ok(())
+}
+
+fn declare_level(
+    s: &Shared,
+    ctx: &NativeCallContext,
+    axis: Axis,
+    name: Dynamic,
+    aliases: Dynamic,
+) -> RhaiResult<()> {
+    let what = axis.fn_name();
+    let name = string(&name, &format!("{what}(name, aliases): name"))?;
+    let aliases = strings(&aliases, &format!("{what}(name, aliases): aliases"))?;
+    let mut b = s.borrow_mut();
+    let here = b.here(ctx);
+    if name.trim().is_empty() || aliases.iter().any(|a| a.trim().is_empty()) {
+        b.error(here, format!("{what}: names and aliases must not be empty"));
+        return Ok(());
+    }
+    let level = Level::new(name, aliases);
+    let levels = match axis {
+        Axis::Impact => &b.impacts,
+        Axis::Urgency => &b.urgencies,
+    };
+    // Every spelling must lead to one level only.
+    let mut taken: HashMap<String, &Decl<Level>> = HashMap::new();
+    for d in levels {
+        for key in std::iter::once(&d.value.name).chain(&d.value.aliases) {
+            taken.insert(key.trim().to_lowercase(), d);
+        }
+    }
+    let mut own = HashMap::new();
+    for key in std::iter::once(&level.name).chain(&level.aliases) {
+        let folded = key.trim().to_lowercase();
+        if let Some(prev) = taken.get(&folded) {
+            let msg = format!(
+                "{what} {key:?} already names level {:?} (declared at {})",
+                prev.value.name, prev.span
+            );
+            b.error(here, msg);
+            return Ok(());
+        }
+        if own.insert(folded, ()).is_some() {
+            b.error(here, format!("{what} {key:?} is listed twice"));
+            return Ok(());
+        }
+    }
+    let decl = Decl {
+        value: level,
+        span: here,
+    };
+    match axis {
+        Axis::Impact => b.impacts.push(decl),
+        Axis::Urgency => b.urgencies.push(decl),
+    }
+    Ok(())
+}
+
+/// `cell(...)` returns its parsed form, so a bad duration is reported at
+/// the cell, not at the row.
+fn make_cell(
+    clock: Dynamic,
+    respond: Dynamic,
+    priority: Dynamic,
+    process: Dynamic,
+    resolve: Dynamic,
+    here: Span,
+) -> RhaiResult<Dynamic> {
+    let mut m = Map::new();
+    m.insert("clock".into(), clock);
+    m.insert("respond".into(), respond);
+    m.insert("priority".into(), priority);
+    m.insert("process".into(), process);
+    m.insert("resolve".into(), resolve);
+    match cell_from_map(&m, &here) {
+        Ok(c) => Ok(Dynamic::from(c)),
+        Err(msg) => Err(complain(format!(
+            "cell(clock, respond, priority, [process,] resolve): {msg}"
+        ))),
+    }
+}
+
+/// A cell from `cell(...)` or from a map literal
+/// `#{ clock, respond, priority, process, resolve }`.
+fn cell_value(c: Dynamic, row: &Span) -> Result<CellDecl, String> {
+    if c.is::<CellDecl>() {
+        return Ok(c.cast::<CellDecl>());
+    }
+    match c.try_cast::<Map>() {
+        Some(m) => cell_from_map(&m, row),
+        None => Err(
+            "expected cell(...) or a map #{ clock, respond, priority, process, resolve }".into(),
+        ),
+    }
+}
+
+fn cell_from_map(m: &Map, here: &Span) -> Result<CellDecl, String> {
+    if let Some(k) = m
+        .keys()
+        .find(|k| !["clock", "respond", "priority", "process", "resolve"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "unknown key {k:?} (clock, respond, priority, process, resolve)"
+        ));
+    }
+    let get = |k: &str| m.get(k).cloned().unwrap_or(Dynamic::UNIT);
+    let clock = string(&get("clock"), "clock").map_err(|_| "clock must be a string".to_string())?;
+    if !CLOCKS.contains(&clock.as_str()) {
+        return Err(format!(
+            "unknown clock {clock:?}; expected one of {CLOCKS:?}"
+        ));
+    }
+    let priority = string(&get("priority"), "priority")
+        .map_err(|_| "priority must be a string".to_string())?;
+    let process = get("process");
+    let process = if process.is_unit() {
+        None
+    } else {
+        let p = string(&process, "process")
+            .map_err(|_| "process must be a string or ()".to_string())?;
+        let p = p.trim().to_string();
+        (!p.is_empty() && !p.eq_ignore_ascii_case("none")).then_some(p)
+    };
+    Ok(CellDecl {
+        clock,
+        respond: seconds(&get("respond")).map_err(|e| format!("respond: {e}"))?,
+        priority,
+        process,
+        resolve: seconds(&get("resolve")).map_err(|e| format!("resolve: {e}"))?,
+        span: here.clone(),
+    })
+}
+
+/// A target: `"4h"`-style text or whole seconds.
+fn seconds(d: &Dynamic) -> Result<u64, String> {
+    if let Ok(i) = d.as_int() {
+        return u64::try_from(i)
+            .ok()
+            .filter(|s| *s <= MAX_SECONDS)
+            .ok_or_else(|| format!("{i} seconds is out of range"));
+    }
+    if d.is_string() {
+        return parse_duration(&d.to_string());
+    }
+    Err(format!(
+        "expected a duration like \"4h\", not {}",
+        d.type_name()
+    ))
+}
+
+fn string(d: &Dynamic, what: &str) -> RhaiResult<String> {
+    if d.is_string() {
+        Ok(d.to_string())
+    } else {
+        Err(complain(format!(
+            "{what} must be a string, not {}",
+            d.type_name()
+        )))
+    }
+}
+
+fn strings(d: &Dynamic, what: &str) -> RhaiResult<Vec<String>> {
+    let Some(a) = d.read_lock::<Array>() else {
+        return Err(complain(format!(
+            "{what} must be an array of strings, not {}",
+            d.type_name()
+        )));
+    };
+    a.iter().map(|v| string(v, what)).collect()
+}
+
+fn first_duplicate(names: &[String]) -> Option<&String> {
+    names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| names[..*i].contains(n))
+        .map(|(_, n)| n)
+}

@@ -1,0 +1,213 @@
+//! Hooks: the rhai functions a pack may define to run per ticket, and the
+//! host functions they may call.
+//!
+//! | hook | called with | returns |
+//! |---|---|---|
+//! | `adjust_priority(ticket, result)` | the ticket, the matrix result (a map) | the result, adjusted |
+//!
+//! A pack without hooks never runs rhai after load.
+
+use std::cell::Cell as Counter;
+use std::rc::Rc;
+
+use rhai::{Array, CallFnOptions, Dynamic, Engine, Scope, AST};
+use serde_json::Value;
+
+use crate::error::{Error, Result, Span};
+use crate::pack::convert::{to_dynamic, to_json};
+use crate::pack::diag::{complain, eval_error};
+use crate::pack::sandbox::{self, Limits};
+use crate::priority::{Matrix, PriorityResult};
+
+/// Hook names and their parameter counts.
+pub(crate) const HOOKS: &[(&str, usize)] = &[(ADJUST_PRIORITY, 2)];
+
+/// The priority hook's name.
+pub(crate) const ADJUST_PRIORITY: &str = "adjust_priority";
+
+/// One hook: the file that defines it and that file's functions.
+pub(crate) struct HookFn {
+    pub file: String,
+    pub ast: AST,
+    /// Where `fn name(` is written, for errors about what the hook returned.
+    pub span: Span,
+}
+
+/// The runtime for hooks: its own sandboxed engine and the hooks found.
+pub(crate) struct Hooks {
+    engine: Engine,
+    pub adjust_priority: Option<HookFn>,
+    calls: Counter<u64>,
+}
+
+impl Hooks {
+    pub(crate) fn new(matrix: &Rc<Matrix>, adjust_priority: Option<HookFn>) -> Self {
+        let mut engine = sandbox::engine(&Limits::HOOK);
+        register_helpers(&mut engine, matrix);
+        Hooks {
+            engine,
+            adjust_priority,
+            calls: Counter::new(0),
+        }
+    }
+
+    /// How many hook calls this runtime has made.
+    pub(crate) fn calls(&self) -> u64 {
+        self.calls.get()
+    }
+
+    fn call(&self, hook: &HookFn, name: &str, args: (Dynamic, Dynamic)) -> Result<Dynamic> {
+        self.calls.set(self.calls.get() + 1);
+        let mut scope = Scope::new();
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+        self.engine
+            .call_fn_with_options::<Dynamic>(options, &mut scope, &hook.ast, name, args)
+            .map_err(|e| eval_error(&hook.file, &e, Some(&hook.span)))
+    }
+
+    /// Runs `adjust_priority(ticket, result)` and checks what it returns.
+    pub(crate) fn adjust_priority(
+        &self,
+        matrix: &Matrix,
+        ticket: &Value,
+        result: PriorityResult,
+    ) -> Result<PriorityResult> {
+        let Some(hook) = &self.adjust_priority else {
+            return Ok(result);
+        };
+        let before = serde_json::to_value(&result).map_err(|e| Error::input(e.to_string()))?;
+        let out = self.call(
+            hook,
+            ADJUST_PRIORITY,
+            (to_dynamic(ticket), to_dynamic(&before)),
+        )?;
+        let bad =
+            |msg: String| Error::pack(Some(hook.span.clone()), format!("{ADJUST_PRIORITY}: {msg}"));
+        let out = to_json(&out).map_err(bad)?;
+        let Value::Object(out) = out else {
+            return Err(bad(format!(
+                "must return the result map, not {}",
+                crate::ticket::json_type(&out)
+            )));
+        };
+        let mut adjusted = result;
+        for (key, value) in &out {
+            let unchanged = before.get(key) == Some(value);
+            match key.as_str() {
+                _ if unchanged => {}
+                "priority" => {
+                    let p = text(value, key).map_err(bad)?;
+                    if matrix.priority_rank(p).is_none() {
+                        return Err(bad(format!(
+                            "unknown priority {p:?}; declared: {:?}",
+                            matrix.priorities
+                        )));
+                    }
+                    adjusted.priority = p.to_string();
+                }
+                "impactLevel" => {
+                    let i = matrix
+                        .impact_index(text(value, key).map_err(bad)?)
+                        .map_err(|e| bad(e.to_string()))?;
+                    adjusted.impact_level = matrix.impacts[i].name.clone();
+                }
+                "urgency" => {
+                    let u = matrix
+                        .urgency_index(text(value, key).map_err(bad)?)
+                        .map_err(|e| bad(e.to_string()))?;
+                    adjusted.urgency = matrix.urgencies[u].name.clone();
+                }
+                "clock" => {
+                    let c = text(value, key).map_err(bad)?;
+                    if !crate::pack::declare::CLOCKS.contains(&c) {
+                        return Err(bad(format!("unknown clock {c:?}")));
+                    }
+                    adjusted.clock = c.to_string();
+                }
+                "respondSeconds" => adjusted.respond_seconds = secs(value, key).map_err(bad)?,
+                "resolveSeconds" => adjusted.resolve_seconds = secs(value, key).map_err(bad)?,
+                "process" => {
+                    adjusted.process = match value {
+                        Value::Null => None,
+                        v => Some(text(v, key).map_err(bad)?.to_string()),
+                    }
+                }
+                "reason" => adjusted.reason = Some(text(value, key).map_err(bad)?.to_string()),
+                "customerSeverity" | "customerPriority" | "packVersion" => {
+                    return Err(bad(format!("may not change `{key}`")))
+                }
+                _ => return Err(bad(format!("unknown key `{key}` in the result"))),
+            }
+        }
+        Ok(adjusted)
+    }
+}
+
+fn text<'v>(v: &'v Value, key: &str) -> std::result::Result<&'v str, String> {
+    v.as_str().ok_or_else(|| {
+        format!(
+            "`{key}` must be a string, not {}",
+            crate::ticket::json_type(v)
+        )
+    })
+}
+
+fn secs(v: &Value, key: &str) -> std::result::Result<u64, String> {
+    v.as_u64()
+        .filter(|s| *s <= crate::duration::MAX_SECONDS)
+        .ok_or_else(|| format!("`{key}` must be whole seconds between 0 and 100 years"))
+}
+
+/// Host functions a hook may call.
+fn register_helpers(engine: &mut Engine, matrix: &Rc<Matrix>) {
+    let m = matrix.clone();
+    // lookup("Critical", "Work Impaired") → the matrix result for that cell.
+    engine.register_fn(
+        "lookup",
+        move |impact: &str, urgency: &str| -> Result<Dynamic, Box<rhai::EvalAltResult>> {
+            let at = m
+                .locate(
+                    crate::ticket::Field::Text(impact),
+                    crate::ticket::Field::Text(urgency),
+                    crate::ticket::Field::Absent,
+                )
+                .map_err(|e| complain(e.to_string()))?;
+            let r = m.result(at, "").ok_or_else(|| complain("cell missing"))?;
+            let mut v = serde_json::to_value(&r).map_err(|e| complain(e.to_string()))?;
+            if let Value::Object(o) = &mut v {
+                o.remove("packVersion");
+            }
+            Ok(to_dynamic(&v))
+        },
+    );
+    let m = matrix.clone();
+    engine.register_fn("impact_levels", move || {
+        names(m.impacts.iter().map(|l| &l.name))
+    });
+    let m = matrix.clone();
+    engine.register_fn("urgency_levels", move || {
+        names(m.urgencies.iter().map(|l| &l.name))
+    });
+    let m = matrix.clone();
+    engine.register_fn("priority_levels", move || names(m.priorities.iter()));
+    let m = matrix.clone();
+    // higher_priority("Standard") → "High"; the highest stays itself.
+    engine.register_fn("higher_priority", move |p: &str| step(&m, p, -1));
+    let m = matrix.clone();
+    engine.register_fn("lower_priority", move |p: &str| step(&m, p, 1));
+}
+
+fn names<'a>(it: impl Iterator<Item = &'a String>) -> Array {
+    it.map(|s| Dynamic::from(s.clone())).collect()
+}
+
+fn step(m: &Matrix, p: &str, by: isize) -> std::result::Result<String, Box<rhai::EvalAltResult>> {
+    let rank = m.priority_rank(p).ok_or_else(|| {
+        complain(format!(
+            "unknown priority {p:?}; declared: {:?}",
+            m.priorities
+        ))
+    })?;
+    let to = rank.saturating_add_signed(by).min(m.priorities.len() - 1);
+    Ok(m.priorities[to].clone())
+}

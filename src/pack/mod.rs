@@ -1,0 +1,276 @@
+//! Rule packs: rhai files run once at load and turned into native data.
+//!
+//! Loading a pack:
+//! 1. sorts the files by name (the order never depends on the caller);
+//! 2. compiles each file (syntax errors carry `file:line:column`);
+//! 3. runs each file once in a sandbox where the declaration functions
+//!    (`impact`, `urgency`, `priorities`, `row`, `cell`, `pack_version`, …)
+//!    record what it declares;
+//! 4. assembles the declarations into native structures ([`Matrix`]) and
+//!    keeps the AST of any file defining a hook (see [`hooks`]).
+//!
+//! After that, per-ticket work is table lookups; rhai runs only for hooks.
+
+mod convert;
+pub(crate) mod declare;
+mod diag;
+pub(crate) mod hooks;
+pub mod sandbox;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde_json::Value;
+
+use crate::error::{Error, Span};
+use crate::priority::{Matrix, PriorityResult};
+use declare::Builder;
+use hooks::{HookFn, Hooks, HOOKS};
+use sandbox::Limits;
+
+/// A loaded rule pack: its identity and the native structures it declared.
+pub struct Pack {
+    name: Option<String>,
+    version: String,
+    hash: String,
+    files: Vec<String>,
+    matrix: Rc<Matrix>,
+    hooks: Hooks,
+}
+
+impl std::fmt::Debug for Pack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pack")
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .field("files", &self.files)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pack {
+    /// Loads a pack from `(file name, source)` pairs. On failure, every
+    /// error found, in file order.
+    pub fn load(sources: Vec<(String, String)>) -> Result<Pack, Vec<Error>> {
+        let mut sources = sources;
+        sources.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut errors = Vec::new();
+        if sources.is_empty() {
+            errors.push(Error::pack(
+                None,
+                "a rule pack needs at least one .rhai file",
+            ));
+            return Err(errors);
+        }
+        for pair in sources.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                errors.push(Error::pack(
+                    None,
+                    format!("file {:?} given twice", pair[0].0),
+                ));
+            }
+        }
+        let hash = content_hash(&sources);
+
+        let builder = Rc::new(RefCell::new(Builder::default()));
+        let mut engine = sandbox::engine(&Limits::LOAD);
+        declare::register(&mut engine, &builder);
+
+        let mut hooks: Vec<(&str, HookFn)> = Vec::new();
+        for (file, source) in &sources {
+            let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+            builder.borrow_mut().file.clone_from(file);
+            let mut ast = match engine.compile(source) {
+                Ok(ast) => ast,
+                Err(e) => {
+                    errors.push(diag::parse_error(file, &e));
+                    continue;
+                }
+            };
+            ast.set_source(file.as_str());
+            for f in ast.iter_functions() {
+                let Some(&(name, arity)) = HOOKS.iter().find(|(n, _)| *n == f.name) else {
+                    continue;
+                };
+                let span = fn_span(file, source, name);
+                if f.params.len() != arity {
+                    errors.push(Error::pack(
+                        Some(span),
+                        format!(
+                            "hook {name} takes {arity} parameters, not {}",
+                            f.params.len()
+                        ),
+                    ));
+                } else if let Some((_, first)) = hooks.iter().find(|(n, _)| *n == name) {
+                    errors.push(Error::pack(
+                        Some(span),
+                        format!("hook {name} is defined twice (first at {})", first.span),
+                    ));
+                } else {
+                    let fns = ast.clone_functions_only();
+                    hooks.push((
+                        name,
+                        HookFn {
+                            file: file.clone(),
+                            ast: fns,
+                            span,
+                        },
+                    ));
+                }
+            }
+            let run = engine.run_ast(&ast);
+            // Declarations that failed before whatever stopped the file.
+            errors.append(&mut builder.borrow_mut().errors);
+            if let Err(e) = run {
+                errors.push(diag::eval_error(file, &e, None));
+            }
+        }
+
+        let mut b = builder.borrow_mut();
+        // Assembly checks only a pack whose declarations all went in:
+        // otherwise a failed declaration would echo as a missing one.
+        let matrix = if errors.is_empty() { b.matrix() } else { None };
+        errors.append(&mut b.errors);
+        let (Some(matrix), true) = (matrix, errors.is_empty()) else {
+            return Err(errors);
+        };
+        let matrix = Rc::new(matrix);
+        let version = match &b.version {
+            Some(v) => v.value.clone(),
+            None => format!("dev+{}", &hash[..8]),
+        };
+        let adjust = hooks
+            .into_iter()
+            .find(|(n, _)| *n == hooks::ADJUST_PRIORITY)
+            .map(|(_, h)| h);
+        Ok(Pack {
+            name: b.name.as_ref().map(|d| d.value.clone()),
+            version,
+            hash,
+            files: sources.into_iter().map(|(n, _)| n).collect(),
+            hooks: Hooks::new(&matrix, adjust),
+            matrix,
+        })
+    }
+
+    /// Reads the `*.rhai` files directly in `dir` (not its subdirectories:
+    /// `examples/` and `tests/` beside the pack are not part of it).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read_dir(dir: &std::path::Path) -> Result<Vec<(String, String)>, Error> {
+        let io = |path: &std::path::Path, e: std::io::Error| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+            let path = entry.map_err(|e| io(dir, e))?.path();
+            if path.extension().is_some_and(|x| x == "rhai") && path.is_file() {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+                out.push((name.clone(), utf8(&name, bytes)?));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The name the pack declares with `pack_name(...)`, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The version from `pack_version(...)`, or `dev+` and the first eight
+    /// hex digits of [`hash`](Self::hash) when the pack declares none.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// A hash of every file's name and content (FNV-1a, 64 bits, hex):
+    /// two packs with the same hash are the same rules.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// The pack's file names, sorted.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// The priority matrix.
+    pub fn matrix(&self) -> &Matrix {
+        &self.matrix
+    }
+
+    /// Whether the pack defines `adjust_priority`.
+    pub fn has_priority_hook(&self) -> bool {
+        self.hooks.adjust_priority.is_some()
+    }
+
+    /// How many hook calls this pack has run (for tests and profiles: a
+    /// pack without hooks stays at 0).
+    pub fn hook_calls(&self) -> u64 {
+        self.hooks.calls()
+    }
+
+    pub(crate) fn adjust_priority(
+        &self,
+        ticket: &Value,
+        result: PriorityResult,
+    ) -> crate::Result<PriorityResult> {
+        self.hooks.adjust_priority(&self.matrix, ticket, result)
+    }
+}
+
+/// Source text from bytes; invalid UTF-8 is a pack error at its place.
+pub fn utf8(file: &str, bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // Valid by construction; lossy only to avoid a second error path.
+        let text = String::from_utf8_lossy(valid);
+        let line = text.matches('\n').count() + 1;
+        let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error::pack(
+            Some(Span::new(file, to_u32(line), to_u32(column))),
+            "the file is not valid UTF-8",
+        )
+    })
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Where `fn name(` is defined in `source`.
+fn fn_span(file: &str, source: &str, name: &str) -> Span {
+    for (i, line) in source.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let rest = trimmed.strip_prefix("private ").unwrap_or(trimmed);
+        if let Some(after) = rest.strip_prefix("fn") {
+            let after = after.trim_start();
+            if after
+                .strip_prefix(name)
+                .is_some_and(|r| r.trim_start().starts_with('('))
+                && after.len() < rest.len()
+            {
+                let column = line.chars().count() - trimmed.chars().count() + 1;
+                return Span::new(file, to_u32(i + 1), to_u32(column));
+            }
+        }
+    }
+    Span::new(file, 1, 1)
+}
+
+/// FNV-1a over names and sources, hex.
+fn content_hash(sources: &[(String, String)]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, source) in sources {
+        for b in name.bytes().chain([0]).chain(source.bytes()).chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}

@@ -1,0 +1,339 @@
+//! The priority matrix: impact levels × urgency levels → a cell with the
+//! priority, the SLA clock, the Respond By and Resolved By targets and the
+//! process the cell invokes.
+//!
+//! A [`Matrix`] is plain data, built once when a pack loads; a lookup is a
+//! few string comparisons and an index, and never runs rhai.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::ticket::Field;
+
+/// An impact or urgency level: its name and the other words that mean it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Level {
+    /// The level's name, e.g. `Critical`.
+    pub name: String,
+    /// Other spellings accepted for it, e.g. `Entire University affected`.
+    pub aliases: Vec<String>,
+    /// Name and aliases, lowercased, for case-insensitive matching.
+    #[serde(skip)]
+    keys: Vec<String>,
+}
+
+impl Level {
+    /// A level with its aliases.
+    pub fn new(name: impl Into<String>, aliases: Vec<String>) -> Self {
+        let name = name.into();
+        let keys = std::iter::once(&name)
+            .chain(&aliases)
+            .map(|s| fold(s))
+            .collect();
+        Level {
+            name,
+            aliases,
+            keys,
+        }
+    }
+
+    fn matches(&self, input: &str) -> bool {
+        self.keys.iter().any(|k| folded_eq(k, input))
+    }
+}
+
+/// Case-folds and trims a key once, at load.
+fn fold(s: &str) -> String {
+    s.trim().chars().flat_map(char::to_lowercase).collect()
+}
+
+/// `fold(input) == key` without allocating: the per-ticket comparison.
+fn folded_eq(key: &str, input: &str) -> bool {
+    let input = input.trim();
+    if input.is_ascii() {
+        key.len() == input.len() && key.as_bytes().eq_ignore_ascii_case(input.as_bytes())
+    } else {
+        input.chars().flat_map(char::to_lowercase).eq(key.chars())
+    }
+}
+
+/// The five facts of one matrix cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// Which clock the SLA runs on: `24x7` or a calendar of the pack
+    /// (`business` in the default pack).
+    pub clock: String,
+    /// Respond By target in seconds.
+    pub respond_seconds: u64,
+    /// Index into [`Matrix::priorities`].
+    pub priority: usize,
+    /// The higher-level process the cell invokes, if any.
+    pub process: Option<String>,
+    /// Resolved By target in seconds.
+    pub resolve_seconds: u64,
+}
+
+/// The matrix: levels on both axes, priorities in order, and every cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matrix {
+    /// Impact levels, highest first.
+    pub impacts: Vec<Level>,
+    /// Urgency levels, most urgent first.
+    pub urgencies: Vec<Level>,
+    /// Priority names, highest first.
+    pub priorities: Vec<String>,
+    /// `cells[urgency * impacts.len() + impact]`.
+    cells: Vec<Cell>,
+}
+
+/// Which cell a ticket falls in: indices, so a binding can reuse values it
+/// built once per cell instead of converting strings on every call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellRef {
+    /// Index into [`Matrix::impacts`].
+    pub impact: usize,
+    /// Index into [`Matrix::urgencies`].
+    pub urgency: usize,
+    /// The customer's severity as an index into [`Matrix::urgencies`], when
+    /// the ticket carries one.
+    pub customer_severity: Option<usize>,
+}
+
+/// The answer to "what priority is this ticket?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriorityResult {
+    /// The service's priority, e.g. `Emergency`.
+    pub priority: String,
+    /// The impact level the ticket's impact maps to, e.g. `Critical`.
+    pub impact_level: String,
+    /// The urgency level (canonical name).
+    pub urgency: String,
+    /// `24x7` or the calendar the SLA clock runs on.
+    pub clock: String,
+    /// Respond By target, seconds.
+    pub respond_seconds: u64,
+    /// Resolved By target, seconds.
+    pub resolve_seconds: u64,
+    /// `Outage Management`, `Problem Management`, or `null`.
+    pub process: Option<String>,
+    /// What the customer said the severity is (canonical urgency name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_severity: Option<String>,
+    /// The priority the customer's severity would have given: the customer's
+    /// view beside the service's (RFC 1297).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_priority: Option<String>,
+    /// Why a pack's `adjust_priority` hook changed the result, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The version of the pack that computed this.
+    pub pack_version: String,
+}
+
+impl Matrix {
+    /// Builds a matrix; `cells` is urgency-major (`cells[u][i]`), and must be
+    /// complete. The pack loader checks everything first and reports it with
+    /// positions; this re-checks the shape so a `Matrix` is always whole.
+    pub fn new(
+        impacts: Vec<Level>,
+        urgencies: Vec<Level>,
+        priorities: Vec<String>,
+        cells: Vec<Vec<Cell>>,
+    ) -> Result<Self> {
+        if impacts.is_empty() || urgencies.is_empty() || priorities.is_empty() {
+            return Err(Error::pack(
+                None,
+                "the matrix needs at least one impact level, urgency and priority",
+            ));
+        }
+        if cells.len() != urgencies.len() || cells.iter().any(|r| r.len() != impacts.len()) {
+            return Err(Error::pack(None, "the matrix is missing cells"));
+        }
+        if let Some(c) = cells
+            .iter()
+            .flatten()
+            .find(|c| c.priority >= priorities.len())
+        {
+            return Err(Error::pack(
+                None,
+                format!("cell priority index {} out of range", c.priority),
+            ));
+        }
+        Ok(Matrix {
+            impacts,
+            urgencies,
+            priorities,
+            cells: cells.into_iter().flatten().collect(),
+        })
+    }
+
+    /// The cell at `(impact, urgency)`; `None` when out of range.
+    pub fn cell(&self, impact: usize, urgency: usize) -> Option<&Cell> {
+        if impact >= self.impacts.len() {
+            return None;
+        }
+        self.cells.get(urgency * self.impacts.len() + impact)
+    }
+
+    /// The impact level `input` names (a level name or alias, any case).
+    pub fn impact_index(&self, input: &str) -> Result<usize> {
+        find(&self.impacts, input).ok_or_else(|| Error::UnknownImpact {
+            value: input.to_string(),
+            allowed: allowed(&self.impacts),
+        })
+    }
+
+    /// The urgency `input` names.
+    pub fn urgency_index(&self, input: &str) -> Result<usize> {
+        find(&self.urgencies, input).ok_or_else(|| Error::UnknownUrgency {
+            value: input.to_string(),
+            allowed: allowed(&self.urgencies),
+        })
+    }
+
+    /// Rank of a priority name, 0 = highest.
+    pub fn priority_rank(&self, name: &str) -> Option<usize> {
+        self.priorities.iter().position(|p| p == name)
+    }
+
+    /// Finds the cell for the three priority inputs of a ticket.
+    ///
+    /// Impact is checked before urgency; a missing or mistyped field is
+    /// reported as such, an unknown value with the values allowed.
+    pub fn locate(
+        &self,
+        impact: Field<'_>,
+        urgency: Field<'_>,
+        customer_severity: Field<'_>,
+    ) -> Result<CellRef> {
+        let impact = self.impact_index(impact.required_str("impact")?)?;
+        let urgency = self.urgency_index(urgency.required_str("urgency")?)?;
+        let customer_severity = match customer_severity.optional_str("customerSeverity")? {
+            None => None,
+            Some(s) => Some(
+                find(&self.urgencies, s).ok_or_else(|| Error::UnknownSeverity {
+                    value: s.to_string(),
+                    allowed: allowed(&self.urgencies),
+                })?,
+            ),
+        };
+        Ok(CellRef {
+            impact,
+            urgency,
+            customer_severity,
+        })
+    }
+
+    /// The full result for a located cell.
+    pub fn result(&self, at: CellRef, pack_version: &str) -> Option<PriorityResult> {
+        let cell = self.cell(at.impact, at.urgency)?;
+        let customer = match at.customer_severity {
+            Some(s) => Some((
+                self.urgencies.get(s)?.name.clone(),
+                self.priorities
+                    .get(self.cell(at.impact, s)?.priority)?
+                    .clone(),
+            )),
+            None => None,
+        };
+        let (customer_severity, customer_priority) = customer.unzip();
+        Some(PriorityResult {
+            priority: self.priorities.get(cell.priority)?.clone(),
+            impact_level: self.impacts.get(at.impact)?.name.clone(),
+            urgency: self.urgencies.get(at.urgency)?.name.clone(),
+            clock: cell.clock.clone(),
+            respond_seconds: cell.respond_seconds,
+            resolve_seconds: cell.resolve_seconds,
+            process: cell.process.clone(),
+            customer_severity,
+            customer_priority,
+            reason: None,
+            pack_version: pack_version.to_string(),
+        })
+    }
+}
+
+/// The matrix as data for a portal: levels with their aliases (menus),
+/// priorities, and every cell (`cells[urgency][impact]`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixView<'a> {
+    /// Impact levels, highest first, with aliases.
+    pub impacts: &'a [Level],
+    /// Urgency levels, most urgent first.
+    pub urgencies: &'a [Level],
+    /// Priority names, highest first.
+    pub priorities: &'a [String],
+    /// One row per urgency, one cell per impact.
+    pub cells: Vec<Vec<CellView<'a>>>,
+}
+
+/// One cell of a [`MatrixView`].
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CellView<'a> {
+    /// The priority name.
+    pub priority: &'a str,
+    /// The clock.
+    pub clock: &'a str,
+    /// Respond By, seconds.
+    pub respond_seconds: u64,
+    /// Resolved By, seconds.
+    pub resolve_seconds: u64,
+    /// The process, or `null`.
+    pub process: Option<&'a str>,
+}
+
+impl Matrix {
+    /// The whole matrix as serialisable data.
+    pub fn view(&self) -> MatrixView<'_> {
+        let cells = self
+            .cells
+            .chunks(self.impacts.len().max(1))
+            .map(|row| {
+                row.iter()
+                    .map(|c| CellView {
+                        priority: self.priorities.get(c.priority).map_or("", String::as_str),
+                        clock: &c.clock,
+                        respond_seconds: c.respond_seconds,
+                        resolve_seconds: c.resolve_seconds,
+                        process: c.process.as_deref(),
+                    })
+                    .collect()
+            })
+            .collect();
+        MatrixView {
+            impacts: &self.impacts,
+            urgencies: &self.urgencies,
+            priorities: &self.priorities,
+            cells,
+        }
+    }
+}
+
+fn find(levels: &[Level], input: &str) -> Option<usize> {
+    levels.iter().position(|l| l.matches(input))
+}
+
+/// Level names first, then aliases, as people would read them.
+fn allowed(levels: &[Level]) -> Vec<String> {
+    let names = levels.iter().map(|l| l.name.clone());
+    let aliases = levels.iter().flat_map(|l| l.aliases.iter().cloned());
+    names.chain(aliases).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folded_matching_ignores_case_and_outer_space() {
+        let l = Level::new("Critical", vec!["Entire University affected".into()]);
+        assert!(l.matches("critical"));
+        assert!(l.matches("  ENTIRE university AFFECTED "));
+        assert!(!l.matches("Entire University"));
+        let l = Level::new("Größe", vec![]);
+        assert!(l.matches("GRÖßE"));
+    }
+}

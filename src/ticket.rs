@@ -1,0 +1,81 @@
+//! Reading the fields of a ticket (plain JSON, see
+//! `reference/ticket-model.md`).
+//!
+//! Operations read a ticket through [`Field`], a borrowed view of one value
+//! that keeps "absent", "wrong type" and "text" apart, so that the native
+//! API (a `serde_json::Value`) and the JS binding (a JS object) report a bad
+//! field the same way, from the same code.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// One field of a ticket as an operation sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field<'a> {
+    /// Not there, `null`, or `undefined` in JS.
+    Absent,
+    /// A string.
+    Text(&'a str),
+    /// Some other type; the name of the JSON type found (`number`, …).
+    Other(&'static str),
+}
+
+impl<'a> Field<'a> {
+    /// The field `name` of a ticket object.
+    pub fn of(ticket: &'a Value, name: &str) -> Self {
+        match ticket.get(name) {
+            None | Some(Value::Null) => Field::Absent,
+            Some(Value::String(s)) => Field::Text(s),
+            Some(v) => Field::Other(json_type(v)),
+        }
+    }
+
+    /// The text of a field that must be there and must not be blank.
+    pub fn required_str(self, name: &str) -> Result<&'a str> {
+        match self.optional_str(name)? {
+            Some(s) => Ok(s),
+            None => Err(Error::MissingField { field: name.into() }),
+        }
+    }
+
+    /// The text of an optional field: `None` when absent or blank.
+    pub fn optional_str(self, name: &str) -> Result<Option<&'a str>> {
+        match self {
+            Field::Absent => Ok(None),
+            Field::Text(s) if s.trim().is_empty() => Ok(None),
+            Field::Text(s) => Ok(Some(s)),
+            Field::Other(found) => Err(Error::InvalidType {
+                field: name.into(),
+                expected: "string",
+                found,
+            }),
+        }
+    }
+}
+
+/// The JSON type name of a value, as messages name it.
+pub fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Checks that a ticket is a JSON object.
+pub fn expect_object(ticket: &Value) -> Result<()> {
+    if ticket.is_object() {
+        Ok(())
+    } else {
+        Err(not_an_object(json_type(ticket)))
+    }
+}
+
+/// The error for a ticket that is not an object; `found` is its JSON type.
+pub fn not_an_object(found: &str) -> Error {
+    Error::input(format!("a ticket must be an object, not a {found}"))
+}

@@ -1,0 +1,394 @@
+//! The JS binding: the only module that names wasm-bindgen, js-sys and
+//! serde-wasm-bindgen.
+//!
+//! Each method deserializes its arguments, calls the core, serializes the
+//! answer and maps a core [`Error`] to a JS `Error` with `.code` (and
+//! `.field`, `.allowed`, `.file`, `.line`, `.column`, `.limit` where they
+//! apply). Line and column are 1-based, as in the core.
+//!
+//! One optimisation lives here because it is about the boundary itself:
+//! `priority` reads the three fields it needs straight off the JS object,
+//! and copies a result object made once per pack, instead of converting
+//! whole objects through serde on every call (see BENCHMARKS.md for what
+//! each route costs).
+
+use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::Error;
+use crate::priority::CellRef;
+use crate::ticket::{not_an_object, Field};
+use crate::RuleEngine;
+
+/// Every possible matrix result of a pack as a JS object, made once per
+/// pack through the same serializer as every other result; a lookup then
+/// returns a shallow copy (`Object.assign({}, template)`): two boundary
+/// crossings per ticket instead of one per field.
+struct Templates {
+    /// `results[cell * (1 + urgencies) + k]`: k = 0 without a customer
+    /// severity, k = 1 + s with customer severity `s`.
+    results: Vec<Object>,
+    stride: usize,
+    key_impact: JsValue,
+    key_urgency: JsValue,
+    key_severity: JsValue,
+}
+
+impl Templates {
+    fn new(engine: &RuleEngine) -> Self {
+        let m = engine.matrix();
+        let stride = 1 + m.urgencies.len();
+        let mut results = Vec::with_capacity(m.impacts.len() * m.urgencies.len() * stride);
+        for urgency in 0..m.urgencies.len() {
+            for impact in 0..m.impacts.len() {
+                let severities = std::iter::once(None).chain((0..m.urgencies.len()).map(Some));
+                for customer_severity in severities {
+                    let at = CellRef {
+                        impact,
+                        urgency,
+                        customer_severity,
+                    };
+                    let obj = m
+                        .result(at, engine.pack_version())
+                        .and_then(|r| to_js(&r).ok())
+                        .map_or_else(Object::new, Object::from);
+                    results.push(obj);
+                }
+            }
+        }
+        let s = JsValue::from_str;
+        Templates {
+            results,
+            stride,
+            key_impact: s("impact"),
+            key_urgency: s("urgency"),
+            key_severity: s("customerSeverity"),
+        }
+    }
+
+    fn result(&self, impacts: usize, at: CellRef) -> Option<JsValue> {
+        let cell = at.urgency * impacts + at.impact;
+        let k = at.customer_severity.map_or(0, |s| s + 1);
+        let template = self.results.get(cell * self.stride + k)?;
+        Some(Object::assign(&Object::new(), template).into())
+    }
+}
+
+/// A loaded rule pack. `RuleEngine.default()` is the embedded default pack.
+#[wasm_bindgen(js_name = RuleEngine)]
+pub struct JsRuleEngine {
+    inner: RuleEngine,
+    js: Templates,
+}
+
+#[wasm_bindgen(js_class = RuleEngine)]
+impl JsRuleEngine {
+    /// The default pack, embedded in the module.
+    #[wasm_bindgen(js_name = "default")]
+    pub fn default_pack() -> Result<JsRuleEngine, JsValue> {
+        RuleEngine::embedded()
+            .map(Self::wrap)
+            .map_err(|e| js_error(&e))
+    }
+
+    /// A pack from `{ "file.rhai": "source", ... }`. Throws the first error;
+    /// the thrown `Error` lists every error of the pack in `.errors`.
+    #[wasm_bindgen(js_name = fromSources)]
+    pub fn from_sources(sources: &JsValue) -> Result<JsRuleEngine, JsValue> {
+        let sources = read_sources(sources).map_err(|e| js_error(&e))?;
+        let errors = RuleEngine::check_sources(sources.clone());
+        if let Some(first) = errors.first() {
+            let err = js_error(first);
+            set(&err, "errors", &error_list(&errors));
+            return Err(err);
+        }
+        RuleEngine::from_sources(sources)
+            .map(Self::wrap)
+            .map_err(|e| js_error(&e))
+    }
+
+    /// Every error in a pack (plain objects with `code`, `message`, `file`,
+    /// `line`, `column`), or an empty array when it loads. Never throws.
+    #[wasm_bindgen(js_name = checkSources)]
+    pub fn check_sources(sources: &JsValue) -> Array {
+        match read_sources(sources) {
+            Ok(sources) => error_list(&RuleEngine::check_sources(sources)),
+            Err(e) => error_list(&[e]),
+        }
+    }
+
+    /// The version the pack declares; every result carries it.
+    #[wasm_bindgen(getter, js_name = packVersion)]
+    pub fn pack_version(&self) -> String {
+        self.inner.pack_version().to_string()
+    }
+
+    /// The name the pack declares, or `undefined`.
+    #[wasm_bindgen(getter, js_name = packName)]
+    pub fn pack_name(&self) -> Option<String> {
+        self.inner.pack().name().map(str::to_string)
+    }
+
+    /// A hash of the pack's files (names and contents).
+    #[wasm_bindgen(getter, js_name = packHash)]
+    pub fn pack_hash(&self) -> String {
+        self.inner.pack().hash().to_string()
+    }
+
+    /// The pack's file names, sorted.
+    #[wasm_bindgen(getter)]
+    pub fn files(&self) -> Vec<String> {
+        self.inner.pack().files().to_vec()
+    }
+
+    /// How many hook calls this engine has made (0 for a pack without hooks).
+    #[wasm_bindgen(getter, js_name = hookCalls)]
+    pub fn hook_calls(&self) -> f64 {
+        self.inner.pack().hook_calls() as f64
+    }
+
+    /// The matrix as data: `{ impacts, urgencies, priorities, cells }`.
+    pub fn matrix(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.matrix().view())
+    }
+
+    /// The priority of a ticket (`impact`, `urgency`, optional
+    /// `customerSeverity`).
+    pub fn priority(&self, ticket: &JsValue) -> Result<JsValue, JsValue> {
+        self.priority_js(ticket).map_err(|e| js_error(&e))
+    }
+
+    /// The priority from the strings directly: the cheapest call.
+    #[wasm_bindgen(js_name = priorityOf)]
+    pub fn priority_of(
+        &self,
+        impact: &JsValue,
+        urgency: &JsValue,
+        customer_severity: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.fields(impact, urgency, customer_severity)
+            .map_err(|e| js_error(&e))
+    }
+
+    /// Priorities for an array of tickets in one call. A ticket that fails
+    /// gives `{ error: { code, message, field?, allowed? } }` in its place.
+    pub fn priorities(&self, tickets: &JsValue) -> Result<Array, JsValue> {
+        if !Array::is_array(tickets) {
+            return Err(js_error(&Error::InvalidInput {
+                message: "priorities(tickets) takes an array of tickets".into(),
+            }));
+        }
+        let tickets = Array::from(tickets);
+        let out = Array::new_with_length(tickets.length());
+        for (i, t) in tickets.iter().enumerate() {
+            let r = self.priority_js(&t).unwrap_or_else(|e| {
+                let o = Object::new();
+                set(&o, "error", &error_object(&e));
+                o.into()
+            });
+            out.set(u32::try_from(i).unwrap_or(u32::MAX), r);
+        }
+        Ok(out)
+    }
+}
+
+impl JsRuleEngine {
+    fn wrap(inner: RuleEngine) -> Self {
+        let js = Templates::new(&inner);
+        JsRuleEngine { inner, js }
+    }
+
+    fn priority_js(&self, ticket: &JsValue) -> Result<JsValue, Error> {
+        if !ticket.is_object() || Array::is_array(ticket) {
+            return Err(not_an_object(js_type(ticket)));
+        }
+        if self.inner.pack().has_priority_hook() {
+            // The hook sees the whole ticket.
+            let value: serde_json::Value =
+                serde_wasm_bindgen::from_value(ticket.clone()).map_err(|e| {
+                    Error::InvalidInput {
+                        message: e.to_string(),
+                    }
+                })?;
+            let r = self.inner.priority(&value)?;
+            return to_js(&r).map_err(|_| Error::InvalidInput {
+                message: "result not serialisable".into(),
+            });
+        }
+        let get = |k: &JsValue| Reflect::get(ticket, k).unwrap_or(JsValue::UNDEFINED);
+        self.fields(
+            &get(&self.js.key_impact),
+            &get(&self.js.key_urgency),
+            &get(&self.js.key_severity),
+        )
+    }
+
+    fn fields(
+        &self,
+        impact: &JsValue,
+        urgency: &JsValue,
+        severity: &JsValue,
+    ) -> Result<JsValue, Error> {
+        let (impact, urgency, severity) = (text(impact), text(urgency), text(severity));
+        let at = self
+            .inner
+            .locate(field(&impact), field(&urgency), field(&severity))?;
+        if self.inner.pack().has_priority_hook() {
+            fn s(t: &Text) -> Option<&str> {
+                match t {
+                    Text::Str(s) => Some(s),
+                    _ => None,
+                }
+            }
+            let (Some(i), Some(u)) = (s(&impact), s(&urgency)) else {
+                return Err(Error::input("impact and urgency must be strings"));
+            };
+            let r = self.inner.priority_of(i, u, s(&severity))?;
+            return to_js(&r).map_err(|_| Error::input("result not serialisable"));
+        }
+        self.cell_result(at)
+            .ok_or_else(|| Error::input("cell out of range"))
+    }
+
+    fn cell_result(&self, at: CellRef) -> Option<JsValue> {
+        self.js.result(self.inner.matrix().impacts.len(), at)
+    }
+}
+
+/// A JS value as the core's [`Field`] sees it, owning its text.
+enum Text {
+    Absent,
+    Str(String),
+    Other(&'static str),
+}
+
+fn text(v: &JsValue) -> Text {
+    if v.is_undefined() || v.is_null() {
+        Text::Absent
+    } else if let Some(s) = v.as_string() {
+        Text::Str(s)
+    } else {
+        Text::Other(js_type(v))
+    }
+}
+
+fn field(t: &Text) -> Field<'_> {
+    match t {
+        Text::Absent => Field::Absent,
+        Text::Str(s) => Field::Text(s),
+        Text::Other(found) => Field::Other(found),
+    }
+}
+
+/// The JSON type name of a JS value, as the core's messages name types.
+fn js_type(v: &JsValue) -> &'static str {
+    if v.is_null() || v.is_undefined() {
+        "null"
+    } else if v.is_string() {
+        "string"
+    } else if v.as_f64().is_some() || v.is_bigint() {
+        "number"
+    } else if v.as_bool().is_some() {
+        "boolean"
+    } else if Array::is_array(v) {
+        "array"
+    } else {
+        "object"
+    }
+}
+
+/// `{ "file.rhai": source }` (or a `Map`); a source is a string or a
+/// `Uint8Array` of UTF-8 (so that invalid UTF-8 in a file read from disk is
+/// reported with its place, not silently replaced).
+fn read_sources(sources: &JsValue) -> Result<Vec<(String, String)>, Error> {
+    let bad = || Error::InvalidInput {
+        message:
+            "sources must map file names to rhai source text, e.g. { \"priority.rhai\": \"...\" }"
+                .into(),
+    };
+    let entries = if sources.is_instance_of::<js_sys::Map>() {
+        Array::from(&js_sys::Map::from(sources.clone()).entries().into())
+    } else if sources.is_object() && !Array::is_array(sources) {
+        Object::entries(&Object::from(sources.clone()))
+    } else {
+        return Err(bad());
+    };
+    let mut out = Vec::new();
+    for entry in entries.iter() {
+        let entry = Array::from(&entry);
+        let name = entry.get(0).as_string().ok_or_else(bad)?;
+        let source = entry.get(1);
+        let text = match source.as_string() {
+            Some(text) => text,
+            None if source.is_instance_of::<js_sys::Uint8Array>() => {
+                crate::pack::utf8(&name, js_sys::Uint8Array::from(source).to_vec())?
+            }
+            None => return Err(bad()),
+        };
+        out.push((name, text));
+    }
+    Ok(out)
+}
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            js_error(&Error::InvalidInput {
+                message: e.to_string(),
+            })
+        })
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    // Setting a data property on a fresh object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// The fields of an error, on any object.
+fn describe(target: &JsValue, e: &Error) {
+    set(target, "code", &JsValue::from_str(e.code()));
+    if let Some(f) = e.field() {
+        set(target, "field", &JsValue::from_str(f));
+    }
+    if let Some(allowed) = e.allowed() {
+        let a: Array = allowed.iter().map(|s| JsValue::from_str(s)).collect();
+        set(target, "allowed", &a);
+    }
+    if let Some(span) = e.span() {
+        set(target, "file", &JsValue::from_str(&span.file));
+        set(target, "line", &JsValue::from(span.line));
+        set(target, "column", &JsValue::from(span.column));
+    }
+    if let Some(limit) = e.limit() {
+        set(target, "limit", &JsValue::from_str(limit.as_str()));
+    }
+}
+
+/// A core error as a JS `Error` named `TicketRulesError`.
+fn js_error(e: &Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name("TicketRulesError");
+    let err = JsValue::from(err);
+    describe(&err, e);
+    err
+}
+
+/// A core error as a plain object (for lists and batch results).
+fn error_object(e: &Error) -> JsValue {
+    let o: JsValue = Object::new().into();
+    describe(&o, e);
+    set(&o, "message", &JsValue::from_str(&e.to_string()));
+    o
+}
+
+fn error_list(errors: &[Error]) -> Array {
+    errors.iter().map(error_object).collect()
+}
+
+/// Every error code the engine can produce (the TypeScript `ErrorCode`
+/// union lists the same; a test compares them).
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    crate::ERROR_CODES.iter().map(|c| c.to_string()).collect()
+}

@@ -1,0 +1,366 @@
+//! Rule errors: codes, `file:line:column`, the sandbox, and every error of a
+//! pack at once.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use common::{RUNAWAY_HOOK, RUNAWAY_LOAD, TINY_PACK};
+use serde_json::json;
+use ticket_rules::error::Limit;
+use ticket_rules::{Error, RuleEngine, ERROR_CODES};
+
+#[track_caller]
+fn load_err(files: &[(&str, &str)]) -> Error {
+    match RuleEngine::from_sources(files.iter().copied()) {
+        Ok(_) => panic!("expected the pack to fail"),
+        Err(e) => e,
+    }
+}
+
+#[track_caller]
+fn at(e: &Error) -> String {
+    e.span()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| panic!("no span on {e}"))
+}
+
+/// A tiny pack with one line replaced, to put a mistake at a known place.
+fn tiny_replacing(line_no: usize, text: &str) -> String {
+    TINY_PACK
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i + 1 == line_no { text } else { l })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn tiny_pack_loads() {
+    let e = RuleEngine::from_sources([("p.rhai", TINY_PACK)]).unwrap();
+    assert!(e.pack_version().starts_with("dev+"), "{}", e.pack_version());
+    assert_eq!(e.pack_version().len(), 4 + 8);
+    let p = e
+        .priority(&json!({"impact": "low", "urgency": "later"}))
+        .unwrap();
+    assert_eq!((p.priority.as_str(), p.resolve_seconds), ("P2", 32 * 3600));
+}
+
+#[test]
+fn syntax_errors_have_file_line_column() {
+    let e = load_err(&[
+        ("pack.rhai", "pack_version(\"1\");"),
+        (
+            "priority.rhai",
+            "priorities([\"P1\"]);\nimpact(\"High\",);\nlet x = ;\n",
+        ),
+    ]);
+    assert_eq!(e.code(), "RULE_SYNTAX");
+    assert_eq!(at(&e), "priority.rhai:3:9");
+    assert!(
+        e.to_string()
+            .starts_with("priority.rhai:3:9: syntax error: "),
+        "{e}"
+    );
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    // "é" is two bytes in UTF-8; the column is the character's.
+    let e = load_err(&[("p.rhai", "let s = \"é\"; let y = ;")]);
+    assert_eq!(at(&e), "p.rhai:1:22");
+}
+
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let with_bom = format!("\u{feff}{TINY_PACK}");
+    assert!(RuleEngine::from_sources([("p.rhai", with_bom.as_str())]).is_ok());
+    let e = load_err(&[("p.rhai", "\u{feff}let y = ;")]);
+    assert_eq!(at(&e), "p.rhai:1:9");
+}
+
+#[test]
+fn runtime_errors_inside_functions_point_inside() {
+    let src = "fn twice(x) {\n    x * 2\n}\nfn outer(x) {\n    twice(x)\n}\nouter(\"text\");\n";
+    let e = load_err(&[("p.rhai", src)]);
+    assert_eq!(e.code(), "RULE_RUNTIME");
+    assert_eq!(at(&e), "p.rhai:2:7");
+    let e = load_err(&[("p.rhai", "let a = [1];\n\n   throw \"stop here\";")]);
+    assert_eq!(
+        (e.code(), at(&e)),
+        ("RULE_RUNTIME", "p.rhai:3:4".to_string())
+    );
+    assert!(e.to_string().ends_with("stop here"), "{e}");
+}
+
+#[test]
+fn undefined_variables_are_caught_at_load() {
+    let e = load_err(&[("p.rhai", "priorities(undefined_thing);")]);
+    assert_eq!(e.code(), "RULE_SYNTAX");
+    assert_eq!(at(&e), "p.rhai:1:12");
+}
+
+#[test]
+fn declaration_errors_point_at_the_declaration() {
+    // Line 7 of TINY_PACK is the first row.
+    let src = tiny_replacing(
+        7,
+        r#"row("Now",   [cell("24x7", "1h", "P7", "4h"), cell("24x7", "2h", "P1", "8h")]);"#,
+    );
+    let e = load_err(&[("p.rhai", &src)]);
+    assert_eq!(
+        (e.code(), at(&e)),
+        ("PACK_INVALID", "p.rhai:7:15".to_string())
+    );
+    assert!(e.to_string().contains(r#"unknown priority "P7""#), "{e}");
+
+    let src = tiny_replacing(
+        7,
+        r#"row("Now",   [cell("24x7", "1 fortnight", "P1", "4h"), cell("24x7", "2h", "P1", "8h")]);"#,
+    );
+    let e = load_err(&[("p.rhai", &src)]);
+    assert_eq!(
+        (e.code(), at(&e)),
+        ("PACK_INVALID", "p.rhai:7:15".to_string())
+    );
+    assert!(
+        e.to_string()
+            .contains(r#"respond: invalid duration "1 fortnight": unknown unit "fortnight""#),
+        "{e}"
+    );
+
+    let src = tiny_replacing(
+        7,
+        r#"row("Now",   [cell("weekdays", "1h", "P1", "4h"), cell("24x7", "2h", "P1", "8h")]);"#,
+    );
+    let e = load_err(&[("p.rhai", &src)]);
+    assert!(e.to_string().contains(r#"unknown clock "weekdays""#), "{e}");
+
+    let src = tiny_replacing(7, r#"row("Now",   [cell("24x7", "1h", "P1", "4h")]);"#);
+    let e = load_err(&[("p.rhai", &src)]);
+    assert_eq!(at(&e), "p.rhai:7:1");
+    assert!(
+        e.to_string()
+            .contains("has 1 cells; there are 2 impact levels"),
+        "{e}"
+    );
+
+    let src = tiny_replacing(7, "");
+    let e = load_err(&[("p.rhai", &src)]);
+    assert_eq!(at(&e), "p.rhai:5:1", "points at the urgency without a row");
+    assert!(
+        e.to_string()
+            .contains(r#"no row of cells for urgency "Now""#),
+        "{e}"
+    );
+
+    let src = tiny_replacing(4, r#"impact("HIGH");"#);
+    let e = load_err(&[("p.rhai", &src)]);
+    assert_eq!(at(&e), "p.rhai:4:1");
+    assert!(
+        e.to_string()
+            .contains(r#"impact "HIGH" already names level "High" (declared at p.rhai:3:1)"#),
+        "{e}"
+    );
+
+    let e = load_err(&[("p.rhai", &tiny_replacing(3, "impact(42);"))]);
+    assert_eq!(
+        (e.code(), at(&e)),
+        ("PACK_INVALID", "p.rhai:3:1".to_string())
+    );
+    assert!(
+        e.to_string()
+            .contains("impact(name, aliases): name must be a string, not i64"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_map_cell_works_like_cell() {
+    let src = tiny_replacing(
+        7,
+        r#"row("Now", [#{ clock: "24x7", respond: 3600, priority: "P1", resolve: "4 hours" }, cell("24x7", "2h", "P1", "8h")]);"#,
+    );
+    let e = RuleEngine::from_sources([("p.rhai", src.as_str())]).unwrap();
+    let p = e
+        .priority(&json!({"impact": "High", "urgency": "Now"}))
+        .unwrap();
+    assert_eq!((p.respond_seconds, p.resolve_seconds), (3600, 14400));
+    let src = tiny_replacing(
+        7,
+        r#"row("Now", [#{ clock: "24x7", respond: "1h", priority: "P1", resolved: "4h" }, cell("24x7", "2h", "P1", "8h")]);"#,
+    );
+    let e = load_err(&[("p.rhai", &src)]);
+    assert!(e.to_string().contains(r#"unknown key "resolved""#), "{e}");
+}
+
+#[test]
+fn every_error_of_a_pack_at_once() {
+    let bad = [
+        ("a.rhai", "let = 1;"),
+        (
+            "b.rhai",
+            "priorities([\"P1\", \"P1\"]);\nimpact(\"X\");\nimpact(\"x\");",
+        ),
+        (
+            "c.rhai",
+            "urgency(\"U\");\nrow(\"U\", [cell(\"24x7\", \"1h\", \"P1\", \"zz\")]);",
+        ),
+    ];
+    let errors = RuleEngine::check_sources(bad);
+    let got: Vec<(String, &str)> = errors.iter().map(|e| (at(e), e.code())).collect();
+    assert_eq!(
+        got,
+        [
+            ("a.rhai:1:5".to_string(), "RULE_SYNTAX"),
+            ("b.rhai:1:1".to_string(), "PACK_INVALID"),
+            ("b.rhai:3:1".to_string(), "PACK_INVALID"),
+            ("c.rhai:2:11".to_string(), "PACK_INVALID"),
+        ],
+        "{errors:#?}"
+    );
+    assert!(RuleEngine::check_sources([("p.rhai", TINY_PACK)]).is_empty());
+}
+
+#[test]
+fn a_pack_missing_its_matrix_says_what_to_add() {
+    let e = load_err(&[("pack.rhai", "pack_version(\"1\");")]);
+    assert_eq!(e.code(), "PACK_INVALID");
+    assert!(e.to_string().contains("no priorities declared"), "{e}");
+    assert!(e.span().is_none());
+    let empty: [(&str, &str); 0] = [];
+    assert_eq!(
+        RuleEngine::from_sources(empty).unwrap_err().code(),
+        "PACK_INVALID"
+    );
+}
+
+#[test]
+fn hooks_are_checked_at_load() {
+    let e = load_err(&[
+        ("p.rhai", TINY_PACK),
+        ("h.rhai", "\n fn adjust_priority(t) { t }"),
+    ]);
+    assert_eq!(
+        (e.code(), at(&e)),
+        ("PACK_INVALID", "h.rhai:2:2".to_string())
+    );
+    assert!(e.to_string().contains("takes 2 parameters, not 1"), "{e}");
+    let hook = "fn adjust_priority(t, r) { r }";
+    let e = load_err(&[("p.rhai", TINY_PACK), ("h1.rhai", hook), ("h2.rhai", hook)]);
+    assert_eq!(at(&e), "h2.rhai:1:1");
+    assert!(
+        e.to_string()
+            .contains("defined twice (first at h1.rhai:1:1)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_rule_that_loops_forever_at_load_is_stopped() {
+    let e = load_err(&[("p.rhai", RUNAWAY_LOAD)]);
+    assert_eq!(e.code(), "RULE_LIMIT");
+    assert_eq!(e.limit(), Some(Limit::Operations));
+    assert_eq!(e.span().unwrap().file, "p.rhai");
+    assert!((2..=3).contains(&e.span().unwrap().line), "{e}");
+}
+
+#[test]
+fn runaway_hooks_are_stopped_and_the_engine_keeps_answering() {
+    let e = RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", RUNAWAY_HOOK)]).unwrap();
+    let ok = json!({"impact": "High", "urgency": "Now"});
+    let spin = json!({"impact": "High", "urgency": "Now", "service": "spin"});
+    for _ in 0..3 {
+        let err = e.priority(&spin).unwrap_err();
+        assert_eq!(
+            (err.code(), err.limit()),
+            ("RULE_LIMIT", Some(Limit::Operations))
+        );
+        // rhai reports a limit at the outermost call; for a hook, that is
+        // the hook itself.
+        assert_eq!(err.span().unwrap().to_string(), "hook.rhai:2:1");
+        assert_eq!(e.priority(&ok).unwrap().priority, "P1");
+    }
+}
+
+#[test]
+fn other_limits_have_their_names() {
+    for (src, limit) in [
+        ("fn f(n) { f(n + 1) }\nf(0);", Limit::CallDepth),
+        ("let s = \"x\";\nloop { s += s; }", Limit::DataSize),
+        ("let a = [];\nloop { a.push(1); }", Limit::DataSize),
+    ] {
+        let e = load_err(&[("p.rhai", src)]);
+        assert_eq!(
+            (e.code(), e.limit()),
+            ("RULE_LIMIT", Some(limit)),
+            "{src}: {e}"
+        );
+    }
+    // rhai size-checks a map only when an expression reads it whole; a map
+    // grown by index assignment alone is bounded by the operations limit.
+    // Either way the rule is stopped.
+    let e = load_err(&[("p.rhai", "let m = #{};\nloop { m[`${m.len()}`] = (); }")]);
+    assert_eq!(e.code(), "RULE_LIMIT");
+    let e = load_err(&[(
+        "p.rhai",
+        "let m = #{};\nlet i = 0;\nloop { m[`${i}`] = (); i += 1; }",
+    )]);
+    assert_eq!(e.code(), "RULE_LIMIT");
+    let e = load_err(&[(
+        "p.rhai",
+        "let m = #{};\nfor i in 0..20000 { m += #{}; m[`${i}`] = 1; }",
+    )]);
+    assert_eq!((e.code(), e.limit()), ("RULE_LIMIT", Some(Limit::DataSize)));
+    let deep = format!("let x = {}1{};", "(".repeat(500), ")".repeat(500));
+    let e = load_err(&[("p.rhai", &deep)]);
+    assert_eq!(
+        (e.code(), e.limit()),
+        ("RULE_LIMIT", Some(Limit::ExpressionDepth))
+    );
+}
+
+#[test]
+fn no_io_and_no_clock_in_rules() {
+    for src in ["import \"x\" as y;", "let t = timestamp();", "eval(\"1\");"] {
+        let e = load_err(&[("p.rhai", src)]);
+        assert!(
+            ["RULE_SYNTAX", "RULE_RUNTIME"].contains(&e.code()),
+            "{src}: {e}"
+        );
+    }
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_its_place() {
+    let dir = std::env::temp_dir().join(format!("ticket-rules-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("p.rhai"), b"let a = 1;\nlet b = \"\xff\";\n").unwrap();
+    let e = RuleEngine::from_dir(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(
+        (e.code(), at(&e)),
+        ("PACK_INVALID", "p.rhai:2:10".to_string())
+    );
+    let e = RuleEngine::from_dir("/no/such/dir").unwrap_err();
+    assert_eq!(e.code(), "IO");
+}
+
+#[test]
+fn every_code_is_listed() {
+    for code in [
+        "UNKNOWN_IMPACT",
+        "UNKNOWN_URGENCY",
+        "UNKNOWN_SEVERITY",
+        "MISSING_FIELD",
+        "INVALID_TYPE",
+        "INVALID_INPUT",
+        "RULE_SYNTAX",
+        "RULE_RUNTIME",
+        "RULE_LIMIT",
+        "PACK_INVALID",
+        "IO",
+    ] {
+        assert!(ERROR_CODES.contains(&code), "{code}");
+    }
+    assert_eq!(ERROR_CODES.len(), 11);
+}

@@ -1,0 +1,243 @@
+//! The matrix checks through the JS binding, run by wasm-bindgen-test in
+//! Node and in headless Chromium (`make test` runs both; see the Makefile).
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::{ALIASES, CASES, RUNAWAY_HOOK, RUNAWAY_LOAD, TINY_PACK, URGENCIES};
+use js_sys::{Array, Reflect};
+use serde::Serialize;
+use serde_json::json;
+use ticket_rules::wasm::{error_codes, JsRuleEngine};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn js(v: &serde_json::Value) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(k)).unwrap()
+}
+
+fn s(o: &JsValue, k: &str) -> String {
+    get(o, k)
+        .as_string()
+        .unwrap_or_else(|| panic!("{k} is not a string"))
+}
+
+fn n(o: &JsValue, k: &str) -> f64 {
+    get(o, k)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{k} is not a number"))
+}
+
+fn engine() -> JsRuleEngine {
+    JsRuleEngine::default_pack().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn sixteen_cells_five_facts() {
+    let e = engine();
+    for &(impact, urgency, clock, respond, prio, process, resolve) in CASES {
+        let r = e
+            .priority(&js(&json!({ "impact": impact, "urgency": urgency })))
+            .unwrap();
+        assert_eq!(s(&r, "clock"), clock, "{impact} × {urgency}");
+        assert_eq!(n(&r, "respondSeconds"), respond as f64);
+        assert_eq!(s(&r, "priority"), prio);
+        assert_eq!(get(&r, "process").as_string().as_deref(), process);
+        if process.is_none() {
+            assert!(get(&r, "process").is_null());
+        }
+        assert_eq!(n(&r, "resolveSeconds"), resolve as f64);
+        assert_eq!(s(&r, "impactLevel"), impact);
+        assert_eq!(s(&r, "packVersion"), "2026.11.1");
+        assert!(get(&r, "customerSeverity").is_undefined());
+    }
+}
+
+#[wasm_bindgen_test]
+fn aliases_case_and_customer_severity() {
+    let e = engine();
+    for &(alias, level) in ALIASES {
+        for &urgency in URGENCIES {
+            let r = e
+                .priority(&js(
+                    &json!({ "impact": alias.to_uppercase(), "urgency": urgency }),
+                ))
+                .unwrap();
+            assert_eq!(s(&r, "impactLevel"), level, "{alias}");
+        }
+    }
+    let r = e
+        .priority(&js(&json!({ "impact": "single building affected", "urgency": "Work Impaired", "customerSeverity": "Work Stopped - No workaround" })))
+        .unwrap();
+    assert_eq!(
+        (s(&r, "priority"), s(&r, "customerPriority")),
+        ("Standard".into(), "High".into())
+    );
+    // Results are fresh objects: changing one does not change the next.
+    Reflect::set(&r, &"priority".into(), &"Hacked".into()).unwrap();
+    let again = e
+        .priority(&js(
+            &json!({ "impact": "Minor", "urgency": "Work Impaired" }),
+        ))
+        .unwrap();
+    assert_eq!(s(&again, "priority"), "Standard");
+    let by_strings = e
+        .priority_of(
+            &"Minor".into(),
+            &"Work Impaired".into(),
+            &JsValue::UNDEFINED,
+        )
+        .unwrap();
+    assert_eq!(
+        js_sys::JSON::stringify(&by_strings).unwrap(),
+        js_sys::JSON::stringify(&again).unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn errors_are_js_errors_with_codes() {
+    let e = engine();
+    let err = e
+        .priority(&js(
+            &json!({ "impact": "Galaxy", "urgency": "Work Impaired" }),
+        ))
+        .unwrap_err();
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(s(&err, "code"), "UNKNOWN_IMPACT");
+    assert_eq!(s(&err, "field"), "impact");
+    assert_eq!(s(&err, "name"), "TicketRulesError");
+    assert_eq!(Array::from(&get(&err, "allowed")).length(), 12);
+    for (ticket, code, field) in [
+        (
+            json!({ "urgency": "Work Impaired" }),
+            "MISSING_FIELD",
+            "impact",
+        ),
+        (
+            json!({ "impact": 7, "urgency": "Work Impaired" }),
+            "INVALID_TYPE",
+            "impact",
+        ),
+        (
+            json!({ "impact": "Critical", "urgency": "x" }),
+            "UNKNOWN_URGENCY",
+            "urgency",
+        ),
+        (
+            json!({ "impact": "Critical", "urgency": "Work Impaired", "customerSeverity": {} }),
+            "INVALID_TYPE",
+            "customerSeverity",
+        ),
+    ] {
+        let err = e.priority(&js(&ticket)).unwrap_err();
+        assert_eq!(
+            (s(&err, "code"), s(&err, "field")),
+            (code.into(), field.into()),
+            "{ticket}"
+        );
+    }
+    let err = e.priority(&JsValue::from_str("Critical")).unwrap_err();
+    assert_eq!(s(&err, "code"), "INVALID_INPUT");
+    let err = e.priority(&js(&json!([1]))).unwrap_err();
+    assert_eq!(
+        s(&err, "message"),
+        "invalid input: a ticket must be an object, not a array"
+    );
+    assert_eq!(error_codes(), ticket_rules::ERROR_CODES);
+}
+
+#[wasm_bindgen_test]
+fn batch_reports_failures_in_place() {
+    let e = engine();
+    let out = e
+        .priorities(&js(&json!([
+            { "impact": "Critical", "urgency": "Work Impaired" },
+            { "impact": "Nope", "urgency": "Work Impaired" },
+            "not a ticket",
+        ])))
+        .unwrap();
+    assert_eq!(out.length(), 3);
+    assert_eq!(s(&out.get(0), "priority"), "High");
+    assert_eq!(s(&get(&out.get(1), "error"), "code"), "UNKNOWN_IMPACT");
+    assert_eq!(s(&get(&out.get(2), "error"), "code"), "INVALID_INPUT");
+}
+
+fn sources(files: &[(&str, &str)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in files {
+        Reflect::set(&o, &(*k).into(), &(*v).into()).unwrap();
+    }
+    o.into()
+}
+
+#[wasm_bindgen_test]
+fn rule_errors_carry_file_line_column() {
+    let err =
+        JsRuleEngine::from_sources(&sources(&[("p.rhai", "priorities([\"P1\"]);\n  let = 2;")]))
+            .err()
+            .unwrap();
+    assert_eq!(s(&err, "code"), "RULE_SYNTAX");
+    assert_eq!(
+        (s(&err, "file"), n(&err, "line"), n(&err, "column")),
+        ("p.rhai".into(), 2.0, 7.0)
+    );
+    let all = Array::from(&get(&err, "errors"));
+    assert_eq!(all.length(), 1);
+    let err = JsRuleEngine::from_sources(&sources(&[("p.rhai", RUNAWAY_LOAD)]))
+        .err()
+        .unwrap();
+    assert_eq!(
+        (s(&err, "code"), s(&err, "limit")),
+        ("RULE_LIMIT".into(), "operations".into())
+    );
+    let bytes = js_sys::Uint8Array::from(&b"let a = 1;\n\xff"[..]);
+    let o = js_sys::Object::new();
+    Reflect::set(&o, &"bad.rhai".into(), &bytes).unwrap();
+    let list = JsRuleEngine::check_sources(&o);
+    assert_eq!(s(&list.get(0), "code"), "PACK_INVALID");
+    assert_eq!(
+        (n(&list.get(0), "line"), n(&list.get(0), "column")),
+        (2.0, 1.0)
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_runaway_hook_is_stopped_and_the_engine_keeps_answering() {
+    let e = JsRuleEngine::from_sources(&sources(&[
+        ("p.rhai", TINY_PACK),
+        ("hook.rhai", RUNAWAY_HOOK),
+    ]))
+    .unwrap();
+    for _ in 0..2 {
+        let err = e
+            .priority(&js(
+                &json!({ "impact": "High", "urgency": "Now", "service": "spin" }),
+            ))
+            .unwrap_err();
+        assert_eq!(
+            (s(&err, "code"), s(&err, "limit")),
+            ("RULE_LIMIT".into(), "operations".into())
+        );
+        let ok = e
+            .priority(&js(&json!({ "impact": "High", "urgency": "Now" })))
+            .unwrap();
+        assert_eq!(s(&ok, "priority"), "P1");
+    }
+    assert_eq!(e.hook_calls(), 4.0);
+}
+
+#[wasm_bindgen_test]
+fn the_default_pack_describes_itself() {
+    let e = engine();
+    assert_eq!(e.pack_version(), "2026.11.1");
+    assert_eq!(e.files(), ["pack.rhai", "priority.rhai"]);
+    let m = e.matrix().unwrap();
+    assert_eq!(Array::from(&get(&m, "impacts")).length(), 4);
+    let first = Array::from(&get(&m, "cells")).get(0);
+    assert_eq!(s(&Array::from(&first).get(0), "priority"), "Emergency");
+}
