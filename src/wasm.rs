@@ -33,7 +33,16 @@ struct Templates {
     key_impact: JsValue,
     key_urgency: JsValue,
     key_severity: JsValue,
+    /// JS string → level index, for strings the core has already resolved:
+    /// a hit costs one `Map.get` instead of copying the string into wasm
+    /// and matching it. Filled only with the core's own answers, bounded.
+    impacts_seen: js_sys::Map,
+    urgencies_seen: js_sys::Map,
 }
+
+/// Most distinct spellings remembered per axis: enough for every alias in
+/// any casing a real form sends, bounded against garbage input.
+const MEMO_LIMIT: u32 = 1024;
 
 impl Templates {
     fn new(engine: &RuleEngine) -> Self {
@@ -64,6 +73,37 @@ impl Templates {
             key_impact: s("impact"),
             key_urgency: s("urgency"),
             key_severity: s("customerSeverity"),
+            impacts_seen: js_sys::Map::new(),
+            urgencies_seen: js_sys::Map::new(),
+        }
+    }
+
+    /// The cell for three JS values already seen, if all were.
+    fn recall(&self, impact: &JsValue, urgency: &JsValue, severity: &JsValue) -> Option<CellRef> {
+        let index = |m: &js_sys::Map, v: &JsValue| m.get(v).as_f64().map(|i| i as usize);
+        let customer_severity = if severity.is_undefined() || severity.is_null() {
+            None
+        } else {
+            Some(index(&self.urgencies_seen, severity)?)
+        };
+        Some(CellRef {
+            impact: index(&self.impacts_seen, impact)?,
+            urgency: index(&self.urgencies_seen, urgency)?,
+            customer_severity,
+        })
+    }
+
+    /// Records the core's answer for these JS strings.
+    fn remember(&self, impact: &JsValue, urgency: &JsValue, severity: &JsValue, at: CellRef) {
+        let put = |m: &js_sys::Map, k: &JsValue, i: usize| {
+            if m.size() < MEMO_LIMIT && k.is_string() {
+                m.set(k, &JsValue::from(i as f64));
+            }
+        };
+        put(&self.impacts_seen, impact, at.impact);
+        put(&self.urgencies_seen, urgency, at.urgency);
+        if let Some(s) = at.customer_severity {
+            put(&self.urgencies_seen, severity, s);
         }
     }
 
@@ -230,23 +270,32 @@ impl JsRuleEngine {
         urgency: &JsValue,
         severity: &JsValue,
     ) -> Result<JsValue, Error> {
-        let (impact, urgency, severity) = (text(impact), text(urgency), text(severity));
+        let hook = self.inner.pack().has_priority_hook();
+        if !hook {
+            if let Some(at) = self.js.recall(impact, urgency, severity) {
+                return self
+                    .cell_result(at)
+                    .ok_or_else(|| Error::input("cell out of range"));
+            }
+        }
+        let (impact_s, urgency_s, severity_s) = (text(impact), text(urgency), text(severity));
         let at = self
             .inner
-            .locate(field(&impact), field(&urgency), field(&severity))?;
-        if self.inner.pack().has_priority_hook() {
+            .locate(field(&impact_s), field(&urgency_s), field(&severity_s))?;
+        if hook {
             fn s(t: &Text) -> Option<&str> {
                 match t {
                     Text::Str(s) => Some(s),
                     _ => None,
                 }
             }
-            let (Some(i), Some(u)) = (s(&impact), s(&urgency)) else {
+            let (Some(i), Some(u)) = (s(&impact_s), s(&urgency_s)) else {
                 return Err(Error::input("impact and urgency must be strings"));
             };
-            let r = self.inner.priority_of(i, u, s(&severity))?;
+            let r = self.inner.priority_of(i, u, s(&severity_s))?;
             return to_js(&r).map_err(|_| Error::input("result not serialisable"));
         }
+        self.js.remember(impact, urgency, severity, at);
         self.cell_result(at)
             .ok_or_else(|| Error::input("cell out of range"))
     }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{ALIASES, CASES, URGENCIES};
+use common::cases;
 use serde_json::{json, Value};
 use ticket_rules::{Error, RuleEngine, DEFAULT_PACK};
 
@@ -30,23 +30,27 @@ fn priority_err(engine: &RuleEngine, ticket: Value) -> Error {
 #[test]
 fn sixteen_cells_five_facts() {
     let e = engine();
-    assert_eq!(CASES.len(), 16);
-    for &(impact, urgency, clock, respond, prio, process, resolve) in CASES {
-        let p = priority(&e, json!({ "impact": impact, "urgency": urgency }));
+    let cells = cases().cells;
+    assert_eq!(cells.len(), 16);
+    for c in &cells {
+        let p = priority(&e, json!({ "impact": c.impact, "urgency": c.urgency }));
         let got = (
-            p.clock.as_str(),
+            &p.clock,
             p.respond_seconds,
-            p.priority.as_str(),
-            p.process.as_deref(),
+            &p.priority,
+            &p.process,
             p.resolve_seconds,
         );
-        assert_eq!(
-            got,
-            (clock, respond, prio, process, resolve),
-            "{impact} × {urgency}"
+        let want = (
+            &c.clock,
+            c.respond_seconds,
+            &c.priority,
+            &c.process,
+            c.resolve_seconds,
         );
-        assert_eq!(p.impact_level, impact);
-        assert_eq!(p.urgency, urgency);
+        assert_eq!(got, want, "{} × {}", c.impact, c.urgency);
+        assert_eq!(p.impact_level, c.impact);
+        assert_eq!(p.urgency, c.urgency);
         assert_eq!(p.pack_version, "2026.11.1");
     }
 }
@@ -54,12 +58,14 @@ fn sixteen_cells_five_facts() {
 #[test]
 fn every_alias_maps_to_its_level_in_every_row() {
     let e = engine();
-    for &(alias, level) in ALIASES {
-        for &urgency in URGENCIES {
+    let cases = cases();
+    assert_eq!(cases.aliases.len(), 8);
+    for (alias, level) in &cases.aliases {
+        for urgency in &cases.urgencies {
             let by_alias = priority(&e, json!({ "impact": alias, "urgency": urgency }));
             let by_level = priority(&e, json!({ "impact": level, "urgency": urgency }));
             assert_eq!(by_alias, by_level, "{alias}");
-            assert_eq!(by_alias.impact_level, level);
+            assert_eq!(&by_alias.impact_level, level);
         }
     }
 }
@@ -144,7 +150,7 @@ fn bad_input_gets_a_coded_error_naming_the_field() {
         (err.code(), err.field()),
         ("UNKNOWN_URGENCY", Some("urgency"))
     );
-    assert_eq!(err.allowed().unwrap(), URGENCIES);
+    assert_eq!(err.allowed().unwrap(), cases().urgencies);
 
     let err = priority_err(
         &e,
@@ -241,9 +247,9 @@ fn priority_of_takes_the_strings_directly() {
 fn the_matrix_never_runs_rhai_per_ticket() {
     let e = engine();
     assert!(!e.pack().has_priority_hook());
-    for &(impact, urgency, ..) in CASES {
+    for c in cases().cells {
         for _ in 0..50 {
-            priority(&e, json!({ "impact": impact, "urgency": urgency }));
+            priority(&e, json!({ "impact": c.impact, "urgency": c.urgency }));
         }
     }
     assert_eq!(e.pack().hook_calls(), 0);
@@ -279,7 +285,7 @@ fn agrees_with_the_reference_document_when_present() {
         let Some(&urgency) = cols.get(1) else {
             continue;
         };
-        if !URGENCIES.contains(&urgency) || cols.len() < 6 {
+        if !cases().urgencies.iter().any(|u| u == urgency) || cols.len() < 6 {
             continue;
         }
         for (i, cell) in cols[2..6].iter().enumerate() {

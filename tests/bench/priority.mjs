@@ -1,0 +1,76 @@
+// Priority from the 4x4 matrix: ticket-rules (wasm, from Node) side by side
+// with json-rules-engine and a plain JS object lookup, on the same tickets,
+// in one run. `make bench` runs it; figures go to BENCHMARKS.md.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Engine } from 'json-rules-engine';
+import { RuleEngine } from 'ticket-rules';
+import { measure, measureAsync, table } from './harness.mjs';
+
+const cases = JSON.parse(readFileSync(new URL('../data/matrix-cases.json', import.meta.url)));
+const byLevel = {};
+for (const [alias, level] of Object.entries(cases.aliases)) (byLevel[level] ??= []).push(alias);
+
+// The same tickets for every contender: each cell, once by level name and
+// once per alias (24 impacts x 4 urgencies = 32 tickets, cycled).
+const tickets = [];
+for (const c of cases.cells) {
+  for (const impact of [c.impact, ...byLevel[c.impact]]) tickets.push({ id: `TT-${tickets.length}`, impact, urgency: c.urgency });
+}
+
+const engine = RuleEngine.default();
+
+// json-rules-engine: one rule per cell; its event carries the five facts.
+const jre = new Engine([], { allowUndefinedFacts: true });
+for (const c of cases.cells) {
+  jre.addRule({
+    conditions: {
+      all: [
+        { fact: 'impact', operator: 'in', value: [c.impact, ...byLevel[c.impact]] },
+        { fact: 'urgency', operator: 'equal', value: c.urgency },
+      ],
+    },
+    event: { type: 'priority', params: { priority: c.priority, clock: c.clock, respondSeconds: c.respondSeconds, resolveSeconds: c.resolveSeconds, process: c.process } },
+  });
+}
+
+// The floor: a hand-written object lookup (no validation, no errors).
+const lookup = {};
+for (const c of cases.cells) {
+  for (const impact of [c.impact, ...byLevel[c.impact]]) {
+    lookup[`${impact}\u0000${c.urgency}`] = { priority: c.priority, clock: c.clock, respondSeconds: c.respondSeconds, resolveSeconds: c.resolveSeconds, process: c.process };
+  }
+}
+
+// Same answers first: a benchmark of wrong answers is worth nothing.
+for (const t of tickets) {
+  const ours = engine.priority(t);
+  const floor = lookup[`${t.impact}\u0000${t.urgency}`];
+  const { events } = await jre.run(t);
+  if (ours.priority !== floor.priority || events[0].params.priority !== ours.priority) {
+    throw new Error(`disagreement on ${JSON.stringify(t)}`);
+  }
+}
+
+let i = 0;
+const next = () => tickets[(i = (i + 1) % tickets.length)];
+const batch = Array.from({ length: 10_000 }, (_, k) => tickets[k % tickets.length]);
+
+const rows = [];
+rows.push(measure('plain JS object lookup (floor)', () => lookup[`${next().impact}\u0000${tickets[i].urgency}`]));
+rows.push(measure('ticket-rules priority(ticket)', () => engine.priority(next())));
+rows.push(measure('ticket-rules priorityOf(impact, urgency)', () => {
+  const t = next();
+  return engine.priorityOf(t.impact, t.urgency);
+}));
+rows.push(measure('ticket-rules priorities(10,000 tickets), per ticket', () => engine.priorities(batch), { unit: batch.length, rounds: 3 }));
+rows.push(await measureAsync('json-rules-engine run(ticket)', () => jre.run(next())));
+
+const versions = {
+  node: process.version,
+  'json-rules-engine': JSON.parse(readFileSync(new URL('../../pkg/node_modules/json-rules-engine/package.json', import.meta.url))).version,
+  'ticket-rules pack': engine.packVersion,
+};
+console.log(`### Priority, from Node (${os.cpus()[0].model}, ${os.cpus().length} cores)\n`);
+console.log(table(rows, 'json-rules-engine run(ticket)'));
+console.log(`\n${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}; command: \`node tests/bench/priority.mjs\``);

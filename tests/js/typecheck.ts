@@ -1,0 +1,49 @@
+// Uses the API as a user would; `tsc --noEmit` (make typecheck) fails if the
+// typings and this use disagree. Never run, only type-checked.
+import init, { RuleEngine, errorCodes, type PriorityResult, type TicketRulesError, type ErrorCode, type MatrixView } from 'ticket-rules';
+
+async function portal(): Promise<void> {
+  await init();
+  const engine = RuleEngine.default();
+  const version: string = engine.packVersion;
+  const r: PriorityResult = engine.priority({ impact: 'Single Building affected', urgency: 'Work Impaired', id: 'TT-1' });
+  const seconds: number = r.respondSeconds + r.resolveSeconds;
+  const process: string | null = r.process;
+  const customer: string | undefined = r.customerPriority;
+  const m: MatrixView = engine.matrix();
+  const menu: string[] = m.impacts.flatMap((l) => [l.name, ...l.aliases]);
+  const first: string = m.cells[0][0].priority;
+  void [version, seconds, process, customer, menu, first];
+}
+
+function batch(engine: RuleEngine): number {
+  let failed = 0;
+  for (const item of engine.priorities([{ impact: 'Critical', urgency: 'Work Impaired' }])) {
+    if ('error' in item) {
+      const code: ErrorCode = item.error.code;
+      if (code === 'UNKNOWN_IMPACT') failed++;
+    } else {
+      const p: string = item.priority;
+      void p;
+    }
+  }
+  return failed;
+}
+
+function load(sources: Record<string, string>): RuleEngine | undefined {
+  try {
+    return RuleEngine.fromSources(sources);
+  } catch (e) {
+    const err = e as TicketRulesError;
+    const where = `${err.file}:${err.line}:${err.column}`;
+    const all = err.errors?.map((x) => `${x.code} ${x.message}`) ?? [];
+    void [where, all];
+    return undefined;
+  }
+}
+
+const codes: ErrorCode[] = errorCodes();
+const dir = RuleEngine.fromDir?.('rules');
+const list = RuleEngine.checkSources(new Map([['p.rhai', 'priorities(["P1"]);']]));
+const byStrings = RuleEngine.default().priorityOf('Critical', 'Work Impaired');
+void [portal, batch, load, codes, dir, list, byStrings];
