@@ -28,13 +28,18 @@ fn measure(name: &str, per_call: usize, mut f: impl FnMut()) {
     }
     rates.sort_by(f64::total_cmp);
     let rate = rates[2];
-    let (value, unit) = if rate >= 1e6 { (rate / 1e6, "M/s") } else { (rate / 1e3, "k/s") };
+    let (value, unit) = if rate >= 1e6 {
+        (rate / 1e6, "M/s")
+    } else {
+        (rate / 1e3, "k/s")
+    };
     println!("| {name} | {value:.2} {unit} | {:.0} ns |", 1e9 / rate);
 }
 
 fn main() {
     let engine = RuleEngine::embedded().expect("default pack");
-    let cases: Value = serde_json::from_str(include_str!("../tests/data/matrix-cases.json")).expect("cases");
+    let cases: Value =
+        serde_json::from_str(include_str!("../tests/data/matrix-cases.json")).expect("cases");
     let mut tickets = Vec::new();
     for c in cases["cells"].as_array().expect("cells") {
         tickets.push(json!({ "id": "TT-1", "impact": c["impact"], "urgency": c["urgency"] }));
@@ -44,7 +49,12 @@ fn main() {
     }
     let pairs: Vec<(String, String)> = tickets
         .iter()
-        .map(|t| (t["impact"].as_str().unwrap_or("").to_string(), t["urgency"].as_str().unwrap_or("").to_string()))
+        .map(|t| {
+            (
+                t["impact"].as_str().unwrap_or("").to_string(),
+                t["urgency"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
 
     println!("| native | rate | per call |\n|---|---:|---:|");
@@ -57,10 +67,16 @@ fn main() {
         i = (i + 1) % pairs.len();
         black_box(engine.priority_of(&pairs[i].0, &pairs[i].1, None).ok());
     });
-    let batch: Vec<Value> = (0..10_000).map(|k| tickets[k % tickets.len()].clone()).collect();
-    measure("priorities(&[10,000 tickets]), per ticket", batch.len(), || {
-        black_box(engine.priorities(black_box(&batch)));
-    });
+    let batch: Vec<Value> = (0..10_000)
+        .map(|k| tickets[k % tickets.len()].clone())
+        .collect();
+    measure(
+        "priorities(&[10,000 tickets]), per ticket",
+        batch.len(),
+        || {
+            black_box(engine.priorities(black_box(&batch)));
+        },
+    );
     measure("load the default pack (RuleEngine::embedded)", 1, || {
         black_box(RuleEngine::embedded().ok());
     });

@@ -34,16 +34,20 @@ pub(crate) struct HookFn {
 }
 
 /// The runtime for hooks: its own sandboxed engine and the hooks found.
+/// A pack without hooks has no engine at all.
 pub(crate) struct Hooks {
-    engine: Engine,
+    engine: Option<Engine>,
     pub adjust_priority: Option<HookFn>,
     calls: Counter<u64>,
 }
 
 impl Hooks {
     pub(crate) fn new(matrix: &Rc<Matrix>, adjust_priority: Option<HookFn>) -> Self {
-        let mut engine = sandbox::engine(&Limits::HOOK);
-        register_helpers(&mut engine, matrix);
+        let engine = adjust_priority.is_some().then(|| {
+            let mut engine = sandbox::engine(&Limits::HOOK);
+            register_helpers(&mut engine, matrix);
+            engine
+        });
         Hooks {
             engine,
             adjust_priority,
@@ -60,7 +64,10 @@ impl Hooks {
         self.calls.set(self.calls.get() + 1);
         let mut scope = Scope::new();
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        self.engine
+        let Some(engine) = &self.engine else {
+            return Err(Error::pack(Some(hook.span.clone()), "hook runtime missing"));
+        };
+        engine
             .call_fn_with_options::<Dynamic>(options, &mut scope, &hook.ast, name, args)
             .map_err(|e| eval_error(&hook.file, &e, Some(&hook.span)))
     }

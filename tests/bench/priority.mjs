@@ -65,12 +65,14 @@ rows.push(measure('ticket-rules priorityOf(impact, urgency)', () => {
 }));
 rows.push(measure('ticket-rules priorities(10,000 tickets), per ticket', () => engine.priorities(batch), { unit: batch.length, rounds: 3 }));
 rows.push(await measureAsync('json-rules-engine run(ticket)', () => jre.run(next())));
+const load = measure('ticket-rules RuleEngine.default() (load the pack)', () => RuleEngine.default().free(), { ms: 300, rounds: 3 });
 
 const versions = {
   node: process.version,
-  'json-rules-engine': JSON.parse(readFileSync(new URL('../../pkg/node_modules/json-rules-engine/package.json', import.meta.url))).version,
+  'json-rules-engine': JSON.parse(readFileSync(new URL('../node_modules/json-rules-engine/package.json', import.meta.url))).version,
   'ticket-rules pack': engine.packVersion,
 };
 console.log(`### Priority, from Node (${os.cpus()[0].model}, ${os.cpus().length} cores)\n`);
 console.log(table(rows, 'json-rules-engine run(ticket)'));
+console.log(`\nLoading the default pack: ${(1000 / load.perSecond).toFixed(2)} ms.`);
 console.log(`\n${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}; command: \`node tests/bench/priority.mjs\``);
