@@ -122,6 +122,7 @@ demo: wasm
 bench: wasm
 	cargo bench --bench priority
 	node tests/bench/priority.mjs
+	node tests/bench/startup.mjs
 
 clean:
 	cargo clean

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Engine } from 'json-rules-engine';
-import { RuleEngine } from 'ticket-rules';
+import { RuleEngine, readRulesDir } from 'ticket-rules';
 import { measure, measureAsync, table } from './harness.mjs';
 
 const cases = JSON.parse(readFileSync(new URL('../data/matrix-cases.json', import.meta.url)));
@@ -19,6 +19,12 @@ for (const c of cases.cells) {
 }
 
 const engine = RuleEngine.default();
+// The same pack plus the example adjust_priority hook: rhai per ticket.
+const root = new URL('../../', import.meta.url);
+const hooked = RuleEngine.fromSources({
+  ...readRulesDir(new URL('rules', root).pathname),
+  'adjust_priority.rhai': readFileSync(new URL('rules/examples/vip-services/adjust_priority.rhai', root), 'utf8'),
+});
 
 // json-rules-engine: one rule per cell; its event carries the five facts.
 const jre = new Engine([], { allowUndefinedFacts: true });
@@ -64,6 +70,7 @@ rows.push(measure('ticket-rules priorityOf(impact, urgency)', () => {
   return engine.priorityOf(t.impact, t.urgency);
 }));
 rows.push(measure('ticket-rules priorities(10,000 tickets), per ticket', () => engine.priorities(batch), { unit: batch.length, rounds: 3 }));
+rows.push(measure('ticket-rules priority(ticket), pack with an adjust_priority hook (rhai per ticket)', () => hooked.priority({ ...next(), service: 'Payroll' })));
 rows.push(await measureAsync('json-rules-engine run(ticket)', () => jre.run(next())));
 const load = measure('ticket-rules RuleEngine.default() (load the pack)', () => RuleEngine.default().free(), { ms: 300, rounds: 3 });
 
