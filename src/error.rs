@@ -143,6 +143,91 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// An instant is not RFC 3339, or outside 1900-2199.
+    InvalidInstant {
+        /// The input it came from (`start`, `openedAt`, `history[2].at`, …).
+        field: String,
+        /// What was given (at most 64 characters of it).
+        value: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A duration is negative, not whole seconds, or absurdly long.
+    InvalidDuration {
+        /// The input it came from.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A calendar names a time zone the IANA database does not have.
+    UnknownTimezone {
+        /// The path of the field (`timezone`).
+        field: String,
+        /// What was given.
+        value: String,
+    },
+    /// A time of day like `25:00` or `8am`.
+    InvalidTime {
+        /// Where in the calendar spec (`weekly.mon[0]`).
+        field: String,
+        /// What was given.
+        value: String,
+    },
+    /// A date that does not exist (`2025-02-30`) or a holiday rule that
+    /// does not parse.
+    InvalidDate {
+        /// Where (`holidays[3]`).
+        field: String,
+        /// What was given.
+        value: String,
+        /// Why.
+        reason: String,
+    },
+    /// A calendar is inconsistent: overlapping or reversed intervals, an
+    /// unknown key, a wrong type.
+    InvalidCalendar {
+        /// Where (`weekly.tue`).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A pause runs backwards or is not a `[from, to]` pair.
+    InvalidPause {
+        /// Where (`pauses[1]`).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No calendar of that name in the pack.
+    UnknownCalendar {
+        /// The name asked for.
+        value: String,
+        /// The calendars the pack has.
+        allowed: Vec<String>,
+    },
+    /// An answer falls outside the supported range (after 2199, or a
+    /// calendar that never opens).
+    OutOfRange {
+        /// What could not be computed.
+        message: String,
+    },
+    /// A ticket's history is not usable: events out of order, before the
+    /// ticket opened, or of the wrong shape.
+    InvalidHistory {
+        /// Where (`history[2].at`).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A status the pack does not declare.
+    UnknownStatus {
+        /// Where (`status`, `history[1].status`).
+        field: String,
+        /// What was given.
+        value: String,
+        /// The statuses the pack declares.
+        allowed: Vec<String>,
+    },
     /// A rule pack could not be read.
     Io {
         /// The path that failed.
@@ -169,6 +254,17 @@ pub const ERROR_CODES: &[&str] = &[
     "RULE_LIMIT",
     "PACK_INVALID",
     "IO",
+    "INVALID_INSTANT",
+    "INVALID_DURATION",
+    "UNKNOWN_TIMEZONE",
+    "INVALID_TIME",
+    "INVALID_DATE",
+    "INVALID_CALENDAR",
+    "INVALID_PAUSE",
+    "UNKNOWN_CALENDAR",
+    "OUT_OF_RANGE",
+    "INVALID_HISTORY",
+    "UNKNOWN_STATUS",
 ];
 
 impl Error {
@@ -186,6 +282,17 @@ impl Error {
             Error::RuleLimit { .. } => "RULE_LIMIT",
             Error::PackInvalid { .. } => "PACK_INVALID",
             Error::Io { .. } => "IO",
+            Error::InvalidInstant { .. } => "INVALID_INSTANT",
+            Error::InvalidDuration { .. } => "INVALID_DURATION",
+            Error::UnknownTimezone { .. } => "UNKNOWN_TIMEZONE",
+            Error::InvalidTime { .. } => "INVALID_TIME",
+            Error::InvalidDate { .. } => "INVALID_DATE",
+            Error::InvalidCalendar { .. } => "INVALID_CALENDAR",
+            Error::InvalidPause { .. } => "INVALID_PAUSE",
+            Error::UnknownCalendar { .. } => "UNKNOWN_CALENDAR",
+            Error::OutOfRange { .. } => "OUT_OF_RANGE",
+            Error::InvalidHistory { .. } => "INVALID_HISTORY",
+            Error::UnknownStatus { .. } => "UNKNOWN_STATUS",
         }
     }
 
@@ -195,7 +302,17 @@ impl Error {
             Error::UnknownImpact { .. } => Some("impact"),
             Error::UnknownUrgency { .. } => Some("urgency"),
             Error::UnknownSeverity { .. } => Some("customerSeverity"),
-            Error::MissingField { field } | Error::InvalidType { field, .. } => Some(field),
+            Error::MissingField { field }
+            | Error::InvalidType { field, .. }
+            | Error::InvalidInstant { field, .. }
+            | Error::InvalidDuration { field, .. }
+            | Error::UnknownTimezone { field, .. }
+            | Error::InvalidTime { field, .. }
+            | Error::InvalidDate { field, .. }
+            | Error::InvalidCalendar { field, .. }
+            | Error::InvalidPause { field, .. }
+            | Error::InvalidHistory { field, .. }
+            | Error::UnknownStatus { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -205,7 +322,9 @@ impl Error {
         match self {
             Error::UnknownImpact { allowed, .. }
             | Error::UnknownUrgency { allowed, .. }
-            | Error::UnknownSeverity { allowed, .. } => Some(allowed),
+            | Error::UnknownSeverity { allowed, .. }
+            | Error::UnknownCalendar { allowed, .. }
+            | Error::UnknownStatus { allowed, .. } => Some(allowed),
             _ => None,
         }
     }
@@ -290,6 +409,47 @@ impl fmt::Display for Error {
                 message,
             } => write!(f, "invalid rule pack: {message}"),
             Error::Io { path, message } => write!(f, "cannot read {path}: {message}"),
+            Error::InvalidInstant {
+                field,
+                value,
+                reason,
+            } => write!(f, "`{field}`: invalid instant {value:?}: {reason}"),
+            Error::InvalidDuration { field, message } => {
+                write!(f, "`{field}`: invalid duration: {message}")
+            }
+            Error::UnknownTimezone { field, value } => write!(
+                f,
+                "`{field}`: unknown time zone {value:?} (an IANA name like \"America/New_York\")"
+            ),
+            Error::InvalidTime { field, value } => write!(
+                f,
+                "`{field}`: invalid time {value:?}: expected HH:MM from 00:00 to 24:00"
+            ),
+            Error::InvalidDate {
+                field,
+                value,
+                reason,
+            } => write!(f, "`{field}`: invalid date {value:?}: {reason}"),
+            Error::InvalidCalendar { field, message } => write!(f, "`{field}`: {message}"),
+            Error::InvalidPause { field, message } => write!(f, "`{field}`: {message}"),
+            Error::UnknownCalendar { value, allowed } => {
+                write!(
+                    f,
+                    "unknown calendar {value:?}: expected {}",
+                    one_of(allowed)
+                )
+            }
+            Error::OutOfRange { message } => write!(f, "out of range: {message}"),
+            Error::InvalidHistory { field, message } => write!(f, "`{field}`: {message}"),
+            Error::UnknownStatus {
+                field,
+                value,
+                allowed,
+            } => write!(
+                f,
+                "`{field}`: unknown status {value:?}: expected {}",
+                one_of(allowed)
+            ),
         }
     }
 }

@@ -29,12 +29,14 @@
 //! The JS binding lives in `src/wasm.rs`, the only module that knows about
 //! wasm-bindgen.
 
+pub mod calendar;
 pub mod duration;
 pub mod engine;
 pub mod error;
 pub mod pack;
 pub mod priority;
 pub mod ticket;
+pub mod time;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

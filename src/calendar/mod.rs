@@ -1,0 +1,735 @@
+//! Business calendars and business-time arithmetic.
+//!
+//! A [`Calendar`] has an IANA time zone, weekly opening intervals (several
+//! per day), holidays (dates, yearly dates, "4th Thursday of November"
+//! rules, optionally observed on the nearest weekday) and per-date
+//! overrides. The built-in [`Calendar::always`] runs 24x7.
+//!
+//! # Semantics (normative: `shared/vectors/README.md`)
+//!
+//! An instant counts as business time iff the calendar's **local
+//! wall-clock time** falls on a date that is not a holiday and inside one
+//! of that date's half-open intervals `[start, end)`, and the instant is not
+//! inside a pause (half-open UTC `[from, to)`). Across daylight-saving
+//! changes, business time is real elapsed time while the local clock shows
+//! an open time: skipped local times never occur (spring forward shortens
+//! that day), repeated ones count each time the clock shows them (fall back
+//! lengthens it). This is the DST policy; there is no other.
+//!
+//! - `between(a, b)`: seconds of business time in `[a, b)`.
+//! - `add(s, d)`: the smallest `T >= s` with `between(s, T) >= d`; so
+//!   `add(s, 0) == s`, and a due time that uses a window up exactly is that
+//!   window's closing instant, not the next opening.
+//!
+//! # How it computes
+//!
+//! In whole intervals, never in minute steps. For each local date the
+//! calendar's intervals are mapped to UTC once (with the zone's offset
+//! segments, found by probing the offset either side of the day and
+//! bisecting to the second where it changes), then intersected with the
+//! range asked for, minus pauses. Runs of ordinary weeks (no holiday,
+//! override, offset change or pause) are skipped whole, so the cost of
+//! `add` grows with the holidays, pauses and DST changes in range, not
+//! with the duration.
+
+mod spec;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, Duration as Days, NaiveDate, Offset, TimeZone, Weekday};
+use chrono_tz::Tz;
+
+use crate::error::{Error, Result};
+use crate::time::{Instant, MAX_INSTANT, MIN_INSTANT};
+
+pub use spec::parse_time_of_day;
+
+const DAY: i64 = 86_400;
+const WEEK: i64 = 7 * DAY;
+/// How far a search for business time may walk: past this the calendar
+/// is taken never to open again.
+const HORIZON_DAYS: i64 = 366 * 20;
+
+/// An opening interval of a local day, in seconds after local midnight;
+/// `end` may be 86,400 (`24:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Interval {
+    /// Start, seconds after local midnight.
+    pub start: u32,
+    /// End (exclusive), seconds after local midnight, at most 86,400.
+    pub end: u32,
+}
+
+/// How a holiday recurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HolidayRule {
+    /// One date.
+    Date(NaiveDate),
+    /// Every year on this month and day (`12-25`).
+    Yearly {
+        /// 1–12.
+        month: u32,
+        /// 1–31.
+        day: u32,
+    },
+    /// The nth weekday of a month (`4th Thursday of November`; `n = -1` is
+    /// the last), shifted by `offset` days (`+1d`: the day after).
+    Nth {
+        /// 1–5, or -1 for the last.
+        n: i8,
+        /// The weekday.
+        weekday: Weekday,
+        /// 1–12.
+        month: u32,
+        /// Days added after finding the date.
+        offset: i32,
+    },
+}
+
+/// A holiday: when, its name, and whether a weekend date is observed on the
+/// nearest weekday (Saturday → Friday, Sunday → Monday; both dates are
+/// closed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holiday {
+    /// When.
+    pub rule: HolidayRule,
+    /// A name for people (`Christmas Day`), if given.
+    pub name: Option<String>,
+    /// Observe a weekend date on the nearest weekday.
+    pub observed: bool,
+}
+
+/// A business calendar. Build one from a spec with
+/// [`Calendar::from_spec`] or take the built-in [`Calendar::always`].
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    name: String,
+    zone: Tz,
+    /// Monday first.
+    weekly: [Vec<Interval>; 7],
+    /// Open seconds in a week with no holiday and no offset change.
+    week_seconds: i64,
+    holidays: Vec<Holiday>,
+    /// Single dates, for a quick lookup.
+    holiday_dates: BTreeSet<NaiveDate>,
+    overrides: BTreeMap<NaiveDate, Vec<Interval>>,
+    always: bool,
+}
+
+/// Half-open UTC `[from, to)` ranges in which no clock runs; sorted and
+/// merged on construction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pauses(Vec<(Instant, Instant)>);
+
+impl Pauses {
+    /// No pauses.
+    pub fn none() -> Self {
+        Pauses(Vec::new())
+    }
+
+    /// Pauses from `[from, to)` pairs. A pair that runs backwards is an
+    /// error; overlapping pairs are merged (a paused clock is paused).
+    pub fn new(mut pairs: Vec<(Instant, Instant)>) -> Result<Self> {
+        for (i, (from, to)) in pairs.iter().enumerate() {
+            if to < from {
+                return Err(Error::InvalidPause {
+                    field: format!("pauses[{i}]"),
+                    message: "the pause ends before it starts".into(),
+                });
+            }
+        }
+        pairs.retain(|(f, t)| t > f);
+        pairs.sort_unstable();
+        let mut merged: Vec<(Instant, Instant)> = Vec::with_capacity(pairs.len());
+        for (f, t) in pairs {
+            match merged.last_mut() {
+                Some(last) if f <= last.1 => last.1 = last.1.max(t),
+                _ => merged.push((f, t)),
+            }
+        }
+        Ok(Pauses(merged))
+    }
+
+    /// The merged ranges, sorted.
+    pub fn ranges(&self) -> &[(Instant, Instant)] {
+        &self.0
+    }
+
+    /// Index of the first pause ending after `t`.
+    fn first_after(&self, t: Instant) -> usize {
+        self.0.partition_point(|(_, to)| *to <= t)
+    }
+
+    /// Whether any pause overlaps `[a, b)`.
+    fn overlaps(&self, a: Instant, b: Instant) -> bool {
+        self.0
+            .get(self.first_after(a))
+            .is_some_and(|(from, _)| *from < b)
+    }
+
+    /// Calls `f` with each piece of `[a, b)` outside every pause, in order;
+    /// stops early when `f` returns `Some`.
+    fn for_each_gap<T>(
+        &self,
+        a: Instant,
+        b: Instant,
+        mut f: impl FnMut(Instant, Instant) -> Option<T>,
+    ) -> Option<T> {
+        let mut at = a;
+        for &(from, to) in self.0.get(self.first_after(a)..).unwrap_or(&[]) {
+            if from >= b {
+                break;
+            }
+            if from > at {
+                if let Some(r) = f(at, from) {
+                    return Some(r);
+                }
+            }
+            at = at.max(to);
+            if at >= b {
+                return None;
+            }
+        }
+        if at < b {
+            return f(at, b);
+        }
+        None
+    }
+
+    /// Paused seconds inside `[a, b)`.
+    fn inside(&self, a: Instant, b: Instant) -> i64 {
+        let mut sum = 0;
+        for &(from, to) in self.0.get(self.first_after(a)..).unwrap_or(&[]) {
+            if from >= b {
+                break;
+            }
+            sum += to.min(b) - from.max(a);
+        }
+        sum
+    }
+}
+
+/// A local day's open time in UTC: at most a few ranges.
+type Spans = Vec<(Instant, Instant)>;
+
+impl Calendar {
+    /// The built-in 24x7 calendar: every instant counts.
+    pub fn always() -> Self {
+        Calendar {
+            name: "24x7".into(),
+            zone: Tz::UTC,
+            weekly: std::array::from_fn(|_| {
+                vec![Interval {
+                    start: 0,
+                    end: 86_400,
+                }]
+            }),
+            week_seconds: WEEK,
+            holidays: Vec::new(),
+            holiday_dates: BTreeSet::new(),
+            overrides: BTreeMap::new(),
+            always: true,
+        }
+    }
+
+    /// The calendar's name (`24x7` for the built-in one).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The IANA zone.
+    pub fn timezone(&self) -> &str {
+        self.zone.name()
+    }
+
+    /// Whether this is a 24x7 calendar.
+    pub fn is_always(&self) -> bool {
+        self.always
+    }
+
+    /// The weekly intervals, Monday first.
+    pub fn weekly(&self) -> &[Vec<Interval>; 7] {
+        &self.weekly
+    }
+
+    /// The holidays.
+    pub fn holidays(&self) -> &[Holiday] {
+        &self.holidays
+    }
+
+    /// The per-date overrides.
+    pub fn overrides(&self) -> &BTreeMap<NaiveDate, Vec<Interval>> {
+        &self.overrides
+    }
+
+    fn new(
+        name: String,
+        zone: Tz,
+        weekly: [Vec<Interval>; 7],
+        holidays: Vec<Holiday>,
+        overrides: BTreeMap<NaiveDate, Vec<Interval>>,
+    ) -> Self {
+        let week_seconds = weekly
+            .iter()
+            .flatten()
+            .map(|i| i64::from(i.end - i.start))
+            .sum();
+        let holiday_dates = holidays
+            .iter()
+            .filter_map(|h| match h.rule {
+                HolidayRule::Date(d) if !h.observed => Some(d),
+                _ => None,
+            })
+            .collect();
+        Calendar {
+            name,
+            zone,
+            weekly,
+            week_seconds,
+            holidays,
+            holiday_dates,
+            overrides,
+            always: false,
+        }
+    }
+
+    /// The holiday falling on local date `d`, if any.
+    pub fn holiday_on(&self, d: NaiveDate) -> Option<&Holiday> {
+        if self.holidays.is_empty() {
+            return None;
+        }
+        if self.holiday_dates.contains(&d) {
+            return self
+                .holidays
+                .iter()
+                .find(|h| h.rule == HolidayRule::Date(d));
+        }
+        self.holidays.iter().find(|h| h.falls_on(d))
+    }
+
+    /// The intervals open on local date `d`: an override if there is one,
+    /// else none on a holiday, else the weekday's.
+    pub fn intervals_on(&self, d: NaiveDate) -> &[Interval] {
+        if let Some(o) = self.overrides.get(&d) {
+            return o;
+        }
+        if self.holiday_on(d).is_some() {
+            return &[];
+        }
+        self.weekly
+            .get(d.weekday().num_days_from_monday() as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The UTC offset in seconds at instant `t`.
+    fn offset(&self, t: Instant) -> i64 {
+        match DateTime::from_timestamp(t, 0) {
+            Some(dt) => i64::from(
+                self.zone
+                    .offset_from_utc_datetime(&dt.naive_utc())
+                    .fix()
+                    .local_minus_utc(),
+            ),
+            None => 0,
+        }
+    }
+
+    /// The local date at instant `t`.
+    pub fn local_date(&self, t: Instant) -> NaiveDate {
+        let local = t + self.offset(t);
+        days_to_date(local.div_euclid(DAY))
+    }
+
+    /// The offset changes in `(lo, hi]`, as `(instant, new offset)`, found
+    /// by bisection; assumes no zone changes its offset and back inside one
+    /// probe window (true of every zone in the IANA database: changes are
+    /// weeks apart).
+    fn transitions(&self, lo: Instant, hi: Instant, out: &mut Vec<(Instant, i64)>) {
+        let mut from = lo;
+        let mut off = self.offset(lo);
+        while from < hi && self.offset(hi) != off {
+            // Smallest t in (from, hi] with offset(t) != off.
+            let (mut a, mut b) = (from, hi);
+            while b - a > 1 {
+                let m = a + (b - a) / 2;
+                if self.offset(m) == off {
+                    a = m;
+                } else {
+                    b = m;
+                }
+            }
+            off = self.offset(b);
+            out.push((b, off));
+            from = b;
+        }
+    }
+
+    /// The open spans of local date `d`, in UTC, sorted, merged.
+    fn day_spans(&self, d: NaiveDate, out: &mut Spans) {
+        out.clear();
+        let intervals = self.intervals_on(d);
+        if intervals.is_empty() {
+            return;
+        }
+        let midnight = date_to_days(d) * DAY; // local midnight as if UTC
+        let lo = midnight - DAY;
+        let hi = midnight + 2 * DAY;
+        let off_lo = self.offset(lo);
+        if self.always || off_lo == self.offset(hi) {
+            for i in intervals {
+                out.push((
+                    midnight + i64::from(i.start) - off_lo,
+                    midnight + i64::from(i.end) - off_lo,
+                ));
+            }
+        } else {
+            // Offset segments over the window; each maps the local
+            // intervals to the instants whose local time falls in them.
+            let mut changes = Vec::with_capacity(2);
+            self.transitions(lo, hi, &mut changes);
+            let mut segments = Vec::with_capacity(changes.len() + 1);
+            let mut start = lo;
+            let mut off = off_lo;
+            for &(at, next) in &changes {
+                segments.push((start, at, off));
+                start = at;
+                off = next;
+            }
+            segments.push((start, hi, off));
+            for i in intervals {
+                let (a, b) = (midnight + i64::from(i.start), midnight + i64::from(i.end));
+                for &(s, e, off) in &segments {
+                    let from = (a - off).max(s);
+                    let to = (b - off).min(e);
+                    if from < to {
+                        out.push((from, to));
+                    }
+                }
+            }
+            out.sort_unstable();
+            let mut merged: Spans = Vec::with_capacity(out.len());
+            for &(f, t) in out.iter() {
+                match merged.last_mut() {
+                    Some(last) if f <= last.1 => last.1 = last.1.max(t),
+                    _ => merged.push((f, t)),
+                }
+            }
+            *out = merged;
+        }
+    }
+
+    /// Whether the whole week of local dates `[d, d+7)` is ordinary: no
+    /// holiday, no override, no offset change near it, no pause in it. Its
+    /// open time is then exactly `week_seconds`, in UTC `[from, to)`.
+    fn ordinary_week(&self, d: NaiveDate, pauses: &Pauses) -> Option<(Instant, Instant)> {
+        let midnight = date_to_days(d) * DAY;
+        let (lo, hi) = (midnight - DAY, midnight + 8 * DAY);
+        let off = self.offset(lo);
+        if !self.always && self.offset(hi) != off {
+            return None;
+        }
+        // A week is ordinary only if offsets agree at every day boundary
+        // too (a change and its reversal inside 9 days would otherwise hide).
+        if !self.always && (1..8).any(|k| self.offset(midnight + k * DAY) != off) {
+            return None;
+        }
+        if !self.overrides.is_empty() && self.overrides.range(d..d + Days::days(7)).next().is_some()
+        {
+            return None;
+        }
+        if !self.holidays.is_empty() && (0..7).any(|k| self.holiday_on(d + Days::days(k)).is_some())
+        {
+            return None;
+        }
+        let (from, to) = (midnight - off, midnight + WEEK - off);
+        if pauses.overlaps(from - DAY, to + DAY) {
+            return None;
+        }
+        Some((from, to))
+    }
+
+    /// `add(start, seconds, pauses)`: when `seconds` of business time have
+    /// run from `start`.
+    ///
+    /// ```
+    /// use ticket_rules::calendar::{Calendar, Pauses};
+    /// use ticket_rules::time::{parse_instant, format_instant};
+    /// let cal = Calendar::from_json(&serde_json::json!({
+    ///     "timezone": "America/New_York",
+    ///     "weekly": { "mon-fri": ["08:00-17:00"] },
+    /// }))?;
+    /// // Friday 16:00 New York + 2 business hours = Monday 09:00.
+    /// let due = cal.add(parse_instant("2026-03-13T20:00:00Z", "start")?, 7200, &Pauses::none())?;
+    /// assert_eq!(format_instant(due), "2026-03-16T13:00:00Z");
+    /// # Ok::<(), ticket_rules::Error>(())
+    /// ```
+    pub fn add(&self, start: Instant, seconds: i64, pauses: &Pauses) -> Result<Instant> {
+        self.add_traced(start, seconds, pauses, &mut NoTrace)
+    }
+
+    /// [`add`](Self::add), reporting each counted, closed and paused piece
+    /// to `trace` (for the explain ledger).
+    pub fn add_traced<T: Trace>(
+        &self,
+        start: Instant,
+        seconds: i64,
+        pauses: &Pauses,
+        trace: &mut T,
+    ) -> Result<Instant> {
+        if seconds < 0 {
+            return Err(Error::InvalidDuration {
+                field: "seconds".into(),
+                message: format!("{seconds} is negative"),
+            });
+        }
+        check_range(start)?;
+        if seconds == 0 {
+            return Ok(start);
+        }
+        let mut remaining = seconds;
+        if self.always {
+            let found = pauses.for_each_gap(start, MAX_INSTANT, |a, b| {
+                if b - a >= remaining {
+                    trace.counted(a, a + remaining);
+                    Some(a + remaining)
+                } else {
+                    trace.counted(a, b);
+                    remaining -= b - a;
+                    None
+                }
+            });
+            return found.ok_or_else(|| beyond("the due instant"));
+        }
+        let mut d = self.local_date(start) - Days::days(1);
+        let mut spans = Spans::new();
+        let mut cursor = start; // everything before it is accounted for
+        for _ in 0..HORIZON_DAYS {
+            if remaining > self.week_seconds && self.week_seconds > 0 && !T::DETAILED {
+                if let Some((from, to)) = self.ordinary_week(d, pauses) {
+                    if from >= cursor {
+                        remaining -= self.week_seconds;
+                        cursor = to;
+                        d += Days::days(7);
+                        continue;
+                    }
+                }
+            }
+            self.day_spans(d, &mut spans);
+            for &(s, e) in &spans {
+                if e <= cursor {
+                    continue;
+                }
+                let s = s.max(cursor);
+                trace.closed(cursor, s);
+                let found = pauses.for_each_gap(s, e, |a, b| {
+                    if b - a >= remaining {
+                        trace.counted(a, a + remaining);
+                        Some(a + remaining)
+                    } else {
+                        trace.counted(a, b);
+                        remaining -= b - a;
+                        None
+                    }
+                });
+                if let Some(t) = found {
+                    return check_range(t);
+                }
+                cursor = e;
+            }
+            d += Days::days(1);
+            if date_to_days(d) * DAY - DAY > MAX_INSTANT {
+                break;
+            }
+        }
+        Err(beyond(
+            "the due instant (the calendar does not open enough)",
+        ))
+    }
+
+    /// `between(a, b, pauses)`: seconds of business time in `[a, b)`; 0
+    /// when `b <= a`.
+    pub fn between(&self, a: Instant, b: Instant, pauses: &Pauses) -> Result<i64> {
+        check_range(a)?;
+        check_range(b)?;
+        if b <= a {
+            return Ok(0);
+        }
+        if self.always {
+            return Ok(b - a - pauses.inside(a, b));
+        }
+        let mut total = 0;
+        let mut d = self.local_date(a) - Days::days(1);
+        let last = self.local_date(b) + Days::days(1);
+        let mut spans = Spans::new();
+        while d <= last {
+            if self.week_seconds > 0 {
+                if let Some((from, to)) = self.ordinary_week(d, pauses) {
+                    if from >= a && to <= b {
+                        total += self.week_seconds;
+                        d += Days::days(7);
+                        continue;
+                    }
+                }
+            }
+            self.day_spans(d, &mut spans);
+            for &(s, e) in &spans {
+                let (s, e) = (s.max(a), e.min(b));
+                if s < e {
+                    total += e - s - pauses.inside(s, e);
+                }
+            }
+            d += Days::days(1);
+        }
+        Ok(total)
+    }
+
+    /// Whether the calendar is open at `t`.
+    pub fn is_open(&self, t: Instant) -> Result<bool> {
+        check_range(t)?;
+        if self.always {
+            return Ok(true);
+        }
+        let d = self.local_date(t);
+        let mut spans = Spans::new();
+        for k in -1..=1 {
+            self.day_spans(d + Days::days(k), &mut spans);
+            if spans.iter().any(|&(s, e)| s <= t && t < e) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The first instant at or after `t` when the calendar is open, or
+    /// `None` if it does not open within 20 years.
+    pub fn next_open(&self, t: Instant) -> Result<Option<Instant>> {
+        check_range(t)?;
+        if self.always {
+            return Ok(Some(t));
+        }
+        let mut d = self.local_date(t) - Days::days(1);
+        let mut spans = Spans::new();
+        for _ in 0..HORIZON_DAYS {
+            self.day_spans(d, &mut spans);
+            if let Some(&(s, _)) = spans.iter().find(|&&(_, e)| e > t) {
+                return Ok(Some(s.max(t)).filter(|x| *x < MAX_INSTANT));
+            }
+            d += Days::days(1);
+            if date_to_days(d) * DAY - DAY > MAX_INSTANT {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
+    /// The offset changes of the zone in `[a, b)`: `(instant, offset
+    /// before, offset after)`, seconds east of UTC.
+    pub fn offset_changes(&self, a: Instant, b: Instant) -> Vec<(Instant, i64, i64)> {
+        if self.always || b <= a {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        // Probe day by day so that a change and its reversal are both seen.
+        let mut at = a;
+        let mut changes = Vec::new();
+        while at < b {
+            let next = (at + DAY).min(b);
+            changes.clear();
+            self.transitions(at, next, &mut changes);
+            let mut prev = self.offset(at);
+            for &(t, off) in &changes {
+                if t < b {
+                    out.push((t, prev, off));
+                }
+                prev = off;
+            }
+            at = next;
+        }
+        out
+    }
+}
+
+impl Holiday {
+    /// Whether this holiday (or its observed day) is local date `d`.
+    fn falls_on(&self, d: NaiveDate) -> bool {
+        if self.actual_on(d) {
+            return true;
+        }
+        if !self.observed {
+            return false;
+        }
+        // Observed: Friday for a Saturday holiday, Monday for a Sunday one.
+        match d.weekday() {
+            Weekday::Fri => self.actual_on(d + Days::days(1)),
+            Weekday::Mon => self.actual_on(d - Days::days(1)),
+            _ => false,
+        }
+    }
+
+    fn actual_on(&self, d: NaiveDate) -> bool {
+        match &self.rule {
+            HolidayRule::Date(x) => *x == d,
+            HolidayRule::Yearly { month, day } => d.month() == *month && d.day() == *day,
+            HolidayRule::Nth {
+                n,
+                weekday,
+                month,
+                offset,
+            } => {
+                let base = d - Days::days(i64::from(*offset));
+                if base.month() != *month || base.weekday() != *weekday {
+                    return false;
+                }
+                if *n > 0 {
+                    (base.day() - 1) / 7 + 1 == u32::from(n.unsigned_abs())
+                } else {
+                    (base + Days::days(7)).month() != *month
+                }
+            }
+        }
+    }
+}
+
+/// Receives the pieces of an `add` walk, for the explain ledger. The
+/// default methods do nothing and compile away.
+pub trait Trace {
+    /// Whether the walk must report every day (no week skipping).
+    const DETAILED: bool = true;
+    /// Business time counted: `[from, to)`.
+    fn counted(&mut self, _from: Instant, _to: Instant) {}
+    /// Time the calendar was closed or paused: `[from, to)`.
+    fn closed(&mut self, _from: Instant, _to: Instant) {}
+}
+
+/// A [`Trace`] that records nothing.
+pub struct NoTrace;
+
+impl Trace for NoTrace {
+    const DETAILED: bool = false;
+}
+
+fn check_range(t: Instant) -> Result<Instant> {
+    if (MIN_INSTANT..MAX_INSTANT).contains(&t) {
+        Ok(t)
+    } else {
+        Err(beyond("an instant"))
+    }
+}
+
+fn beyond(what: &str) -> Error {
+    Error::OutOfRange {
+        message: format!("{what} falls outside 1900-2199"),
+    }
+}
+
+/// Days since 1970-01-01 → date. Out-of-range inputs clamp; callers stay
+/// inside 1900-2199.
+fn days_to_date(days: i64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_signed(Days::days(days)))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+fn date_to_days(d: NaiveDate) -> i64 {
+    NaiveDate::from_ymd_opt(1970, 1, 1).map_or(0, |epoch| (d - epoch).num_days())
+}

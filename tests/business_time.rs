@@ -1,0 +1,757 @@
+//! Business-time arithmetic: the shared vectors, hand-checked DST cases,
+//! properties, and a minute-by-minute oracle.
+#![cfg(not(target_arch = "wasm32"))]
+
+use chrono::{Datelike, NaiveDate, TimeZone, Timelike};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+use ticket_rules::calendar::{Calendar, Pauses, Trace};
+use ticket_rules::time::{format_instant, parse_instant, Instant};
+
+fn t(s: &str) -> Instant {
+    parse_instant(s, "t").unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+fn pauses(v: &Value) -> Pauses {
+    let pairs = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (t(p[0].as_str().unwrap()), t(p[1].as_str().unwrap())))
+        .collect();
+    Pauses::new(pairs).unwrap()
+}
+
+/// The vectors: the copy in tests/data/vectors (always), and the shared
+/// originals beside the checkout when present (they may be newer).
+fn vector_files(name: &str) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for dir in [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors"),
+    ] {
+        let path = format!("{dir}/{name}");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            out.push((path, serde_json::from_str(&text).unwrap()));
+        }
+    }
+    assert!(!out.is_empty());
+    out
+}
+
+#[test]
+fn every_add_vector() {
+    let mut n = 0;
+    for (path, file) in vector_files("business_time_vectors.json") {
+        for c in file["cases"].as_array().unwrap() {
+            let cal =
+                Calendar::from_json(&c["calendar"]).unwrap_or_else(|e| panic!("{}: {e}", c["id"]));
+            let got = cal.add(
+                t(c["start"].as_str().unwrap()),
+                c["duration_seconds"].as_i64().unwrap(),
+                &pauses(&c["pauses"]),
+            );
+            assert_eq!(
+                got.map(format_instant).as_deref(),
+                Ok(c["expected_due"].as_str().unwrap()),
+                "{path} {}",
+                c["id"]
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 48);
+}
+
+#[test]
+fn every_between_vector() {
+    let mut n = 0;
+    for (path, file) in vector_files("business_time_between_vectors.json") {
+        for c in file["cases"].as_array().unwrap() {
+            let cal = Calendar::from_json(&c["calendar"]).unwrap();
+            let got = cal.between(
+                t(c["from"].as_str().unwrap()),
+                t(c["to"].as_str().unwrap()),
+                &pauses(&c["pauses"]),
+            );
+            assert_eq!(
+                got,
+                Ok(c["expected_seconds"].as_i64().unwrap()),
+                "{path} {}",
+                c["id"]
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 12);
+}
+
+fn nine_to_five(zone: &str) -> Calendar {
+    Calendar::from_json(&json!({ "timezone": zone, "weekly": { "mon-fri": ["09:00-17:00"] } }))
+        .unwrap()
+}
+
+fn all_day(zone: &str, hours: &str) -> Calendar {
+    Calendar::from_json(&json!({ "timezone": zone, "weekly": { "daily": [hours] } })).unwrap()
+}
+
+/// Hand-checked cases: (calendar, start UTC, seconds, expected due UTC).
+/// Each was worked out from the zone's rules by hand; the comment says how.
+#[test]
+fn dst_transitions_by_hand() {
+    let cases: &[(Calendar, &str, i64, &str)] = &[
+        // New York, spring forward Sun 2026-03-08 02:00 EST → 03:00 EDT.
+        // Daily 00:00-06:00 local: that day has 5 real hours (00-02 EST = 05-07Z, 03-06 EDT = 07-10Z).
+        (
+            all_day("America/New_York", "00:00-06:00"),
+            "2026-03-08T05:00:00Z",
+            5 * 3600,
+            "2026-03-08T10:00:00Z",
+        ),
+        // ...so 6 hours from local midnight run into the next day's window (Mon 00:00 EDT = 04:00Z) by 1 h.
+        (
+            all_day("America/New_York", "00:00-06:00"),
+            "2026-03-08T05:00:00Z",
+            6 * 3600,
+            "2026-03-09T05:00:00Z",
+        ),
+        // New York, fall back Sun 2026-11-01 02:00 EDT → 01:00 EST: 01:00-02:00 shows twice,
+        // so 00:00-06:00 local is 7 real hours (04:00Z to 11:00Z).
+        (
+            all_day("America/New_York", "00:00-06:00"),
+            "2026-11-01T04:00:00Z",
+            7 * 3600,
+            "2026-11-01T11:00:00Z",
+        ),
+        // A window fully inside the repeated hour counts twice: 01:15-01:45 local = 30 min EDT + 30 min EST.
+        (
+            all_day("America/New_York", "01:15-01:45"),
+            "2026-11-01T05:15:00Z",
+            3600,
+            "2026-11-01T06:45:00Z",
+        ),
+        // A window inside the skipped hour never occurs: 02:15-02:45 on 2026-03-08 is skipped.
+        // 30 minutes from Sat 02:20 EST (07:20Z): 25 on Saturday, none on Sunday, 5 on Monday
+        // from 02:15 EDT (06:15Z).
+        (
+            all_day("America/New_York", "02:15-02:45"),
+            "2026-03-07T07:20:00Z",
+            1800,
+            "2026-03-09T06:20:00Z",
+        ),
+        // London, spring forward Sun 2026-03-29 01:00 GMT → 02:00 BST. 9-17 weekdays: Fri 16:00 GMT
+        // + 2 h = Mon 10:00 BST = 09:00Z.
+        (
+            nine_to_five("Europe/London"),
+            "2026-03-27T16:00:00Z",
+            7200,
+            "2026-03-30T09:00:00Z",
+        ),
+        // London fall back Sun 2026-10-25: Fri 16:00 BST (15:00Z) + 2 h = Mon 10:00 GMT = 10:00Z.
+        (
+            nine_to_five("Europe/London"),
+            "2026-10-23T15:00:00Z",
+            7200,
+            "2026-10-26T10:00:00Z",
+        ),
+        // Sydney (southern hemisphere), DST ends Sun 2026-04-05 03:00 AEDT → 02:00 AEST.
+        // Fri 16:00 AEDT (05:00Z) + 2 h = Mon 10:00 AEST = 00:00Z.
+        (
+            nine_to_five("Australia/Sydney"),
+            "2026-04-03T05:00:00Z",
+            7200,
+            "2026-04-06T00:00:00Z",
+        ),
+        // Sydney DST starts Sun 2026-10-04 02:00 AEST → 03:00 AEDT; daily 00:00-06:00 has 5 hours that day
+        // (00-02 AEST = 14:00-16:00Z Sat, 03-06 AEDT = 16:00-19:00Z).
+        (
+            all_day("Australia/Sydney", "00:00-06:00"),
+            "2026-10-03T14:00:00Z",
+            5 * 3600,
+            "2026-10-03T19:00:00Z",
+        ),
+        // Lord Howe shifts by 30 minutes: DST ends Sun 2026-04-05 02:00 (+11) → 01:30 (+10:30);
+        // 01:30-02:00 shows twice, so daily 00:00-06:00 is 6.5 hours (13:00Z to 19:30Z).
+        (
+            all_day("Australia/Lord_Howe", "00:00-06:00"),
+            "2026-04-04T13:00:00Z",
+            6 * 3600 + 1800,
+            "2026-04-04T19:30:00Z",
+        ),
+        // Lord Howe DST starts Sun 2026-10-04 02:00 (+10:30) → 02:30 (+11): 5.5 hours that day.
+        (
+            all_day("Australia/Lord_Howe", "00:00-06:00"),
+            "2026-10-03T13:30:00Z",
+            5 * 3600 + 1800,
+            "2026-10-03T19:00:00Z",
+        ),
+        // Kolkata has no DST: 09-17 Mon-Fri, Fri 16:00 IST (10:30Z) + 2 h = Mon 10:00 IST = 04:30Z.
+        (
+            nine_to_five("Asia/Kolkata"),
+            "2026-03-06T10:30:00Z",
+            7200,
+            "2026-03-09T04:30:00Z",
+        ),
+    ];
+    for (i, (cal, start, secs, want)) in cases.iter().enumerate() {
+        let got = cal
+            .add(t(start), *secs, &Pauses::none())
+            .map(format_instant);
+        assert_eq!(
+            got.as_deref(),
+            Ok(*want),
+            "case {i}: {start} + {secs}s in {}",
+            cal.timezone()
+        );
+        // And back: the business time between is what was added.
+        assert_eq!(
+            cal.between(t(start), t(want), &Pauses::none()),
+            Ok(*secs),
+            "case {i} between"
+        );
+    }
+}
+
+#[test]
+fn holidays_on_dst_days_and_starts_on_holidays() {
+    let cal = Calendar::from_json(&json!({
+        "timezone": "America/New_York",
+        "weekly": { "mon-fri": ["08:00-17:00"], "sun": ["10:00-14:00"] },
+        "holidays": ["2026-03-08", "2026-11-02", "12-25", "4th Thursday of November", "4th Thursday of November +1d"],
+    }))
+    .unwrap();
+    // Sunday 2026-03-08 (spring forward) is a holiday: Sat 12:00 → Mon 08:00 EDT (12:00Z) + 1 h.
+    assert_eq!(
+        cal.add(t("2026-03-07T17:00:00Z"), 3600, &Pauses::none())
+            .map(format_instant)
+            .as_deref(),
+        Ok("2026-03-09T13:00:00Z")
+    );
+    // Monday 2026-11-02 (the day after fall back) is a holiday: Sun 13:00 EST + 2 h = 1 h Sunday, 1 h Tuesday.
+    assert_eq!(
+        cal.add(t("2026-11-01T18:00:00Z"), 7200, &Pauses::none())
+            .map(format_instant)
+            .as_deref(),
+        Ok("2026-11-03T14:00:00Z")
+    );
+    // Thanksgiving 2026 is Thu 11-26, and the Friday after; starting on Thursday runs to Monday.
+    assert_eq!(
+        cal.add(t("2026-11-26T15:00:00Z"), 3600, &Pauses::none())
+            .map(format_instant)
+            .as_deref(),
+        Ok("2026-11-29T16:00:00Z")
+    );
+    // Christmas 2026 is a Friday.
+    assert_eq!(
+        cal.add(t("2026-12-25T14:00:00Z"), 3600, &Pauses::none())
+            .map(format_instant)
+            .as_deref(),
+        Ok("2026-12-27T16:00:00Z")
+    );
+    assert!(!cal.is_open(t("2026-12-25T15:00:00Z")).unwrap());
+    assert!(cal.is_open(t("2026-12-24T15:00:00Z")).unwrap());
+}
+
+#[test]
+fn observed_holidays_move_to_the_nearest_weekday() {
+    let cal = Calendar::from_json(&json!({
+        "timezone": "America/New_York",
+        "weekly": { "mon-fri": ["09:00-17:00"] },
+        "holidays": ["07-04", { "date": "2027-12-25", "name": "Christmas Day" }, { "rule": "01-01", "observed": false }],
+        "observed": true,
+    }))
+    .unwrap();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // 2026-07-04 is a Saturday: observed Friday 07-03.
+    assert!(cal.holiday_on(d("2026-07-03")).is_some());
+    // 2027-07-04 is a Sunday: observed Monday 07-05.
+    assert!(cal.holiday_on(d("2027-07-05")).is_some());
+    assert!(cal.holiday_on(d("2027-07-06")).is_none());
+    // 2027-12-25 is a Saturday: observed Friday 12-24, with its name.
+    assert_eq!(
+        cal.holiday_on(d("2027-12-24"))
+            .and_then(|h| h.name.as_deref()),
+        Some("Christmas Day")
+    );
+    // 2028-01-01 is a Saturday, and not observed: Friday 2027-12-31 stays open.
+    assert!(cal.holiday_on(d("2027-12-31")).is_none());
+    // "last Monday of May" and "1st Monday of September".
+    let rules = Calendar::from_json(&json!({
+        "timezone": "UTC", "weekly": { "mon-fri": ["09:00-17:00"] },
+        "holidays": ["last Monday of May", "first monday of sep", "3rd Mon of January"],
+    }))
+    .unwrap();
+    for (date, is) in [
+        ("2026-05-25", true),
+        ("2026-05-18", false),
+        ("2027-05-31", true),
+        ("2026-09-07", true),
+        ("2026-01-19", true),
+        ("2026-01-12", false),
+    ] {
+        assert_eq!(rules.holiday_on(d(date)).is_some(), is, "{date}");
+    }
+}
+
+#[test]
+fn night_shift_sugar_expands_across_midnight() {
+    let sugar = Calendar::from_json(
+        &json!({ "timezone": "Europe/Berlin", "weekly": { "mon-fri": ["22:00-06:00"] } }),
+    )
+    .unwrap();
+    let data = Calendar::from_json(&json!({
+        "timezone": "Europe/Berlin",
+        "weekly": {
+            "mon": [["22:00", "24:00"]],
+            "tue-fri": [["00:00", "06:00"], ["22:00", "24:00"]],
+            "sat": [["00:00", "06:00"]],
+        },
+    }))
+    .unwrap();
+    assert_eq!(sugar.weekly(), data.weekly());
+    assert!(sugar.weekly()[6].is_empty(), "no Sunday shift");
+    // Friday 23:00 CET (22:00Z) + 3 h runs to Saturday 02:00 CET.
+    assert_eq!(
+        sugar
+            .add(t("2026-01-16T22:00:00Z"), 3 * 3600, &Pauses::none())
+            .map(format_instant)
+            .as_deref(),
+        Ok("2026-01-17T01:00:00Z")
+    );
+}
+
+#[test]
+fn the_built_in_24x7_calendar_misses_no_minute() {
+    let cal = Calendar::always();
+    let p = Pauses::none();
+    assert_eq!(
+        cal.add(t("2026-03-08T06:59:00Z"), 120, &p)
+            .map(format_instant)
+            .as_deref(),
+        Ok("2026-03-08T07:01:00Z")
+    );
+    assert_eq!(
+        cal.between(t("2026-12-31T23:00:00Z"), t("2027-01-01T01:00:00Z"), &p),
+        Ok(7200)
+    );
+    let p = Pauses::new(vec![(t("2026-01-01T00:30:00Z"), t("2026-01-01T01:00:00Z"))]).unwrap();
+    assert_eq!(
+        cal.add(t("2026-01-01T00:00:00Z"), 3600, &p)
+            .map(format_instant)
+            .as_deref(),
+        Ok("2026-01-01T01:30:00Z")
+    );
+    assert_eq!(
+        cal.between(t("2026-01-01T00:00:00Z"), t("2026-01-01T02:00:00Z"), &p),
+        Ok(5400)
+    );
+}
+
+#[test]
+fn edge_semantics() {
+    let cal = nine_to_five("UTC");
+    let none = Pauses::none();
+    // add(s, 0) = s, even when closed.
+    assert_eq!(
+        cal.add(t("2026-01-03T03:00:00Z"), 0, &none),
+        Ok(t("2026-01-03T03:00:00Z"))
+    );
+    // Using a window up exactly ends at its closing instant.
+    assert_eq!(
+        cal.add(t("2026-01-05T09:00:00Z"), 8 * 3600, &none),
+        Ok(t("2026-01-05T17:00:00Z"))
+    );
+    assert_eq!(
+        cal.add(t("2026-01-05T09:00:00Z"), 8 * 3600 + 1, &none),
+        Ok(t("2026-01-06T09:00:01Z"))
+    );
+    assert_eq!(
+        cal.between(t("2026-01-05T17:00:00Z"), t("2026-01-05T09:00:00Z"), &none),
+        Ok(0)
+    );
+    assert_eq!(
+        cal.next_open(t("2026-01-03T03:00:00Z")),
+        Ok(Some(t("2026-01-05T09:00:00Z")))
+    );
+    assert_eq!(
+        cal.next_open(t("2026-01-05T10:00:00Z")),
+        Ok(Some(t("2026-01-05T10:00:00Z")))
+    );
+    assert_eq!(
+        cal.add(t("2026-01-05T09:00:00Z"), -1, &none)
+            .unwrap_err()
+            .code(),
+        "INVALID_DURATION"
+    );
+    let never = Calendar::from_json(&json!({ "timezone": "UTC", "weekly": {} })).unwrap();
+    assert_eq!(
+        never
+            .add(t("2026-01-05T09:00:00Z"), 1, &none)
+            .unwrap_err()
+            .code(),
+        "OUT_OF_RANGE"
+    );
+    assert_eq!(never.next_open(t("2026-01-05T09:00:00Z")), Ok(None));
+    assert_eq!(
+        cal.add(t("2199-12-31T16:00:00Z"), 7200, &none)
+            .unwrap_err()
+            .code(),
+        "OUT_OF_RANGE"
+    );
+}
+
+#[test]
+fn invalid_calendars_get_coded_errors() {
+    let cases: &[(Value, &str, &str)] = &[
+        (
+            json!({ "timezone": "Mars/Olympus", "weekly": {} }),
+            "UNKNOWN_TIMEZONE",
+            "timezone",
+        ),
+        (json!({ "weekly": {} }), "MISSING_FIELD", "timezone"),
+        (
+            json!({ "timezone": 5, "weekly": {} }),
+            "INVALID_TYPE",
+            "timezone",
+        ),
+        (json!({ "timezone": "UTC" }), "MISSING_FIELD", "weekly"),
+        (
+            json!({ "timezone": "UTC", "weekly": { "mon": [["25:00", "26:00"]] } }),
+            "INVALID_TIME",
+            "weekly.mon[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": { "mon": [["08:60", "09:00"]] } }),
+            "INVALID_TIME",
+            "weekly.mon[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": { "mon": [["08:00", "24:01"]] } }),
+            "INVALID_TIME",
+            "weekly.mon[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": { "mon": [["17:00", "08:00"]] } }),
+            "INVALID_CALENDAR",
+            "weekly.mon[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": { "mon": [["08:00", "08:00"]] } }),
+            "INVALID_CALENDAR",
+            "weekly.mon[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": { "mon": [["08:00", "12:00"], ["11:00", "17:00"]] } }),
+            "INVALID_CALENDAR",
+            "weekly.mon",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": { "mon-fri": ["08:00-17:00"], "wed": ["16:00-18:00"] } }),
+            "INVALID_CALENDAR",
+            "weekly.wed",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": { "funday": [] } }),
+            "INVALID_CALENDAR",
+            "weekly.funday",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": {}, "holidays": ["2025-02-30"] }),
+            "INVALID_DATE",
+            "holidays[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": {}, "holidays": ["02-30"] }),
+            "INVALID_DATE",
+            "holidays[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": {}, "holidays": ["6th Monday of May"] }),
+            "INVALID_DATE",
+            "holidays[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": {}, "holidays": ["0000-01-01"] }),
+            "INVALID_DATE",
+            "holidays[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": {}, "holidays": ["10000-01-01"] }),
+            "INVALID_DATE",
+            "holidays[0]",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": {}, "overrides": { "2025-13-01": [] } }),
+            "INVALID_DATE",
+            "overrides.2025-13-01",
+        ),
+        (
+            json!({ "timezone": "UTC", "weekly": {}, "colour": "blue" }),
+            "INVALID_CALENDAR",
+            "colour",
+        ),
+        (json!("UTC"), "INVALID_CALENDAR", "calendar"),
+    ];
+    for (spec, code, field) in cases {
+        let e = Calendar::from_json(spec).unwrap_err();
+        assert_eq!((e.code(), e.field()), (*code, Some(*field)), "{spec}: {e}");
+    }
+    let backwards =
+        Pauses::new(vec![(t("2026-01-02T00:00:00Z"), t("2026-01-01T00:00:00Z"))]).unwrap_err();
+    assert_eq!(
+        (backwards.code(), backwards.field()),
+        ("INVALID_PAUSE", Some("pauses[0]"))
+    );
+}
+
+#[test]
+fn overrides_shorten_and_extend_days() {
+    let cal = Calendar::from_json(&json!({
+        "timezone": "UTC",
+        "weekly": { "mon-fri": ["09:00-17:00"] },
+        "holidays": ["2026-12-25"],
+        "overrides": { "2026-12-24": ["09:00-12:00"], "2026-12-25": ["10:00-11:00"], "2026-12-26": [["10:00", "12:00"]] },
+    }))
+    .unwrap();
+    let none = Pauses::none();
+    assert_eq!(
+        cal.between(t("2026-12-24T00:00:00Z"), t("2026-12-27T00:00:00Z"), &none),
+        Ok(3 * 3600 + 3600 + 2 * 3600)
+    );
+}
+
+// ---- properties ---------------------------------------------------------
+
+/// splitmix64: a tiny deterministic generator, so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const ZONES: &[&str] = &[
+    "America/New_York",
+    "Europe/London",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Asia/Kolkata",
+    "UTC",
+    "America/Sao_Paulo",
+    "Pacific/Chatham",
+];
+
+/// A random calendar: 0-3 intervals a day on 15-minute edges, a few
+/// holidays, sometimes a night shift.
+fn random_calendar(r: &mut Rng) -> (Value, Calendar) {
+    let zone = ZONES[r.below(ZONES.len() as u64) as usize];
+    let mut weekly = serde_json::Map::new();
+    for day in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+        let mut edges: Vec<u64> = (0..r.below(4) * 2).map(|_| r.below(97)).collect();
+        edges.sort_unstable();
+        edges.dedup();
+        if edges.len() % 2 == 1 {
+            edges.pop();
+        }
+        let hm = |q: u64| format!("{:02}:{:02}", q / 4, q % 4 * 15);
+        let list: Vec<Value> = edges
+            .chunks(2)
+            .map(|p| json!([hm(p[0]), hm(p[1])]))
+            .collect();
+        weekly.insert(day.into(), Value::Array(list));
+    }
+    let mut holidays = Vec::new();
+    for _ in 0..r.below(4) {
+        holidays.push(json!(format!(
+            "2026-{:02}-{:02}",
+            1 + r.below(12),
+            1 + r.below(28)
+        )));
+    }
+    if r.below(2) == 0 {
+        holidays.push(json!("last Sunday of March"));
+    }
+    let spec = json!({ "timezone": zone, "weekly": weekly, "holidays": holidays });
+    let cal = Calendar::from_json(&spec).unwrap();
+    (spec, cal)
+}
+
+fn random_instant(r: &mut Rng) -> Instant {
+    // 2026, on minute edges, weighted toward DST months.
+    t("2026-01-01T00:00:00Z") + (r.below(365 * 24 * 60) as i64) * 60
+}
+
+fn random_pauses(r: &mut Rng, around: Instant) -> Pauses {
+    let pairs = (0..r.below(3))
+        .map(|_| {
+            let from = around + (r.below(20 * 24 * 60) as i64) * 60 - 5 * 86_400;
+            (from, from + (r.below(3 * 24 * 60) as i64) * 60)
+        })
+        .collect();
+    Pauses::new(pairs).unwrap()
+}
+
+/// The oracle: is minute `t` business time? Computed from the local
+/// wall clock directly, with none of the calendar's interval machinery.
+fn oracle_open(spec: &Value, cal: &Calendar, p: &Pauses, t: Instant) -> bool {
+    let tz: Tz = spec["timezone"].as_str().unwrap().parse().unwrap();
+    let local = tz.timestamp_opt(t, 0).unwrap();
+    let date = local.date_naive();
+    let tod = local.hour() * 3600 + local.minute() * 60 + local.second();
+    let open = cal
+        .intervals_on(date)
+        .iter()
+        .any(|i| i.start <= tod && tod < i.end);
+    let _ = date.weekday();
+    open && !p.ranges().iter().any(|&(f, to)| f <= t && t < to)
+}
+
+#[test]
+fn between_agrees_with_a_minute_by_minute_oracle() {
+    let mut r = Rng(0x5eed_0001);
+    for case in 0..300 {
+        let (spec, cal) = random_calendar(&mut r);
+        let a = random_instant(&mut r);
+        let b = a + (r.below(6 * 24 * 60) as i64) * 60;
+        let p = random_pauses(&mut r, a);
+        let by_minute: i64 = (a..b)
+            .step_by(60)
+            .filter(|&m| oracle_open(&spec, &cal, &p, m))
+            .count() as i64
+            * 60;
+        assert_eq!(
+            cal.between(a, b, &p),
+            Ok(by_minute),
+            "case {case}: {spec} from {} to {}",
+            format_instant(a),
+            format_instant(b)
+        );
+    }
+}
+
+#[test]
+fn add_and_between_are_inverse_and_additive() {
+    let mut r = Rng(0x5eed_0002);
+    let mut checked = 0;
+    for case in 0..400 {
+        let (spec, cal) = random_calendar(&mut r);
+        if cal.weekly().iter().all(Vec::is_empty) {
+            continue;
+        }
+        let s = random_instant(&mut r);
+        let p = random_pauses(&mut r, s);
+        let (a, b) = (
+            (r.below(40 * 60) as i64) * 60,
+            (r.below(40 * 60) as i64) * 60,
+        );
+        let Ok(t1) = cal.add(s, a, &p) else { continue };
+        let why = format!(
+            "case {case}: {spec} start {} +{a}s +{b}s",
+            format_instant(s)
+        );
+        // between(s, add(s, d)) == d
+        assert_eq!(cal.between(s, t1, &p), Ok(a), "{why}");
+        // add(add(s, a), b) == add(s, a + b)
+        assert_eq!(cal.add(t1, b, &p), cal.add(s, a + b, &p), "{why}");
+        // A result lands where the clock ran just before it (or is the start).
+        if a > 0 {
+            assert!(
+                oracle_open(&spec, &cal, &p, t1 - 1),
+                "{why}: due {} is not the end of open time",
+                format_instant(t1)
+            );
+        }
+        // A pause never makes a due date earlier.
+        let more = Pauses::new(
+            p.ranges()
+                .iter()
+                .copied()
+                .chain([(s + 3600, s + 3 * 3600)])
+                .collect(),
+        )
+        .unwrap();
+        assert!(cal.add(s, a, &more).unwrap() >= t1, "{why}");
+        checked += 1;
+    }
+    assert!(checked > 200, "{checked}");
+}
+
+#[test]
+fn long_adds_skip_weeks_and_still_agree_with_day_by_day() {
+    // `between` of the result is computed day by day where weeks are not
+    // ordinary; a long add crosses holidays, DST and pauses.
+    let cal = Calendar::from_json(&json!({
+        "timezone": "America/New_York",
+        "weekly": { "mon-fri": ["08:00-12:00", "13:00-17:00"] },
+        "holidays": ["01-01", "3rd Monday of January", "last Monday of May", "07-04", "1st Monday of September", "4th Thursday of November", "12-25"],
+        "observed": true,
+    }))
+    .unwrap();
+    let s = t("2026-01-02T15:00:00Z");
+    let p = Pauses::new(vec![(t("2026-04-01T00:00:00Z"), t("2026-04-20T00:00:00Z"))]).unwrap();
+    for hours in [1, 16, 100, 1000, 1500] {
+        let due = cal.add(s, hours * 3600, &p).unwrap();
+        assert_eq!(cal.between(s, due, &p), Ok(hours * 3600), "{hours} h");
+        assert!(oracle_open(
+            &json!({ "timezone": "America/New_York" }),
+            &cal,
+            &p,
+            due - 1
+        ));
+    }
+}
+
+/// A trace that walks every day (no week skipping) and adds up what it saw.
+#[derive(Default)]
+struct DayByDay {
+    counted: i64,
+}
+
+impl Trace for DayByDay {
+    fn counted(&mut self, from: Instant, to: Instant) {
+        self.counted += to - from;
+    }
+}
+
+#[test]
+fn week_skipping_changes_no_answer() {
+    let mut r = Rng(0x5eed_0003);
+    let mut skipped_some = 0;
+    for case in 0..300 {
+        let (spec, cal) = random_calendar(&mut r);
+        if cal.weekly().iter().all(Vec::is_empty) {
+            continue;
+        }
+        let s = random_instant(&mut r);
+        let p = random_pauses(&mut r, s);
+        let d = (r.below(400 * 60) as i64) * 60;
+        let fast = cal.add(s, d, &p);
+        let mut trace = DayByDay::default();
+        let slow = cal.add_traced(s, d, &p, &mut trace);
+        assert_eq!(fast, slow, "case {case}: {spec} +{d}s");
+        if slow.is_ok() {
+            assert_eq!(
+                trace.counted, d,
+                "case {case}: the trace accounts for every second"
+            );
+        }
+        let week: i64 = cal
+            .weekly()
+            .iter()
+            .flatten()
+            .map(|i| i64::from(i.end - i.start))
+            .sum();
+        if d > 2 * week {
+            skipped_some += 1;
+        }
+    }
+    assert!(skipped_some > 50, "{skipped_some}");
+}
