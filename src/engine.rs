@@ -2,10 +2,26 @@
 
 use serde_json::Value;
 
+use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::pack::Pack;
 use crate::priority::{CellRef, Matrix, PriorityResult};
+use crate::sla::explain::{self, ClockLedger};
+use crate::sla::{self, SlaReport, Timeline, Which};
 use crate::ticket::{expect_object, Field};
+use crate::time::{format_instant, Instant};
+
+/// Both clocks of a ticket, each with its ledger.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlaExplanation {
+    /// Respond By.
+    pub respond: ClockLedger,
+    /// Resolved By.
+    pub resolve: ClockLedger,
+    /// The pack version.
+    pub pack_version: String,
+}
 
 include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
 
@@ -81,8 +97,23 @@ impl RuleEngine {
     /// The priority of a ticket (a JSON object with `impact`, `urgency` and
     /// optionally `customerSeverity`), after the pack's `adjust_priority`
     /// hook if it has one.
+    ///
+    /// A ticket whose `history` re-prioritised it (events with a new
+    /// `impact`, `urgency` or `priority`) gets its priority now: the latest
+    /// values, and an explicit `priority` until the next change without one.
     pub fn priority(&self, ticket: &Value) -> Result<PriorityResult> {
         expect_object(ticket)?;
+        if let Some((impact, urgency, explicit)) = current_fields(ticket)? {
+            let impact = match impact {
+                Some(i) => i,
+                None => Field::of(ticket, "impact").required_str("impact")?,
+            };
+            let urgency = match urgency {
+                Some(u) => u,
+                None => Field::of(ticket, "urgency").required_str("urgency")?,
+            };
+            return self.prioritise(ticket, impact, urgency, explicit);
+        }
         let at = self.locate(
             Field::of(ticket, "impact"),
             Field::of(ticket, "urgency"),
@@ -142,11 +173,144 @@ impl RuleEngine {
         Ok(result)
     }
 
+    /// The SLA clocks of a ticket at `now` (see [`crate::sla`]).
+    ///
+    /// ```
+    /// use ticket_rules::{RuleEngine, time::parse_instant};
+    /// use serde_json::json;
+    /// let engine = RuleEngine::embedded()?;
+    /// let ticket = json!({
+    ///     "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
+    ///     "openedAt": "2026-03-16T14:00:00Z",
+    ///     "history": [{ "at": "2026-03-16T14:10:00Z", "event": "responded" }],
+    /// });
+    /// let sla = engine.sla(&ticket, parse_instant("2026-03-16T16:00:00Z", "now")?)?;
+    /// assert_eq!(sla.respond.by_seconds, Some(5 * 60)); // met with 5 minutes to spare
+    /// assert_eq!(sla.resolve.due.as_deref(), Some("2026-03-16T18:00:00Z"));
+    /// # Ok::<(), ticket_rules::Error>(())
+    /// ```
+    pub fn sla(&self, ticket: &Value, now: Instant) -> Result<SlaReport> {
+        let policy = self.pack.sla();
+        let t = Timeline::read(ticket, now, policy, self)?;
+        let respond = sla::plan(&t, policy, self, Which::Respond)?.report()?;
+        let resolve = sla::plan(&t, policy, self, Which::Resolve)?.report()?;
+        let (customer_seconds, service_seconds) = sla::customer_and_service(&t, policy);
+        let priority = t
+            .regimes
+            .last()
+            .map(|r| r.result.clone())
+            .ok_or_else(|| Error::input("no priority"))?;
+        Ok(SlaReport {
+            priority,
+            respond,
+            resolve,
+            status: t.status().to_string(),
+            customer_seconds,
+            service_seconds,
+            now: format_instant(now),
+            pack_version: self.pack_version().to_string(),
+        })
+    }
+
+    /// The SLA clocks of a ticket with the ledger behind each due date.
+    pub fn explain_sla(&self, ticket: &Value, now: Instant) -> Result<SlaExplanation> {
+        let policy = self.pack.sla();
+        let t = Timeline::read(ticket, now, policy, self)?;
+        let respond = explain::ledger(&sla::plan(&t, policy, self, Which::Respond)?, &t, policy)?;
+        let resolve = explain::ledger(&sla::plan(&t, policy, self, Which::Resolve)?, &t, policy)?;
+        Ok(SlaExplanation {
+            respond,
+            resolve,
+            pack_version: self.pack_version().to_string(),
+        })
+    }
+
+    /// The calendar called `name` (`24x7`, or one the pack declares).
+    pub fn calendar(&self, name: &str) -> Result<&Calendar> {
+        self.pack.calendar(name)
+    }
+
+    /// The result for impact and urgency as given, after the hook, with an
+    /// explicit priority (from a dispatcher) applied last.
+    fn prioritise(&self, ticket: &Value, impact: &str, urgency: &str, explicit: Option<&str>) -> Result<PriorityResult> {
+        let at = self.locate(Field::Text(impact), Field::Text(urgency), Field::of(ticket, "customerSeverity"))?;
+        let mut result = if self.pack.has_priority_hook() {
+            let same = ticket.get("impact").and_then(Value::as_str) == Some(impact)
+                && ticket.get("urgency").and_then(Value::as_str) == Some(urgency);
+            if same {
+                self.priority_at(at, ticket)?
+            } else {
+                let mut now = ticket.clone();
+                if let Value::Object(o) = &mut now {
+                    o.insert("impact".into(), impact.into());
+                    o.insert("urgency".into(), urgency.into());
+                }
+                self.priority_at(at, &now)?
+            }
+        } else {
+            self.cell_result(at)?
+        };
+        if let Some(p) = explicit {
+            let m = self.matrix();
+            let Some(rank) = m.priorities.iter().position(|x| x.eq_ignore_ascii_case(p.trim())) else {
+                return Err(Error::UnknownPriority {
+                    value: p.chars().take(64).collect(),
+                    allowed: m.priorities.clone(),
+                });
+            };
+            let Some(cell) = m.targets_of(rank) else {
+                return Err(Error::pack(
+                    None,
+                    format!("priority {p:?} has different targets in different cells, so a ticket cannot be set to it directly"),
+                ));
+            };
+            result.priority = m.priorities.get(rank).cloned().unwrap_or_default();
+            result.clock = cell.clock.clone();
+            result.respond_seconds = cell.respond_seconds;
+            result.resolve_seconds = cell.resolve_seconds;
+            result.reason = Some("priority set explicitly".into());
+        }
+        Ok(result)
+    }
+
     fn cell_result(&self, at: CellRef) -> Result<PriorityResult> {
         self.matrix()
             .result(at, self.pack_version())
             .ok_or_else(|| Error::input("cell out of range"))
     }
+}
+
+impl sla::Prioritise for RuleEngine {
+    fn prioritise(&self, ticket: &Value, impact: &str, urgency: &str, priority: Option<&str>) -> Result<PriorityResult> {
+        RuleEngine::prioritise(self, ticket, impact, urgency, priority)
+    }
+}
+
+impl sla::Calendars for RuleEngine {
+    fn calendar(&self, name: &str) -> Result<&Calendar> {
+        self.pack.calendar(name)
+    }
+}
+
+/// The impact, urgency and explicit priority a ticket's history set last,
+/// or `None` when the history changes none of them.
+#[allow(clippy::type_complexity)]
+fn current_fields(ticket: &Value) -> Result<Option<(Option<&str>, Option<&str>, Option<&str>)>> {
+    let Some(Value::Array(history)) = ticket.get("history") else {
+        return Ok(None);
+    };
+    let (mut impact, mut urgency, mut explicit, mut changed) = (None, None, None, false);
+    for (i, e) in history.iter().enumerate() {
+        let f = |k: &str| Field::of(e, k).optional_str(&format!("history[{i}].{k}"));
+        let (im, ur, pr) = (f("impact")?, f("urgency")?, f("priority")?);
+        if im.is_some() || ur.is_some() || pr.is_some() {
+            changed = true;
+            impact = im.or(impact);
+            urgency = ur.or(urgency);
+            explicit = pr;
+        }
+    }
+    Ok(changed.then_some((impact, urgency, explicit)))
 }
 
 fn collect<N: Into<String>, S: Into<String>>(

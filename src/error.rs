@@ -94,6 +94,13 @@ pub enum Error {
         /// The accepted values.
         allowed: Vec<String>,
     },
+    /// A priority the pack does not declare (set explicitly on a ticket).
+    UnknownPriority {
+        /// What the ticket said.
+        value: String,
+        /// The declared priorities.
+        allowed: Vec<String>,
+    },
     /// A field an operation needs is absent, `null` or blank.
     MissingField {
         /// The field's name, e.g. `impact`.
@@ -265,6 +272,7 @@ pub const ERROR_CODES: &[&str] = &[
     "OUT_OF_RANGE",
     "INVALID_HISTORY",
     "UNKNOWN_STATUS",
+    "UNKNOWN_PRIORITY",
 ];
 
 impl Error {
@@ -293,6 +301,7 @@ impl Error {
             Error::OutOfRange { .. } => "OUT_OF_RANGE",
             Error::InvalidHistory { .. } => "INVALID_HISTORY",
             Error::UnknownStatus { .. } => "UNKNOWN_STATUS",
+            Error::UnknownPriority { .. } => "UNKNOWN_PRIORITY",
         }
     }
 
@@ -302,6 +311,7 @@ impl Error {
             Error::UnknownImpact { .. } => Some("impact"),
             Error::UnknownUrgency { .. } => Some("urgency"),
             Error::UnknownSeverity { .. } => Some("customerSeverity"),
+            Error::UnknownPriority { .. } => Some("priority"),
             Error::MissingField { field }
             | Error::InvalidType { field, .. }
             | Error::InvalidInstant { field, .. }
@@ -324,6 +334,7 @@ impl Error {
             | Error::UnknownUrgency { allowed, .. }
             | Error::UnknownSeverity { allowed, .. }
             | Error::UnknownCalendar { allowed, .. }
+            | Error::UnknownPriority { allowed, .. }
             | Error::UnknownStatus { allowed, .. } => Some(allowed),
             _ => None,
         }
@@ -440,6 +451,9 @@ impl fmt::Display for Error {
                 )
             }
             Error::OutOfRange { message } => write!(f, "out of range: {message}"),
+            Error::UnknownPriority { value, allowed } => {
+                write!(f, "unknown priority {value:?}: expected {}", one_of(allowed))
+            }
             Error::InvalidHistory { field, message } => write!(f, "`{field}`: {message}"),
             Error::UnknownStatus {
                 field,

@@ -35,6 +35,7 @@ pub mod engine;
 pub mod error;
 pub mod pack;
 pub mod priority;
+pub mod sla;
 pub mod ticket;
 pub mod time;
 

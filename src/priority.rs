@@ -192,6 +192,17 @@ impl Matrix {
         })
     }
 
+    /// The cell whose targets a ticket set directly to priority `rank`
+    /// gets: every cell with that priority, if they all agree on clock and
+    /// targets (they do in the default pack); `None` if they differ.
+    pub fn targets_of(&self, rank: usize) -> Option<&Cell> {
+        let mut cells = self.cells.iter().filter(|c| c.priority == rank);
+        let first = cells.next()?;
+        cells
+            .all(|c| c.clock == first.clock && c.respond_seconds == first.respond_seconds && c.resolve_seconds == first.resolve_seconds)
+            .then_some(first)
+    }
+
     /// Rank of a priority name, 0 = highest.
     pub fn priority_rank(&self, name: &str) -> Option<usize> {
         self.priorities.iter().position(|p| p == name)

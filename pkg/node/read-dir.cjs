@@ -18,6 +18,7 @@ function readRulesDir(dir) {
     throw ioError(dir, e);
   }
   const sources = {};
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of names) {
     if (!entry.isFile() || !entry.name.endsWith('.rhai')) continue;
     const file = path.join(dir, entry.name);

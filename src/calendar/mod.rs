@@ -583,6 +583,40 @@ impl Calendar {
         Ok(total)
     }
 
+    /// Calls `f(from, to)` for each piece of business time in `[a, b)`,
+    /// in order, day by day (for ledgers; `between` is the fast sum).
+    pub fn open_pieces(&self, a: Instant, b: Instant, pauses: &Pauses, mut f: impl FnMut(Instant, Instant)) -> Result<()> {
+        check_range(a)?;
+        check_range(b)?;
+        if b <= a {
+            return Ok(());
+        }
+        if self.always {
+            pauses.for_each_gap(a, b, |x, y| {
+                f(x, y);
+                None::<()>
+            });
+            return Ok(());
+        }
+        let mut d = self.local_date(a) - Days::days(1);
+        let last = self.local_date(b) + Days::days(1);
+        let mut spans = Spans::new();
+        while d <= last {
+            self.day_spans(d, &mut spans);
+            for &(s, e) in &spans {
+                let (s, e) = (s.max(a), e.min(b));
+                if s < e {
+                    pauses.for_each_gap(s, e, |x, y| {
+                        f(x, y);
+                        None::<()>
+                    });
+                }
+            }
+            d += Days::days(1);
+        }
+        Ok(())
+    }
+
     /// Whether the calendar is open at `t`.
     pub fn is_open(&self, t: Instant) -> Result<bool> {
         check_range(t)?;

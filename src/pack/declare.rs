@@ -13,12 +13,14 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
 
 use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::{Error, Span};
+use crate::calendar::Calendar;
+use crate::pack::convert::to_json;
 use crate::pack::diag::{complain, span};
 use crate::priority::{Cell, Level, Matrix};
+use crate::sla::policy::SlaPolicy;
 
-/// Clocks a cell may name. `24x7` is built in; `business` is the pack's
-/// service-desk calendar.
-pub(crate) const CLOCKS: &[&str] = &["24x7", "business"];
+/// The built-in clock every pack has.
+pub(crate) const ALWAYS: &str = "24x7";
 
 /// A value and where it was declared.
 #[derive(Debug, Clone)]
@@ -49,6 +51,8 @@ pub(crate) struct Builder {
     impacts: Vec<Decl<Level>>,
     urgencies: Vec<Decl<Level>>,
     rows: Vec<Decl<(String, Vec<CellDecl>)>>,
+    pub calendars: Vec<Decl<Calendar>>,
+    pub sla: Option<Decl<SlaPolicy>>,
     pub errors: Vec<Error>,
 }
 
@@ -124,6 +128,14 @@ impl Builder {
             }
             let mut built = Vec::with_capacity(cells.len());
             for c in cells {
+                if c.clock != ALWAYS && !self.calendars.iter().any(|d| d.value.name() == c.clock) {
+                    let names: Vec<&str> = std::iter::once(ALWAYS).chain(self.calendars.iter().map(|d| d.value.name())).collect();
+                    self.error(
+                        c.span.clone(),
+                        format!("unknown clock {:?}: declare it with calendar({:?}, #{{...}}) (clocks: {names:?})", c.clock, c.clock),
+                    );
+                    continue;
+                }
                 let Some(p) = priorities.value.iter().position(|p| *p == c.priority) else {
                     self.error(
                         c.span.clone(),
@@ -248,6 +260,46 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             make_cell(clock, respond, priority, process, resolve, here)
         },
     );
+
+    let s = b.clone();
+    engine.register_fn(
+        "calendar",
+        move |ctx: NativeCallContext, name: Dynamic, spec: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let name = string(&name, "calendar(name, spec): name")?;
+            let json = to_json(&spec).map_err(complain)?;
+            if name.trim().is_empty() || name == ALWAYS {
+                b.error(here, format!("calendar name {name:?} is empty or reserved (24x7 is built in)"));
+            } else if let Some(prev) = b.calendars.iter().find(|d| d.value.name() == name) {
+                let msg = format!("calendar {name:?} declared again (first at {})", prev.span);
+                b.error(here, msg);
+            } else {
+                match Calendar::from_json_named(&json, &name) {
+                    Ok(cal) => b.calendars.push(Decl { value: cal, span: here }),
+                    Err(e) => b.error(here, format!("calendar {name:?}: {e}")),
+                }
+            }
+            Ok(())
+        },
+    );
+
+    let s = b.clone();
+    engine.register_fn("sla", move |ctx: NativeCallContext, spec: Dynamic| -> RhaiResult<()> {
+        let mut b = s.borrow_mut();
+        let here = b.here(&ctx);
+        let json = to_json(&spec).map_err(complain)?;
+        if let Some(prev) = &b.sla {
+            let msg = format!("sla(...) declared again (first at {})", prev.span);
+            b.error(here, msg);
+            return Ok(());
+        }
+        match SlaPolicy::from_json(&json) {
+            Ok(p) => b.sla = Some(Decl { value: p, span: here }),
+            Err(e) => b.error(here, format!("sla: {e}")),
+        }
+        Ok(())
+    });
 
     let s = b.clone();
     engine.register_fn(
@@ -436,10 +488,8 @@ fn cell_from_map(m: &Map, here: &Span) -> Result<CellDecl, String> {
     }
     let get = |k: &str| m.get(k).cloned().unwrap_or(Dynamic::UNIT);
     let clock = string(&get("clock"), "clock").map_err(|_| "clock must be a string".to_string())?;
-    if !CLOCKS.contains(&clock.as_str()) {
-        return Err(format!(
-            "unknown clock {clock:?}; expected one of {CLOCKS:?}"
-        ));
+    if clock.trim().is_empty() {
+        return Err("clock must not be empty".into());
     }
     let priority = string(&get("priority"), "priority")
         .map_err(|_| "priority must be a string".to_string())?;

@@ -38,11 +38,13 @@ pub(crate) struct HookFn {
 pub(crate) struct Hooks {
     engine: Option<Engine>,
     pub adjust_priority: Option<HookFn>,
+    /// Clock names a hook may choose: `24x7` and the pack's calendars.
+    clocks: Vec<String>,
     calls: Counter<u64>,
 }
 
 impl Hooks {
-    pub(crate) fn new(matrix: &Rc<Matrix>, adjust_priority: Option<HookFn>) -> Self {
+    pub(crate) fn new(matrix: &Rc<Matrix>, adjust_priority: Option<HookFn>, clocks: Vec<String>) -> Self {
         let engine = adjust_priority.is_some().then(|| {
             let mut engine = sandbox::engine(&Limits::HOOK);
             register_helpers(&mut engine, matrix);
@@ -51,6 +53,7 @@ impl Hooks {
         Hooks {
             engine,
             adjust_priority,
+            clocks,
             calls: Counter::new(0),
         }
     }
@@ -126,8 +129,8 @@ impl Hooks {
                 }
                 "clock" => {
                     let c = text(value, key).map_err(bad)?;
-                    if !crate::pack::declare::CLOCKS.contains(&c) {
-                        return Err(bad(format!("unknown clock {c:?}")));
+                    if !self.clocks.iter().any(|k| k == c) {
+                        return Err(bad(format!("unknown clock {c:?}; clocks: {:?}", self.clocks)));
                     }
                     adjusted.clock = c.to_string();
                 }

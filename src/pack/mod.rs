@@ -11,7 +11,7 @@
 //!
 //! After that, per-ticket work is table lookups; rhai runs only for hooks.
 
-mod convert;
+pub(crate) mod convert;
 pub(crate) mod declare;
 mod diag;
 pub(crate) mod hooks;
@@ -22,8 +22,10 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
+use crate::calendar::Calendar;
 use crate::error::{Error, Span};
 use crate::priority::{Matrix, PriorityResult};
+use crate::sla::policy::SlaPolicy;
 use declare::Builder;
 use hooks::{HookFn, Hooks, HOOKS};
 use sandbox::Limits;
@@ -35,6 +37,9 @@ pub struct Pack {
     hash: String,
     files: Vec<String>,
     matrix: Rc<Matrix>,
+    /// `24x7` first, then the pack's calendars in declaration order.
+    calendars: Vec<Calendar>,
+    sla: SlaPolicy,
     hooks: Hooks,
 }
 
@@ -143,13 +148,19 @@ impl Pack {
             .into_iter()
             .find(|(n, _)| *n == hooks::ADJUST_PRIORITY)
             .map(|(_, h)| h);
+        let calendars: Vec<Calendar> = std::iter::once(Calendar::always())
+            .chain(b.calendars.drain(..).map(|d| d.value))
+            .collect();
+        let clocks = calendars.iter().map(|c| c.name().to_string()).collect();
         Ok(Pack {
             name: b.name.as_ref().map(|d| d.value.clone()),
             version,
             hash,
             files: sources.into_iter().map(|(n, _)| n).collect(),
-            hooks: Hooks::new(&matrix, adjust),
+            hooks: Hooks::new(&matrix, adjust, clocks),
             matrix,
+            calendars,
+            sla: b.sla.take().map(|d| d.value).unwrap_or_default(),
         })
     }
 
@@ -202,6 +213,24 @@ impl Pack {
     /// The priority matrix.
     pub fn matrix(&self) -> &Matrix {
         &self.matrix
+    }
+
+    /// The calendars: `24x7` (built in) and those the pack declares.
+    pub fn calendars(&self) -> &[Calendar] {
+        &self.calendars
+    }
+
+    /// The calendar called `name`.
+    pub fn calendar(&self, name: &str) -> Result<&Calendar, Error> {
+        self.calendars.iter().find(|c| c.name() == name).ok_or_else(|| Error::UnknownCalendar {
+            value: name.chars().take(64).collect(),
+            allowed: self.calendars.iter().map(|c| c.name().to_string()).collect(),
+        })
+    }
+
+    /// The SLA policy (`sla(#{...})`, or the seeds' process by default).
+    pub fn sla(&self) -> &SlaPolicy {
+        &self.sla
     }
 
     /// Whether the pack defines `adjust_priority`.

@@ -104,7 +104,7 @@ test('fromDir loads the default pack, the 5x5 example, and reports bad directori
   assert.equal(glpi.packVersion, '1.0.0');
   assert.equal(glpi.priority({ impact: '5', urgency: 'Very high' }).priority, 'Major');
   assert.throws(() => RuleEngine.fromDir('/no/such/dir'), { code: 'IO' });
-  assert.deepEqual(Object.keys(readRulesDir(`${root}/rules`)), ['pack.rhai', 'priority.rhai']);
+  assert.deepEqual(Object.keys(readRulesDir(`${root}/rules`)), ['calendars.rhai', 'pack.rhai', 'priority.rhai', 'sla.rhai']);
 });
 
 test('the priority hook example, from Node', () => {

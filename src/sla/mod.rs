@@ -1,0 +1,446 @@
+//! SLA clocks for a ticket: Respond By and Resolved By, from `openedAt`
+//! and `history` alone, at a `now` the caller gives.
+//!
+//! - Both clocks start when the ticket opens, on the calendar of its matrix
+//!   cell (`24x7` or the pack's business calendar), with the cell's targets.
+//! - They pause while the ticket is in a pause status (default: Wait
+//!   Customer, Wait Vendor).
+//! - Respond By stops at the first `responded` event (or at resolution, if
+//!   that comes first: a resolution reaches the customer).
+//! - Resolved By stops on entering a resolved status and starts again on
+//!   leaving it (Customer Responded re-opens work).
+//! - A change of impact, urgency or priority in the history re-bases both
+//!   clocks: by default the business time already used is kept and the new
+//!   target applies (`on_priority_change: "keep"`); `"restart"` starts them
+//!   again from the change. Pause time before the change stays excluded
+//!   either way.
+//! - Events after `now` are ignored, so the same ticket answers "as of"
+//!   any instant.
+
+pub mod explain;
+pub mod policy;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::calendar::{Calendar, Pauses};
+use crate::error::{Error, Result};
+use crate::priority::PriorityResult;
+use crate::ticket::{json_type, Field};
+use crate::time::{format_instant, parse_instant, Instant};
+use policy::{OnPriorityChange, SlaPolicy};
+
+/// Where a clock stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClockState {
+    /// Running (it may be outside business hours now; the clock simply
+    /// does not advance then).
+    Running,
+    /// Paused: the ticket waits on the customer or a vendor.
+    Paused,
+    /// Stopped within its target.
+    Met,
+    /// Past its target, stopped or not.
+    Breached,
+}
+
+/// One SLA clock at `now`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClockReport {
+    /// The calendar it runs on (`24x7`, `business`).
+    pub clock: String,
+    /// The target in seconds of that calendar.
+    pub target_seconds: i64,
+    /// When it started (the ticket's opening, or the last restart).
+    pub started_at: String,
+    /// When it is (or was) due; `null` while paused.
+    pub due: Option<String>,
+    /// Clock seconds used.
+    pub elapsed_seconds: i64,
+    /// Clock seconds left (0 once breached).
+    pub remaining_seconds: i64,
+    /// Elapsed as a percentage of the target, to 0.1.
+    pub percent_used: f64,
+    /// Running, paused, met or breached.
+    pub state: ClockState,
+    /// When it stopped, if it has.
+    pub stopped_at: Option<String>,
+    /// Met: seconds to spare; breached: seconds over. `null` otherwise.
+    pub by_seconds: Option<i64>,
+}
+
+/// Both clocks of a ticket, and its customer vs service time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlaReport {
+    /// The ticket's priority now (after any re-prioritisation).
+    pub priority: PriorityResult,
+    /// Respond By.
+    pub respond: ClockReport,
+    /// Resolved By.
+    pub resolve: ClockReport,
+    /// The status now.
+    pub status: String,
+    /// Wall seconds in customer-time statuses (RFC 1297's customer time).
+    pub customer_seconds: i64,
+    /// Wall seconds the ticket was the service's to work: open to
+    /// resolution (or now), minus customer time and time spent resolved.
+    pub service_seconds: i64,
+    /// The instant the answer is for.
+    pub now: String,
+    /// The pack version.
+    pub pack_version: String,
+}
+
+/// A period under one matrix result: from `at` on, these targets apply.
+#[derive(Debug, Clone)]
+pub(crate) struct Regime {
+    pub at: Instant,
+    pub result: PriorityResult,
+}
+
+/// What a ticket's history says, up to `now`.
+#[derive(Debug, Clone)]
+pub(crate) struct Timeline {
+    pub now: Instant,
+    /// Status runs: (from, to, status), covering [opened, now).
+    pub statuses: Vec<(Instant, Instant, String)>,
+    pub responded: Option<Instant>,
+    pub regimes: Vec<Regime>,
+}
+
+/// Something that knows the matrix (the engine): the result for a ticket
+/// whose priority fields are as given.
+pub(crate) trait Prioritise {
+    fn prioritise(&self, ticket: &Value, impact: &str, urgency: &str, priority: Option<&str>) -> Result<PriorityResult>;
+}
+
+impl Timeline {
+    pub(crate) fn read(ticket: &Value, now: Instant, policy: &SlaPolicy, p: &impl Prioritise) -> Result<Timeline> {
+        crate::ticket::expect_object(ticket)?;
+        let opened = match Field::of(ticket, "openedAt") {
+            Field::Text(s) => parse_instant(s, "openedAt")?,
+            Field::Absent => return Err(Error::MissingField { field: "openedAt".into() }),
+            Field::Other(found) => {
+                return Err(Error::InvalidType {
+                    field: "openedAt".into(),
+                    expected: "string",
+                    found,
+                })
+            }
+        };
+        if now < opened {
+            return Err(Error::InvalidInput {
+                message: format!("now ({}) is before the ticket opened ({})", format_instant(now), format_instant(opened)),
+            });
+        }
+        let mut impact = Field::of(ticket, "impact").required_str("impact")?.to_string();
+        let mut urgency = Field::of(ticket, "urgency").required_str("urgency")?.to_string();
+        let first = policy.statuses.first().cloned().unwrap_or_default();
+        let mut status = first.clone();
+        let mut since = opened;
+        let mut statuses = Vec::new();
+        let mut responded = None;
+        let mut regimes = vec![Regime {
+            at: opened,
+            result: p.prioritise(ticket, &impact, &urgency, None)?,
+        }];
+        let empty = Vec::new();
+        let history = match ticket.get("history") {
+            None | Some(Value::Null) => &empty,
+            Some(Value::Array(a)) => a,
+            Some(v) => {
+                return Err(Error::InvalidType {
+                    field: "history".into(),
+                    expected: "array",
+                    found: json_type(v),
+                })
+            }
+        };
+        let mut last = opened;
+        for (i, e) in history.iter().enumerate() {
+            let path = |k: &str| format!("history[{i}].{k}");
+            if !e.is_object() {
+                return Err(Error::InvalidHistory {
+                    field: format!("history[{i}]"),
+                    message: format!("an event must be an object, not a {}", json_type(e)),
+                });
+            }
+            let at = match Field::of(e, "at") {
+                Field::Text(s) => parse_instant(s, &path("at"))?,
+                Field::Absent => return Err(Error::MissingField { field: path("at") }),
+                Field::Other(found) => return Err(Error::InvalidType { field: path("at"), expected: "string", found }),
+            };
+            if at < opened {
+                return Err(Error::InvalidHistory {
+                    field: path("at"),
+                    message: format!("the event at {} is before the ticket opened", format_instant(at)),
+                });
+            }
+            if at < last {
+                return Err(Error::InvalidHistory {
+                    field: path("at"),
+                    message: format!("events must be oldest first; {} comes after {}", format_instant(at), format_instant(last)),
+                });
+            }
+            last = at;
+            // Validate the whole history, but act only on what happened by now.
+            let act = at <= now;
+            if let Some(s) = Field::of(e, "status").optional_str(&path("status"))? {
+                let Some(k) = policy.status(s) else {
+                    return Err(policy.unknown_status(path("status"), s));
+                };
+                let s = policy.statuses.get(k).cloned().unwrap_or_default();
+                if act && s != status {
+                    statuses.push((since, at, std::mem::replace(&mut status, s)));
+                    since = at;
+                }
+            }
+            if let Some(ev) = Field::of(e, "event").optional_str(&path("event"))? {
+                if act && ev == policy.responded_event && responded.is_none() {
+                    responded = Some(at);
+                }
+            }
+            let new_impact = Field::of(e, "impact").optional_str(&path("impact"))?;
+            let new_urgency = Field::of(e, "urgency").optional_str(&path("urgency"))?;
+            let new_priority = Field::of(e, "priority").optional_str(&path("priority"))?;
+            if new_impact.is_some() || new_urgency.is_some() || new_priority.is_some() {
+                if let Some(v) = new_impact {
+                    impact = v.to_string();
+                }
+                if let Some(v) = new_urgency {
+                    urgency = v.to_string();
+                }
+                // An explicit priority holds until impact or urgency change
+                // (the next change event without one).
+                let result = p
+                    .prioritise(ticket, &impact, &urgency, new_priority)
+                    .map_err(|err| retarget(err, i))?;
+                if act {
+                    regimes.push(Regime { at, result });
+                }
+            }
+        }
+        // The ticket's own `status`, when given, must agree with its history.
+        if let Some(s) = Field::of(ticket, "status").optional_str("status")? {
+            let Some(k) = policy.status(s) else {
+                return Err(policy.unknown_status("status".into(), s));
+            };
+            let declared = policy.statuses.get(k).map(String::as_str).unwrap_or("");
+            let final_status = history
+                .iter()
+                .rev()
+                .find_map(|e| e.get("status").and_then(Value::as_str).and_then(|x| policy.status(x)))
+                .and_then(|k| policy.statuses.get(k))
+                .unwrap_or(&first);
+            if declared != final_status {
+                return Err(Error::InvalidHistory {
+                    field: "status".into(),
+                    message: format!("the ticket says {declared:?} but its history ends in {final_status:?}"),
+                });
+            }
+        }
+        statuses.push((since, now, status));
+        Ok(Timeline {
+            now,
+            statuses,
+            responded,
+            regimes,
+        })
+    }
+
+    /// The status at `now`.
+    pub(crate) fn status(&self) -> &str {
+        self.statuses.last().map_or("", |(_, _, s)| s.as_str())
+    }
+
+    fn runs<'a>(&'a self, pred: impl Fn(&str) -> bool + 'a) -> impl Iterator<Item = (Instant, Instant)> + 'a {
+        self.statuses.iter().filter(move |(_, _, s)| pred(s)).map(|&(a, b, _)| (a, b))
+    }
+}
+
+/// A priority error in history names the event it came from.
+fn retarget(err: Error, i: usize) -> Error {
+    match err {
+        Error::UnknownImpact { value, allowed } => Error::UnknownImpact { value: format!("{value} (history[{i}].impact)"), allowed },
+        Error::UnknownUrgency { value, allowed } => Error::UnknownUrgency { value: format!("{value} (history[{i}].urgency)"), allowed },
+        other => other,
+    }
+}
+
+/// What the clock computation needs from the pack: calendars by name.
+pub(crate) trait Calendars {
+    fn calendar(&self, name: &str) -> Result<&Calendar>;
+}
+
+/// Which clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Which {
+    Respond,
+    Resolve,
+}
+
+/// The inputs of one clock, derived from the timeline.
+pub(crate) struct ClockPlan<'a> {
+    pub which: Which,
+    /// (from, calendar, target) for each regime that counts.
+    pub regimes: Vec<(Instant, &'a Calendar, i64)>,
+    /// Pauses and stopped periods that have ended (or run to now).
+    pub pauses: Pauses,
+    /// Only the pauses that have ended, for the due instant.
+    pub closed_pauses: Pauses,
+    pub paused_now: bool,
+    pub stopped_at: Option<Instant>,
+    pub end: Instant,
+}
+
+pub(crate) fn plan<'a>(t: &Timeline, policy: &SlaPolicy, cals: &'a impl Calendars, which: Which) -> Result<ClockPlan<'a>> {
+    let now = t.now;
+    let mut pause_runs: Vec<(Instant, Instant)> = t.runs(|s| policy.pauses(s)).collect();
+    let first_resolved = t.runs(|s| policy.is_resolved(s)).next().map(|(a, _)| a);
+    let stopped_at = match which {
+        Which::Respond => match (t.responded, first_resolved) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+        Which::Resolve => {
+            let resolved_runs: Vec<(Instant, Instant)> = t.runs(|s| policy.is_resolved(s)).collect();
+            let now_resolved = policy.is_resolved(t.status());
+            // Periods resolved and then re-opened do not count.
+            let n = resolved_runs.len();
+            for (k, r) in resolved_runs.iter().enumerate() {
+                if !(now_resolved && k + 1 == n) {
+                    pause_runs.push(*r);
+                }
+            }
+            if now_resolved {
+                resolved_runs.last().map(|r| r.0)
+            } else {
+                None
+            }
+        }
+    };
+    let end = stopped_at.unwrap_or(now);
+    let paused_now = stopped_at.is_none() && policy.pauses(t.status());
+    let closed: Vec<(Instant, Instant)> = pause_runs.iter().copied().filter(|&(_, b)| b < now || !paused_now).collect();
+    let last_restart = match policy.on_priority_change {
+        OnPriorityChange::Keep => 0,
+        OnPriorityChange::Restart => t.regimes.len().saturating_sub(1),
+    };
+    let mut regimes = Vec::new();
+    for r in t.regimes.iter().skip(last_restart) {
+        let target = match which {
+            Which::Respond => r.result.respond_seconds,
+            Which::Resolve => r.result.resolve_seconds,
+        };
+        let target = i64::try_from(target).unwrap_or(i64::MAX);
+        regimes.push((r.at, cals.calendar(&r.result.clock)?, target));
+    }
+    Ok(ClockPlan {
+        which,
+        regimes,
+        pauses: Pauses::new(pause_runs)?,
+        closed_pauses: Pauses::new(closed)?,
+        paused_now,
+        stopped_at,
+        end,
+    })
+}
+
+impl ClockPlan<'_> {
+    /// The current regime's start, calendar and target.
+    fn current(&self) -> Option<&(Instant, &Calendar, i64)> {
+        self.regimes.last()
+    }
+
+    /// Business seconds used by `until`, regime by regime.
+    fn elapsed(&self, until: Instant) -> Result<i64> {
+        let mut total = 0;
+        for (k, &(from, cal, _)) in self.regimes.iter().enumerate() {
+            let to = self.regimes.get(k + 1).map_or(until, |r| r.0).min(until);
+            total += cal.between(from, to, &self.pauses)?;
+        }
+        Ok(total)
+    }
+
+    /// The instant the clock reaches the current target.
+    fn due(&self) -> Result<Option<Instant>> {
+        if self.paused_now {
+            return Ok(None);
+        }
+        let Some(&(start, cal, target)) = self.current() else {
+            return Ok(None);
+        };
+        let p = &self.closed_pauses;
+        // Business time used before the current regime.
+        let mut used = 0;
+        for (k, &(from, c, _)) in self.regimes.iter().enumerate() {
+            let Some(&(to, _, _)) = self.regimes.get(k + 1) else { break };
+            let here = c.between(from, to, p)?;
+            if used + here >= target {
+                // Already reached under an earlier regime: due back then.
+                return c.add(from, target - used, p).map(Some);
+            }
+            used += here;
+        }
+        cal.add(start, target - used, p).map(Some)
+    }
+
+    pub(crate) fn report(&self) -> Result<ClockReport> {
+        let Some(&(start, cal, target)) = self.current() else {
+            return Err(Error::input("no clock"));
+        };
+        let elapsed = self.elapsed(self.end)?;
+        let due = self.due()?;
+        let stopped = self.stopped_at.is_some();
+        let (state, by) = if stopped && elapsed <= target {
+            (ClockState::Met, Some(target - elapsed))
+        } else if elapsed > target {
+            (ClockState::Breached, Some(elapsed - target))
+        } else if self.paused_now {
+            (ClockState::Paused, None)
+        } else {
+            (ClockState::Running, None)
+        };
+        let percent = if target > 0 {
+            (elapsed as f64 * 1000.0 / target as f64).round() / 10.0
+        } else if elapsed > 0 {
+            100.0
+        } else {
+            0.0
+        };
+        Ok(ClockReport {
+            clock: cal.name().to_string(),
+            target_seconds: target,
+            started_at: format_instant(start.min(self.regimes.first().map_or(start, |r| r.0))),
+            due: due.map(format_instant),
+            elapsed_seconds: elapsed,
+            remaining_seconds: (target - elapsed).max(0),
+            percent_used: percent,
+            state,
+            stopped_at: self.stopped_at.map(format_instant),
+            by_seconds: by,
+        })
+    }
+}
+
+/// Customer seconds and service seconds of a timeline.
+pub(crate) fn customer_and_service(t: &Timeline, policy: &SlaPolicy) -> (i64, i64) {
+    let mut customer = 0;
+    let mut service = 0;
+    let now_resolved = policy.is_resolved(t.status());
+    let n = t.statuses.len();
+    for (k, (a, b, s)) in t.statuses.iter().enumerate() {
+        let len = b - a;
+        if policy.is_customer_time(s) {
+            customer += len;
+        } else if policy.is_resolved(s) || (now_resolved && k + 1 == n) {
+            // Resolved: nobody is working on it.
+        } else {
+            service += len;
+        }
+    }
+    (customer, service)
+}
