@@ -232,8 +232,18 @@ impl RuleEngine {
 
     /// The result for impact and urgency as given, after the hook, with an
     /// explicit priority (from a dispatcher) applied last.
-    fn prioritise(&self, ticket: &Value, impact: &str, urgency: &str, explicit: Option<&str>) -> Result<PriorityResult> {
-        let at = self.locate(Field::Text(impact), Field::Text(urgency), Field::of(ticket, "customerSeverity"))?;
+    fn prioritise(
+        &self,
+        ticket: &Value,
+        impact: &str,
+        urgency: &str,
+        explicit: Option<&str>,
+    ) -> Result<PriorityResult> {
+        let at = self.locate(
+            Field::Text(impact),
+            Field::Text(urgency),
+            Field::of(ticket, "customerSeverity"),
+        )?;
         let mut result = if self.pack.has_priority_hook() {
             let same = ticket.get("impact").and_then(Value::as_str) == Some(impact)
                 && ticket.get("urgency").and_then(Value::as_str) == Some(urgency);
@@ -252,7 +262,11 @@ impl RuleEngine {
         };
         if let Some(p) = explicit {
             let m = self.matrix();
-            let Some(rank) = m.priorities.iter().position(|x| x.eq_ignore_ascii_case(p.trim())) else {
+            let Some(rank) = m
+                .priorities
+                .iter()
+                .position(|x| x.eq_ignore_ascii_case(p.trim()))
+            else {
                 return Err(Error::UnknownPriority {
                     value: p.chars().take(64).collect(),
                     allowed: m.priorities.clone(),
@@ -281,7 +295,13 @@ impl RuleEngine {
 }
 
 impl sla::Prioritise for RuleEngine {
-    fn prioritise(&self, ticket: &Value, impact: &str, urgency: &str, priority: Option<&str>) -> Result<PriorityResult> {
+    fn prioritise(
+        &self,
+        ticket: &Value,
+        impact: &str,
+        urgency: &str,
+        priority: Option<&str>,
+    ) -> Result<PriorityResult> {
         RuleEngine::prioritise(self, ticket, impact, urgency, priority)
     }
 }

@@ -452,7 +452,11 @@ impl fmt::Display for Error {
             }
             Error::OutOfRange { message } => write!(f, "out of range: {message}"),
             Error::UnknownPriority { value, allowed } => {
-                write!(f, "unknown priority {value:?}: expected {}", one_of(allowed))
+                write!(
+                    f,
+                    "unknown priority {value:?}: expected {}",
+                    one_of(allowed)
+                )
             }
             Error::InvalidHistory { field, message } => write!(f, "`{field}`: {message}"),
             Error::UnknownStatus {

@@ -199,7 +199,11 @@ impl Matrix {
         let mut cells = self.cells.iter().filter(|c| c.priority == rank);
         let first = cells.next()?;
         cells
-            .all(|c| c.clock == first.clock && c.respond_seconds == first.respond_seconds && c.resolve_seconds == first.resolve_seconds)
+            .all(|c| {
+                c.clock == first.clock
+                    && c.respond_seconds == first.respond_seconds
+                    && c.resolve_seconds == first.resolve_seconds
+            })
             .then_some(first)
     }
 

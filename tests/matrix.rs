@@ -260,7 +260,10 @@ fn embedded_pack_is_the_rules_directory() {
     let from_dir = RuleEngine::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap();
     let embedded = engine();
     assert_eq!(from_dir.pack().hash(), embedded.pack().hash());
-    assert_eq!(embedded.pack().files(), ["calendars.rhai", "pack.rhai", "priority.rhai", "sla.rhai"]);
+    assert_eq!(
+        embedded.pack().files(),
+        ["calendars.rhai", "pack.rhai", "priority.rhai", "sla.rhai"]
+    );
     assert_eq!(embedded.pack().name(), Some("its-incident-management"));
     assert_eq!(DEFAULT_PACK.len(), embedded.pack().files().len());
 }

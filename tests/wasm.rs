@@ -238,7 +238,10 @@ fn a_runaway_hook_is_stopped_and_the_engine_keeps_answering() {
 fn the_default_pack_describes_itself() {
     let e = engine();
     assert_eq!(e.pack_version(), "2026.11.1");
-    assert_eq!(e.files(), ["calendars.rhai", "pack.rhai", "priority.rhai", "sla.rhai"]);
+    assert_eq!(
+        e.files(),
+        ["calendars.rhai", "pack.rhai", "priority.rhai", "sla.rhai"]
+    );
     let m = e.matrix().unwrap();
     assert_eq!(Array::from(&get(&m, "impacts")).length(), 4);
     let first = Array::from(&get(&m, "cells")).get(0);

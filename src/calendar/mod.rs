@@ -585,7 +585,13 @@ impl Calendar {
 
     /// Calls `f(from, to)` for each piece of business time in `[a, b)`,
     /// in order, day by day (for ledgers; `between` is the fast sum).
-    pub fn open_pieces(&self, a: Instant, b: Instant, pauses: &Pauses, mut f: impl FnMut(Instant, Instant)) -> Result<()> {
+    pub fn open_pieces(
+        &self,
+        a: Instant,
+        b: Instant,
+        pauses: &Pauses,
+        mut f: impl FnMut(Instant, Instant),
+    ) -> Result<()> {
         check_range(a)?;
         check_range(b)?;
         if b <= a {

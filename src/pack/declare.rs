@@ -11,9 +11,9 @@ use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
 
+use crate::calendar::Calendar;
 use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::{Error, Span};
-use crate::calendar::Calendar;
 use crate::pack::convert::to_json;
 use crate::pack::diag::{complain, span};
 use crate::priority::{Cell, Level, Matrix};
@@ -129,7 +129,9 @@ impl Builder {
             let mut built = Vec::with_capacity(cells.len());
             for c in cells {
                 if c.clock != ALWAYS && !self.calendars.iter().any(|d| d.value.name() == c.clock) {
-                    let names: Vec<&str> = std::iter::once(ALWAYS).chain(self.calendars.iter().map(|d| d.value.name())).collect();
+                    let names: Vec<&str> = std::iter::once(ALWAYS)
+                        .chain(self.calendars.iter().map(|d| d.value.name()))
+                        .collect();
                     self.error(
                         c.span.clone(),
                         format!("unknown clock {:?}: declare it with calendar({:?}, #{{...}}) (clocks: {names:?})", c.clock, c.clock),
@@ -270,13 +272,19 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             let name = string(&name, "calendar(name, spec): name")?;
             let json = to_json(&spec).map_err(complain)?;
             if name.trim().is_empty() || name == ALWAYS {
-                b.error(here, format!("calendar name {name:?} is empty or reserved (24x7 is built in)"));
+                b.error(
+                    here,
+                    format!("calendar name {name:?} is empty or reserved (24x7 is built in)"),
+                );
             } else if let Some(prev) = b.calendars.iter().find(|d| d.value.name() == name) {
                 let msg = format!("calendar {name:?} declared again (first at {})", prev.span);
                 b.error(here, msg);
             } else {
                 match Calendar::from_json_named(&json, &name) {
-                    Ok(cal) => b.calendars.push(Decl { value: cal, span: here }),
+                    Ok(cal) => b.calendars.push(Decl {
+                        value: cal,
+                        span: here,
+                    }),
                     Err(e) => b.error(here, format!("calendar {name:?}: {e}")),
                 }
             }
@@ -285,21 +293,29 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
     );
 
     let s = b.clone();
-    engine.register_fn("sla", move |ctx: NativeCallContext, spec: Dynamic| -> RhaiResult<()> {
-        let mut b = s.borrow_mut();
-        let here = b.here(&ctx);
-        let json = to_json(&spec).map_err(complain)?;
-        if let Some(prev) = &b.sla {
-            let msg = format!("sla(...) declared again (first at {})", prev.span);
-            b.error(here, msg);
-            return Ok(());
-        }
-        match SlaPolicy::from_json(&json) {
-            Ok(p) => b.sla = Some(Decl { value: p, span: here }),
-            Err(e) => b.error(here, format!("sla: {e}")),
-        }
-        Ok(())
-    });
+    engine.register_fn(
+        "sla",
+        move |ctx: NativeCallContext, spec: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let json = to_json(&spec).map_err(complain)?;
+            if let Some(prev) = &b.sla {
+                let msg = format!("sla(...) declared again (first at {})", prev.span);
+                b.error(here, msg);
+                return Ok(());
+            }
+            match SlaPolicy::from_json(&json) {
+                Ok(p) => {
+                    b.sla = Some(Decl {
+                        value: p,
+                        span: here,
+                    })
+                }
+                Err(e) => b.error(here, format!("sla: {e}")),
+            }
+            Ok(())
+        },
+    );
 
     let s = b.clone();
     engine.register_fn(

@@ -44,7 +44,11 @@ pub(crate) struct Hooks {
 }
 
 impl Hooks {
-    pub(crate) fn new(matrix: &Rc<Matrix>, adjust_priority: Option<HookFn>, clocks: Vec<String>) -> Self {
+    pub(crate) fn new(
+        matrix: &Rc<Matrix>,
+        adjust_priority: Option<HookFn>,
+        clocks: Vec<String>,
+    ) -> Self {
         let engine = adjust_priority.is_some().then(|| {
             let mut engine = sandbox::engine(&Limits::HOOK);
             register_helpers(&mut engine, matrix);
@@ -130,7 +134,10 @@ impl Hooks {
                 "clock" => {
                     let c = text(value, key).map_err(bad)?;
                     if !self.clocks.iter().any(|k| k == c) {
-                        return Err(bad(format!("unknown clock {c:?}; clocks: {:?}", self.clocks)));
+                        return Err(bad(format!(
+                            "unknown clock {c:?}; clocks: {:?}",
+                            self.clocks
+                        )));
                     }
                     adjusted.clock = c.to_string();
                 }

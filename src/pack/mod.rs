@@ -222,10 +222,17 @@ impl Pack {
 
     /// The calendar called `name`.
     pub fn calendar(&self, name: &str) -> Result<&Calendar, Error> {
-        self.calendars.iter().find(|c| c.name() == name).ok_or_else(|| Error::UnknownCalendar {
-            value: name.chars().take(64).collect(),
-            allowed: self.calendars.iter().map(|c| c.name().to_string()).collect(),
-        })
+        self.calendars
+            .iter()
+            .find(|c| c.name() == name)
+            .ok_or_else(|| Error::UnknownCalendar {
+                value: name.chars().take(64).collect(),
+                allowed: self
+                    .calendars
+                    .iter()
+                    .map(|c| c.name().to_string())
+                    .collect(),
+            })
     }
 
     /// The SLA policy (`sla(#{...})`, or the seeds' process by default).

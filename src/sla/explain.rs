@@ -106,15 +106,26 @@ fn offset(s: i64) -> String {
 }
 
 /// Builds the ledger of one clock.
-pub(crate) fn ledger(plan: &ClockPlan<'_>, t: &Timeline, policy: &SlaPolicy) -> Result<ClockLedger> {
+pub(crate) fn ledger(
+    plan: &ClockPlan<'_>,
+    t: &Timeline,
+    policy: &SlaPolicy,
+) -> Result<ClockLedger> {
     let report = plan.report()?;
-    let due = report.due.as_deref().and_then(|d| crate::time::parse_instant(d, "due").ok());
+    let due = report
+        .due
+        .as_deref()
+        .and_then(|d| crate::time::parse_instant(d, "due").ok());
     // Cover the clock's life up to the later of its due instant and now
     // (or its stop), so the page can draw both.
     let horizon = due.map_or(plan.end, |d| d.max(plan.end));
     let mut timed: Vec<(Instant, u8, Entry)> = Vec::new();
     for (k, &(from, cal, target)) in plan.regimes.iter().enumerate() {
-        let to = plan.regimes.get(k + 1).map_or(horizon, |r| r.0).min(horizon);
+        let to = plan
+            .regimes
+            .get(k + 1)
+            .map_or(horizon, |r| r.0)
+            .min(horizon);
         if let Some(r) = t.regimes.iter().rev().find(|r| r.at == from) {
             timed.push((
                 from,
@@ -130,14 +141,26 @@ pub(crate) fn ledger(plan: &ClockPlan<'_>, t: &Timeline, policy: &SlaPolicy) -> 
             ));
         }
         // Past `end` the clock is projected: only pauses that ended count.
-        let pauses = if to > plan.end { &plan.closed_pauses } else { &plan.pauses };
+        let pauses = if to > plan.end {
+            &plan.closed_pauses
+        } else {
+            &plan.pauses
+        };
         let mut cursor = from;
         let mut gaps = Vec::new();
         cal.open_pieces(from, to, pauses, |a, b| {
             if a > cursor {
                 gaps.push((cursor, a));
             }
-            timed.push((a, 2, Entry::Counted { from: format_instant(a), to: format_instant(b), seconds: b - a }));
+            timed.push((
+                a,
+                2,
+                Entry::Counted {
+                    from: format_instant(a),
+                    to: format_instant(b),
+                    seconds: b - a,
+                },
+            ));
             cursor = b;
         })?;
         if cursor < to {
@@ -147,13 +170,33 @@ pub(crate) fn ledger(plan: &ClockPlan<'_>, t: &Timeline, policy: &SlaPolicy) -> 
             explain_gap(a, b, cal, plan, t, policy, &mut timed);
         }
         for (at, before, after) in cal.offset_changes(from, to) {
-            timed.push((at, 1, Entry::Dst { at: format_instant(at), offset_before: offset(before), offset_after: offset(after) }));
+            timed.push((
+                at,
+                1,
+                Entry::Dst {
+                    at: format_instant(at),
+                    offset_before: offset(before),
+                    offset_after: offset(after),
+                },
+            ));
         }
     }
     if let Some(d) = due {
-        timed.push((d, 3, Entry::Due { at: format_instant(d) }));
+        timed.push((
+            d,
+            3,
+            Entry::Due {
+                at: format_instant(d),
+            },
+        ));
     }
-    timed.push((t.now, 4, Entry::Now { at: format_instant(t.now) }));
+    timed.push((
+        t.now,
+        4,
+        Entry::Now {
+            at: format_instant(t.now),
+        },
+    ));
     timed.sort_by_key(|(at, order, _)| (*at, *order));
     Ok(ClockLedger {
         report,
@@ -163,7 +206,15 @@ pub(crate) fn ledger(plan: &ClockPlan<'_>, t: &Timeline, policy: &SlaPolicy) -> 
 
 /// Splits a gap in counted time by what caused it: a status (paused or
 /// stopped), else the calendar (closed, with holidays named).
-fn explain_gap(a: Instant, b: Instant, cal: &Calendar, plan: &ClockPlan<'_>, t: &Timeline, policy: &SlaPolicy, out: &mut Vec<(Instant, u8, Entry)>) {
+fn explain_gap(
+    a: Instant,
+    b: Instant,
+    cal: &Calendar,
+    plan: &ClockPlan<'_>,
+    t: &Timeline,
+    policy: &SlaPolicy,
+    out: &mut Vec<(Instant, u8, Entry)>,
+) {
     let mut at = a;
     for (from, to, status) in &t.statuses {
         let (s, e) = ((*from).max(at), (*to).min(b));
@@ -180,9 +231,17 @@ fn explain_gap(a: Instant, b: Instant, cal: &Calendar, plan: &ClockPlan<'_>, t: 
         }
         let (f, t2) = (format_instant(s), format_instant(e));
         let entry = if stopped {
-            Entry::Stopped { from: f, to: t2, status: status.clone() }
+            Entry::Stopped {
+                from: f,
+                to: t2,
+                status: status.clone(),
+            }
         } else {
-            Entry::Paused { from: f, to: t2, status: status.clone() }
+            Entry::Paused {
+                from: f,
+                to: t2,
+                status: status.clone(),
+            }
         };
         out.push((s, 2, entry));
         at = e;
@@ -193,22 +252,32 @@ fn explain_gap(a: Instant, b: Instant, cal: &Calendar, plan: &ClockPlan<'_>, t: 
 }
 
 fn closed(a: Instant, b: Instant, cal: &Calendar, out: &mut Vec<(Instant, u8, Entry)>) {
-    let (first, last) = (cal.local_date(a), cal.local_date(b - 1));
+    // Name the holidays inside the gap (the first few, for a long one).
     let mut names: Vec<String> = Vec::new();
-    let mut d = first;
-    while d <= last && names.len() < 5 {
+    let mut d = cal.local_date(a);
+    let last = cal.local_date(b - 1);
+    for _ in 0..400 {
+        if d > last || names.len() == 5 {
+            break;
+        }
         if let Some(h) = cal.holiday_on(d) {
             names.push(h.name.clone().unwrap_or_else(|| d.to_string()));
         }
-        d = d.succ_opt().unwrap_or(last);
-        if d == last && cal.holiday_on(d).is_none() {
-            break;
-        }
+        let Some(next) = d.succ_opt() else { break };
+        d = next;
     }
     let reason = if names.is_empty() {
         "outside business hours".to_string()
     } else {
         format!("holiday: {}", names.join(", "))
     };
-    out.push((a, 2, Entry::Closed { from: format_instant(a), to: format_instant(b), reason }));
+    out.push((
+        a,
+        2,
+        Entry::Closed {
+            from: format_instant(a),
+            to: format_instant(b),
+            reason,
+        },
+    ));
 }

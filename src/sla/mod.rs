@@ -114,15 +114,30 @@ pub(crate) struct Timeline {
 /// Something that knows the matrix (the engine): the result for a ticket
 /// whose priority fields are as given.
 pub(crate) trait Prioritise {
-    fn prioritise(&self, ticket: &Value, impact: &str, urgency: &str, priority: Option<&str>) -> Result<PriorityResult>;
+    fn prioritise(
+        &self,
+        ticket: &Value,
+        impact: &str,
+        urgency: &str,
+        priority: Option<&str>,
+    ) -> Result<PriorityResult>;
 }
 
 impl Timeline {
-    pub(crate) fn read(ticket: &Value, now: Instant, policy: &SlaPolicy, p: &impl Prioritise) -> Result<Timeline> {
+    pub(crate) fn read(
+        ticket: &Value,
+        now: Instant,
+        policy: &SlaPolicy,
+        p: &impl Prioritise,
+    ) -> Result<Timeline> {
         crate::ticket::expect_object(ticket)?;
         let opened = match Field::of(ticket, "openedAt") {
             Field::Text(s) => parse_instant(s, "openedAt")?,
-            Field::Absent => return Err(Error::MissingField { field: "openedAt".into() }),
+            Field::Absent => {
+                return Err(Error::MissingField {
+                    field: "openedAt".into(),
+                })
+            }
             Field::Other(found) => {
                 return Err(Error::InvalidType {
                     field: "openedAt".into(),
@@ -133,11 +148,19 @@ impl Timeline {
         };
         if now < opened {
             return Err(Error::InvalidInput {
-                message: format!("now ({}) is before the ticket opened ({})", format_instant(now), format_instant(opened)),
+                message: format!(
+                    "now ({}) is before the ticket opened ({})",
+                    format_instant(now),
+                    format_instant(opened)
+                ),
             });
         }
-        let mut impact = Field::of(ticket, "impact").required_str("impact")?.to_string();
-        let mut urgency = Field::of(ticket, "urgency").required_str("urgency")?.to_string();
+        let mut impact = Field::of(ticket, "impact")
+            .required_str("impact")?
+            .to_string();
+        let mut urgency = Field::of(ticket, "urgency")
+            .required_str("urgency")?
+            .to_string();
         let first = policy.statuses.first().cloned().unwrap_or_default();
         let mut status = first.clone();
         let mut since = opened;
@@ -171,18 +194,31 @@ impl Timeline {
             let at = match Field::of(e, "at") {
                 Field::Text(s) => parse_instant(s, &path("at"))?,
                 Field::Absent => return Err(Error::MissingField { field: path("at") }),
-                Field::Other(found) => return Err(Error::InvalidType { field: path("at"), expected: "string", found }),
+                Field::Other(found) => {
+                    return Err(Error::InvalidType {
+                        field: path("at"),
+                        expected: "string",
+                        found,
+                    })
+                }
             };
             if at < opened {
                 return Err(Error::InvalidHistory {
                     field: path("at"),
-                    message: format!("the event at {} is before the ticket opened", format_instant(at)),
+                    message: format!(
+                        "the event at {} is before the ticket opened",
+                        format_instant(at)
+                    ),
                 });
             }
             if at < last {
                 return Err(Error::InvalidHistory {
                     field: path("at"),
-                    message: format!("events must be oldest first; {} comes after {}", format_instant(at), format_instant(last)),
+                    message: format!(
+                        "events must be oldest first; {} comes after {}",
+                        format_instant(at),
+                        format_instant(last)
+                    ),
                 });
             }
             last = at;
@@ -232,13 +268,19 @@ impl Timeline {
             let final_status = history
                 .iter()
                 .rev()
-                .find_map(|e| e.get("status").and_then(Value::as_str).and_then(|x| policy.status(x)))
+                .find_map(|e| {
+                    e.get("status")
+                        .and_then(Value::as_str)
+                        .and_then(|x| policy.status(x))
+                })
                 .and_then(|k| policy.statuses.get(k))
                 .unwrap_or(&first);
             if declared != final_status {
                 return Err(Error::InvalidHistory {
                     field: "status".into(),
-                    message: format!("the ticket says {declared:?} but its history ends in {final_status:?}"),
+                    message: format!(
+                        "the ticket says {declared:?} but its history ends in {final_status:?}"
+                    ),
                 });
             }
         }
@@ -256,16 +298,28 @@ impl Timeline {
         self.statuses.last().map_or("", |(_, _, s)| s.as_str())
     }
 
-    fn runs<'a>(&'a self, pred: impl Fn(&str) -> bool + 'a) -> impl Iterator<Item = (Instant, Instant)> + 'a {
-        self.statuses.iter().filter(move |(_, _, s)| pred(s)).map(|&(a, b, _)| (a, b))
+    fn runs<'a>(
+        &'a self,
+        pred: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = (Instant, Instant)> + 'a {
+        self.statuses
+            .iter()
+            .filter(move |(_, _, s)| pred(s))
+            .map(|&(a, b, _)| (a, b))
     }
 }
 
 /// A priority error in history names the event it came from.
 fn retarget(err: Error, i: usize) -> Error {
     match err {
-        Error::UnknownImpact { value, allowed } => Error::UnknownImpact { value: format!("{value} (history[{i}].impact)"), allowed },
-        Error::UnknownUrgency { value, allowed } => Error::UnknownUrgency { value: format!("{value} (history[{i}].urgency)"), allowed },
+        Error::UnknownImpact { value, allowed } => Error::UnknownImpact {
+            value: format!("{value} (history[{i}].impact)"),
+            allowed,
+        },
+        Error::UnknownUrgency { value, allowed } => Error::UnknownUrgency {
+            value: format!("{value} (history[{i}].urgency)"),
+            allowed,
+        },
         other => other,
     }
 }
@@ -296,7 +350,12 @@ pub(crate) struct ClockPlan<'a> {
     pub end: Instant,
 }
 
-pub(crate) fn plan<'a>(t: &Timeline, policy: &SlaPolicy, cals: &'a impl Calendars, which: Which) -> Result<ClockPlan<'a>> {
+pub(crate) fn plan<'a>(
+    t: &Timeline,
+    policy: &SlaPolicy,
+    cals: &'a impl Calendars,
+    which: Which,
+) -> Result<ClockPlan<'a>> {
     let now = t.now;
     let mut pause_runs: Vec<(Instant, Instant)> = t.runs(|s| policy.pauses(s)).collect();
     let first_resolved = t.runs(|s| policy.is_resolved(s)).next().map(|(a, _)| a);
@@ -306,7 +365,8 @@ pub(crate) fn plan<'a>(t: &Timeline, policy: &SlaPolicy, cals: &'a impl Calendar
             (a, b) => a.or(b),
         },
         Which::Resolve => {
-            let resolved_runs: Vec<(Instant, Instant)> = t.runs(|s| policy.is_resolved(s)).collect();
+            let resolved_runs: Vec<(Instant, Instant)> =
+                t.runs(|s| policy.is_resolved(s)).collect();
             let now_resolved = policy.is_resolved(t.status());
             // Periods resolved and then re-opened do not count.
             let n = resolved_runs.len();
@@ -324,7 +384,11 @@ pub(crate) fn plan<'a>(t: &Timeline, policy: &SlaPolicy, cals: &'a impl Calendar
     };
     let end = stopped_at.unwrap_or(now);
     let paused_now = stopped_at.is_none() && policy.pauses(t.status());
-    let closed: Vec<(Instant, Instant)> = pause_runs.iter().copied().filter(|&(_, b)| b < now || !paused_now).collect();
+    let closed: Vec<(Instant, Instant)> = pause_runs
+        .iter()
+        .copied()
+        .filter(|&(_, b)| b < now || !paused_now)
+        .collect();
     let last_restart = match policy.on_priority_change {
         OnPriorityChange::Keep => 0,
         OnPriorityChange::Restart => t.regimes.len().saturating_sub(1),
@@ -377,7 +441,9 @@ impl ClockPlan<'_> {
         // Business time used before the current regime.
         let mut used = 0;
         for (k, &(from, c, _)) in self.regimes.iter().enumerate() {
-            let Some(&(to, _, _)) = self.regimes.get(k + 1) else { break };
+            let Some(&(to, _, _)) = self.regimes.get(k + 1) else {
+                break;
+            };
             let here = c.between(from, to, p)?;
             if used + here >= target {
                 // Already reached under an earlier regime: due back then.

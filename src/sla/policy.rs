@@ -61,7 +61,14 @@ impl Default for SlaPolicy {
     }
 }
 
-const KEYS: [&str; 6] = ["statuses", "pause", "customer_time", "resolved", "responded_event", "on_priority_change"];
+const KEYS: [&str; 6] = [
+    "statuses",
+    "pause",
+    "customer_time",
+    "resolved",
+    "responded_event",
+    "on_priority_change",
+];
 
 impl SlaPolicy {
     /// The declared status matching `s` (case and outer spaces ignored).
@@ -104,7 +111,11 @@ impl SlaPolicy {
                 None => Ok(None),
                 Some(Value::Array(a)) => a
                     .iter()
-                    .map(|x| x.as_str().map(str::to_string).ok_or_else(|| format!("`{k}` must be an array of strings")))
+                    .map(|x| {
+                        x.as_str()
+                            .map(str::to_string)
+                            .ok_or_else(|| format!("`{k}` must be an array of strings"))
+                    })
                     .collect::<Result<Vec<_>, _>>()
                     .map(Some),
                 Some(_) => Err(format!("`{k}` must be an array of strings")),
