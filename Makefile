@@ -17,9 +17,9 @@ WBG_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version 
 WASM_RAW := target/$(WASM_TARGET)/wasm/ticket_rules.wasm
 WASM_OUT := pkg/web/ticket_rules_bg.wasm
 NPM_BIN := tests/node_modules/.bin
-# Budget for the gzipped .wasm, bytes (issue 8 tightens it as calendars and
-# zones arrive).
-WASM_GZ_BUDGET := 420000
+# Budget for the gzipped .wasm, bytes: every IANA zone is in (issue 8 brings
+# it down to 350 KB and adds a slim build).
+WASM_GZ_BUDGET := 600000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMEDRIVER ?= /usr/bin/chromedriver
 

@@ -15,7 +15,19 @@ export type ErrorCode =
   | 'RULE_RUNTIME'
   | 'RULE_LIMIT'
   | 'PACK_INVALID'
-  | 'IO';
+  | 'IO'
+  | 'INVALID_INSTANT'
+  | 'INVALID_DURATION'
+  | 'UNKNOWN_TIMEZONE'
+  | 'INVALID_TIME'
+  | 'INVALID_DATE'
+  | 'INVALID_CALENDAR'
+  | 'INVALID_PAUSE'
+  | 'UNKNOWN_CALENDAR'
+  | 'OUT_OF_RANGE'
+  | 'INVALID_HISTORY'
+  | 'UNKNOWN_STATUS'
+  | 'UNKNOWN_PRIORITY';
 
 /** The fields of an error, on a thrown `Error` and in error lists. */
 export interface ErrorInfo {
@@ -47,14 +59,42 @@ export interface TicketRulesError extends Error, ErrorInfo {
   errors?: ErrorInfo[];
 }
 
-/** The fields of a ticket the priority reads; other fields are kept. */
+/** An instant: an RFC 3339 string (any offset) or a `Date`. Answers are RFC 3339 UTC (`Z`), whole seconds. */
+export type InstantLike = string | Date;
+
+/** One event of a ticket's history (oldest first). */
+export interface HistoryEvent {
+  /** When it happened. */
+  at: InstantLike;
+  /** A new status. */
+  status?: string;
+  /** An event, e.g. `responded` (stops the Respond By clock). */
+  event?: string;
+  /** Re-prioritisation: a new impact. */
+  impact?: string;
+  /** Re-prioritisation: a new urgency. */
+  urgency?: string;
+  /** Re-prioritisation: a priority set directly (until the next change without one). */
+  priority?: string;
+  [field: string]: unknown;
+}
+
+/** A ticket (shared/reference/ticket-model.md); a pack's form fields add their own keys. */
 export interface TicketLike {
+  id?: string;
+  type?: string;
   /** An impact level name or any alias the pack declares (case-insensitive). */
   impact?: string | null;
   /** An urgency level name or alias. */
   urgency?: string | null;
   /** What the customer said the severity is, on the urgency scale. */
   customerSeverity?: string | null;
+  /** The current status; must agree with the history's last status. */
+  status?: string;
+  /** When the ticket opened; the SLA clocks start here. */
+  openedAt?: InstantLike;
+  /** What happened, oldest first. */
+  history?: HistoryEvent[];
   [field: string]: unknown;
 }
 
@@ -116,6 +156,121 @@ export interface MatrixView {
   cells: MatrixCell[][];
 }
 
+/** A pause of the clock: `[from, to)`. */
+export type PauseLike = [InstantLike, InstantLike] | { from: InstantLike; to: InstantLike };
+
+/** An opening interval: `["08:00", "17:00"]`, or `"08:00-17:00"` (`"22:00-06:00"` is a night shift). */
+export type IntervalSpec = [string, string] | string;
+
+/** A calendar in its plain-object form. */
+export interface CalendarSpec {
+  /** An IANA zone, e.g. `America/New_York`. */
+  timezone: string;
+  /** Keys `mon`…`sun`, ranges like `mon-fri`, or `daily`. */
+  weekly: Record<string, IntervalSpec[]>;
+  /** `YYYY-MM-DD`, yearly `MM-DD`, rules like `4th Thursday of November` (`+1d`), or objects. */
+  holidays?: Array<string | { date?: string; rule?: string; name?: string; observed?: boolean }>;
+  /** Observe weekend holidays on the nearest weekday. */
+  observed?: boolean;
+  /** A date's own intervals (`[]` closes it). */
+  overrides?: Record<string, IntervalSpec[]>;
+  name?: string;
+}
+
+/** A business calendar. */
+export class Calendar {
+  private constructor();
+  /** A calendar from its plain-object form. Throws a {@link TicketRulesError}. */
+  static fromObject(spec: CalendarSpec): Calendar;
+  /** The built-in 24x7 calendar. */
+  static always(): Calendar;
+  readonly name: string;
+  readonly timezone: string;
+  /** When `seconds` (or a duration like `"4h"`) of business time have run from `start`. */
+  add(start: InstantLike, seconds: number | string, pauses?: PauseLike[] | null): string;
+  /** Seconds of business time in `[a, b)`. */
+  between(a: InstantLike, b: InstantLike, pauses?: PauseLike[] | null): number;
+  /** Whether the calendar is open at `t`. */
+  isOpen(t: InstantLike): boolean;
+  /** The first open instant at or after `t`, or `null` if none within 20 years. */
+  nextOpen(t: InstantLike): string | null;
+  free(): void;
+}
+
+/** Where a clock stands. */
+export type ClockState = 'running' | 'paused' | 'met' | 'breached';
+
+/** One SLA clock at `now`. */
+export interface ClockReport {
+  /** The calendar it runs on (`24x7`, `business`). */
+  clock: string;
+  /** The target, seconds of that calendar. */
+  targetSeconds: number;
+  /** When it started (opening, or the last restart). */
+  startedAt: string;
+  /** When it is (or was) due; `null` while paused. */
+  due: string | null;
+  elapsedSeconds: number;
+  remainingSeconds: number;
+  /** Elapsed as a percentage of the target, to 0.1. */
+  percentUsed: number;
+  state: ClockState;
+  /** When it stopped, if it has. */
+  stoppedAt: string | null;
+  /** Met: seconds to spare; breached: seconds over; otherwise `null`. */
+  bySeconds: number | null;
+}
+
+/** Both clocks of a ticket. */
+export interface SlaReport {
+  /** The priority now (after any re-prioritisation). */
+  priority: PriorityResult;
+  respond: ClockReport;
+  resolve: ClockReport;
+  /** The status now. */
+  status: string;
+  /** Wall seconds in customer-time statuses (RFC 1297), excluded from time-to-repair. */
+  customerSeconds: number;
+  /** Wall seconds the service was working it (open to resolution or now, minus customer and resolved time). */
+  serviceSeconds: number;
+  now: string;
+  packVersion: string;
+}
+
+/** One line of an explain ledger. */
+export type LedgerEntry =
+  | { kind: 'cell'; at: string; priority: string; impactLevel: string; urgency: string; clock: string; targetSeconds: number }
+  | { kind: 'counted'; from: string; to: string; seconds: number }
+  | { kind: 'closed'; from: string; to: string; reason: string }
+  | { kind: 'paused'; from: string; to: string; status: string }
+  | { kind: 'stopped'; from: string; to: string; status: string }
+  | { kind: 'dst'; at: string; offsetBefore: string; offsetAfter: string }
+  | { kind: 'due'; at: string }
+  | { kind: 'now'; at: string };
+
+/** A clock's report and the ledger behind its due date. */
+export interface ClockLedger {
+  report: ClockReport;
+  entries: LedgerEntry[];
+}
+
+/** Both clocks, explained. */
+export interface SlaExplanation {
+  respond: ClockLedger;
+  resolve: ClockLedger;
+  packVersion: string;
+}
+
+/** How a pack's SLA clocks run. */
+export interface SlaPolicy {
+  statuses: string[];
+  pause: string[];
+  customerTime: string[];
+  resolved: string[];
+  respondedEvent: string;
+  onPriorityChange: 'keep' | 'restart';
+}
+
 /** Rule files: name → rhai source (text, or UTF-8 bytes). */
 export type Sources = Record<string, string | Uint8Array> | Map<string, string | Uint8Array>;
 
@@ -148,6 +303,16 @@ export class RuleEngine {
   priorityOf(impact: string, urgency: string, customerSeverity?: string | null): PriorityResult;
   /** Priorities for many tickets in one call; a failing ticket gives `{ error }` in its place. */
   priorities(tickets: TicketLike[]): Array<PriorityResult | PriorityError>;
+  /** The SLA clocks of a ticket at `now` (the engine never reads the clock). */
+  sla(ticket: TicketLike, now: InstantLike): SlaReport;
+  /** The SLA clocks with the ledger behind each due date. */
+  explainSla(ticket: TicketLike, now: InstantLike): SlaExplanation;
+  /** A calendar of the pack by name (`24x7`, `business`, ...). */
+  calendar(name: string): Calendar;
+  /** The pack's calendar names, `24x7` first. */
+  readonly calendars: string[];
+  /** The pack's SLA policy. */
+  slaPolicy(): SlaPolicy;
   /** Frees the engine's memory now instead of at garbage collection. */
   free(): void;
 }

@@ -16,9 +16,12 @@ use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::calendar::{Calendar, Pauses};
+use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::Error;
 use crate::priority::CellRef;
 use crate::ticket::{not_an_object, Field};
+use crate::time::{format_instant, from_millis, parse_instant, Instant};
 use crate::RuleEngine;
 
 /// Every possible matrix result of a pack as a JS object, made once per
@@ -33,6 +36,7 @@ struct Templates {
     key_impact: JsValue,
     key_urgency: JsValue,
     key_severity: JsValue,
+    key_history: JsValue,
     /// JS string → level index, for strings the core has already resolved:
     /// a hit costs one `Map.get` instead of copying the string into wasm
     /// and matching it. Filled only with the core's own answers, bounded.
@@ -73,6 +77,7 @@ impl Templates {
             key_impact: s("impact"),
             key_urgency: s("urgency"),
             key_severity: s("customerSeverity"),
+            key_history: s("history"),
             impacts_seen: js_sys::Map::new(),
             urgencies_seen: js_sys::Map::new(),
         }
@@ -233,6 +238,284 @@ impl JsRuleEngine {
     }
 }
 
+#[wasm_bindgen(js_class = RuleEngine)]
+impl JsRuleEngine {
+    /// The SLA clocks of a ticket at `now` (an RFC 3339 string or a `Date`).
+    pub fn sla(&self, ticket: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
+        let run = || -> Result<JsValue, Error> {
+            let t = js_to_json(ticket)?;
+            let r = self.inner.sla(&t, instant(now, "now")?)?;
+            to_js(&r).map_err(|_| Error::input("result not serialisable"))
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// The SLA clocks with the ledger behind each due date.
+    #[wasm_bindgen(js_name = explainSla)]
+    pub fn explain_sla(&self, ticket: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
+        let run = || -> Result<JsValue, Error> {
+            let t = js_to_json(ticket)?;
+            let r = self.inner.explain_sla(&t, instant(now, "now")?)?;
+            to_js(&r).map_err(|_| Error::input("result not serialisable"))
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// The calendar called `name` (`24x7`, or one the pack declares).
+    pub fn calendar(&self, name: &str) -> Result<JsCalendar, JsValue> {
+        self.inner
+            .calendar(name)
+            .map(|c| JsCalendar { inner: c.clone() })
+            .map_err(|e| js_error(&e))
+    }
+
+    /// The names of the pack's calendars, `24x7` first.
+    #[wasm_bindgen(getter)]
+    pub fn calendars(&self) -> Vec<String> {
+        self.inner
+            .pack()
+            .calendars()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect()
+    }
+
+    /// The pack's SLA policy (statuses, pauses, …).
+    #[wasm_bindgen(js_name = slaPolicy)]
+    pub fn sla_policy(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.pack().sla())
+    }
+}
+
+/// A business calendar: weekly hours in an IANA zone, holidays, overrides.
+#[wasm_bindgen(js_name = Calendar)]
+pub struct JsCalendar {
+    inner: Calendar,
+}
+
+#[wasm_bindgen(js_class = Calendar)]
+impl JsCalendar {
+    /// A calendar from its plain-object form:
+    /// `{ timezone, weekly: { mon: [["08:00","17:00"]], ... }, holidays: [...] }`.
+    #[wasm_bindgen(js_name = fromObject)]
+    pub fn from_object(spec: &JsValue) -> Result<JsCalendar, JsValue> {
+        let run = || -> Result<JsCalendar, Error> {
+            let spec = js_to_json(spec)?;
+            Ok(JsCalendar {
+                inner: Calendar::from_json(&spec)?,
+            })
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// The built-in 24x7 calendar.
+    #[wasm_bindgen(js_name = always)]
+    pub fn always() -> JsCalendar {
+        JsCalendar {
+            inner: Calendar::always(),
+        }
+    }
+
+    /// Its name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name().to_string()
+    }
+
+    /// Its IANA time zone.
+    #[wasm_bindgen(getter)]
+    pub fn timezone(&self) -> String {
+        self.inner.timezone().to_string()
+    }
+
+    /// When `seconds` (or a duration like `"4h"`) of business time have run
+    /// from `start`, outside `pauses` (`[[from, to], ...]`).
+    pub fn add(
+        &self,
+        start: &JsValue,
+        seconds: &JsValue,
+        pauses: &JsValue,
+    ) -> Result<String, JsValue> {
+        let run = || -> Result<String, Error> {
+            let start = instant(start, "start")?;
+            let d = duration(seconds)?;
+            let p = pauses_of(pauses)?;
+            self.inner.add(start, d, &p).map(format_instant)
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// Seconds of business time in `[a, b)`, outside `pauses`.
+    pub fn between(&self, a: &JsValue, b: &JsValue, pauses: &JsValue) -> Result<f64, JsValue> {
+        let run = || -> Result<f64, Error> {
+            let (a, b) = (instant(a, "from")?, instant(b, "to")?);
+            let p = pauses_of(pauses)?;
+            self.inner.between(a, b, &p).map(|s| s as f64)
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// Whether the calendar is open at `t`.
+    #[wasm_bindgen(js_name = isOpen)]
+    pub fn is_open(&self, t: &JsValue) -> Result<bool, JsValue> {
+        instant(t, "t")
+            .and_then(|t| self.inner.is_open(t))
+            .map_err(|e| js_error(&e))
+    }
+
+    /// The first open instant at or after `t`, or `null` within 20 years.
+    #[wasm_bindgen(js_name = nextOpen)]
+    pub fn next_open(&self, t: &JsValue) -> Result<Option<String>, JsValue> {
+        instant(t, "t")
+            .and_then(|t| self.inner.next_open(t))
+            .map(|o| o.map(format_instant))
+            .map_err(|e| js_error(&e))
+    }
+}
+
+/// An instant from an RFC 3339 string or a JS `Date`.
+fn instant(v: &JsValue, field: &str) -> Result<Instant, Error> {
+    if let Some(s) = v.as_string() {
+        return parse_instant(&s, field);
+    }
+    if let Some(d) = v.dyn_ref::<js_sys::Date>() {
+        return from_millis(d.get_time(), field);
+    }
+    if v.is_undefined() || v.is_null() {
+        return Err(Error::MissingField {
+            field: field.into(),
+        });
+    }
+    Err(Error::InvalidType {
+        field: field.into(),
+        expected: "RFC 3339 string or Date",
+        found: js_type(v),
+    })
+}
+
+/// Whole seconds from a number, or a duration string like `"4h"`.
+fn duration(v: &JsValue) -> Result<i64, Error> {
+    let bad = |message: String| Error::InvalidDuration {
+        field: "seconds".into(),
+        message,
+    };
+    if let Some(s) = v.as_string() {
+        return parse_duration(&s).map(|s| s as i64).map_err(bad);
+    }
+    let Some(n) = v.as_f64() else {
+        return Err(bad(format!(
+            "expected a number of seconds or a duration like \"4h\", not a {}",
+            js_type(v)
+        )));
+    };
+    if !n.is_finite() || n < 0.0 || n.fract() != 0.0 || n > MAX_SECONDS as f64 {
+        return Err(bad(format!("{n} is not whole seconds from 0 to 100 years")));
+    }
+    // In range by the check above.
+    Ok(n as i64)
+}
+
+/// `[[from, to], ...]` or `[{ from, to }, ...]`; `undefined`/`null` is none.
+fn pauses_of(v: &JsValue) -> Result<Pauses, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Pauses::none());
+    }
+    if !Array::is_array(v) {
+        return Err(Error::InvalidPause {
+            field: "pauses".into(),
+            message: "pauses must be an array of [from, to] pairs".into(),
+        });
+    }
+    let mut pairs = Vec::new();
+    for (i, p) in Array::from(v).iter().enumerate() {
+        let path = format!("pauses[{i}]");
+        let (from, to) = if Array::is_array(&p) {
+            let a = Array::from(&p);
+            if a.length() != 2 {
+                return Err(Error::InvalidPause {
+                    field: path,
+                    message: "a pause is a [from, to] pair".into(),
+                });
+            }
+            (a.get(0), a.get(1))
+        } else if p.is_object() {
+            (
+                Reflect::get(&p, &JsValue::from_str("from")).unwrap_or(JsValue::UNDEFINED),
+                Reflect::get(&p, &JsValue::from_str("to")).unwrap_or(JsValue::UNDEFINED),
+            )
+        } else {
+            return Err(Error::InvalidPause {
+                field: path,
+                message: "a pause is a [from, to] pair".into(),
+            });
+        };
+        pairs.push((
+            instant(&from, &format!("{path}[0]"))?,
+            instant(&to, &format!("{path}[1]"))?,
+        ));
+    }
+    Pauses::new(pairs)
+}
+
+/// Deepest nesting accepted in a ticket or spec from JS.
+const MAX_DEPTH: usize = 64;
+
+/// A JS value as JSON: `Date`s become RFC 3339 strings, `__proto__` keys
+/// are dropped, `undefined` is `null`, and nesting is bounded.
+fn js_to_json(v: &JsValue) -> Result<serde_json::Value, Error> {
+    fn go(v: &JsValue, depth: usize) -> Result<serde_json::Value, Error> {
+        use serde_json::Value;
+        if depth > MAX_DEPTH {
+            return Err(Error::input(format!(
+                "nested more than {MAX_DEPTH} levels deep"
+            )));
+        }
+        if v.is_undefined() || v.is_null() {
+            return Ok(Value::Null);
+        }
+        if let Some(s) = v.as_string() {
+            return Ok(Value::String(s));
+        }
+        if let Some(b) = v.as_bool() {
+            return Ok(Value::Bool(b));
+        }
+        if let Some(n) = v.as_f64() {
+            if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+                return Ok(Value::from(n as i64));
+            }
+            return Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number));
+        }
+        if let Some(d) = v.dyn_ref::<js_sys::Date>() {
+            let t = from_millis(d.get_time(), "date")?;
+            return Ok(Value::String(format_instant(t)));
+        }
+        if Array::is_array(v) {
+            return Array::from(v)
+                .iter()
+                .map(|x| go(&x, depth + 1))
+                .collect::<Result<_, _>>()
+                .map(Value::Array);
+        }
+        if v.is_object() {
+            let mut o = serde_json::Map::new();
+            for entry in Object::entries(&Object::from(v.clone())).iter() {
+                let entry = Array::from(&entry);
+                let Some(k) = entry.get(0).as_string() else {
+                    continue;
+                };
+                if k == "__proto__" {
+                    continue;
+                }
+                o.insert(k, go(&entry.get(1), depth + 1)?);
+            }
+            return Ok(Value::Object(o));
+        }
+        // bigint, symbol, function: no JSON form.
+        Err(Error::input(format!("a {} has no JSON form", js_type(v))))
+    }
+    go(v, 0)
+}
+
 impl JsRuleEngine {
     fn wrap(inner: RuleEngine) -> Self {
         let js = Templates::new(&inner);
@@ -243,18 +526,13 @@ impl JsRuleEngine {
         if !ticket.is_object() || Array::is_array(ticket) {
             return Err(not_an_object(js_type(ticket)));
         }
-        if self.inner.pack().has_priority_hook() {
-            // The hook sees the whole ticket.
-            let value: serde_json::Value =
-                serde_wasm_bindgen::from_value(ticket.clone()).map_err(|e| {
-                    Error::InvalidInput {
-                        message: e.to_string(),
-                    }
-                })?;
+        // The hook sees the whole ticket; a history may re-prioritise it.
+        let history = Reflect::get(ticket, &self.js.key_history).unwrap_or(JsValue::UNDEFINED);
+        let has_history = Array::is_array(&history) && Array::from(&history).length() > 0;
+        if self.inner.pack().has_priority_hook() || has_history {
+            let value = js_to_json(ticket)?;
             let r = self.inner.priority(&value)?;
-            return to_js(&r).map_err(|_| Error::InvalidInput {
-                message: "result not serialisable".into(),
-            });
+            return to_js(&r).map_err(|_| Error::input("result not serialisable"));
         }
         let get = |k: &JsValue| Reflect::get(ticket, k).unwrap_or(JsValue::UNDEFINED);
         self.fields(

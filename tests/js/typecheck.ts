@@ -1,6 +1,6 @@
 // Uses the API as a user would; `tsc --noEmit` (make typecheck) fails if the
 // typings and this use disagree. Never run, only type-checked.
-import init, { RuleEngine, errorCodes, type PriorityResult, type TicketRulesError, type ErrorCode, type MatrixView } from 'ticket-rules';
+import init, { RuleEngine, Calendar, errorCodes, type PriorityResult, type TicketRulesError, type ErrorCode, type MatrixView, type SlaReport, type LedgerEntry, type ClockState } from 'ticket-rules';
 
 async function portal(): Promise<void> {
   await init();
@@ -47,3 +47,19 @@ const dir = RuleEngine.fromDir?.('rules');
 const list = RuleEngine.checkSources(new Map([['p.rhai', 'priorities(["P1"]);']]));
 const byStrings = RuleEngine.default().priorityOf('Critical', 'Work Impaired');
 void [portal, batch, load, codes, dir, list, byStrings];
+
+function sla(engine: RuleEngine): string {
+  const report: SlaReport = engine.sla(
+    { impact: 'Minor', urgency: 'Work Impaired', openedAt: new Date(), history: [{ at: '2026-03-16T15:00:00Z', event: 'responded' }] },
+    new Date(),
+  );
+  const state: ClockState = report.resolve.state;
+  const due: string | null = report.resolve.due;
+  const ledger: LedgerEntry[] = engine.explainSla({ openedAt: '2026-03-16T14:00:00Z', impact: 'Minor', urgency: 'Work Impaired' }, '2026-03-17T00:00:00Z').resolve.entries;
+  const counted = ledger.reduce((n, e) => (e.kind === 'counted' ? n + e.seconds : n), 0);
+  const cal: Calendar = Calendar.fromObject({ timezone: 'America/New_York', weekly: { 'mon-fri': ['08:00-17:00'] }, holidays: ['12-25'] });
+  const next: string | null = cal.nextOpen(new Date());
+  const dueAt: string = engine.calendar('business').add('2026-03-16T14:00:00Z', '4h', [['2026-03-16T15:00:00Z', new Date()]]);
+  return `${state} ${due} ${counted} ${next} ${dueAt} ${cal.between(new Date(0), new Date(), null)}`;
+}
+void sla;
