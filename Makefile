@@ -121,8 +121,10 @@ demo: wasm
 
 bench: wasm
 	cargo bench --bench priority
+	cargo bench --bench business_time
 	node tests/bench/priority.mjs
 	node tests/bench/startup.mjs
+	node tests/bench/business-time.mjs
 
 clean:
 	cargo clean

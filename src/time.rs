@@ -30,6 +30,13 @@ pub const MAX_INSTANT: Instant = 7_258_118_400;
 /// # Ok::<(), ticket_rules::Error>(())
 /// ```
 pub fn parse_instant(text: &str, field: &str) -> Result<Instant> {
+    if let Some(t) = parse_utc_fast(text.as_bytes()) {
+        return from_seconds(t).ok_or_else(|| Error::InvalidInstant {
+            field: field.to_string(),
+            value: text.chars().take(64).collect(),
+            reason: "out of the supported range 1900-2199".into(),
+        });
+    }
     let bad = |why: &str| Error::InvalidInstant {
         field: field.to_string(),
         value: text.chars().take(64).collect(),
@@ -67,10 +74,98 @@ pub fn from_millis(ms: f64, field: &str) -> Result<Instant> {
 
 /// `2026-03-16T14:00:00Z`.
 pub fn format_instant(t: Instant) -> String {
-    match DateTime::<Utc>::from_timestamp(t, 0) {
-        Some(d) => d.to_rfc3339_opts(SecondsFormat::Secs, true),
-        None => format!("@{t}"),
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    if !(0..=9999).contains(&y) {
+        return match DateTime::<Utc>::from_timestamp(t, 0) {
+            Some(d) => d.to_rfc3339_opts(SecondsFormat::Secs, true),
+            None => format!("@{t}"),
+        };
     }
+    let mut b = *b"0000-00-00T00:00:00Z";
+    let mut put = |at: usize, v: i64, width: usize| {
+        let mut v = v;
+        for k in (0..width).rev() {
+            if let Some(slot) = b.get_mut(at + k) {
+                *slot = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+        }
+    };
+    put(0, y, 4);
+    put(5, i64::from(m), 2);
+    put(8, i64::from(d), 2);
+    put(11, secs / 3600, 2);
+    put(14, secs / 60 % 60, 2);
+    put(17, secs % 60, 2);
+    // Only ASCII digits and separators were written.
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` exactly (the form every answer has), parsed
+/// without chrono; anything else (offsets, fractions, leap seconds) is
+/// left to the full parser.
+fn parse_utc_fast(b: &[u8]) -> Option<Instant> {
+    if b.len() != 20
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't'))
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+        || !matches!(b.get(19), Some(b'Z' | b'z'))
+    {
+        return None;
+    }
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let mut v = 0i64;
+        for &c in b.get(from..from + len)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(c - b'0');
+        }
+        Some(v)
+    };
+    let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (h, mi, s) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d < 1 || d > month_days || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    Some(days_from_civil(y, m as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + s)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day count since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// The UTC date of an instant (for messages and ledgers).
@@ -96,6 +191,40 @@ mod tests {
                 Ok(out.to_string()),
                 "{input}"
             );
+        }
+    }
+
+    /// The fast paths agree with chrono on every second of sample years
+    /// (stepped by a prime so every field varies), and on edge dates.
+    #[test]
+    fn fast_parse_and_format_agree_with_chrono() {
+        let mut t = MIN_INSTANT;
+        while t < MAX_INSTANT {
+            let slow = DateTime::<Utc>::from_timestamp(t, 0)
+                .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true));
+            let fast = format_instant(t);
+            assert_eq!(Some(&fast), slow.as_ref(), "{t}");
+            assert_eq!(parse_utc_fast(fast.as_bytes()), Some(t), "{fast}");
+            t += 3_601_337;
+        }
+        for s in [
+            "2024-02-29T23:59:59Z",
+            "2000-02-29T00:00:00Z",
+            "1900-03-01T00:00:00Z",
+            "2199-12-31T23:59:59Z",
+        ] {
+            let chrono_t = DateTime::parse_from_rfc3339(s).map(|d| d.timestamp()).ok();
+            assert_eq!(parse_utc_fast(s.as_bytes()), chrono_t, "{s}");
+        }
+        for s in [
+            "2023-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T00:00:60Z",
+            "2026-1-01T00:00:00Z",
+        ] {
+            assert_eq!(parse_utc_fast(s.as_bytes()), None, "{s}");
         }
     }
 

@@ -399,10 +399,10 @@ fn duration(v: &JsValue) -> Result<i64, Error> {
         field: "seconds".into(),
         message,
     };
-    if let Some(s) = v.as_string() {
-        return parse_duration(&s).map(|s| s as i64).map_err(bad);
-    }
     let Some(n) = v.as_f64() else {
+        if let Some(s) = v.as_string() {
+            return parse_duration(&s).map(|s| s as i64).map_err(bad);
+        }
         return Err(bad(format!(
             "expected a number of seconds or a duration like \"4h\", not a {}",
             js_type(v)

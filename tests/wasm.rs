@@ -262,13 +262,23 @@ fn every_business_time_vector() {
     let adds = vectors(include_str!("data/vectors/business_time_vectors.json"));
     for c in &adds {
         let cal = JsCalendar::from_object(&js(&c["calendar"])).unwrap();
-        let due = cal.add(&js(&c["start"]), &js(&c["duration_seconds"]), &js(&c["pauses"])).unwrap();
+        let due = cal
+            .add(
+                &js(&c["start"]),
+                &js(&c["duration_seconds"]),
+                &js(&c["pauses"]),
+            )
+            .unwrap();
         assert_eq!(due, c["expected_due"].as_str().unwrap(), "{}", c["id"]);
     }
-    let betweens = vectors(include_str!("data/vectors/business_time_between_vectors.json"));
+    let betweens = vectors(include_str!(
+        "data/vectors/business_time_between_vectors.json"
+    ));
     for c in &betweens {
         let cal = JsCalendar::from_object(&js(&c["calendar"])).unwrap();
-        let secs = cal.between(&js(&c["from"]), &js(&c["to"]), &js(&c["pauses"])).unwrap();
+        let secs = cal
+            .between(&js(&c["from"]), &js(&c["to"]), &js(&c["pauses"]))
+            .unwrap();
         assert_eq!(secs, c["expected_seconds"].as_f64().unwrap(), "{}", c["id"]);
     }
     assert!(adds.len() >= 48 && betweens.len() >= 12);
@@ -280,20 +290,55 @@ fn calendars_take_dates_and_reject_bad_input() {
     assert_eq!(cal.timezone(), "America/New_York");
     // Friday 16:00 EST + 2 business hours = Monday 09:00 EDT (the DST weekend).
     let friday = js_sys::Date::new(&JsValue::from_str("2026-03-06T21:00:00Z"));
-    assert_eq!(cal.add(&friday, &JsValue::from(7200), &JsValue::UNDEFINED).unwrap(), "2026-03-09T13:00:00Z");
-    assert_eq!(cal.add(&friday, &"2h".into(), &JsValue::NULL).unwrap(), "2026-03-09T13:00:00Z");
-    for bad in [JsValue::from(-1), JsValue::from(f64::NAN), JsValue::from(f64::INFINITY), JsValue::from(1e18), JsValue::from(1.5)] {
+    assert_eq!(
+        cal.add(&friday, &JsValue::from(7200), &JsValue::UNDEFINED)
+            .unwrap(),
+        "2026-03-09T13:00:00Z"
+    );
+    assert_eq!(
+        cal.add(&friday, &"2h".into(), &JsValue::NULL).unwrap(),
+        "2026-03-09T13:00:00Z"
+    );
+    for bad in [
+        JsValue::from(-1),
+        JsValue::from(f64::NAN),
+        JsValue::from(f64::INFINITY),
+        JsValue::from(1e18),
+        JsValue::from(1.5),
+    ] {
         let err = cal.add(&friday, &bad, &JsValue::UNDEFINED).unwrap_err();
         assert_eq!(s(&err, "code"), "INVALID_DURATION");
     }
-    let err = cal.add(&"2026-02-30T00:00:00Z".into(), &JsValue::from(1), &JsValue::UNDEFINED).unwrap_err();
-    assert_eq!((s(&err, "code"), s(&err, "field")), ("INVALID_INSTANT".into(), "start".into()));
-    let err = cal.add(&friday, &JsValue::from(1), &js(&json!([["2026-03-07T00:00:00Z", "2026-03-06T00:00:00Z"]]))).unwrap_err();
+    let err = cal
+        .add(
+            &"2026-02-30T00:00:00Z".into(),
+            &JsValue::from(1),
+            &JsValue::UNDEFINED,
+        )
+        .unwrap_err();
+    assert_eq!(
+        (s(&err, "code"), s(&err, "field")),
+        ("INVALID_INSTANT".into(), "start".into())
+    );
+    let err = cal
+        .add(
+            &friday,
+            &JsValue::from(1),
+            &js(&json!([["2026-03-07T00:00:00Z", "2026-03-06T00:00:00Z"]])),
+        )
+        .unwrap_err();
     assert_eq!(s(&err, "code"), "INVALID_PAUSE");
-    let err = JsCalendar::from_object(&js(&json!({ "timezone": "Mars/Base", "weekly": {} }))).err().unwrap();
+    let err = JsCalendar::from_object(&js(&json!({ "timezone": "Mars/Base", "weekly": {} })))
+        .err()
+        .unwrap();
     assert_eq!(s(&err, "code"), "UNKNOWN_TIMEZONE");
     assert!(!cal.is_open(&"2026-12-25T15:00:00Z".into()).unwrap());
-    assert_eq!(cal.next_open(&"2026-12-25T15:00:00Z".into()).unwrap().as_deref(), Some("2026-12-28T13:00:00Z"));
+    assert_eq!(
+        cal.next_open(&"2026-12-25T15:00:00Z".into())
+            .unwrap()
+            .as_deref(),
+        Some("2026-12-28T13:00:00Z")
+    );
     let err = engine().calendar("weekends").err().unwrap();
     assert_eq!(s(&err, "code"), "UNKNOWN_CALENDAR");
 }
@@ -319,9 +364,20 @@ fn sla_clocks_through_the_binding() {
     let x = engine().explain_sla(&js(&ticket), &now).unwrap();
     let entries = Array::from(&get(&get(&x, "resolve"), "entries"));
     assert_eq!(s(&entries.get(0), "kind"), "cell");
-    let err = engine().sla(&js(&json!({ "impact": "Minor", "urgency": "Work Impaired" })), &now).unwrap_err();
-    assert_eq!((s(&err, "code"), s(&err, "field")), ("MISSING_FIELD".into(), "openedAt".into()));
+    let err = engine()
+        .sla(
+            &js(&json!({ "impact": "Minor", "urgency": "Work Impaired" })),
+            &now,
+        )
+        .unwrap_err();
+    assert_eq!(
+        (s(&err, "code"), s(&err, "field")),
+        ("MISSING_FIELD".into(), "openedAt".into())
+    );
     // A history that re-prioritised the ticket: priority() follows it.
     let raised = json!({ "impact": "Minor", "urgency": "Work Impaired", "history": [{ "at": "2026-03-16T16:00:00Z", "impact": "Critical" }] });
-    assert_eq!(s(&engine().priority(&js(&raised)).unwrap(), "priority"), "High");
+    assert_eq!(
+        s(&engine().priority(&js(&raised)).unwrap(), "priority"),
+        "High"
+    );
 }

@@ -32,9 +32,11 @@
 //! `add` grows with the holidays, pauses and DST changes in range, not
 //! with the duration.
 
+mod bulk;
 mod spec;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, Duration as Days, NaiveDate, Offset, TimeZone, Weekday};
 use chrono_tz::Tz;
@@ -49,6 +51,9 @@ const WEEK: i64 = 7 * DAY;
 /// How far a search for business time may walk: past this the calendar
 /// is taken never to open again.
 const HORIZON_DAYS: i64 = 366 * 20;
+/// Years covered by the holiday index (dates outside test each rule).
+const INDEX_FIRST_YEAR: i32 = 1970;
+const INDEX_LAST_YEAR: i32 = 2100;
 
 /// An opening interval of a local day, in seconds after local midnight;
 /// `end` may be 86,400 (`24:00`).
@@ -110,8 +115,9 @@ pub struct Calendar {
     /// Open seconds in a week with no holiday and no offset change.
     week_seconds: i64,
     holidays: Vec<Holiday>,
-    /// Single dates, for a quick lookup.
-    holiday_dates: BTreeSet<NaiveDate>,
+    /// Every holiday date 1970-2100, sorted, with the holiday's index;
+    /// built on first use.
+    holiday_index: OnceLock<Vec<(NaiveDate, usize)>>,
     overrides: BTreeMap<NaiveDate, Vec<Interval>>,
     always: bool,
 }
@@ -158,13 +164,6 @@ impl Pauses {
     /// Index of the first pause ending after `t`.
     fn first_after(&self, t: Instant) -> usize {
         self.0.partition_point(|(_, to)| *to <= t)
-    }
-
-    /// Whether any pause overlaps `[a, b)`.
-    fn overlaps(&self, a: Instant, b: Instant) -> bool {
-        self.0
-            .get(self.first_after(a))
-            .is_some_and(|(from, _)| *from < b)
     }
 
     /// Calls `f` with each piece of `[a, b)` outside every pause, in order;
@@ -226,7 +225,7 @@ impl Calendar {
             }),
             week_seconds: WEEK,
             holidays: Vec::new(),
-            holiday_dates: BTreeSet::new(),
+            holiday_index: OnceLock::new(),
             overrides: BTreeMap::new(),
             always: true,
         }
@@ -274,20 +273,13 @@ impl Calendar {
             .flatten()
             .map(|i| i64::from(i.end - i.start))
             .sum();
-        let holiday_dates = holidays
-            .iter()
-            .filter_map(|h| match h.rule {
-                HolidayRule::Date(d) if !h.observed => Some(d),
-                _ => None,
-            })
-            .collect();
         Calendar {
             name,
             zone,
             weekly,
             week_seconds,
             holidays,
-            holiday_dates,
+            holiday_index: OnceLock::new(),
             overrides,
             always: false,
         }
@@ -298,13 +290,33 @@ impl Calendar {
         if self.holidays.is_empty() {
             return None;
         }
-        if self.holiday_dates.contains(&d) {
-            return self
-                .holidays
-                .iter()
-                .find(|h| h.rule == HolidayRule::Date(d));
+        if let Some(index) = self.index_for(d) {
+            let at = index.partition_point(|(x, _)| *x < d);
+            return index
+                .get(at)
+                .filter(|(x, _)| *x == d)
+                .and_then(|(_, k)| self.holidays.get(*k));
         }
         self.holidays.iter().find(|h| h.falls_on(d))
+    }
+
+    /// The holiday index, when `d` is inside the years it covers exactly.
+    fn index_for(&self, d: NaiveDate) -> Option<&[(NaiveDate, usize)]> {
+        if !(INDEX_FIRST_YEAR < d.year() && d.year() < INDEX_LAST_YEAR) {
+            return None;
+        }
+        Some(self.holiday_index.get_or_init(|| {
+            let mut v = Vec::new();
+            for y in INDEX_FIRST_YEAR..=INDEX_LAST_YEAR {
+                for (k, h) in self.holidays.iter().enumerate() {
+                    for x in h.dates_in_year(y) {
+                        v.push((x, k));
+                    }
+                }
+            }
+            v.sort_unstable();
+            v
+        }))
     }
 
     /// The intervals open on local date `d`: an override if there is one,
@@ -345,6 +357,17 @@ impl Calendar {
     /// probe window (true of every zone in the IANA database: changes are
     /// weeks apart).
     fn transitions(&self, lo: Instant, hi: Instant, out: &mut Vec<(Instant, i64)>) {
+        // From the per-zone cache of changes (see `bulk`).
+        let mut t = lo;
+        while let Some(c) = self.next_change(t).filter(|c| *c <= hi) {
+            out.push((c, self.offset(c)));
+            t = c;
+        }
+    }
+
+    /// [`transitions`](Self::transitions) by bisection on the zone itself:
+    /// what fills the cache.
+    fn bisect_transitions(&self, lo: Instant, hi: Instant, out: &mut Vec<(Instant, i64)>) {
         let mut from = lo;
         let mut off = self.offset(lo);
         while from < hi && self.offset(hi) != off {
@@ -418,36 +441,6 @@ impl Calendar {
         }
     }
 
-    /// Whether the whole week of local dates `[d, d+7)` is ordinary: no
-    /// holiday, no override, no offset change near it, no pause in it. Its
-    /// open time is then exactly `week_seconds`, in UTC `[from, to)`.
-    fn ordinary_week(&self, d: NaiveDate, pauses: &Pauses) -> Option<(Instant, Instant)> {
-        let midnight = date_to_days(d) * DAY;
-        let (lo, hi) = (midnight - DAY, midnight + 8 * DAY);
-        let off = self.offset(lo);
-        if !self.always && self.offset(hi) != off {
-            return None;
-        }
-        // A week is ordinary only if offsets agree at every day boundary
-        // too (a change and its reversal inside 9 days would otherwise hide).
-        if !self.always && (1..8).any(|k| self.offset(midnight + k * DAY) != off) {
-            return None;
-        }
-        if !self.overrides.is_empty() && self.overrides.range(d..d + Days::days(7)).next().is_some()
-        {
-            return None;
-        }
-        if !self.holidays.is_empty() && (0..7).any(|k| self.holiday_on(d + Days::days(k)).is_some())
-        {
-            return None;
-        }
-        let (from, to) = (midnight - off, midnight + WEEK - off);
-        if pauses.overlaps(from - DAY, to + DAY) {
-            return None;
-        }
-        Some((from, to))
-    }
-
     /// `add(start, seconds, pauses)`: when `seconds` of business time have
     /// run from `start`.
     ///
@@ -503,14 +496,51 @@ impl Calendar {
         let mut d = self.local_date(start) - Days::days(1);
         let mut spans = Spans::new();
         let mut cursor = start; // everything before it is accounted for
+                                // Long adds step whole days and weeks inside stretches (see `bulk`).
+        let long = !T::DETAILED && seconds > 2 * DAY;
+        let mut stretch: Option<(NaiveDate, i64)> = None;
+        let mut next_try = d;
+        let mut special: Option<NaiveDate> = None;
+        let mut special_from: Option<NaiveDate> = None;
         for _ in 0..HORIZON_DAYS {
-            if remaining > self.week_seconds && self.week_seconds > 0 && !T::DETAILED {
-                if let Some((from, to)) = self.ordinary_week(d, pauses) {
-                    if from >= cursor {
-                        remaining -= self.week_seconds;
-                        cursor = to;
-                        d += Days::days(7);
-                        continue;
+            if long && d >= next_try {
+                if stretch.is_none_or(|(until, _)| d >= until) {
+                    stretch = self.stretch(d, pauses);
+                    if stretch.is_none() {
+                        next_try = d + Days::days(1);
+                    }
+                }
+                if let Some((until, off)) = stretch.filter(|(until, _)| d < *until) {
+                    let midnight = date_to_days(d) * DAY - off;
+                    if midnight >= cursor {
+                        if special_from.is_none() || special.is_some_and(|x| x < d) {
+                            special = self.next_special(d);
+                            special_from = Some(d);
+                        }
+                        let week_end = d + Days::days(7);
+                        let ordinary = week_end <= until && special.is_none_or(|x| x >= week_end);
+                        if ordinary && self.week_seconds < remaining {
+                            remaining -= self.week_seconds;
+                            d = week_end;
+                            cursor = date_to_days(d) * DAY - off;
+                            continue;
+                        }
+                        let secs = self.day_seconds(d);
+                        if secs < remaining {
+                            remaining -= secs;
+                            d += Days::days(1);
+                            cursor = date_to_days(d) * DAY - off;
+                            continue;
+                        }
+                        // Due on this date: its intervals, at this offset.
+                        for i in self.intervals_on(d) {
+                            let (s, e) =
+                                (midnight + i64::from(i.start), midnight + i64::from(i.end));
+                            if e - s >= remaining {
+                                return check_range(s + remaining);
+                            }
+                            remaining -= e - s;
+                        }
                     }
                 }
             }
@@ -561,12 +591,38 @@ impl Calendar {
         let mut d = self.local_date(a) - Days::days(1);
         let last = self.local_date(b) + Days::days(1);
         let mut spans = Spans::new();
+        // Long ranges count whole days and weeks inside stretches.
+        let long = b - a > 3 * DAY;
+        let mut stretch: Option<(NaiveDate, i64)> = None;
+        let mut next_try = d;
+        let mut special: Option<NaiveDate> = None;
+        let mut special_from: Option<NaiveDate> = None;
         while d <= last {
-            if self.week_seconds > 0 {
-                if let Some((from, to)) = self.ordinary_week(d, pauses) {
-                    if from >= a && to <= b {
-                        total += self.week_seconds;
-                        d += Days::days(7);
+            if long && d >= next_try {
+                if stretch.is_none_or(|(until, _)| d >= until) {
+                    stretch = self.stretch(d, pauses);
+                    if stretch.is_none() {
+                        next_try = d + Days::days(1);
+                    }
+                }
+                if let Some((until, off)) = stretch.filter(|(until, _)| d < *until) {
+                    let midnight = date_to_days(d) * DAY - off;
+                    if midnight >= a && midnight + DAY <= b {
+                        if special_from.is_none() || special.is_some_and(|x| x < d) {
+                            special = self.next_special(d);
+                            special_from = Some(d);
+                        }
+                        let week_end = d + Days::days(7);
+                        if week_end <= until
+                            && special.is_none_or(|x| x >= week_end)
+                            && midnight + WEEK <= b
+                        {
+                            total += self.week_seconds;
+                            d = week_end;
+                            continue;
+                        }
+                        total += self.day_seconds(d);
+                        d += Days::days(1);
                         continue;
                     }
                 }
@@ -764,12 +820,16 @@ fn beyond(what: &str) -> Error {
 
 /// Days since 1970-01-01 → date. Out-of-range inputs clamp; callers stay
 /// inside 1900-2199.
+/// Days from 0001-01-01 (day 1 in chrono's count) to 1970-01-01.
+const EPOCH_CE: i64 = 719_163;
+
 fn days_to_date(days: i64) -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|epoch| epoch.checked_add_signed(Days::days(days)))
+    i32::try_from(days + EPOCH_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
         .unwrap_or(NaiveDate::MIN)
 }
 
 fn date_to_days(d: NaiveDate) -> i64 {
-    NaiveDate::from_ymd_opt(1970, 1, 1).map_or(0, |epoch| (d - epoch).num_days())
+    i64::from(d.num_days_from_ce()) - EPOCH_CE
 }

@@ -1,0 +1,77 @@
+//! Native business-time benchmark: `cargo bench --bench business_time`.
+//! The same calendar and starts as tests/bench/business-time.mjs, and the
+//! cost curve against the duration added.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant as Clock};
+
+use serde_json::json;
+use ticket_rules::calendar::{Calendar, Pauses};
+use ticket_rules::time::parse_instant;
+
+fn measure(mut f: impl FnMut()) -> f64 {
+    let round = Duration::from_millis(300);
+    let warm = Clock::now();
+    while warm.elapsed() < round / 2 {
+        f();
+    }
+    let mut rates = Vec::new();
+    for _ in 0..5 {
+        let start = Clock::now();
+        let mut n = 0u32;
+        while start.elapsed() < round {
+            for _ in 0..64 {
+                f();
+            }
+            n += 64;
+        }
+        rates.push(f64::from(n) / start.elapsed().as_secs_f64());
+    }
+    rates.sort_by(f64::total_cmp);
+    rates[2]
+}
+
+fn main() {
+    let cal = Calendar::from_json(&json!({
+        "timezone": "America/New_York",
+        "weekly": { "mon-fri": ["08:00-17:00"] },
+        "holidays": ["2026-01-01", "2026-01-19", "2026-05-25", "2026-07-03", "2026-09-07", "2026-11-26", "2026-12-25"],
+    }))
+    .expect("calendar");
+    let base = parse_instant("2026-01-01T00:00:00Z", "base").expect("base");
+    // The same generator as the Node benchmark.
+    let mut seed: u64 = 42;
+    let starts: Vec<i64> = (0..1000)
+        .map(|_| {
+            seed = (seed * 1_103_515_245 + 12_345) % (1 << 31);
+            base + ((seed as f64 / (1u64 << 31) as f64) * (364.0 * 24.0 * 60.0)).floor() as i64 * 60
+        })
+        .collect();
+    let none = Pauses::none();
+    println!("| native add | adds/s | vs 1 h |\n|---:|---:|---:|");
+    let mut one = 0.0;
+    for hours in [1, 16, 100, 1000] {
+        let mut i = 0;
+        let rate = measure(|| {
+            i = (i + 1) % starts.len();
+            black_box(cal.add(black_box(starts[i]), hours * 3600, &none).ok());
+        });
+        if hours == 1 {
+            one = rate;
+        }
+        println!(
+            "| {hours} h | {:.1} k/s | {:.2}x the time |",
+            rate / 1e3,
+            one / rate
+        );
+    }
+    let mut i = 0;
+    let rate = measure(|| {
+        i = (i + 1) % starts.len();
+        black_box(
+            cal.between(black_box(starts[i]), starts[i] + 5 * 86_400, &none)
+                .ok(),
+        );
+    });
+    println!("| between, 5 days | {:.1} k/s | |", rate / 1e3);
+}

@@ -1,0 +1,223 @@
+//! The fast path for long spans: whole days and weeks at a time.
+//!
+//! Over a *stretch* of local dates where the zone's UTC offset does not
+//! change (with a day's margin either side) and no pause falls, a date's
+//! business time is simply the sum of its intervals, and a week without
+//! holidays or overrides has exactly the calendar's weekly total. So a long
+//! `add` or `between` only needs the exact per-day mapping at its two ends,
+//! at offset changes and at pauses; in between it steps a week (or a day)
+//! at a time with integer sums. Holidays are found by their next occurrence,
+//! not by testing each date.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+use chrono::{Datelike, Duration as Days, NaiveDate, Weekday};
+use chrono_tz::Tz;
+
+use super::{date_to_days, Calendar, Holiday, HolidayRule, Pauses, DAY};
+use crate::time::Instant;
+
+/// Offset changes are looked up in blocks of 2^23 s (~97 days).
+const BLOCK_BITS: u32 = 23;
+/// Probe spacing inside a block. Every zone in the IANA database keeps its
+/// offset changes far more than 6 hours apart.
+const PROBE: i64 = 6 * 3600;
+/// How far ahead a stretch looks for the next offset change (~4 years).
+const HORIZON_BLOCKS: i64 = 16;
+
+/// Offset-change instants per (zone, block).
+type ChangeCache = HashMap<(Tz, i64), Rc<[Instant]>, BuildHasherDefault<Mix>>;
+
+thread_local! {
+    /// Computed once per thread and zone-block.
+    static CHANGES: RefCell<ChangeCache> = RefCell::new(HashMap::default());
+}
+
+/// A hasher for the cache's small integer keys (SipHash is slow and its
+/// HashDoS resistance buys nothing here: the keys are zones and years).
+#[derive(Default)]
+struct Mix(u64);
+
+impl Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+}
+
+impl Calendar {
+    /// The offset changes inside block `b`.
+    fn block_changes(&self, b: i64) -> Rc<[Instant]> {
+        if let Some(hit) = CHANGES.with(|c| c.borrow().get(&(self.zone, b)).cloned()) {
+            return hit;
+        }
+        let start = b << BLOCK_BITS;
+        let end = (b + 1) << BLOCK_BITS;
+        let mut found = Vec::new();
+        let mut t = start;
+        let mut off = self.offset(t);
+        let mut changes = Vec::new();
+        while t < end {
+            let next = (t + PROBE).min(end);
+            let after = self.offset(next);
+            if after != off {
+                changes.clear();
+                self.bisect_transitions(t, next, &mut changes);
+                found.extend(changes.iter().map(|c| c.0));
+                off = after;
+            }
+            t = next;
+        }
+        let found: Rc<[Instant]> = found.into();
+        CHANGES.with(|c| c.borrow_mut().insert((self.zone, b), found.clone()));
+        found
+    }
+
+    /// The first offset change after `t`, or `None` within ~4 years.
+    pub(super) fn next_change(&self, t: Instant) -> Option<Instant> {
+        if self.always {
+            return None;
+        }
+        let first = t >> BLOCK_BITS;
+        for b in first..first + HORIZON_BLOCKS {
+            if let Some(&c) = self.block_changes(b).iter().find(|&&c| c > t) {
+                return Some(c);
+            }
+        }
+        None
+    }
+
+    /// A stretch from local date `d`: the dates `[d, until)` share the UTC
+    /// offset `off` (with a day's margin) and no pause touches them.
+    pub(super) fn stretch(&self, d: NaiveDate, pauses: &Pauses) -> Option<(NaiveDate, i64)> {
+        let midnight = date_to_days(d) * DAY;
+        let lo = midnight - 2 * DAY;
+        let off = self.offset(lo);
+        let mut limit = self
+            .next_change(lo)
+            .unwrap_or(lo + HORIZON_BLOCKS * (1 << BLOCK_BITS));
+        if let Some(&(from, _)) = pauses.ranges().get(pauses.first_after(lo)) {
+            limit = limit.min(from);
+        }
+        // Dates whose whole window [midnight - DAY, midnight + 2 DAY] (as
+        // UTC, either side of any offset) ends before the limit.
+        let days = (limit - midnight - 2 * DAY).div_euclid(DAY);
+        (days >= 1).then(|| (d + Days::days(days), off))
+    }
+
+    /// Open seconds of local date `d` (its intervals, after holidays and
+    /// overrides), valid inside a stretch.
+    pub(super) fn day_seconds(&self, d: NaiveDate) -> i64 {
+        self.intervals_on(d)
+            .iter()
+            .map(|i| i64::from(i.end - i.start))
+            .sum()
+    }
+
+    /// The first holiday or override date on or after `d`.
+    pub(super) fn next_special(&self, d: NaiveDate) -> Option<NaiveDate> {
+        let holiday = match self.index_for(d) {
+            Some(index) => index
+                .get(index.partition_point(|(x, _)| *x < d))
+                .map(|(x, _)| *x),
+            None => self
+                .holidays
+                .iter()
+                .filter_map(|h| h.next_on_or_after(d))
+                .min(),
+        };
+        let override_ = self.overrides.range(d..).next().map(|(k, _)| *k);
+        match (holiday, override_) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+impl Holiday {
+    /// The first date on or after `d` this holiday closes (its own date or
+    /// the observed one).
+    fn next_on_or_after(&self, d: NaiveDate) -> Option<NaiveDate> {
+        let mut best: Option<NaiveDate> = None;
+        let years = match &self.rule {
+            HolidayRule::Date(x) => x.year()..=x.year(),
+            // Feb 29 recurs only in leap years: look up to 8 years on.
+            _ => d.year() - 1..=d.year() + 8,
+        };
+        for y in years {
+            if best.is_some_and(|b| b.year() < y - 1) {
+                break;
+            }
+            let Some(x) = self.in_year(y) else { continue };
+            for c in [Some(x), self.observed_date(x)].into_iter().flatten() {
+                if c >= d && best.is_none_or(|b| c < b) {
+                    best = Some(c);
+                }
+            }
+        }
+        best
+    }
+
+    /// The dates this holiday closes for its year-`y` occurrence (its own,
+    /// and the observed one).
+    pub(super) fn dates_in_year(&self, y: i32) -> impl Iterator<Item = NaiveDate> {
+        let x = self.in_year(y);
+        let observed = x.and_then(|x| self.observed_date(x));
+        x.into_iter().chain(observed)
+    }
+
+    /// The holiday's own date in year `y`.
+    fn in_year(&self, y: i32) -> Option<NaiveDate> {
+        match &self.rule {
+            HolidayRule::Date(x) => (x.year() == y).then_some(*x),
+            HolidayRule::Yearly { month, day } => NaiveDate::from_ymd_opt(y, *month, *day),
+            HolidayRule::Nth {
+                n,
+                weekday,
+                month,
+                offset,
+            } => {
+                let base = if *n > 0 {
+                    NaiveDate::from_weekday_of_month_opt(y, *month, *weekday, n.unsigned_abs())
+                } else {
+                    let next_month = if *month == 12 {
+                        NaiveDate::from_ymd_opt(y + 1, 1, 1)
+                    } else {
+                        NaiveDate::from_ymd_opt(y, *month + 1, 1)
+                    }?;
+                    let last = next_month.pred_opt()?;
+                    let back = (7 + last.weekday().num_days_from_monday()
+                        - weekday.num_days_from_monday())
+                        % 7;
+                    Some(last - Days::days(i64::from(back)))
+                }?;
+                base.checked_add_signed(Days::days(i64::from(*offset)))
+            }
+        }
+    }
+
+    /// Where a weekend date is observed, if this holiday is observed.
+    fn observed_date(&self, x: NaiveDate) -> Option<NaiveDate> {
+        if !self.observed {
+            return None;
+        }
+        match x.weekday() {
+            Weekday::Sat => x.pred_opt(),
+            Weekday::Sun => x.succ_opt(),
+            _ => None,
+        }
+    }
+}
