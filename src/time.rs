@@ -107,6 +107,18 @@ pub fn format_instant(t: Instant) -> String {
 /// without chrono; anything else (offsets, fractions, leap seconds) is
 /// left to the full parser.
 fn parse_utc_fast(b: &[u8]) -> Option<Instant> {
+    // JS `Date#toISOString` adds milliseconds: `...:00.000Z`; drop them
+    // (instants are whole seconds, rounded toward the past).
+    if b.len() == 24
+        && b.get(19) == Some(&b'.')
+        && b.get(20..23)
+            .is_some_and(|m| m.iter().all(u8::is_ascii_digit))
+    {
+        let mut short = [0u8; 20];
+        short[..19].copy_from_slice(b.get(..19)?);
+        short[19] = *b.get(23)?;
+        return parse_utc_fast(&short);
+    }
     if b.len() != 20
         || b.get(4) != Some(&b'-')
         || b.get(7) != Some(&b'-')

@@ -6,7 +6,7 @@
 // the wrong ones counted. `make bench` runs it; figures go to BENCHMARKS.md.
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { Calendar } from 'ticket-rules';
+import { Calendar, RuleEngine } from 'ticket-rules';
 import { measure, table } from './harness.mjs';
 
 const ZONE = 'America/New_York';
@@ -126,6 +126,21 @@ for (const [name, ex] of Object.entries(examples)) console.log(`\n- ${name}, fir
 console.log('\nCost against the duration added (ticket-rules, same starts):\n');
 console.log('| hours added | adds/s | vs 1 h |\n|---:|---:|---:|');
 for (const [h, r] of curve) console.log(`| ${h} | ${(r / 1000).toFixed(1)} k/s | ${(curve[0][1] / r).toFixed(2)}x the time |`);
+// Whole SLA clocks of a ticket with a history (both clocks, a customer
+// wait, business hours): what a server does per ticket.
+const engine = RuleEngine.default();
+const ticket = {
+  id: 'TT-1042', impact: 'Single Building affected', urgency: 'Work Impaired', openedAt: '2026-03-16T14:00:00Z',
+  history: [
+    { at: '2026-03-16T15:00:00Z', status: 'In Process', event: 'responded' },
+    { at: '2026-03-16T18:00:00Z', status: 'Wait Customer' },
+    { at: '2026-03-17T14:00:00Z', status: 'In Process' },
+  ],
+};
+const slaRate = measure('sla', () => engine.sla(ticket, '2026-03-17T16:00:00Z'), { ms: 300, rounds: 5 }).perSecond;
+const explainRate = measure('explain', () => engine.explainSla(ticket, '2026-03-17T16:00:00Z'), { ms: 300, rounds: 5 }).perSecond;
+console.log(`\nSLA clocks of a ticket with a 3-event history: \`engine.sla\` ${(slaRate / 1000).toFixed(1)} k/s, \`engine.explainSla\` ${(explainRate / 1000).toFixed(1)} k/s.`);
+
 const v = (p) => JSON.parse(readFileSync(new URL(`../node_modules/${p}/package.json`, import.meta.url))).version;
 console.log(`\nmoment ${v('moment')}, moment-timezone ${v('moment-timezone')}, moment-business-time ${v('moment-business-time')}, dayjs ${v('dayjs')}, dayjs-business-time ${v('dayjs-business-time')}, node ${process.version}; command: \`node tests/bench/business-time.mjs\``);
 if (wrong['ticket-rules Calendar.add'] !== 0) {
