@@ -481,16 +481,8 @@ impl Calendar {
         }
         let mut remaining = seconds;
         if self.always {
-            let found = pauses.for_each_gap(start, MAX_INSTANT, |a, b| {
-                if b - a >= remaining {
-                    trace.counted(a, a + remaining);
-                    Some(a + remaining)
-                } else {
-                    trace.counted(a, b);
-                    remaining -= b - a;
-                    None
-                }
-            });
+            let found =
+                pauses.for_each_gap(start, MAX_INSTANT, |a, b| take(a, b, &mut remaining, trace));
             return found.ok_or_else(|| beyond("the due instant"));
         }
         let mut d = self.local_date(start) - Days::days(1);
@@ -551,16 +543,7 @@ impl Calendar {
                 }
                 let s = s.max(cursor);
                 trace.closed(cursor, s);
-                let found = pauses.for_each_gap(s, e, |a, b| {
-                    if b - a >= remaining {
-                        trace.counted(a, a + remaining);
-                        Some(a + remaining)
-                    } else {
-                        trace.counted(a, b);
-                        remaining -= b - a;
-                        None
-                    }
-                });
+                let found = pauses.for_each_gap(s, e, |a, b| take(a, b, &mut remaining, trace));
                 if let Some(t) = found {
                     return check_range(t);
                 }
@@ -802,6 +785,19 @@ pub struct NoTrace;
 
 impl Trace for NoTrace {
     const DETAILED: bool = false;
+}
+
+/// Counts business time `[a, b)` against `remaining`: the instant it runs
+/// out, if it does inside.
+fn take<T: Trace>(a: Instant, b: Instant, remaining: &mut i64, trace: &mut T) -> Option<Instant> {
+    if b - a >= *remaining {
+        trace.counted(a, a + *remaining);
+        Some(a + *remaining)
+    } else {
+        trace.counted(a, b);
+        *remaining -= b - a;
+        None
+    }
 }
 
 fn check_range(t: Instant) -> Result<Instant> {
