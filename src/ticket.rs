@@ -41,12 +41,18 @@ impl<'a> Field<'a> {
 
     /// The text of an optional field: `None` when absent or blank.
     pub fn optional_str(self, name: &str) -> Result<Option<&'a str>> {
+        self.optional_str_at(|| name.to_string())
+    }
+
+    /// [`optional_str`](Self::optional_str) with the field's name made only
+    /// when it is needed for an error (names like `history[3].status`).
+    pub fn optional_str_at(self, name: impl FnOnce() -> String) -> Result<Option<&'a str>> {
         match self {
             Field::Absent => Ok(None),
             Field::Text(s) if s.trim().is_empty() => Ok(None),
             Field::Text(s) => Ok(Some(s)),
             Field::Other(found) => Err(Error::InvalidType {
-                field: name.into(),
+                field: name(),
                 expected: "string",
                 found,
             }),

@@ -100,7 +100,7 @@ pub fn format_instant(t: Instant) -> String {
     put(14, secs / 60 % 60, 2);
     put(17, secs % 60, 2);
     // Only ASCII digits and separators were written.
-    String::from_utf8_lossy(&b).into_owned()
+    String::from_utf8(b.to_vec()).unwrap_or_default()
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` exactly (the form every answer has), parsed

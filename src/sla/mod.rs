@@ -192,7 +192,14 @@ impl Timeline {
                 });
             }
             let at = match Field::of(e, "at") {
-                Field::Text(s) => parse_instant(s, &path("at"))?,
+                Field::Text(s) => parse_instant(s, "at").map_err(|err| match err {
+                    Error::InvalidInstant { value, reason, .. } => Error::InvalidInstant {
+                        field: path("at"),
+                        value,
+                        reason,
+                    },
+                    other => other,
+                })?,
                 Field::Absent => return Err(Error::MissingField { field: path("at") }),
                 Field::Other(found) => {
                     return Err(Error::InvalidType {
@@ -224,7 +231,7 @@ impl Timeline {
             last = at;
             // Validate the whole history, but act only on what happened by now.
             let act = at <= now;
-            if let Some(s) = Field::of(e, "status").optional_str(&path("status"))? {
+            if let Some(s) = Field::of(e, "status").optional_str_at(|| path("status"))? {
                 let Some(k) = policy.status(s) else {
                     return Err(policy.unknown_status(path("status"), s));
                 };
@@ -234,14 +241,14 @@ impl Timeline {
                     since = at;
                 }
             }
-            if let Some(ev) = Field::of(e, "event").optional_str(&path("event"))? {
+            if let Some(ev) = Field::of(e, "event").optional_str_at(|| path("event"))? {
                 if act && ev == policy.responded_event && responded.is_none() {
                     responded = Some(at);
                 }
             }
-            let new_impact = Field::of(e, "impact").optional_str(&path("impact"))?;
-            let new_urgency = Field::of(e, "urgency").optional_str(&path("urgency"))?;
-            let new_priority = Field::of(e, "priority").optional_str(&path("priority"))?;
+            let new_impact = Field::of(e, "impact").optional_str_at(|| path("impact"))?;
+            let new_urgency = Field::of(e, "urgency").optional_str_at(|| path("urgency"))?;
+            let new_priority = Field::of(e, "priority").optional_str_at(|| path("priority"))?;
             if new_impact.is_some() || new_urgency.is_some() || new_priority.is_some() {
                 if let Some(v) = new_impact {
                     impact = v.to_string();
