@@ -95,6 +95,8 @@ export interface TicketLike {
   openedAt?: InstantLike;
   /** What happened, oldest first. */
   history?: HistoryEvent[];
+  /** Operator-set alarm clocks (RFC 1297): each comes due at `at`. */
+  alarms?: Array<{ at: InstantLike; message?: string }>;
   [field: string]: unknown;
 }
 
@@ -261,6 +263,38 @@ export interface SlaExplanation {
   packVersion: string;
 }
 
+/** Who a notification is for. */
+export type Audience = 'role' | 'group' | 'assignee' | 'customer';
+
+/** What the host is to do, as data; messages are filled from the ticket. */
+export type EscalationAction =
+  | { kind: 'notify'; audience: Audience; /** The role or group. */ name?: string; message: string }
+  | { kind: 'reassign'; group: string }
+  | { kind: 'raisePriority'; steps: number; from: string; to: string }
+  | { kind: 'setFlag'; flag: string; value: unknown };
+
+/** One occurrence of a level (or an alarm) that has come due. */
+export interface DueEscalation {
+  /** Stable across calls: ticket id, level and occurrence (`TT-1/respond-breach/0`). */
+  id: string;
+  /** The level's name, or `alarm`. */
+  level: string;
+  /** When it came due (after any quiet-hours deferral). */
+  dueAt: string;
+  /** When its condition was first met. */
+  triggeredAt: string;
+  actions: EscalationAction[];
+}
+
+/** What must happen to a ticket now, and when to look again. */
+export interface EscalationReport {
+  /** Everything due and not in `fired`, in the order it came due. */
+  due: DueEscalation[];
+  /** The earliest future instant the answer could change (if the ticket does not); call again then, and on every change. */
+  nextWakeUp: string | null;
+  packVersion: string;
+}
+
 /** How a pack's SLA clocks run. */
 export interface SlaPolicy {
   statuses: string[];
@@ -307,6 +341,8 @@ export class RuleEngine {
   sla(ticket: TicketLike, now: InstantLike): SlaReport;
   /** The SLA clocks with the ledger behind each due date. */
   explainSla(ticket: TicketLike, now: InstantLike): SlaExplanation;
+  /** The escalations due at `now`, except the ids in `fired` (already carried out). */
+  escalations(ticket: TicketLike, now: InstantLike, fired?: string[] | Set<string> | null): EscalationReport;
   /** A calendar of the pack by name (`24x7`, `business`, ...). */
   calendar(name: string): Calendar;
   /** The pack's calendar names, `24x7` first. */

@@ -2,7 +2,10 @@
 
 use serde_json::Value;
 
+use std::collections::HashSet;
+
 use crate::calendar::Calendar;
+use crate::escalation::{self, EscalationReport};
 use crate::error::{Error, Result};
 use crate::pack::Pack;
 use crate::priority::{CellRef, Matrix, PriorityResult};
@@ -225,6 +228,26 @@ impl RuleEngine {
         })
     }
 
+    /// The escalations due for a ticket at `now`, except those whose ids are
+    /// in `fired` (already carried out), and when to look again.
+    ///
+    /// ```
+    /// use ticket_rules::{RuleEngine, time::parse_instant};
+    /// use serde_json::json;
+    /// let engine = RuleEngine::embedded()?;
+    /// let ticket = json!({ "id": "TT-7", "impact": "Entire University affected",
+    ///     "urgency": "Work Stopped - No workaround", "openedAt": "2026-03-16T14:00:00Z" });
+    /// let r = engine.escalations(&ticket, parse_instant("2026-03-16T14:10:00Z", "now")?, &[])?;
+    /// // An Emergency: half its 15-minute Respond By is gone, nobody has responded.
+    /// assert_eq!(r.due[0].id, "TT-7/emergency-respond-half/0");
+    /// assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:15:00Z"));
+    /// # Ok::<(), ticket_rules::Error>(())
+    /// ```
+    pub fn escalations(&self, ticket: &Value, now: Instant, fired: &[String]) -> Result<EscalationReport> {
+        let fired: HashSet<String> = fired.iter().cloned().collect();
+        escalation::evaluate(self, ticket, now, &fired)
+    }
+
     /// The calendar called `name` (`24x7`, or one the pack declares).
     pub fn calendar(&self, name: &str) -> Result<&Calendar> {
         self.pack.calendar(name)
@@ -303,6 +326,24 @@ impl sla::Prioritise for RuleEngine {
         priority: Option<&str>,
     ) -> Result<PriorityResult> {
         RuleEngine::prioritise(self, ticket, impact, urgency, priority)
+    }
+}
+
+impl escalation::Pack for RuleEngine {
+    fn levels(&self) -> &[escalation::Level] {
+        self.pack.levels()
+    }
+    fn policy(&self) -> &sla::policy::SlaPolicy {
+        self.pack.sla()
+    }
+    fn matrix(&self) -> &Matrix {
+        self.pack.matrix()
+    }
+    fn version(&self) -> &str {
+        self.pack.version()
+    }
+    fn condition(&self, level: usize, ticket: &Value) -> Result<bool> {
+        self.pack.condition(level, ticket)
     }
 }
 

@@ -33,6 +33,7 @@ pub mod calendar;
 pub mod duration;
 pub mod engine;
 pub mod error;
+pub mod escalation;
 pub mod pack;
 pub mod priority;
 pub mod sla;

@@ -261,6 +261,18 @@ impl JsRuleEngine {
         run().map_err(|e| js_error(&e))
     }
 
+    /// The escalations due at `now`, except the ids in `fired` (those
+    /// already carried out), and `nextWakeUp`.
+    pub fn escalations(&self, ticket: &JsValue, now: &JsValue, fired: &JsValue) -> Result<JsValue, JsValue> {
+        let run = || -> Result<JsValue, Error> {
+            let t = via_json(ticket)?;
+            let fired = string_list(fired, "fired")?;
+            let r = self.inner.escalations(&t, instant(now, "now")?, &fired)?;
+            to_js(&r).map_err(|_| Error::input("result not serialisable"))
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
     /// The calendar called `name` (`24x7`, or one the pack declares).
     pub fn calendar(&self, name: &str) -> Result<JsCalendar, JsValue> {
         self.inner
@@ -371,6 +383,33 @@ impl JsCalendar {
             .map(|o| o.map(format_instant))
             .map_err(|e| js_error(&e))
     }
+}
+
+/// A list of strings (`undefined`/`null`: empty); also accepts a `Set`.
+fn string_list(v: &JsValue, field: &str) -> Result<Vec<String>, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    // `Array.from` takes a Set as well as an array.
+    let list = if v.is_instance_of::<js_sys::Set>() || Array::is_array(v) {
+        Array::from(v)
+    } else {
+        return Err(Error::InvalidType {
+            field: field.into(),
+            expected: "array of strings",
+            found: js_type(v),
+        });
+    };
+    list.iter()
+        .enumerate()
+        .map(|(i, x)| {
+            x.as_string().ok_or_else(|| Error::InvalidType {
+                field: format!("{field}[{i}]"),
+                expected: "string",
+                found: js_type(&x),
+            })
+        })
+        .collect()
 }
 
 /// An instant from an RFC 3339 string or a JS `Date`.

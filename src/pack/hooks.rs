@@ -31,6 +31,8 @@ pub(crate) struct HookFn {
     pub ast: AST,
     /// Where `fn name(` is written, for errors about what the hook returned.
     pub span: Span,
+    /// The function's name.
+    pub name: String,
 }
 
 /// The runtime for hooks: its own sandboxed engine and the hooks found.
@@ -38,6 +40,8 @@ pub(crate) struct HookFn {
 pub(crate) struct Hooks {
     engine: Option<Engine>,
     pub adjust_priority: Option<HookFn>,
+    /// Per escalation level, its condition function if it has one.
+    conditions: Vec<Option<HookFn>>,
     /// Clock names a hook may choose: `24x7` and the pack's calendars.
     clocks: Vec<String>,
     calls: Counter<u64>,
@@ -47,9 +51,11 @@ impl Hooks {
     pub(crate) fn new(
         matrix: &Rc<Matrix>,
         adjust_priority: Option<HookFn>,
+        conditions: Vec<Option<HookFn>>,
         clocks: Vec<String>,
     ) -> Self {
-        let engine = adjust_priority.is_some().then(|| {
+        let any = adjust_priority.is_some() || conditions.iter().any(Option::is_some);
+        let engine = any.then(|| {
             let mut engine = sandbox::engine(&Limits::HOOK);
             register_helpers(&mut engine, matrix);
             engine
@@ -57,6 +63,7 @@ impl Hooks {
         Hooks {
             engine,
             adjust_priority,
+            conditions,
             clocks,
             calls: Counter::new(0),
         }
@@ -65,6 +72,18 @@ impl Hooks {
     /// How many hook calls this runtime has made.
     pub(crate) fn calls(&self) -> u64 {
         self.calls.get()
+    }
+
+    fn call1(&self, hook: &HookFn, name: &str, arg: Dynamic) -> Result<Dynamic> {
+        self.calls.set(self.calls.get() + 1);
+        let Some(engine) = &self.engine else {
+            return Err(Error::pack(Some(hook.span.clone()), "hook runtime missing"));
+        };
+        let mut scope = Scope::new();
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+        engine
+            .call_fn_with_options::<Dynamic>(options, &mut scope, &hook.ast, name, (arg,))
+            .map_err(|e| eval_error(&hook.file, &e, Some(&hook.span)))
     }
 
     fn call(&self, hook: &HookFn, name: &str, args: (Dynamic, Dynamic)) -> Result<Dynamic> {
@@ -77,6 +96,21 @@ impl Hooks {
         engine
             .call_fn_with_options::<Dynamic>(options, &mut scope, &hook.ast, name, args)
             .map_err(|e| eval_error(&hook.file, &e, Some(&hook.span)))
+    }
+
+    /// Runs escalation level `k`'s condition on `ticket`.
+    pub(crate) fn condition(&self, k: usize, ticket: &Value) -> Result<bool> {
+        let Some(Some(hook)) = self.conditions.get(k) else {
+            return Ok(true);
+        };
+        let name = &hook.name;
+        let out = self.call1(hook, name, to_dynamic(ticket))?;
+        out.as_bool().map_err(|t| {
+            Error::pack(
+                Some(hook.span.clone()),
+                format!("condition {name} must return true or false, not {t}"),
+            )
+        })
     }
 
     /// Runs `adjust_priority(ticket, result)` and checks what it returns.

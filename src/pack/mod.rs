@@ -25,6 +25,7 @@ use serde_json::Value;
 use crate::calendar::Calendar;
 use crate::error::{Error, Span};
 use crate::priority::{Matrix, PriorityResult};
+use crate::escalation::Level as EscalationLevel;
 use crate::sla::policy::SlaPolicy;
 use declare::Builder;
 use hooks::{HookFn, Hooks, HOOKS};
@@ -40,6 +41,8 @@ pub struct Pack {
     /// `24x7` first, then the pack's calendars in declaration order.
     calendars: Vec<Calendar>,
     sla: SlaPolicy,
+    levels: Vec<EscalationLevel>,
+    roles: Vec<String>,
     hooks: Hooks,
 }
 
@@ -82,6 +85,9 @@ impl Pack {
         declare::register(&mut engine, &builder);
 
         let mut hooks: Vec<(&str, HookFn)> = Vec::new();
+        // Files that define functions: conditions of escalation levels
+        // name them.
+        let mut with_fns: Vec<(&str, &str, rhai::AST)> = Vec::new();
         for (file, source) in &sources {
             let source = source.strip_prefix('\u{feff}').unwrap_or(source);
             builder.borrow_mut().file.clone_from(file);
@@ -93,6 +99,9 @@ impl Pack {
                 }
             };
             ast.set_source(file.as_str());
+            if ast.iter_functions().next().is_some() {
+                with_fns.push((file, source, ast.clone_functions_only()));
+            }
             for f in ast.iter_functions() {
                 let Some(&(name, arity)) = HOOKS.iter().find(|(n, _)| *n == f.name) else {
                     continue;
@@ -119,6 +128,7 @@ impl Pack {
                             file: file.clone(),
                             ast: fns,
                             span,
+                            name: name.to_string(),
                         },
                     ));
                 }
@@ -135,6 +145,39 @@ impl Pack {
         // Assembly checks only a pack whose declarations all went in:
         // otherwise a failed declaration would echo as a missing one.
         let matrix = if errors.is_empty() { b.matrix() } else { None };
+        let sla = b.sla.take().map(|d| d.value).unwrap_or_default();
+        if let Some(m) = &matrix {
+            b.check_levels(m, &sla);
+        }
+        // Each level's condition: a one-parameter function of its own file.
+        let mut conditions = Vec::with_capacity(b.levels.len());
+        for d in &b.levels {
+            let (level, file) = &d.value;
+            let Some(name) = &level.condition else {
+                conditions.push(None);
+                continue;
+            };
+            let found = with_fns.iter().find(|(f, _, _)| f == file).and_then(|(f, source, ast)| {
+                ast.iter_functions()
+                    .find(|x| x.name == name.as_str() && x.params.len() == 1)
+                    .map(|_| HookFn {
+                        file: f.to_string(),
+                        ast: ast.clone(),
+                        span: fn_span(f, source, name),
+                        name: name.clone(),
+                    })
+            });
+            match found {
+                Some(h) => conditions.push(Some(h)),
+                None => {
+                    errors.push(Error::pack(
+                        Some(d.span.clone()),
+                        format!("escalation {:?}: condition {name:?} is not a function of one parameter (the ticket) in {file}", level.name),
+                    ));
+                    conditions.push(None);
+                }
+            }
+        }
         errors.append(&mut b.errors);
         let (Some(matrix), true) = (matrix, errors.is_empty()) else {
             return Err(errors);
@@ -157,10 +200,12 @@ impl Pack {
             version,
             hash,
             files: sources.into_iter().map(|(n, _)| n).collect(),
-            hooks: Hooks::new(&matrix, adjust, clocks),
+            hooks: Hooks::new(&matrix, adjust, conditions, clocks),
+            levels: b.levels.drain(..).map(|d| d.value.0).collect(),
+            roles: b.roles.take().map(|d| d.value).unwrap_or_default(),
             matrix,
             calendars,
-            sla: b.sla.take().map(|d| d.value).unwrap_or_default(),
+            sla,
         })
     }
 
@@ -238,6 +283,21 @@ impl Pack {
     /// The SLA policy (`sla(#{...})`, or the seeds' process by default).
     pub fn sla(&self) -> &SlaPolicy {
         &self.sla
+    }
+
+    /// The escalation levels, in declaration order.
+    pub fn levels(&self) -> &[EscalationLevel] {
+        &self.levels
+    }
+
+    /// The incident roles the pack declares (`roles([...])`).
+    pub fn roles(&self) -> &[String] {
+        &self.roles
+    }
+
+    /// Runs level `k`'s condition on a ticket (`true` for a level without one).
+    pub(crate) fn condition(&self, k: usize, ticket: &Value) -> crate::Result<bool> {
+        self.hooks.condition(k, ticket)
     }
 
     /// Whether the pack defines `adjust_priority`.

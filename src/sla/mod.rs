@@ -109,6 +109,9 @@ pub(crate) struct Timeline {
     pub statuses: Vec<(Instant, Instant, String)>,
     pub responded: Option<Instant>,
     pub regimes: Vec<Regime>,
+    /// The opening and every history event up to now: when the ticket
+    /// was last touched (for inactivity).
+    pub updates: Vec<Instant>,
 }
 
 /// Something that knows the matrix (the engine): the result for a ticket
@@ -183,6 +186,7 @@ impl Timeline {
             }
         };
         let mut last = opened;
+        let mut updates = vec![opened];
         for (i, e) in history.iter().enumerate() {
             let path = |k: &str| format!("history[{i}].{k}");
             if !e.is_object() {
@@ -231,6 +235,9 @@ impl Timeline {
             last = at;
             // Validate the whole history, but act only on what happened by now.
             let act = at <= now;
+            if act {
+                updates.push(at);
+            }
             if let Some(s) = Field::of(e, "status").optional_str_at(|| path("status"))? {
                 let Some(k) = policy.status(s) else {
                     return Err(policy.unknown_status(path("status"), s));
@@ -297,7 +304,28 @@ impl Timeline {
             statuses,
             responded,
             regimes,
+            updates,
         })
+    }
+
+    /// The status at instant `at` (the opening status before the ticket opened).
+    pub(crate) fn status_at(&self, at: Instant) -> &str {
+        self.statuses
+            .iter()
+            .rev()
+            .find(|(from, _, _)| *from <= at)
+            .or(self.statuses.first())
+            .map_or("", |(_, _, s)| s.as_str())
+    }
+
+    /// The matrix result in force at instant `at`.
+    pub(crate) fn result_at(&self, at: Instant) -> Option<&PriorityResult> {
+        self.regimes
+            .iter()
+            .rev()
+            .find(|r| r.at <= at)
+            .or(self.regimes.first())
+            .map(|r| &r.result)
     }
 
     /// The status at `now`.
@@ -336,10 +364,12 @@ pub(crate) trait Calendars {
     fn calendar(&self, name: &str) -> Result<&Calendar>;
 }
 
-/// Which clock.
+/// Which SLA clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Which {
+pub enum Which {
+    /// Respond By.
     Respond,
+    /// Resolved By.
     Resolve,
 }
 
@@ -355,6 +385,9 @@ pub(crate) struct ClockPlan<'a> {
     pub paused_now: bool,
     pub stopped_at: Option<Instant>,
     pub end: Instant,
+    /// Since when the clock has not been able to run: its stop, or the
+    /// start of the pause it is in now.
+    pub limit: Option<Instant>,
 }
 
 pub(crate) fn plan<'a>(
@@ -391,6 +424,7 @@ pub(crate) fn plan<'a>(
     };
     let end = stopped_at.unwrap_or(now);
     let paused_now = stopped_at.is_none() && policy.pauses(t.status());
+    let limit = stopped_at.or_else(|| paused_now.then(|| t.statuses.last().map_or(now, |r| r.0)));
     let closed: Vec<(Instant, Instant)> = pause_runs
         .iter()
         .copied()
@@ -417,6 +451,7 @@ pub(crate) fn plan<'a>(
         paused_now,
         stopped_at,
         end,
+        limit,
     })
 }
 
@@ -459,6 +494,37 @@ impl ClockPlan<'_> {
             used += here;
         }
         cal.add(start, target - used, p).map(Some)
+    }
+
+    /// The current target, in seconds of the clock.
+    pub(crate) fn target(&self) -> i64 {
+        self.current().map_or(0, |r| r.2)
+    }
+
+    /// The instant the clock has run `x` seconds (under the targets' re-basing
+    /// and every pause so far), or `None` if it cannot get there: it stopped,
+    /// or it is paused now, before reaching it.
+    pub(crate) fn reach(&self, x: i64) -> Result<Option<Instant>> {
+        let p = &self.pauses;
+        let mut used = 0;
+        for (k, &(from, c, _)) in self.regimes.iter().enumerate() {
+            if let Some(&(to, _, _)) = self.regimes.get(k + 1) {
+                let here = c.between(from, to, p)?;
+                if used + here >= x {
+                    return c.add(from, x - used, p).map(Some);
+                }
+                used += here;
+            } else {
+                let t = c.add(from, x - used, p)?;
+                return Ok(Some(t).filter(|t| self.limit.is_none_or(|l| *t <= l)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// When the clock is (or was) due, as [`report`](Self::report) says.
+    pub(crate) fn due_at(&self) -> Result<Option<Instant>> {
+        self.due()
     }
 
     pub(crate) fn report(&self) -> Result<ClockReport> {

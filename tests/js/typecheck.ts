@@ -63,3 +63,16 @@ function sla(engine: RuleEngine): string {
   return `${state} ${due} ${counted} ${next} ${dueAt} ${cal.between(new Date(0), new Date(), null)}`;
 }
 void sla;
+
+function escalate(engine: RuleEngine, fired: Set<string>): string | null {
+  const r = engine.escalations({ id: 'TT-1', impact: 'Critical', urgency: 'Work Impaired', openedAt: '2026-03-16T14:00:00Z', alarms: [{ at: new Date(), message: 'call back' }] }, new Date(), fired);
+  for (const d of r.due) {
+    fired.add(d.id);
+    for (const a of d.actions) {
+      if (a.kind === 'notify') void `${a.audience} ${a.name ?? ''} ${a.message}`;
+      else if (a.kind === 'raisePriority') void a.to;
+    }
+  }
+  return r.nextWakeUp;
+}
+void escalate;

@@ -1,0 +1,652 @@
+//! Escalations: what must happen to a ticket, and when to look again.
+//!
+//! A pack declares *levels* (`escalation(name, #{ when, applies, actions })`
+//! in `escalation.rhai`); a ticket may carry its own alarm clocks
+//! (`alarms: [{ at, message }]`, RFC 1297). Evaluation is a pure function
+//! of the ticket and `now`: every occurrence that has come due (each with a
+//! stable id), in the order it came due, and `nextWakeUp`, the earliest
+//! future instant at which the answer could change without the ticket
+//! changing. A host keeps one timer per ticket: it calls again at
+//! `nextWakeUp`, and whenever the ticket changes, passing back the ids it
+//! has carried out; nothing is lost and nothing comes twice.
+//!
+//! Triggers:
+//! - `#{ clock: "respond" | "resolve", percent: 50 }`: when that share of the
+//!   clock's target is used (100 = the breach);
+//! - `#{ clock, before_due: "30m" }` / `#{ clock, after_due: "2h" }`: measured
+//!   on the clock (its calendar, pauses excluded), or on the wall with
+//!   `measure: "wall"`;
+//! - `#{ clock, every: "30m" }`: each time that much more clock time runs;
+//! - `#{ status: "Wait Vendor" | [...], after: "27h", repeat: "9h", calendar: "business" }`:
+//!   time spent in the status (wall time without a calendar);
+//! - `#{ inactive: "2h", repeat: "2h", calendar }`: time since the last
+//!   history event (or the opening).
+//!
+//! Clock triggers follow the SLA clocks exactly: a pause postpones them, a
+//! priority change re-bases them, a stopped clock ends them.
+
+mod spec;
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::calendar::{Calendar, Pauses};
+use crate::error::{Error, Result};
+use crate::priority::Matrix;
+use crate::sla::policy::SlaPolicy;
+use crate::sla::{self, ClockPlan, Timeline, Which};
+use crate::ticket::{json_type, Field};
+use crate::time::{format_instant, parse_instant, Instant};
+
+pub use spec::parse_level;
+
+/// Most occurrences of one level (per status run or quiet period) an
+/// evaluation reports; a repeating level on a ticket idle for years stops
+/// there rather than flooding the host.
+pub const MAX_OCCURRENCES: usize = 1000;
+
+/// When a level fires.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    /// At `percent` of the clock's target.
+    Percent {
+        /// Which clock.
+        clock: Which,
+        /// 1 to 1000.
+        percent: i64,
+    },
+    /// At the due instant shifted by `offset` seconds (negative: before),
+    /// measured on the clock or, with `wall`, in real time.
+    FromDue {
+        /// Which clock.
+        clock: Which,
+        /// Seconds after the due instant (negative: before).
+        offset: i64,
+        /// Real time instead of clock time.
+        wall: bool,
+    },
+    /// Every `every` seconds of clock time.
+    Every {
+        /// Which clock.
+        clock: Which,
+        /// Seconds of clock time between occurrences.
+        every: i64,
+    },
+    /// After `after` seconds in one of `statuses`, then every `repeat`.
+    InStatus {
+        /// The statuses (declared names).
+        statuses: Vec<String>,
+        /// Seconds in the status before the first occurrence.
+        after: i64,
+        /// Seconds between later occurrences, if it repeats.
+        repeat: Option<i64>,
+        /// Calendar the time is measured on (`None`: wall time).
+        calendar: Option<String>,
+    },
+    /// After `after` seconds without a history event, then every `repeat`.
+    Inactive {
+        /// Seconds without an event before the first occurrence.
+        after: i64,
+        /// Seconds between later occurrences, if it repeats.
+        repeat: Option<i64>,
+        /// Calendar the time is measured on (`None`: wall time).
+        calendar: Option<String>,
+    },
+}
+
+/// Which tickets a level applies to (every list is "any of"; empty lists
+/// do not filter). Matched against the ticket as it is at `now`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Applies {
+    /// Ticket types (`type`).
+    pub types: Vec<String>,
+    /// Priorities (the current one).
+    pub priorities: Vec<String>,
+    /// Processes; `None` in the list matches a ticket with no process.
+    pub processes: Vec<Option<String>>,
+    /// Statuses (the current one).
+    pub statuses: Vec<String>,
+    /// Impact levels.
+    pub impact_levels: Vec<String>,
+    /// Any top-level field equal to one of the values.
+    pub fields: Vec<(String, Vec<Value>)>,
+}
+
+/// Who a notification is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// An incident role (Manager, Operations, Comms, Support).
+    Role,
+    /// A group.
+    Group,
+    /// The ticket's assignee.
+    Assignee,
+    /// The customer.
+    Customer,
+}
+
+/// What the host is to do, as data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Notify someone, with a message template (`"Remind Site: TT {id}"`).
+    Notify {
+        /// Who.
+        audience: Audience,
+        /// The role's or group's name.
+        name: Option<String>,
+        /// The message template.
+        message: String,
+    },
+    /// Reassign the ticket to a group.
+    Reassign {
+        /// The group.
+        group: String,
+    },
+    /// Raise the priority by `steps`.
+    RaisePriority {
+        /// How many steps up.
+        steps: i64,
+    },
+    /// Set a flag on the ticket.
+    SetFlag {
+        /// The flag's name.
+        flag: String,
+        /// Its value.
+        value: Value,
+    },
+}
+
+/// A level as the pack declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Level {
+    /// Its name, unique in the pack; part of every occurrence's id.
+    pub name: String,
+    /// When it fires.
+    pub trigger: Trigger,
+    /// Which tickets it applies to.
+    pub applies: Applies,
+    /// A rhai function of the ticket that must return `true` (the name of a
+    /// function in the file that declares the level).
+    pub condition: Option<String>,
+    /// What to do.
+    pub actions: Vec<Action>,
+    /// A calendar outside whose open hours an occurrence waits for the
+    /// next opening (no 03:00 notices to a day team).
+    pub quiet_hours: Option<String>,
+}
+
+/// An action with its message filled in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum RenderedAction {
+    /// Notify.
+    Notify {
+        /// role, group, assignee or customer.
+        audience: Audience,
+        /// The role's or group's name.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// The message, filled from the ticket.
+        message: String,
+    },
+    /// Reassign.
+    Reassign {
+        /// The group.
+        group: String,
+    },
+    /// Raise the priority.
+    RaisePriority {
+        /// Steps up.
+        steps: i64,
+        /// The priority now.
+        from: String,
+        /// The priority to set.
+        to: String,
+    },
+    /// Set a flag.
+    SetFlag {
+        /// The flag.
+        flag: String,
+        /// Its value.
+        value: Value,
+    },
+}
+
+/// One occurrence of a level (or an alarm) that has come due.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueEscalation {
+    /// Stable: ticket id, level and occurrence (`TT-1/respond-half/0`).
+    pub id: String,
+    /// The level's name (`alarm` for the ticket's own alarm clocks).
+    pub level: String,
+    /// When it came due (after any quiet-hours deferral).
+    pub due_at: String,
+    /// When its condition was first met (before deferral).
+    pub triggered_at: String,
+    /// What to do.
+    pub actions: Vec<RenderedAction>,
+}
+
+/// The answer to "what must happen to this ticket now?".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EscalationReport {
+    /// Everything due and not yet carried out, in the order it came due.
+    pub due: Vec<DueEscalation>,
+    /// The earliest future instant the answer could change, if the ticket
+    /// does not; `null` if none.
+    pub next_wake_up: Option<String>,
+    /// The pack version.
+    pub pack_version: String,
+}
+
+/// What evaluation needs from the pack.
+pub(crate) trait Pack: sla::Calendars + sla::Prioritise {
+    fn levels(&self) -> &[Level];
+    fn policy(&self) -> &SlaPolicy;
+    fn matrix(&self) -> &Matrix;
+    fn version(&self) -> &str;
+    /// Runs a level's condition function.
+    fn condition(&self, level: usize, ticket: &Value) -> Result<bool>;
+}
+
+/// An occurrence before rendering.
+struct Occurrence {
+    level: usize,
+    key: String,
+    triggered: Instant,
+    due: Instant,
+}
+
+/// The clocks, planned once per evaluation when a level needs them.
+struct Clocks<'a> {
+    respond: Option<ClockPlan<'a>>,
+    resolve: Option<ClockPlan<'a>>,
+}
+
+pub(crate) fn evaluate(pack: &impl Pack, ticket: &Value, now: Instant, fired: &HashSet<String>) -> Result<EscalationReport> {
+    let policy = pack.policy();
+    let t = Timeline::read(ticket, now, policy, pack)?;
+    let id = ticket_id(ticket)?;
+    let current = t.regimes.last().map(|r| &r.result).ok_or_else(|| Error::input("no priority"))?;
+    let mut clocks = Clocks { respond: None, resolve: None };
+    let mut occurrences: Vec<Occurrence> = Vec::new();
+    let mut wake: Option<Instant> = None;
+    let mut note_wake = |w: Instant| {
+        if w > now && wake.is_none_or(|x| w < x) {
+            wake = Some(w);
+        }
+    };
+
+    for (k, level) in pack.levels().iter().enumerate() {
+        // Type and fields do not change over time; status and priority are
+        // checked as they were at each trigger (so the answer does not
+        // depend on when the host happens to ask).
+        if !applies_always(&level.applies, ticket) {
+            continue;
+        }
+        if level.condition.is_some() && !pack.condition(k, ticket)? {
+            continue;
+        }
+        let quiet = match &level.quiet_hours {
+            Some(name) => Some(pack.calendar(name)?),
+            None => None,
+        };
+        // Triggers up to now, and the first one after.
+        let (past, next) = triggers(level, &t, now, policy, pack, &mut clocks)?;
+        for (key, at) in past {
+            if !applies_at(&level.applies, &t, at) {
+                continue;
+            }
+            let due = defer(quiet, at)?;
+            if due <= now {
+                occurrences.push(Occurrence { level: k, key, triggered: at, due });
+            } else {
+                note_wake(due);
+            }
+        }
+        // A future trigger finds the ticket as it is now, unless it changes
+        // (and then the host asks again).
+        if let Some(at) = next.filter(|_| applies_at(&level.applies, &t, now)) {
+            note_wake(defer(quiet, at)?);
+        }
+    }
+
+    // The ticket's own alarm clocks.
+    let alarms = alarms(ticket)?;
+    let alarm_level = pack.levels().len();
+    let mut alarm_messages = Vec::new();
+    for (k, (at, message)) in alarms.into_iter().enumerate() {
+        if at <= now {
+            occurrences.push(Occurrence {
+                level: alarm_level,
+                key: format!("{}#{k}", format_instant(at)),
+                triggered: at,
+                due: at,
+            });
+            alarm_messages.push((occurrences.len() - 1, message));
+        } else {
+            note_wake(at);
+        }
+    }
+
+    let mut due = Vec::new();
+    let mut order: Vec<usize> = (0..occurrences.len()).collect();
+    order.sort_by_key(|&i| occurrences.get(i).map(|o| (o.due, o.triggered, o.level)));
+    let respond_due = clocks.respond.as_ref().map_or(Ok(None), ClockPlan::due_at)?;
+    let resolve_due = clocks.resolve.as_ref().map_or(Ok(None), ClockPlan::due_at)?;
+    for i in order {
+        let Some(o) = occurrences.get(i) else { continue };
+        let name = pack.levels().get(o.level).map_or("alarm", |l| l.name.as_str());
+        let full = format!("{id}/{name}/{}", o.key);
+        if fired.contains(&full) {
+            continue;
+        }
+        let ctx = Render {
+            ticket,
+            level: name,
+            due_at: o.due,
+            priority: &current.priority,
+            status: t.status(),
+            respond_due,
+            resolve_due,
+        };
+        let actions = match pack.levels().get(o.level) {
+            Some(level) => level
+                .actions
+                .iter()
+                .map(|a| render(a, &ctx, pack.matrix()))
+                .collect(),
+            None => {
+                let message = alarm_messages.iter().find(|(at, _)| *at == i).map_or("", |(_, m)| m.as_str());
+                vec![RenderedAction::Notify {
+                    audience: Audience::Assignee,
+                    name: None,
+                    message: ctx.fill(message),
+                }]
+            }
+        };
+        due.push(DueEscalation {
+            id: full,
+            level: name.to_string(),
+            due_at: format_instant(o.due),
+            triggered_at: format_instant(o.triggered),
+            actions,
+        });
+    }
+    Ok(EscalationReport {
+        due,
+        next_wake_up: wake.map(format_instant),
+        pack_version: pack.version().to_string(),
+    })
+}
+
+/// The ticket's id as text (a string or a whole number).
+fn ticket_id(ticket: &Value) -> Result<String> {
+    match ticket.get("id") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+        None | Some(Value::Null) | Some(Value::String(_)) => Err(Error::MissingField { field: "id".into() }),
+        Some(v) => Err(Error::InvalidType {
+            field: "id".into(),
+            expected: "string",
+            found: json_type(v),
+        }),
+    }
+}
+
+/// `alarms: [{ at, message }]`, validated.
+fn alarms(ticket: &Value) -> Result<Vec<(Instant, String)>> {
+    let list = match ticket.get("alarms") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(a)) => a,
+        Some(v) => {
+            return Err(Error::InvalidType {
+                field: "alarms".into(),
+                expected: "array",
+                found: json_type(v),
+            })
+        }
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for (i, a) in list.iter().enumerate() {
+        let at = match Field::of(a, "at") {
+            Field::Text(s) => parse_instant(s, &format!("alarms[{i}].at"))?,
+            Field::Absent => return Err(Error::MissingField { field: format!("alarms[{i}].at") }),
+            Field::Other(found) => {
+                return Err(Error::InvalidType {
+                    field: format!("alarms[{i}].at"),
+                    expected: "string",
+                    found,
+                })
+            }
+        };
+        let message = Field::of(a, "message").optional_str_at(|| format!("alarms[{i}].message"))?.unwrap_or("");
+        out.push((at, message.to_string()));
+    }
+    Ok(out)
+}
+
+fn defer(quiet: Option<&Calendar>, at: Instant) -> Result<Instant> {
+    match quiet {
+        None => Ok(at),
+        Some(cal) => Ok(cal.next_open(at)?.unwrap_or(at)),
+    }
+}
+
+/// The parts of `applies` that are the ticket's own, fixed fields.
+fn applies_always(a: &Applies, ticket: &Value) -> bool {
+    let ty = ticket.get("type").and_then(Value::as_str).unwrap_or("");
+    (a.types.is_empty() || a.types.iter().any(|x| x.eq_ignore_ascii_case(ty)))
+        && a.fields.iter().all(|(k, values)| ticket.get(k).is_some_and(|v| values.contains(v)))
+}
+
+/// The parts of `applies` that change with the history, as they were at `at`.
+fn applies_at(a: &Applies, t: &Timeline, at: Instant) -> bool {
+    let any = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x.eq_ignore_ascii_case(v));
+    let status = t.status_at(at);
+    let Some(result) = t.result_at(at) else { return false };
+    any(&a.priorities, &result.priority)
+        && any(&a.statuses, status)
+        && any(&a.impact_levels, &result.impact_level)
+        && (a.processes.is_empty() || a.processes.iter().any(|p| p.as_deref() == result.process.as_deref()))
+}
+
+type Triggers = (Vec<(String, Instant)>, Option<Instant>);
+
+/// A level's trigger instants up to `now` (with their occurrence keys), and
+/// the first one after `now`.
+fn triggers<'a>(level: &Level, t: &Timeline, now: Instant, policy: &SlaPolicy, pack: &'a impl Pack, clocks: &mut Clocks<'a>) -> Result<Triggers> {
+    let mut past = Vec::new();
+    let mut next = None;
+    let mut push = |key: String, at: Instant, past: &mut Vec<(String, Instant)>| -> bool {
+        if at <= now {
+            past.push((key, at));
+            past.len() < MAX_OCCURRENCES
+        } else {
+            next = Some(at);
+            false
+        }
+    };
+    match &level.trigger {
+        Trigger::Percent { clock, percent } => {
+            let plan = clock_plan(clocks, *clock, t, policy, pack)?;
+            let x = plan.target().saturating_mul(*percent) / 100;
+            if let Some(at) = plan.reach(x)? {
+                push("0".into(), at, &mut past);
+            }
+        }
+        Trigger::FromDue { clock, offset, wall } => {
+            let plan = clock_plan(clocks, *clock, t, policy, pack)?;
+            let at = if *wall {
+                plan.reach(plan.target())?.map(|due| due + offset)
+            } else {
+                plan.reach((plan.target() + offset).max(0))?
+            };
+            if let Some(at) = at {
+                push("0".into(), at, &mut past);
+            }
+        }
+        Trigger::Every { clock, every } => {
+            let plan = clock_plan(clocks, *clock, t, policy, pack)?;
+            for k in 1..=MAX_OCCURRENCES as i64 {
+                match plan.reach(every.saturating_mul(k))? {
+                    Some(at) if push(k.to_string(), at, &mut past) => {}
+                    _ => break,
+                }
+            }
+        }
+        Trigger::InStatus { statuses, after, repeat, calendar } => {
+            let cal = measured_on(pack, calendar.as_deref())?;
+            // Runs of time spent in any of the statuses, joined.
+            let mut runs: Vec<(Instant, Instant)> = Vec::new();
+            for (a, b, s) in &t.statuses {
+                if !statuses.iter().any(|x| x == s) {
+                    continue;
+                }
+                match runs.last_mut() {
+                    Some(last) if last.1 == *a => last.1 = *b,
+                    _ => runs.push((*a, *b)),
+                }
+            }
+            let open_end = t.statuses.last().is_some_and(|(_, _, s)| statuses.iter().any(|x| x == s));
+            let n = runs.len();
+            for (r, (a, b)) in runs.into_iter().enumerate() {
+                let ongoing = open_end && r + 1 == n;
+                series(cal, a, b, ongoing, *after, *repeat, &mut |k, at| push(format!("{}#{k}", format_instant(a)), at, &mut past))?;
+            }
+        }
+        Trigger::Inactive { after, repeat, calendar } => {
+            let cal = measured_on(pack, calendar.as_deref())?;
+            let mut updates = t.updates.clone();
+            updates.dedup();
+            let n = updates.len();
+            for (i, &u) in updates.iter().enumerate() {
+                let (end, ongoing) = match updates.get(i + 1) {
+                    Some(&next_update) => (next_update, false),
+                    None => (now, true),
+                };
+                let _ = n;
+                series(cal, u, end, ongoing, *after, *repeat, &mut |k, at| push(format!("{}#{k}", format_instant(u)), at, &mut past))?;
+            }
+        }
+    }
+    Ok((past, next))
+}
+
+/// Occurrences `start + after + k * repeat` (measured on `cal`) inside the
+/// run `[start, end)`, or after it if the run is `ongoing`; `emit` returns
+/// `false` to stop.
+fn series(cal: &Calendar, start: Instant, end: Instant, ongoing: bool, after: i64, repeat: Option<i64>, emit: &mut impl FnMut(usize, Instant) -> bool) -> Result<()> {
+    let none = Pauses::none();
+    let mut at = cal.add(start, after, &none)?;
+    for k in 0..MAX_OCCURRENCES {
+        if !ongoing && at >= end {
+            return Ok(());
+        }
+        if !emit(k, at) {
+            return Ok(());
+        }
+        let Some(step) = repeat else { return Ok(()) };
+        at = cal.add(at, step, &none)?;
+    }
+    Ok(())
+}
+
+fn measured_on<'a>(pack: &'a impl Pack, calendar: Option<&str>) -> Result<&'a Calendar> {
+    pack.calendar(calendar.unwrap_or("24x7"))
+}
+
+fn clock_plan<'c, 'a>(clocks: &'c mut Clocks<'a>, which: Which, t: &Timeline, policy: &SlaPolicy, pack: &'a impl Pack) -> Result<&'c ClockPlan<'a>> {
+    let slot = match which {
+        Which::Respond => &mut clocks.respond,
+        Which::Resolve => &mut clocks.resolve,
+    };
+    if slot.is_none() {
+        *slot = Some(sla::plan(t, policy, pack, which)?);
+    }
+    slot.as_ref().ok_or_else(|| Error::input("no clock"))
+}
+
+/// What a message template may name.
+struct Render<'a> {
+    ticket: &'a Value,
+    level: &'a str,
+    due_at: Instant,
+    priority: &'a str,
+    status: &'a str,
+    respond_due: Option<Instant>,
+    resolve_due: Option<Instant>,
+}
+
+impl Render<'_> {
+    /// Fills `{name}` placeholders: `level`, `dueAt`, `priority`, `status`,
+    /// `respondDue`, `resolveDue`, or a ticket field (`id`, `contact.name`).
+    /// A name with no value stays as written, so a mistake shows.
+    fn fill(&self, template: &str) -> String {
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+            out.push_str(&rest[..open]);
+            let name = rest[open + 1..close].trim();
+            match self.value(name) {
+                Some(v) => out.push_str(&v),
+                None => out.push_str(&rest[open..=close]),
+            }
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn value(&self, name: &str) -> Option<String> {
+        match name {
+            "level" => return Some(self.level.to_string()),
+            "dueAt" => return Some(format_instant(self.due_at)),
+            "priority" => return Some(self.priority.to_string()),
+            "status" => return Some(self.status.to_string()),
+            "respondDue" => return self.respond_due.map(format_instant),
+            "resolveDue" => return self.resolve_due.map(format_instant),
+            _ => {}
+        }
+        let mut v = self.ticket;
+        for part in name.split('.') {
+            v = v.get(part)?;
+        }
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+fn render(a: &Action, ctx: &Render<'_>, matrix: &Matrix) -> RenderedAction {
+    match a {
+        Action::Notify { audience, name, message } => RenderedAction::Notify {
+            audience: audience.clone(),
+            name: name.clone(),
+            message: ctx.fill(message),
+        },
+        Action::Reassign { group } => RenderedAction::Reassign { group: group.clone() },
+        Action::RaisePriority { steps } => {
+            let rank = matrix.priority_rank(ctx.priority).unwrap_or(0);
+            let to = usize::try_from(*steps).map_or(rank, |s| rank.saturating_sub(s));
+            RenderedAction::RaisePriority {
+                steps: *steps,
+                from: ctx.priority.to_string(),
+                to: matrix.priorities.get(to).cloned().unwrap_or_else(|| ctx.priority.to_string()),
+            }
+        }
+        Action::SetFlag { flag, value } => RenderedAction::SetFlag {
+            flag: flag.clone(),
+            value: value.clone(),
+        },
+    }
+}
