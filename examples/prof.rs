@@ -10,6 +10,8 @@ fn main() {
     });
     let now = ticket_rules::time::parse_instant("2026-03-17T16:00:00Z", "now").unwrap();
     let mut n = 0;
-    for _ in 0..100_000 { n += engine.sla(&ticket, now).unwrap().resolve.elapsed_seconds; }
+    for _ in 0..100_000 {
+        n += engine.sla(&ticket, now).unwrap().resolve.elapsed_seconds;
+    }
     println!("{n}");
 }

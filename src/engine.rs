@@ -5,8 +5,8 @@ use serde_json::Value;
 use std::collections::HashSet;
 
 use crate::calendar::Calendar;
-use crate::escalation::{self, EscalationReport};
 use crate::error::{Error, Result};
+use crate::escalation::{self, EscalationReport};
 use crate::pack::Pack;
 use crate::priority::{CellRef, Matrix, PriorityResult};
 use crate::sla::explain::{self, ClockLedger};
@@ -243,7 +243,12 @@ impl RuleEngine {
     /// assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:15:00Z"));
     /// # Ok::<(), ticket_rules::Error>(())
     /// ```
-    pub fn escalations(&self, ticket: &Value, now: Instant, fired: &[String]) -> Result<EscalationReport> {
+    pub fn escalations(
+        &self,
+        ticket: &Value,
+        now: Instant,
+        fired: &[String],
+    ) -> Result<EscalationReport> {
         let fired: HashSet<String> = fired.iter().cloned().collect();
         escalation::evaluate(self, ticket, now, &fired)
     }

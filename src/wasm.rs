@@ -263,7 +263,12 @@ impl JsRuleEngine {
 
     /// The escalations due at `now`, except the ids in `fired` (those
     /// already carried out), and `nextWakeUp`.
-    pub fn escalations(&self, ticket: &JsValue, now: &JsValue, fired: &JsValue) -> Result<JsValue, JsValue> {
+    pub fn escalations(
+        &self,
+        ticket: &JsValue,
+        now: &JsValue,
+        fired: &JsValue,
+    ) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
             let t = via_json(ticket)?;
             let fired = string_list(fired, "fired")?;

@@ -23,7 +23,10 @@ fn at(s: &str) -> i64 {
 }
 
 fn ids(r: &EscalationReport) -> Vec<(&str, &str)> {
-    r.due.iter().map(|d| (d.id.as_str(), d.due_at.as_str())).collect()
+    r.due
+        .iter()
+        .map(|d| (d.id.as_str(), d.due_at.as_str()))
+        .collect()
 }
 
 fn emergency() -> Value {
@@ -40,7 +43,10 @@ fn an_emergency_nobody_answers() {
     assert!(r.due.is_empty());
     assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:07:30Z"));
     let r = e.escalations(&t, at("2026-03-16T14:07:30Z"), &[]).unwrap();
-    assert_eq!(ids(&r), [("TT-1/emergency-respond-half/0", "2026-03-16T14:07:30Z")]);
+    assert_eq!(
+        ids(&r),
+        [("TT-1/emergency-respond-half/0", "2026-03-16T14:07:30Z")]
+    );
     let msg = serde_json::to_value(&r.due[0].actions).unwrap();
     assert_eq!(
         msg,
@@ -61,22 +67,39 @@ fn an_emergency_nobody_answers() {
     );
     // Passing back what was carried out leaves nothing.
     let fired: Vec<String> = r.due.iter().map(|d| d.id.clone()).collect();
-    let r = e.escalations(&t, at("2026-03-16T15:10:00Z"), &fired).unwrap();
+    let r = e
+        .escalations(&t, at("2026-03-16T15:10:00Z"), &fired)
+        .unwrap();
     assert!(r.due.is_empty());
     assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T15:30:00Z"));
     // The breach of the 4-hour Resolved By raises the priority (already the highest: stays).
-    let r = e.escalations(&t, at("2026-03-16T18:00:00Z"), &fired).unwrap();
+    let r = e
+        .escalations(&t, at("2026-03-16T18:00:00Z"), &fired)
+        .unwrap();
     let breach = r.due.iter().find(|d| d.level == "resolve-breach").unwrap();
     assert_eq!(breach.due_at, "2026-03-16T18:00:00Z");
     let raise = serde_json::to_value(&breach.actions[1]).unwrap();
-    assert_eq!(raise, json!({ "kind": "raisePriority", "steps": 1, "from": "Emergency", "to": "Emergency" }));
+    assert_eq!(
+        raise,
+        json!({ "kind": "raisePriority", "steps": 1, "from": "Emergency", "to": "Emergency" })
+    );
     // 75% of 4 h = 17:00Z = 13:00 EDT, open: no deferral.
-    assert!(r.due.iter().any(|d| d.id == "TT-1/resolve-75/0" && d.due_at == "2026-03-16T17:00:00Z"));
+    assert!(r
+        .due
+        .iter()
+        .any(|d| d.id == "TT-1/resolve-75/0" && d.due_at == "2026-03-16T17:00:00Z"));
     // Two hours after the breach, an Emergency is reassigned.
     let r = e.escalations(&t, at("2026-03-16T20:00:00Z"), &[]).unwrap();
-    let re = r.due.iter().find(|d| d.level == "resolve-breach-reassign").unwrap();
+    let re = r
+        .due
+        .iter()
+        .find(|d| d.level == "resolve-breach-reassign")
+        .unwrap();
     assert_eq!(re.due_at, "2026-03-16T20:00:00Z");
-    assert_eq!(serde_json::to_value(&re.actions[0]).unwrap(), json!({ "kind": "reassign", "group": "Escalation Team" }));
+    assert_eq!(
+        serde_json::to_value(&re.actions[0]).unwrap(),
+        json!({ "kind": "reassign", "group": "Escalation Team" })
+    );
 }
 
 #[test]
@@ -86,9 +109,14 @@ fn responding_and_resolving_end_the_clock_levels() {
         { "at": "2026-03-16T14:05:00Z", "event": "responded", "status": "In Process" },
         { "at": "2026-03-16T14:50:00Z", "status": "Resolved" },
     ]);
-    let r = engine().escalations(&t, at("2026-03-17T00:00:00Z"), &[]).unwrap();
+    let r = engine()
+        .escalations(&t, at("2026-03-17T00:00:00Z"), &[])
+        .unwrap();
     // Responded before 7:30; resolved before the 2nd half-hour update.
-    assert_eq!(ids(&r), [("TT-1/emergency-updates/1", "2026-03-16T14:30:00Z")]);
+    assert_eq!(
+        ids(&r),
+        [("TT-1/emergency-updates/1", "2026-03-16T14:30:00Z")]
+    );
     assert_eq!(r.next_wake_up, None);
 }
 
@@ -116,11 +144,31 @@ fn standard_life() -> Value {
 /// - resolve-breach: Tue 8-12 (4 more) = Tue 12:00 EDT (16:00Z), before the resolution.
 fn standard_expected() -> BTreeMap<String, (String, String)> {
     [
-        ("TT-2/alarm/2026-03-19T13:00:00Z#0", "2026-03-19T13:00:00Z", "2026-03-19T13:00:00Z"),
-        ("TT-2/vendor-wait/2026-03-17T14:00:00Z#0", "2026-03-20T14:00:00Z", "2026-03-20T14:00:00Z"),
-        ("TT-2/vendor-wait/2026-03-17T14:00:00Z#1", "2026-03-23T14:00:00Z", "2026-03-23T14:00:00Z"),
-        ("TT-2/resolve-75/0", "2026-03-24T12:00:00Z", "2026-03-23T21:00:00Z"),
-        ("TT-2/resolve-breach/0", "2026-03-24T16:00:00Z", "2026-03-24T16:00:00Z"),
+        (
+            "TT-2/alarm/2026-03-19T13:00:00Z#0",
+            "2026-03-19T13:00:00Z",
+            "2026-03-19T13:00:00Z",
+        ),
+        (
+            "TT-2/vendor-wait/2026-03-17T14:00:00Z#0",
+            "2026-03-20T14:00:00Z",
+            "2026-03-20T14:00:00Z",
+        ),
+        (
+            "TT-2/vendor-wait/2026-03-17T14:00:00Z#1",
+            "2026-03-23T14:00:00Z",
+            "2026-03-23T14:00:00Z",
+        ),
+        (
+            "TT-2/resolve-75/0",
+            "2026-03-24T12:00:00Z",
+            "2026-03-23T21:00:00Z",
+        ),
+        (
+            "TT-2/resolve-breach/0",
+            "2026-03-24T16:00:00Z",
+            "2026-03-24T16:00:00Z",
+        ),
     ]
     .into_iter()
     .map(|(id, due, trig)| (id.to_string(), (due.to_string(), trig.to_string())))
@@ -130,9 +178,14 @@ fn standard_expected() -> BTreeMap<String, (String, String)> {
 #[test]
 fn a_standard_tickets_life_by_hand() {
     let e = engine();
-    let r = e.escalations(&standard_life(), at("2026-03-25T00:00:00Z"), &[]).unwrap();
-    let got: BTreeMap<String, (String, String)> =
-        r.due.iter().map(|d| (d.id.clone(), (d.due_at.clone(), d.triggered_at.clone()))).collect();
+    let r = e
+        .escalations(&standard_life(), at("2026-03-25T00:00:00Z"), &[])
+        .unwrap();
+    let got: BTreeMap<String, (String, String)> = r
+        .due
+        .iter()
+        .map(|d| (d.id.clone(), (d.due_at.clone(), d.triggered_at.clone())))
+        .collect();
     assert_eq!(got, standard_expected());
     // In the order they came due.
     let order: Vec<&str> = r.due.iter().map(|d| d.due_at.as_str()).collect();
@@ -145,7 +198,10 @@ fn a_standard_tickets_life_by_hand() {
         json!([{ "kind": "notify", "audience": "assignee", "message": "Call the carrier back about circuit 7 (TT-2)" }])
     );
     let breach = r.due.iter().find(|d| d.level == "resolve-breach").unwrap();
-    assert_eq!(serde_json::to_value(&breach.actions[1]).unwrap()["to"], "High");
+    assert_eq!(
+        serde_json::to_value(&breach.actions[1]).unwrap()["to"],
+        "High"
+    );
     assert_eq!(r.next_wake_up, None);
 }
 
@@ -175,7 +231,12 @@ fn minute_by_minute_and_wake_up_to_wake_up_agree() {
     }
 
     // Wake-up to wake-up.
-    let events: Vec<i64> = t["history"].as_array().unwrap().iter().map(|h| at(h["at"].as_str().unwrap())).collect();
+    let events: Vec<i64> = t["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| at(h["at"].as_str().unwrap()))
+        .collect();
     let mut by_wake: BTreeMap<String, (String, i64)> = BTreeMap::new();
     let mut fired: Vec<String> = Vec::new();
     let mut now = start;
@@ -198,8 +259,14 @@ fn minute_by_minute_and_wake_up_to_wake_up_agree() {
     }
 
     let expected = standard_expected();
-    assert_eq!(by_minute.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
-    assert_eq!(by_wake.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    assert_eq!(
+        by_minute.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        by_wake.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
     for (id, (due, seen)) in &by_wake {
         assert_eq!(&expected[id].0, due);
         // Woken exactly when it came due, not late.
@@ -216,25 +283,34 @@ fn a_pause_postpones_and_triage_rebases() {
     // Standard ticket: resolve-75 at 12 business hours. Opened Mon 10:00 EDT.
     let base = json!({ "id": "TT-3", "impact": "Single Building affected", "urgency": "Work Impaired",
                        "openedAt": "2026-03-16T14:00:00Z" });
-    let plain = e.escalations(&base, at("2026-03-16T14:00:00Z"), &[]).unwrap();
+    let plain = e
+        .escalations(&base, at("2026-03-16T14:00:00Z"), &[])
+        .unwrap();
     // Respond breach at 8 business hours: Mon 10-17 (7) + Tue 08-09 = Tue 13:00Z.
     assert_eq!(plain.next_wake_up.as_deref(), Some("2026-03-17T13:00:00Z"));
     let mut paused = base.clone();
     paused["history"] = json!([{ "at": "2026-03-16T15:00:00Z", "status": "Wait Customer" }]);
-    let r = e.escalations(&paused, at("2026-03-16T16:00:00Z"), &[]).unwrap();
+    let r = e
+        .escalations(&paused, at("2026-03-16T16:00:00Z"), &[])
+        .unwrap();
     // Paused: no clock level can come due until the ticket changes.
     assert_eq!(r.next_wake_up, None);
     paused["history"] = json!([
         { "at": "2026-03-16T15:00:00Z", "status": "Wait Customer" },
         { "at": "2026-03-17T13:00:00Z", "status": "In Process" },
     ]);
-    let r = e.escalations(&paused, at("2026-03-17T13:00:00Z"), &[]).unwrap();
+    let r = e
+        .escalations(&paused, at("2026-03-17T13:00:00Z"), &[])
+        .unwrap();
     // 1 h used before the pause; 7 more from Tue 09:00 EDT → Tue 16:00 EDT (20:00Z).
     assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-17T20:00:00Z"));
     // Triage makes it High (24x7, 1 h / 8 h) at 11:00 EDT: respond is already past its 1 h → breach now.
     let mut raised = base.clone();
-    raised["history"] = json!([{ "at": "2026-03-16T15:00:00Z", "impact": "Entire University affected" }]);
-    let r = e.escalations(&raised, at("2026-03-16T15:00:00Z"), &[]).unwrap();
+    raised["history"] =
+        json!([{ "at": "2026-03-16T15:00:00Z", "impact": "Entire University affected" }]);
+    let r = e
+        .escalations(&raised, at("2026-03-16T15:00:00Z"), &[])
+        .unwrap();
     assert_eq!(ids(&r), [("TT-3/respond-breach/0", "2026-03-16T15:00:00Z")]);
 }
 
@@ -247,7 +323,10 @@ fn quiet_hours_wait_for_the_morning() {
                     "openedAt": "2026-03-20T20:00:00Z" });
     let r = e.escalations(&t, at("2026-03-24T15:00:00Z"), &[]).unwrap();
     let d = r.due.iter().find(|d| d.level == "resolve-75").unwrap();
-    assert_eq!((d.triggered_at.as_str(), d.due_at.as_str()), ("2026-03-24T14:00:00Z", "2026-03-24T14:00:00Z"));
+    assert_eq!(
+        (d.triggered_at.as_str(), d.due_at.as_str()),
+        ("2026-03-24T14:00:00Z", "2026-03-24T14:00:00Z")
+    );
 }
 
 #[test]
@@ -260,13 +339,28 @@ fn waiting_and_inactivity_repeat() {
     let r = e.escalations(&t, at("2026-03-20T21:00:00Z"), &[]).unwrap();
     // 18 business hours: Mon 10-17 (7), Tue 8-17 (9) → 16, Wed 8-10 → Wed 10:00 EDT; then every 9 h:
     // Thu 10:00, Fri 10:00 EDT.
-    let inactive: Vec<&str> = r.due.iter().filter(|d| d.level == "inactive").map(|d| d.due_at.as_str()).collect();
-    assert_eq!(inactive, ["2026-03-18T14:00:00Z", "2026-03-19T14:00:00Z", "2026-03-20T14:00:00Z"]);
+    let inactive: Vec<&str> = r
+        .due
+        .iter()
+        .filter(|d| d.level == "inactive")
+        .map(|d| d.due_at.as_str())
+        .collect();
+    assert_eq!(
+        inactive,
+        [
+            "2026-03-18T14:00:00Z",
+            "2026-03-19T14:00:00Z",
+            "2026-03-20T14:00:00Z"
+        ]
+    );
     assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-23T14:00:00Z"));
 }
 
 fn with_file(name: &str, source: &str) -> Result<RuleEngine, ticket_rules::Error> {
-    let mut sources: Vec<(String, String)> = DEFAULT_PACK.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+    let mut sources: Vec<(String, String)> = DEFAULT_PACK
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
     sources.push((name.to_string(), source.to_string()));
     RuleEngine::from_sources(sources)
 }
@@ -298,29 +392,70 @@ escalation("vip-open", #{
                { "kind": "setFlag", "flag": "vip", "value": "gold" }])
     );
     t["contact"]["vip"] = json!(false);
-    assert!(e.escalations(&t, now, &[]).unwrap().due.iter().all(|d| d.level != "vip-open"));
+    assert!(e
+        .escalations(&t, now, &[])
+        .unwrap()
+        .due
+        .iter()
+        .all(|d| d.level != "vip-open"));
     t["contact"]["vip"] = json!(true);
     t["service"] = json!("Printing");
-    assert!(e.escalations(&t, now, &[]).unwrap().due.iter().all(|d| d.level != "vip-open"));
+    assert!(e
+        .escalations(&t, now, &[])
+        .unwrap()
+        .due
+        .iter()
+        .all(|d| d.level != "vip-open"));
 }
 
 #[test]
 fn escalation_declarations_are_checked_at_load() {
     for (src, want) in [
-        (r#"escalation("x", #{ when: #{ status: "Sleeping", after: "1h" }, actions: [notify_assignee("m")] });"#, "unknown status \"Sleeping\""),
-        (r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, actions: [notify_role("Janitor", "m")] });"#, "unknown role \"Janitor\""),
-        (r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, quiet_hours: "nights", actions: [notify_assignee("m")] });"#, "unknown calendar \"nights\""),
-        (r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, applies: #{ priority: "P0" }, actions: [notify_assignee("m")] });"#, "unknown priority \"P0\""),
-        (r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, actions: [] });"#, "`actions` must be a non-empty array"),
-        (r#"escalation("x", #{ when: #{ clock: "later", percent: 50 }, actions: [notify_assignee("m")] });"#, "`clock` must be"),
-        (r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50, every: "1h" }, actions: [notify_assignee("m")] });"#, "one of `percent`"),
-        (r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, condition: "nope", actions: [notify_assignee("m")] });"#, "condition \"nope\" is not a function"),
-        (r#"escalation("resolve-75", #{ when: #{ clock: "resolve", percent: 50 }, actions: [notify_assignee("m")] });"#, "declared again"),
+        (
+            r#"escalation("x", #{ when: #{ status: "Sleeping", after: "1h" }, actions: [notify_assignee("m")] });"#,
+            "unknown status \"Sleeping\"",
+        ),
+        (
+            r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, actions: [notify_role("Janitor", "m")] });"#,
+            "unknown role \"Janitor\"",
+        ),
+        (
+            r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, quiet_hours: "nights", actions: [notify_assignee("m")] });"#,
+            "unknown calendar \"nights\"",
+        ),
+        (
+            r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, applies: #{ priority: "P0" }, actions: [notify_assignee("m")] });"#,
+            "unknown priority \"P0\"",
+        ),
+        (
+            r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, actions: [] });"#,
+            "`actions` must be a non-empty array",
+        ),
+        (
+            r#"escalation("x", #{ when: #{ clock: "later", percent: 50 }, actions: [notify_assignee("m")] });"#,
+            "`clock` must be",
+        ),
+        (
+            r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50, every: "1h" }, actions: [notify_assignee("m")] });"#,
+            "one of `percent`",
+        ),
+        (
+            r#"escalation("x", #{ when: #{ clock: "resolve", percent: 50 }, condition: "nope", actions: [notify_assignee("m")] });"#,
+            "condition \"nope\" is not a function",
+        ),
+        (
+            r#"escalation("resolve-75", #{ when: #{ clock: "resolve", percent: 50 }, actions: [notify_assignee("m")] });"#,
+            "declared again",
+        ),
     ] {
         let err = with_file("zz.rhai", src).unwrap_err();
         assert_eq!(err.code(), "PACK_INVALID", "{src}");
         assert!(err.to_string().contains(want), "{src}: {err}");
-        assert_eq!(err.span().map(|s| (s.file.as_str(), s.line)), Some(("zz.rhai", 1)), "{err}");
+        assert_eq!(
+            err.span().map(|s| (s.file.as_str(), s.line)),
+            Some(("zz.rhai", 1)),
+            "{err}"
+        );
     }
 }
 
@@ -334,12 +469,21 @@ fn bad_tickets_and_alarms() {
     let mut t = emergency();
     t["alarms"] = json!([{ "at": "tomorrow", "message": "x" }]);
     let err = e.escalations(&t, now, &[]).unwrap_err();
-    assert_eq!((err.code(), err.field()), ("INVALID_INSTANT", Some("alarms[0].at")));
+    assert_eq!(
+        (err.code(), err.field()),
+        ("INVALID_INSTANT", Some("alarms[0].at"))
+    );
     t["alarms"] = json!({});
-    assert_eq!(e.escalations(&t, now, &[]).unwrap_err().code(), "INVALID_TYPE");
+    assert_eq!(
+        e.escalations(&t, now, &[]).unwrap_err().code(),
+        "INVALID_TYPE"
+    );
     // A future alarm sets the wake-up.
     t["alarms"] = json!([{ "at": "2026-03-16T14:01:00Z", "message": "first" }, { "at": "2026-03-20T13:00:00Z", "message": "check back Monday" }]);
     let r = e.escalations(&t, at("2026-03-16T14:02:00Z"), &[]).unwrap();
-    assert_eq!(ids(&r), [("TT-1/alarm/2026-03-16T14:01:00Z#0", "2026-03-16T14:01:00Z")]);
+    assert_eq!(
+        ids(&r),
+        [("TT-1/alarm/2026-03-16T14:01:00Z#0", "2026-03-16T14:01:00Z")]
+    );
     assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:07:30Z"));
 }

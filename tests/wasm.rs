@@ -238,10 +238,9 @@ fn a_runaway_hook_is_stopped_and_the_engine_keeps_answering() {
 fn the_default_pack_describes_itself() {
     let e = engine();
     assert_eq!(e.pack_version(), "2026.11.1");
-    assert_eq!(
-        e.files(),
-        ["calendars.rhai", "pack.rhai", "priority.rhai", "sla.rhai"]
-    );
+    let names: Vec<&str> = ticket_rules::DEFAULT_PACK.iter().map(|(n, _)| *n).collect();
+    assert_eq!(e.files(), names);
+    assert!(names.contains(&"priority.rhai") && names.contains(&"escalation.rhai"));
     let m = e.matrix().unwrap();
     assert_eq!(Array::from(&get(&m, "impacts")).length(), 4);
     let first = Array::from(&get(&m, "cells")).get(0);
@@ -380,4 +379,25 @@ fn sla_clocks_through_the_binding() {
         s(&engine().priority(&js(&raised)).unwrap(), "priority"),
         "High"
     );
+}
+
+#[wasm_bindgen_test]
+fn escalations_through_the_binding() {
+    let t = json!({ "id": "TT-1", "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
+                    "openedAt": "2026-03-16T14:00:00Z" });
+    let r = engine()
+        .escalations(&js(&t), &"2026-03-16T14:20:00Z".into(), &JsValue::UNDEFINED)
+        .unwrap();
+    let due = Array::from(&get(&r, "due"));
+    let ids: Vec<String> = due.iter().map(|d| s(&d, "id")).collect();
+    assert_eq!(
+        ids,
+        ["TT-1/emergency-respond-half/0", "TT-1/respond-breach/0"]
+    );
+    assert_eq!(s(&r, "nextWakeUp"), "2026-03-16T14:30:00Z");
+    let fired = js(&json!(["TT-1/emergency-respond-half/0"]));
+    let r = engine()
+        .escalations(&js(&t), &"2026-03-16T14:20:00Z".into(), &fired)
+        .unwrap();
+    assert_eq!(Array::from(&get(&r, "due")).length(), 1);
 }

@@ -268,12 +268,24 @@ struct Clocks<'a> {
     resolve: Option<ClockPlan<'a>>,
 }
 
-pub(crate) fn evaluate(pack: &impl Pack, ticket: &Value, now: Instant, fired: &HashSet<String>) -> Result<EscalationReport> {
+pub(crate) fn evaluate(
+    pack: &impl Pack,
+    ticket: &Value,
+    now: Instant,
+    fired: &HashSet<String>,
+) -> Result<EscalationReport> {
     let policy = pack.policy();
     let t = Timeline::read(ticket, now, policy, pack)?;
     let id = ticket_id(ticket)?;
-    let current = t.regimes.last().map(|r| &r.result).ok_or_else(|| Error::input("no priority"))?;
-    let mut clocks = Clocks { respond: None, resolve: None };
+    let current = t
+        .regimes
+        .last()
+        .map(|r| &r.result)
+        .ok_or_else(|| Error::input("no priority"))?;
+    let mut clocks = Clocks {
+        respond: None,
+        resolve: None,
+    };
     let mut occurrences: Vec<Occurrence> = Vec::new();
     let mut wake: Option<Instant> = None;
     let mut note_wake = |w: Instant| {
@@ -304,7 +316,12 @@ pub(crate) fn evaluate(pack: &impl Pack, ticket: &Value, now: Instant, fired: &H
             }
             let due = defer(quiet, at)?;
             if due <= now {
-                occurrences.push(Occurrence { level: k, key, triggered: at, due });
+                occurrences.push(Occurrence {
+                    level: k,
+                    key,
+                    triggered: at,
+                    due,
+                });
             } else {
                 note_wake(due);
             }
@@ -337,11 +354,22 @@ pub(crate) fn evaluate(pack: &impl Pack, ticket: &Value, now: Instant, fired: &H
     let mut due = Vec::new();
     let mut order: Vec<usize> = (0..occurrences.len()).collect();
     order.sort_by_key(|&i| occurrences.get(i).map(|o| (o.due, o.triggered, o.level)));
-    let respond_due = clocks.respond.as_ref().map_or(Ok(None), ClockPlan::due_at)?;
-    let resolve_due = clocks.resolve.as_ref().map_or(Ok(None), ClockPlan::due_at)?;
+    let respond_due = clocks
+        .respond
+        .as_ref()
+        .map_or(Ok(None), ClockPlan::due_at)?;
+    let resolve_due = clocks
+        .resolve
+        .as_ref()
+        .map_or(Ok(None), ClockPlan::due_at)?;
     for i in order {
-        let Some(o) = occurrences.get(i) else { continue };
-        let name = pack.levels().get(o.level).map_or("alarm", |l| l.name.as_str());
+        let Some(o) = occurrences.get(i) else {
+            continue;
+        };
+        let name = pack
+            .levels()
+            .get(o.level)
+            .map_or("alarm", |l| l.name.as_str());
         let full = format!("{id}/{name}/{}", o.key);
         if fired.contains(&full) {
             continue;
@@ -362,7 +390,10 @@ pub(crate) fn evaluate(pack: &impl Pack, ticket: &Value, now: Instant, fired: &H
                 .map(|a| render(a, &ctx, pack.matrix()))
                 .collect(),
             None => {
-                let message = alarm_messages.iter().find(|(at, _)| *at == i).map_or("", |(_, m)| m.as_str());
+                let message = alarm_messages
+                    .iter()
+                    .find(|(at, _)| *at == i)
+                    .map_or("", |(_, m)| m.as_str());
                 vec![RenderedAction::Notify {
                     audience: Audience::Assignee,
                     name: None,
@@ -390,7 +421,9 @@ fn ticket_id(ticket: &Value) -> Result<String> {
     match ticket.get("id") {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
         Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
-        None | Some(Value::Null) | Some(Value::String(_)) => Err(Error::MissingField { field: "id".into() }),
+        None | Some(Value::Null) | Some(Value::String(_)) => {
+            Err(Error::MissingField { field: "id".into() })
+        }
         Some(v) => Err(Error::InvalidType {
             field: "id".into(),
             expected: "string",
@@ -416,7 +449,11 @@ fn alarms(ticket: &Value) -> Result<Vec<(Instant, String)>> {
     for (i, a) in list.iter().enumerate() {
         let at = match Field::of(a, "at") {
             Field::Text(s) => parse_instant(s, &format!("alarms[{i}].at"))?,
-            Field::Absent => return Err(Error::MissingField { field: format!("alarms[{i}].at") }),
+            Field::Absent => {
+                return Err(Error::MissingField {
+                    field: format!("alarms[{i}].at"),
+                })
+            }
             Field::Other(found) => {
                 return Err(Error::InvalidType {
                     field: format!("alarms[{i}].at"),
@@ -425,7 +462,9 @@ fn alarms(ticket: &Value) -> Result<Vec<(Instant, String)>> {
                 })
             }
         };
-        let message = Field::of(a, "message").optional_str_at(|| format!("alarms[{i}].message"))?.unwrap_or("");
+        let message = Field::of(a, "message")
+            .optional_str_at(|| format!("alarms[{i}].message"))?
+            .unwrap_or("");
         out.push((at, message.to_string()));
     }
     Ok(out)
@@ -442,25 +481,41 @@ fn defer(quiet: Option<&Calendar>, at: Instant) -> Result<Instant> {
 fn applies_always(a: &Applies, ticket: &Value) -> bool {
     let ty = ticket.get("type").and_then(Value::as_str).unwrap_or("");
     (a.types.is_empty() || a.types.iter().any(|x| x.eq_ignore_ascii_case(ty)))
-        && a.fields.iter().all(|(k, values)| ticket.get(k).is_some_and(|v| values.contains(v)))
+        && a.fields
+            .iter()
+            .all(|(k, values)| ticket.get(k).is_some_and(|v| values.contains(v)))
 }
 
 /// The parts of `applies` that change with the history, as they were at `at`.
 fn applies_at(a: &Applies, t: &Timeline, at: Instant) -> bool {
-    let any = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x.eq_ignore_ascii_case(v));
+    let any = |list: &[String], v: &str| {
+        list.is_empty() || list.iter().any(|x| x.eq_ignore_ascii_case(v))
+    };
     let status = t.status_at(at);
-    let Some(result) = t.result_at(at) else { return false };
+    let Some(result) = t.result_at(at) else {
+        return false;
+    };
     any(&a.priorities, &result.priority)
         && any(&a.statuses, status)
         && any(&a.impact_levels, &result.impact_level)
-        && (a.processes.is_empty() || a.processes.iter().any(|p| p.as_deref() == result.process.as_deref()))
+        && (a.processes.is_empty()
+            || a.processes
+                .iter()
+                .any(|p| p.as_deref() == result.process.as_deref()))
 }
 
 type Triggers = (Vec<(String, Instant)>, Option<Instant>);
 
 /// A level's trigger instants up to `now` (with their occurrence keys), and
 /// the first one after `now`.
-fn triggers<'a>(level: &Level, t: &Timeline, now: Instant, policy: &SlaPolicy, pack: &'a impl Pack, clocks: &mut Clocks<'a>) -> Result<Triggers> {
+fn triggers<'a>(
+    level: &Level,
+    t: &Timeline,
+    now: Instant,
+    policy: &SlaPolicy,
+    pack: &'a impl Pack,
+    clocks: &mut Clocks<'a>,
+) -> Result<Triggers> {
     let mut past = Vec::new();
     let mut next = None;
     let mut push = |key: String, at: Instant, past: &mut Vec<(String, Instant)>| -> bool {
@@ -480,7 +535,11 @@ fn triggers<'a>(level: &Level, t: &Timeline, now: Instant, policy: &SlaPolicy, p
                 push("0".into(), at, &mut past);
             }
         }
-        Trigger::FromDue { clock, offset, wall } => {
+        Trigger::FromDue {
+            clock,
+            offset,
+            wall,
+        } => {
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
             let at = if *wall {
                 plan.reach(plan.target())?.map(|due| due + offset)
@@ -500,7 +559,12 @@ fn triggers<'a>(level: &Level, t: &Timeline, now: Instant, policy: &SlaPolicy, p
                 }
             }
         }
-        Trigger::InStatus { statuses, after, repeat, calendar } => {
+        Trigger::InStatus {
+            statuses,
+            after,
+            repeat,
+            calendar,
+        } => {
             let cal = measured_on(pack, calendar.as_deref())?;
             // Runs of time spent in any of the statuses, joined.
             let mut runs: Vec<(Instant, Instant)> = Vec::new();
@@ -513,14 +577,23 @@ fn triggers<'a>(level: &Level, t: &Timeline, now: Instant, policy: &SlaPolicy, p
                     _ => runs.push((*a, *b)),
                 }
             }
-            let open_end = t.statuses.last().is_some_and(|(_, _, s)| statuses.iter().any(|x| x == s));
+            let open_end = t
+                .statuses
+                .last()
+                .is_some_and(|(_, _, s)| statuses.iter().any(|x| x == s));
             let n = runs.len();
             for (r, (a, b)) in runs.into_iter().enumerate() {
                 let ongoing = open_end && r + 1 == n;
-                series(cal, a, b, ongoing, *after, *repeat, &mut |k, at| push(format!("{}#{k}", format_instant(a)), at, &mut past))?;
+                series(cal, a, b, ongoing, *after, *repeat, &mut |k, at| {
+                    push(format!("{}#{k}", format_instant(a)), at, &mut past)
+                })?;
             }
         }
-        Trigger::Inactive { after, repeat, calendar } => {
+        Trigger::Inactive {
+            after,
+            repeat,
+            calendar,
+        } => {
             let cal = measured_on(pack, calendar.as_deref())?;
             let mut updates = t.updates.clone();
             updates.dedup();
@@ -531,7 +604,9 @@ fn triggers<'a>(level: &Level, t: &Timeline, now: Instant, policy: &SlaPolicy, p
                     None => (now, true),
                 };
                 let _ = n;
-                series(cal, u, end, ongoing, *after, *repeat, &mut |k, at| push(format!("{}#{k}", format_instant(u)), at, &mut past))?;
+                series(cal, u, end, ongoing, *after, *repeat, &mut |k, at| {
+                    push(format!("{}#{k}", format_instant(u)), at, &mut past)
+                })?;
             }
         }
     }
@@ -541,7 +616,15 @@ fn triggers<'a>(level: &Level, t: &Timeline, now: Instant, policy: &SlaPolicy, p
 /// Occurrences `start + after + k * repeat` (measured on `cal`) inside the
 /// run `[start, end)`, or after it if the run is `ongoing`; `emit` returns
 /// `false` to stop.
-fn series(cal: &Calendar, start: Instant, end: Instant, ongoing: bool, after: i64, repeat: Option<i64>, emit: &mut impl FnMut(usize, Instant) -> bool) -> Result<()> {
+fn series(
+    cal: &Calendar,
+    start: Instant,
+    end: Instant,
+    ongoing: bool,
+    after: i64,
+    repeat: Option<i64>,
+    emit: &mut impl FnMut(usize, Instant) -> bool,
+) -> Result<()> {
     let none = Pauses::none();
     let mut at = cal.add(start, after, &none)?;
     for k in 0..MAX_OCCURRENCES {
@@ -561,7 +644,13 @@ fn measured_on<'a>(pack: &'a impl Pack, calendar: Option<&str>) -> Result<&'a Ca
     pack.calendar(calendar.unwrap_or("24x7"))
 }
 
-fn clock_plan<'c, 'a>(clocks: &'c mut Clocks<'a>, which: Which, t: &Timeline, policy: &SlaPolicy, pack: &'a impl Pack) -> Result<&'c ClockPlan<'a>> {
+fn clock_plan<'c, 'a>(
+    clocks: &'c mut Clocks<'a>,
+    which: Which,
+    t: &Timeline,
+    policy: &SlaPolicy,
+    pack: &'a impl Pack,
+) -> Result<&'c ClockPlan<'a>> {
     let slot = match which {
         Which::Respond => &mut clocks.respond,
         Which::Resolve => &mut clocks.resolve,
@@ -591,7 +680,9 @@ impl Render<'_> {
         let mut out = String::with_capacity(template.len() + 16);
         let mut rest = template;
         while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
             out.push_str(&rest[..open]);
             let name = rest[open + 1..close].trim();
             match self.value(name) {
@@ -629,19 +720,29 @@ impl Render<'_> {
 
 fn render(a: &Action, ctx: &Render<'_>, matrix: &Matrix) -> RenderedAction {
     match a {
-        Action::Notify { audience, name, message } => RenderedAction::Notify {
+        Action::Notify {
+            audience,
+            name,
+            message,
+        } => RenderedAction::Notify {
             audience: audience.clone(),
             name: name.clone(),
             message: ctx.fill(message),
         },
-        Action::Reassign { group } => RenderedAction::Reassign { group: group.clone() },
+        Action::Reassign { group } => RenderedAction::Reassign {
+            group: group.clone(),
+        },
         Action::RaisePriority { steps } => {
             let rank = matrix.priority_rank(ctx.priority).unwrap_or(0);
             let to = usize::try_from(*steps).map_or(rank, |s| rank.saturating_sub(s));
             RenderedAction::RaisePriority {
                 steps: *steps,
                 from: ctx.priority.to_string(),
-                to: matrix.priorities.get(to).cloned().unwrap_or_else(|| ctx.priority.to_string()),
+                to: matrix
+                    .priorities
+                    .get(to)
+                    .cloned()
+                    .unwrap_or_else(|| ctx.priority.to_string()),
             }
         }
         Action::SetFlag { flag, value } => RenderedAction::SetFlag {

@@ -8,9 +8,26 @@ use crate::sla::Which;
 
 const KEYS: [&str; 5] = ["when", "applies", "condition", "actions", "quiet_hours"];
 const WHEN_KEYS: [&str; 11] = [
-    "clock", "percent", "before_due", "after_due", "measure", "every", "status", "after", "repeat", "calendar", "inactive",
+    "clock",
+    "percent",
+    "before_due",
+    "after_due",
+    "measure",
+    "every",
+    "status",
+    "after",
+    "repeat",
+    "calendar",
+    "inactive",
 ];
-const APPLIES_KEYS: [&str; 6] = ["type", "priority", "process", "status", "impact_level", "fields"];
+const APPLIES_KEYS: [&str; 6] = [
+    "type",
+    "priority",
+    "process",
+    "status",
+    "impact_level",
+    "fields",
+];
 
 /// A level from its declaration. Names of statuses, calendars and
 /// priorities are checked against the pack by the caller.
@@ -21,7 +38,11 @@ pub fn parse_level(name: &str, v: &Value) -> Result<Level, String> {
     unknown_keys(o, &KEYS, "escalation")?;
     let when = match o.get("when") {
         Some(Value::Object(w)) => w,
-        _ => return Err("`when` is required: a map like #{ clock: \"resolve\", percent: 75 }".into()),
+        _ => {
+            return Err(
+                "`when` is required: a map like #{ clock: \"resolve\", percent: 75 }".into(),
+            )
+        }
     };
     let applies = match o.get("applies") {
         None | Some(Value::Null) => Applies::default(),
@@ -31,11 +52,23 @@ pub fn parse_level(name: &str, v: &Value) -> Result<Level, String> {
     let condition = match o.get("condition") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Some(_) => return Err("`condition` names a function of the ticket in this file: \"is_vip\"".into()),
+        Some(_) => {
+            return Err(
+                "`condition` names a function of the ticket in this file: \"is_vip\"".into(),
+            )
+        }
     };
     let actions = match o.get("actions") {
-        Some(Value::Array(a)) if !a.is_empty() => a.iter().enumerate().map(|(i, x)| action(x).map_err(|e| format!("actions[{i}]: {e}"))).collect::<Result<_, _>>()?,
-        _ => return Err("`actions` must be a non-empty array (notify_role(...), reassign(...), ...)".into()),
+        Some(Value::Array(a)) if !a.is_empty() => a
+            .iter()
+            .enumerate()
+            .map(|(i, x)| action(x).map_err(|e| format!("actions[{i}]: {e}")))
+            .collect::<Result<_, _>>()?,
+        _ => {
+            return Err(
+                "`actions` must be a non-empty array (notify_role(...), reassign(...), ...)".into(),
+            )
+        }
     };
     let quiet_hours = match o.get("quiet_hours") {
         None | Some(Value::Null) => None,
@@ -54,7 +87,10 @@ pub fn parse_level(name: &str, v: &Value) -> Result<Level, String> {
 
 fn unknown_keys(o: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
     match o.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(format!("unknown key `{k}` in {what} (expected {})", allowed.join(", "))),
+        Some(k) => Err(format!(
+            "unknown key `{k}` in {what} (expected {})",
+            allowed.join(", ")
+        )),
         None => Ok(()),
     }
 }
@@ -62,7 +98,10 @@ fn unknown_keys(o: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<
 fn seconds(v: &Value, key: &str) -> Result<i64, String> {
     let s = match v {
         Value::String(s) => parse_duration(s).map_err(|e| format!("`{key}`: {e}"))?,
-        Value::Number(n) => n.as_u64().filter(|s| *s <= MAX_SECONDS).ok_or_else(|| format!("`{key}` must be whole seconds"))?,
+        Value::Number(n) => n
+            .as_u64()
+            .filter(|s| *s <= MAX_SECONDS)
+            .ok_or_else(|| format!("`{key}` must be whole seconds"))?,
         _ => return Err(format!("`{key}` must be a duration like \"30m\"")),
     };
     i64::try_from(s).map_err(|_| format!("`{key}` is too long"))
@@ -99,35 +138,74 @@ fn trigger(w: &Map<String, Value>) -> Result<Trigger, String> {
             Some("wall") => true,
             _ => return Err("`measure` must be \"clock\" or \"wall\"".into()),
         };
-        let forms = ["percent", "before_due", "after_due", "every"].iter().filter(|k| w.contains_key(**k)).count();
+        let forms = ["percent", "before_due", "after_due", "every"]
+            .iter()
+            .filter(|k| w.contains_key(**k))
+            .count();
         if forms != 1 {
-            return Err("a clock trigger has one of `percent`, `before_due`, `after_due`, `every`".into());
+            return Err(
+                "a clock trigger has one of `percent`, `before_due`, `after_due`, `every`".into(),
+            );
         }
         if let Some(p) = w.get("percent") {
-            let percent = p.as_i64().filter(|p| (1..=1000).contains(p)).ok_or("`percent` must be a whole number from 1 to 1000")?;
+            let percent = p
+                .as_i64()
+                .filter(|p| (1..=1000).contains(p))
+                .ok_or("`percent` must be a whole number from 1 to 1000")?;
             return Ok(Trigger::Percent { clock, percent });
         }
         if let Some(v) = w.get("before_due") {
-            return Ok(Trigger::FromDue { clock, offset: -seconds(v, "before_due")?, wall });
+            return Ok(Trigger::FromDue {
+                clock,
+                offset: -seconds(v, "before_due")?,
+                wall,
+            });
         }
         if let Some(v) = w.get("after_due") {
-            return Ok(Trigger::FromDue { clock, offset: seconds(v, "after_due")?, wall });
+            return Ok(Trigger::FromDue {
+                clock,
+                offset: seconds(v, "after_due")?,
+                wall,
+            });
         }
         if let Some(v) = w.get("every") {
-            return Ok(Trigger::Every { clock, every: positive(v, "every")? });
+            return Ok(Trigger::Every {
+                clock,
+                every: positive(v, "every")?,
+            });
         }
     }
     if let Some(s) = w.get("status") {
         let statuses = match s {
             Value::String(s) => vec![s.clone()],
-            Value::Array(a) => a.iter().map(|x| x.as_str().map(str::to_string).ok_or("`status` lists strings")).collect::<Result<_, _>>()?,
+            Value::Array(a) => a
+                .iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_string)
+                        .ok_or("`status` lists strings")
+                })
+                .collect::<Result<_, _>>()?,
             _ => return Err("`status` is a status or a list of them".into()),
         };
-        let after = seconds(w.get("after").ok_or("a status trigger needs `after` (time in the status)")?, "after")?;
-        return Ok(Trigger::InStatus { statuses, after, repeat, calendar });
+        let after = seconds(
+            w.get("after")
+                .ok_or("a status trigger needs `after` (time in the status)")?,
+            "after",
+        )?;
+        return Ok(Trigger::InStatus {
+            statuses,
+            after,
+            repeat,
+            calendar,
+        });
     }
     if let Some(v) = w.get("inactive") {
-        return Ok(Trigger::Inactive { after: positive(v, "inactive")?, repeat, calendar });
+        return Ok(Trigger::Inactive {
+            after: positive(v, "inactive")?,
+            repeat,
+            calendar,
+        });
     }
     Err("`when` needs `clock` (with percent, before_due, after_due or every), `status` with `after`, or `inactive`".into())
 }
@@ -135,7 +213,14 @@ fn trigger(w: &Map<String, Value>) -> Result<Trigger, String> {
 fn strings(v: &Value, key: &str) -> Result<Vec<String>, String> {
     match v {
         Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(a) => a.iter().map(|x| x.as_str().map(str::to_string).ok_or_else(|| format!("`{key}` lists strings"))).collect(),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("`{key}` lists strings"))
+            })
+            .collect(),
         _ => Err(format!("`{key}` is a string or a list of strings")),
     }
 }
@@ -155,10 +240,15 @@ fn applies(a: &Map<String, Value>) -> Result<Applies, String> {
         None => Vec::new(),
         Some(Value::Object(f)) => f
             .iter()
-            .map(|(k, v)| (k.clone(), match v {
-                Value::Array(list) => list.clone(),
-                one => vec![one.clone()],
-            }))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    match v {
+                        Value::Array(list) => list.clone(),
+                        one => vec![one.clone()],
+                    },
+                )
+            })
             .collect(),
         Some(_) => return Err("`fields` is a map of field → value (or list of values)".into()),
     };
@@ -176,7 +266,12 @@ fn action(v: &Value) -> Result<Action, String> {
     let Value::Object(o) = v else {
         return Err("an action is made by notify_role(...), notify_group(...), notify_assignee(...), notify_customer(...), reassign(...), raise_priority(...) or set_flag(...)".into());
     };
-    let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("`{k}` must be a string"));
+    let text = |k: &str| {
+        o.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| format!("`{k}` must be a string"))
+    };
     match o.get("kind").and_then(Value::as_str) {
         Some("notify") => {
             let audience = match o.get("audience").and_then(Value::as_str) {
@@ -190,11 +285,21 @@ fn action(v: &Value) -> Result<Action, String> {
                 Audience::Role | Audience::Group => Some(text("name")?),
                 _ => None,
             };
-            Ok(Action::Notify { audience, name, message: text("message")? })
+            Ok(Action::Notify {
+                audience,
+                name,
+                message: text("message")?,
+            })
         }
-        Some("reassign") => Ok(Action::Reassign { group: text("group")? }),
+        Some("reassign") => Ok(Action::Reassign {
+            group: text("group")?,
+        }),
         Some("raisePriority") => Ok(Action::RaisePriority {
-            steps: o.get("steps").and_then(Value::as_i64).filter(|s| (1..=10).contains(s)).ok_or("`steps` must be 1 to 10")?,
+            steps: o
+                .get("steps")
+                .and_then(Value::as_i64)
+                .filter(|s| (1..=10).contains(s))
+                .ok_or("`steps` must be 1 to 10")?,
         }),
         Some("setFlag") => Ok(Action::SetFlag {
             flag: text("flag")?,

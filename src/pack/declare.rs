@@ -14,10 +14,10 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
 use crate::calendar::Calendar;
 use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::{Error, Span};
+use crate::escalation::{parse_level, Action, Audience, Level as EscalationLevel, Trigger};
 use crate::pack::convert::to_json;
 use crate::pack::diag::{complain, span};
 use crate::priority::{Cell, Level, Matrix};
-use crate::escalation::{parse_level, Action, Audience, Level as EscalationLevel, Trigger};
 use crate::sla::policy::SlaPolicy;
 
 /// The built-in clock every pack has.
@@ -76,16 +76,28 @@ impl Builder {
     /// Checks the escalation levels against the rest of the pack: statuses,
     /// calendars, priorities and roles they name must exist.
     pub(crate) fn check_levels(&mut self, matrix: &Matrix, policy: &SlaPolicy) {
-        let calendars: Vec<&str> = std::iter::once(ALWAYS).chain(self.calendars.iter().map(|d| d.value.name())).collect();
+        let calendars: Vec<&str> = std::iter::once(ALWAYS)
+            .chain(self.calendars.iter().map(|d| d.value.name()))
+            .collect();
         let mut problems = Vec::new();
         for d in &self.levels {
             let (level, _) = &d.value;
-            let mut bad = |msg: String| problems.push((d.span.clone(), format!("escalation {:?}: {msg}", level.name)));
+            let mut bad = |msg: String| {
+                problems.push((
+                    d.span.clone(),
+                    format!("escalation {:?}: {msg}", level.name),
+                ))
+            };
             let status_ok = |s: &str| policy.status(s).is_some();
             let calendar = match &level.trigger {
-                Trigger::InStatus { statuses, calendar, .. } => {
+                Trigger::InStatus {
+                    statuses, calendar, ..
+                } => {
                     for s in statuses.iter().filter(|s| !status_ok(s)) {
-                        bad(format!("unknown status {s:?}; statuses: {:?}", policy.statuses));
+                        bad(format!(
+                            "unknown status {s:?}; statuses: {:?}",
+                            policy.statuses
+                        ));
                     }
                     calendar.as_deref()
                 }
@@ -97,15 +109,31 @@ impl Builder {
                     bad(format!("unknown calendar {c:?}; calendars: {calendars:?}"));
                 }
             }
-            for p in level.applies.priorities.iter().filter(|p| matrix.priority_rank(p).is_none()) {
-                bad(format!("unknown priority {p:?}; priorities: {:?}", matrix.priorities));
+            for p in level
+                .applies
+                .priorities
+                .iter()
+                .filter(|p| matrix.priority_rank(p).is_none())
+            {
+                bad(format!(
+                    "unknown priority {p:?}; priorities: {:?}",
+                    matrix.priorities
+                ));
             }
             for s in level.applies.statuses.iter().filter(|s| !status_ok(s)) {
-                bad(format!("unknown status {s:?}; statuses: {:?}", policy.statuses));
+                bad(format!(
+                    "unknown status {s:?}; statuses: {:?}",
+                    policy.statuses
+                ));
             }
             if let Some(roles) = &self.roles {
                 for a in &level.actions {
-                    if let Action::Notify { audience: Audience::Role, name: Some(r), .. } = a {
+                    if let Action::Notify {
+                        audience: Audience::Role,
+                        name: Some(r),
+                        ..
+                    } = a
+                    {
                         if !roles.value.contains(r) {
                             bad(format!("unknown role {r:?}; roles: {:?}", roles.value));
                         }
@@ -394,18 +422,24 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
     );
 
     let s = b.clone();
-    engine.register_fn("roles", move |ctx: NativeCallContext, names: Dynamic| -> RhaiResult<()> {
-        let mut b = s.borrow_mut();
-        let here = b.here(&ctx);
-        let names = strings(&names, "roles(names)")?;
-        if let Some(prev) = &b.roles {
-            let msg = format!("roles declared again (first at {})", prev.span);
-            b.error(here, msg);
-        } else {
-            b.roles = Some(Decl { value: names, span: here });
-        }
-        Ok(())
-    });
+    engine.register_fn(
+        "roles",
+        move |ctx: NativeCallContext, names: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let names = strings(&names, "roles(names)")?;
+            if let Some(prev) = &b.roles {
+                let msg = format!("roles declared again (first at {})", prev.span);
+                b.error(here, msg);
+            } else {
+                b.roles = Some(Decl {
+                    value: names,
+                    span: here,
+                });
+            }
+            Ok(())
+        },
+    );
 
     // Actions: plain maps, so a pack may also write them by hand.
     let action = |pairs: &[(&str, Dynamic)]| -> Dynamic {
@@ -416,22 +450,54 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
         Dynamic::from_map(m)
     };
     let notify = move |audience: &str, name: Option<Dynamic>, message: Dynamic| {
-        let mut pairs = vec![("kind", Dynamic::from("notify")), ("audience", Dynamic::from(audience.to_string()))];
+        let mut pairs = vec![
+            ("kind", Dynamic::from("notify")),
+            ("audience", Dynamic::from(audience.to_string())),
+        ];
         if let Some(n) = name {
             pairs.push(("name", n));
         }
         pairs.push(("message", message));
         action(&pairs)
     };
-    engine.register_fn("notify_role", move |role: Dynamic, message: Dynamic| notify("role", Some(role), message));
-    engine.register_fn("notify_group", move |group: Dynamic, message: Dynamic| notify("group", Some(group), message));
-    engine.register_fn("notify_assignee", move |message: Dynamic| notify("assignee", None, message));
-    engine.register_fn("notify_customer", move |message: Dynamic| notify("customer", None, message));
-    engine.register_fn("reassign", move |group: Dynamic| action(&[("kind", Dynamic::from("reassign")), ("group", group)]));
-    engine.register_fn("raise_priority", move || action(&[("kind", Dynamic::from("raisePriority")), ("steps", Dynamic::from_int(1))]));
-    engine.register_fn("raise_priority", move |steps: Dynamic| action(&[("kind", Dynamic::from("raisePriority")), ("steps", steps)]));
-    engine.register_fn("set_flag", move |flag: Dynamic| action(&[("kind", Dynamic::from("setFlag")), ("flag", flag), ("value", Dynamic::TRUE)]));
-    engine.register_fn("set_flag", move |flag: Dynamic, value: Dynamic| action(&[("kind", Dynamic::from("setFlag")), ("flag", flag), ("value", value)]));
+    engine.register_fn("notify_role", move |role: Dynamic, message: Dynamic| {
+        notify("role", Some(role), message)
+    });
+    engine.register_fn("notify_group", move |group: Dynamic, message: Dynamic| {
+        notify("group", Some(group), message)
+    });
+    engine.register_fn("notify_assignee", move |message: Dynamic| {
+        notify("assignee", None, message)
+    });
+    engine.register_fn("notify_customer", move |message: Dynamic| {
+        notify("customer", None, message)
+    });
+    engine.register_fn("reassign", move |group: Dynamic| {
+        action(&[("kind", Dynamic::from("reassign")), ("group", group)])
+    });
+    engine.register_fn("raise_priority", move || {
+        action(&[
+            ("kind", Dynamic::from("raisePriority")),
+            ("steps", Dynamic::from_int(1)),
+        ])
+    });
+    engine.register_fn("raise_priority", move |steps: Dynamic| {
+        action(&[("kind", Dynamic::from("raisePriority")), ("steps", steps)])
+    });
+    engine.register_fn("set_flag", move |flag: Dynamic| {
+        action(&[
+            ("kind", Dynamic::from("setFlag")),
+            ("flag", flag),
+            ("value", Dynamic::TRUE),
+        ])
+    });
+    engine.register_fn("set_flag", move |flag: Dynamic, value: Dynamic| {
+        action(&[
+            ("kind", Dynamic::from("setFlag")),
+            ("flag", flag),
+            ("value", value),
+        ])
+    });
 
     let s = b.clone();
     engine.register_fn(

@@ -24,8 +24,8 @@ use serde_json::Value;
 
 use crate::calendar::Calendar;
 use crate::error::{Error, Span};
-use crate::priority::{Matrix, PriorityResult};
 use crate::escalation::Level as EscalationLevel;
+use crate::priority::{Matrix, PriorityResult};
 use crate::sla::policy::SlaPolicy;
 use declare::Builder;
 use hooks::{HookFn, Hooks, HOOKS};
@@ -157,16 +157,19 @@ impl Pack {
                 conditions.push(None);
                 continue;
             };
-            let found = with_fns.iter().find(|(f, _, _)| f == file).and_then(|(f, source, ast)| {
-                ast.iter_functions()
-                    .find(|x| x.name == name.as_str() && x.params.len() == 1)
-                    .map(|_| HookFn {
-                        file: f.to_string(),
-                        ast: ast.clone(),
-                        span: fn_span(f, source, name),
-                        name: name.clone(),
-                    })
-            });
+            let found = with_fns
+                .iter()
+                .find(|(f, _, _)| f == file)
+                .and_then(|(f, source, ast)| {
+                    ast.iter_functions()
+                        .find(|x| x.name == name.as_str() && x.params.len() == 1)
+                        .map(|_| HookFn {
+                            file: f.to_string(),
+                            ast: ast.clone(),
+                            span: fn_span(f, source, name),
+                            name: name.clone(),
+                        })
+                });
             match found {
                 Some(h) => conditions.push(Some(h)),
                 None => {
