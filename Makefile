@@ -125,6 +125,7 @@ bench: wasm
 	node tests/bench/priority.mjs
 	node tests/bench/startup.mjs
 	node tests/bench/business-time.mjs
+	node tests/bench/escalation.mjs
 
 clean:
 	cargo clean

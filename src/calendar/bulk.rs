@@ -9,7 +9,7 @@
 //! at a time with integer sums. Holidays are found by their next occurrence,
 //! not by testing each date.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
@@ -28,12 +28,23 @@ const PROBE: i64 = 6 * 3600;
 /// How far ahead a stretch looks for the next offset change (~4 years).
 const HORIZON_BLOCKS: i64 = 16;
 
-/// Offset-change instants per (zone, block).
-type ChangeCache = HashMap<(Tz, i64), Rc<[Instant]>, BuildHasherDefault<Mix>>;
+/// A block's offsets: the one at its start, and each change in it with the
+/// offset after.
+#[derive(Debug)]
+struct Block {
+    start_offset: i64,
+    changes: Vec<(Instant, i64)>,
+}
+
+/// Per (zone, block).
+type ChangeCache = HashMap<(Tz, i64), Rc<Block>, BuildHasherDefault<Mix>>;
 
 thread_local! {
     /// Computed once per thread and zone-block.
     static CHANGES: RefCell<ChangeCache> = RefCell::new(HashMap::default());
+    /// The last offset segment asked for: most questions in a row fall in
+    /// the same months-long segment.
+    static LAST: Cell<Option<(Tz, Instant, Instant, i64)>> = const { Cell::new(None) };
 }
 
 /// A hasher for the cache's small integer keys (SipHash is slow and its
@@ -59,31 +70,51 @@ impl Hasher for Mix {
 }
 
 impl Calendar {
-    /// The offset changes inside block `b`.
-    fn block_changes(&self, b: i64) -> Rc<[Instant]> {
+    /// The offsets of block `b`.
+    fn block(&self, b: i64) -> Rc<Block> {
         if let Some(hit) = CHANGES.with(|c| c.borrow().get(&(self.zone, b)).cloned()) {
             return hit;
         }
         let start = b << BLOCK_BITS;
         let end = (b + 1) << BLOCK_BITS;
+        let start_offset = self.raw_offset(start);
         let mut found = Vec::new();
         let mut t = start;
-        let mut off = self.offset(t);
-        let mut changes = Vec::new();
+        let mut off = start_offset;
         while t < end {
             let next = (t + PROBE).min(end);
-            let after = self.offset(next);
+            let after = self.raw_offset(next);
             if after != off {
-                changes.clear();
-                self.bisect_transitions(t, next, &mut changes);
-                found.extend(changes.iter().map(|c| c.0));
+                self.bisect_transitions(t, next, &mut found);
                 off = after;
             }
             t = next;
         }
-        let found: Rc<[Instant]> = found.into();
-        CHANGES.with(|c| c.borrow_mut().insert((self.zone, b), found.clone()));
-        found
+        let block = Rc::new(Block {
+            start_offset,
+            changes: found,
+        });
+        CHANGES.with(|c| c.borrow_mut().insert((self.zone, b), block.clone()));
+        block
+    }
+
+    /// The UTC offset at `t`, from the cache.
+    pub(super) fn cached_offset(&self, t: Instant) -> i64 {
+        if let Some((zone, from, to, off)) = LAST.with(Cell::get) {
+            if zone == self.zone && from <= t && t < to {
+                return off;
+            }
+        }
+        let b = t >> BLOCK_BITS;
+        let block = self.block(b);
+        let at = block.changes.partition_point(|(c, _)| *c <= t);
+        let (from, off) = match at.checked_sub(1).and_then(|i| block.changes.get(i)) {
+            Some(&(c, off)) => (c, off),
+            None => (b << BLOCK_BITS, block.start_offset),
+        };
+        let to = block.changes.get(at).map_or((b + 1) << BLOCK_BITS, |c| c.0);
+        LAST.with(|l| l.set(Some((self.zone, from, to, off))));
+        off
     }
 
     /// The first offset change after `t`, or `None` within ~4 years.
@@ -93,7 +124,7 @@ impl Calendar {
         }
         let first = t >> BLOCK_BITS;
         for b in first..first + HORIZON_BLOCKS {
-            if let Some(&c) = self.block_changes(b).iter().find(|&&c| c > t) {
+            if let Some(&(c, _)) = self.block(b).changes.iter().find(|(c, _)| *c > t) {
                 return Some(c);
             }
         }

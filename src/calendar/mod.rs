@@ -335,6 +335,15 @@ impl Calendar {
 
     /// The UTC offset in seconds at instant `t`.
     fn offset(&self, t: Instant) -> i64 {
+        if self.always {
+            return 0;
+        }
+        self.cached_offset(t)
+    }
+
+    /// The UTC offset at `t`, from the zone's own tables (what fills the
+    /// cache behind [`offset`](Self::offset)).
+    fn raw_offset(&self, t: Instant) -> i64 {
         match DateTime::from_timestamp(t, 0) {
             Some(dt) => i64::from(
                 self.zone
@@ -369,19 +378,19 @@ impl Calendar {
     /// what fills the cache.
     fn bisect_transitions(&self, lo: Instant, hi: Instant, out: &mut Vec<(Instant, i64)>) {
         let mut from = lo;
-        let mut off = self.offset(lo);
-        while from < hi && self.offset(hi) != off {
+        let mut off = self.raw_offset(lo);
+        while from < hi && self.raw_offset(hi) != off {
             // Smallest t in (from, hi] with offset(t) != off.
             let (mut a, mut b) = (from, hi);
             while b - a > 1 {
                 let m = a + (b - a) / 2;
-                if self.offset(m) == off {
+                if self.raw_offset(m) == off {
                     a = m;
                 } else {
                     b = m;
                 }
             }
-            off = self.offset(b);
+            off = self.raw_offset(b);
             out.push((b, off));
             from = b;
         }

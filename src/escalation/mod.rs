@@ -254,10 +254,32 @@ pub(crate) trait Pack: sla::Calendars + sla::Prioritise {
     fn condition(&self, level: usize, ticket: &Value) -> Result<bool>;
 }
 
+/// Which occurrence of a level: part of its id, formatted only for the
+/// ones that are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    /// The only one (`0`).
+    Once,
+    /// The k-th of a repeating clock level (`k`, from 1).
+    Nth(usize),
+    /// The k-th of a run that started at an instant (`2026-03-17T14:00:00Z#k`).
+    Run(Instant, usize),
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Once => f.write_str("0"),
+            Key::Nth(k) => write!(f, "{k}"),
+            Key::Run(at, k) => write!(f, "{}#{k}", format_instant(*at)),
+        }
+    }
+}
+
 /// An occurrence before rendering.
 struct Occurrence {
     level: usize,
-    key: String,
+    key: Key,
     triggered: Instant,
     due: Instant,
 }
@@ -341,7 +363,7 @@ pub(crate) fn evaluate(
         if at <= now {
             occurrences.push(Occurrence {
                 level: alarm_level,
-                key: format!("{}#{k}", format_instant(at)),
+                key: Key::Run(at, k),
                 triggered: at,
                 due: at,
             });
@@ -504,7 +526,7 @@ fn applies_at(a: &Applies, t: &Timeline, at: Instant) -> bool {
                 .any(|p| p.as_deref() == result.process.as_deref()))
 }
 
-type Triggers = (Vec<(String, Instant)>, Option<Instant>);
+type Triggers = (Vec<(Key, Instant)>, Option<Instant>);
 
 /// A level's trigger instants up to `now` (with their occurrence keys), and
 /// the first one after `now`.
@@ -518,7 +540,7 @@ fn triggers<'a>(
 ) -> Result<Triggers> {
     let mut past = Vec::new();
     let mut next = None;
-    let mut push = |key: String, at: Instant, past: &mut Vec<(String, Instant)>| -> bool {
+    let mut push = |key: Key, at: Instant, past: &mut Vec<(Key, Instant)>| -> bool {
         if at <= now {
             past.push((key, at));
             past.len() < MAX_OCCURRENCES
@@ -532,7 +554,7 @@ fn triggers<'a>(
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
             let x = plan.target().saturating_mul(*percent) / 100;
             if let Some(at) = plan.reach(x)? {
-                push("0".into(), at, &mut past);
+                push(Key::Once, at, &mut past);
             }
         }
         Trigger::FromDue {
@@ -547,14 +569,14 @@ fn triggers<'a>(
                 plan.reach((plan.target() + offset).max(0))?
             };
             if let Some(at) = at {
-                push("0".into(), at, &mut past);
+                push(Key::Once, at, &mut past);
             }
         }
         Trigger::Every { clock, every } => {
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
             for k in 1..=MAX_OCCURRENCES as i64 {
                 match plan.reach(every.saturating_mul(k))? {
-                    Some(at) if push(k.to_string(), at, &mut past) => {}
+                    Some(at) if push(Key::Nth(k as usize), at, &mut past) => {}
                     _ => break,
                 }
             }
@@ -584,8 +606,12 @@ fn triggers<'a>(
             let n = runs.len();
             for (r, (a, b)) in runs.into_iter().enumerate() {
                 let ongoing = open_end && r + 1 == n;
+                // Business time never outruns wall time.
+                if !ongoing && b - a < *after {
+                    continue;
+                }
                 series(cal, a, b, ongoing, *after, *repeat, &mut |k, at| {
-                    push(format!("{}#{k}", format_instant(a)), at, &mut past)
+                    push(Key::Run(a, k), at, &mut past)
                 })?;
             }
         }
@@ -597,15 +623,18 @@ fn triggers<'a>(
             let cal = measured_on(pack, calendar.as_deref())?;
             let mut updates = t.updates.clone();
             updates.dedup();
-            let n = updates.len();
             for (i, &u) in updates.iter().enumerate() {
                 let (end, ongoing) = match updates.get(i + 1) {
                     Some(&next_update) => (next_update, false),
                     None => (now, true),
                 };
-                let _ = n;
+                // Nothing changes inside a quiet run: if the level does not
+                // apply at its start, or the run is too short, skip it.
+                if (!ongoing && end - u < *after) || !applies_at(&level.applies, t, u) {
+                    continue;
+                }
                 series(cal, u, end, ongoing, *after, *repeat, &mut |k, at| {
-                    push(format!("{}#{k}", format_instant(u)), at, &mut past)
+                    push(Key::Run(u, k), at, &mut past)
                 })?;
             }
         }
