@@ -666,3 +666,47 @@ pub(crate) fn customer_and_service(t: &Timeline, policy: &SlaPolicy) -> (i64, i6
     }
     (customer, service)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RuleEngine;
+
+    /// The track answers `reach` exactly as walking the calendar does, for
+    /// tickets with pauses, a re-prioritisation, a stop and a pause now.
+    #[test]
+    fn track_reach_agrees_with_walking() {
+        let engine = RuleEngine::embedded().unwrap();
+        let policy = engine.pack().sla();
+        let histories = [
+            serde_json::json!([]),
+            serde_json::json!([
+                { "at": "2026-03-16T15:00:00Z", "status": "In Process", "event": "responded" },
+                { "at": "2026-03-17T14:00:00Z", "status": "Wait Vendor" },
+                { "at": "2026-03-23T18:00:00Z", "status": "In Process" },
+            ]),
+            serde_json::json!([{ "at": "2026-03-16T16:00:00Z", "impact": "Entire University affected" }]),
+            serde_json::json!([{ "at": "2026-03-18T16:00:00Z", "status": "Resolved" }]),
+            serde_json::json!([{ "at": "2026-03-18T16:00:00Z", "status": "Wait Customer" }]),
+        ];
+        let now = crate::time::parse_instant("2026-03-25T00:00:00Z", "now").unwrap();
+        let mut checked = 0;
+        for h in histories {
+            let ticket = serde_json::json!({ "impact": "Single Building affected", "urgency": "Work Impaired",
+                                             "openedAt": "2026-03-16T14:00:00Z", "history": h });
+            let t = Timeline::read(&ticket, now, policy, &engine).unwrap();
+            for which in [Which::Respond, Which::Resolve] {
+                let p = plan(&t, policy, &engine, which).unwrap();
+                for x in (0..60 * 3600).step_by(1777) {
+                    assert_eq!(
+                        p.reach(x).unwrap(),
+                        p.reach_by_walking(x).unwrap(),
+                        "{h} {which:?} {x}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000);
+    }
+}
