@@ -118,6 +118,9 @@ pub struct Calendar {
     /// Every holiday date 1970-2100, sorted, with the holiday's index;
     /// built on first use.
     holiday_index: OnceLock<Vec<(NaiveDate, usize)>>,
+    /// The same dates as one bit per day from 1970 (for the per-day test
+    /// on the hot path).
+    holiday_bits: OnceLock<Vec<u64>>,
     overrides: BTreeMap<NaiveDate, Vec<Interval>>,
     always: bool,
 }
@@ -226,6 +229,7 @@ impl Calendar {
             week_seconds: WEEK,
             holidays: Vec::new(),
             holiday_index: OnceLock::new(),
+            holiday_bits: OnceLock::new(),
             overrides: BTreeMap::new(),
             always: true,
         }
@@ -280,6 +284,7 @@ impl Calendar {
             week_seconds,
             holidays,
             holiday_index: OnceLock::new(),
+            holiday_bits: OnceLock::new(),
             overrides,
             always: false,
         }
@@ -298,6 +303,31 @@ impl Calendar {
                 .and_then(|(_, k)| self.holidays.get(*k));
         }
         self.holidays.iter().find(|h| h.falls_on(d))
+    }
+
+    /// Whether local date `d` is a holiday (or an observed one).
+    pub fn is_holiday(&self, d: NaiveDate) -> bool {
+        if self.holidays.is_empty() {
+            return false;
+        }
+        if self.index_for(d).is_none() {
+            return self.holiday_on(d).is_some();
+        }
+        let bits = self.holiday_bits.get_or_init(|| {
+            let mut bits = Vec::new();
+            for (x, _) in self.index_for(d).unwrap_or(&[]) {
+                let n = usize::try_from(date_to_days(*x)).unwrap_or(0);
+                if bits.len() <= n / 64 {
+                    bits.resize(n / 64 + 1, 0u64);
+                }
+                if let Some(w) = bits.get_mut(n / 64) {
+                    *w |= 1 << (n % 64);
+                }
+            }
+            bits
+        });
+        let n = usize::try_from(date_to_days(d)).unwrap_or(0);
+        bits.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0)
     }
 
     /// The holiday index, when `d` is inside the years it covers exactly.
@@ -322,10 +352,12 @@ impl Calendar {
     /// The intervals open on local date `d`: an override if there is one,
     /// else none on a holiday, else the weekday's.
     pub fn intervals_on(&self, d: NaiveDate) -> &[Interval] {
-        if let Some(o) = self.overrides.get(&d) {
-            return o;
+        if !self.overrides.is_empty() {
+            if let Some(o) = self.overrides.get(&d) {
+                return o;
+            }
         }
-        if self.holiday_on(d).is_some() {
+        if self.is_holiday(d) {
             return &[];
         }
         self.weekly

@@ -320,7 +320,7 @@ pub(crate) fn evaluate(
         // Type and fields do not change over time; status and priority are
         // checked as they were at each trigger (so the answer does not
         // depend on when the host happens to ask).
-        if !applies_always(&level.applies, ticket) {
+        if !applies_always(&level.applies, ticket) || !applies_ever(&level.applies, &t) {
             continue;
         }
         if level.condition.is_some() && !pack.condition(k, ticket)? {
@@ -506,6 +506,24 @@ fn applies_always(a: &Applies, ticket: &Value) -> bool {
         && a.fields
             .iter()
             .all(|(k, values)| ticket.get(k).is_some_and(|v| values.contains(v)))
+}
+
+/// Whether the parts of `applies` that change with the history held at any
+/// time of the ticket's life so far (or hold now): a level that never
+/// applied has no triggers worth computing.
+fn applies_ever(a: &Applies, t: &Timeline) -> bool {
+    let any = |list: &[String], v: &str| {
+        list.is_empty() || list.iter().any(|x| x.eq_ignore_ascii_case(v))
+    };
+    t.statuses.iter().any(|(_, _, s)| any(&a.statuses, s))
+        && t.regimes.iter().any(|r| {
+            any(&a.priorities, &r.result.priority)
+                && any(&a.impact_levels, &r.result.impact_level)
+                && (a.processes.is_empty()
+                    || a.processes
+                        .iter()
+                        .any(|p| p.as_deref() == r.result.process.as_deref()))
+        })
 }
 
 /// The parts of `applies` that change with the history, as they were at `at`.

@@ -607,6 +607,10 @@ impl ClockPlan<'_> {
 
     /// When the clock is (or was) due, as [`report`](Self::report) says.
     pub(crate) fn due_at(&self) -> Result<Option<Instant>> {
+        // A clock that can still run reaches its target on the track.
+        if self.limit.is_none() {
+            return self.reach(self.target());
+        }
         self.due()
     }
 
