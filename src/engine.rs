@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::escalation::{self, EscalationReport};
+use crate::form::{self, TransitionResult, ValidationResult};
 use crate::pack::Pack;
 use crate::priority::{CellRef, Matrix, PriorityResult};
 use crate::sla::explain::{self, ClockLedger};
@@ -253,6 +254,70 @@ impl RuleEngine {
         escalation::evaluate(self, ticket, now, &fired)
     }
 
+    /// Validates a ticket as a `type_name` ticket (default: its own `type`):
+    /// every error at once, and the ticket with defaults and auto-filled
+    /// fields. `lookups` (name → records) add to or replace the pack's lists
+    /// for this call.
+    ///
+    /// ```
+    /// use ticket_rules::RuleEngine;
+    /// use serde_json::json;
+    /// let engine = RuleEngine::embedded()?;
+    /// let r = engine.validate(&json!({ "type": "incident", "summary": "" }), None, None)?;
+    /// assert!(!r.valid);
+    /// assert_eq!(r.errors[0].code, "REQUIRED");
+    /// # Ok::<(), ticket_rules::Error>(())
+    /// ```
+    pub fn validate(
+        &self,
+        ticket: &Value,
+        type_name: Option<&str>,
+        lookups: Option<&serde_json::Map<String, Value>>,
+    ) -> Result<ValidationResult> {
+        form::validate::validate(self, ticket, type_name, lookups)
+    }
+
+    /// What a portal needs to draw a type's form (fields in order, kinds,
+    /// labels, menus, help, required flags and their conditions, the
+    /// lifecycle).
+    pub fn form_schema(&self, type_name: &str) -> Result<Value> {
+        let ty = self.pack.ticket_type(type_name)?;
+        Ok(form::form_schema(
+            ty,
+            self.matrix(),
+            self.pack.sla(),
+            self.pack.unknown_fields(),
+        ))
+    }
+
+    /// A type's form as a JSON Schema (draft 2020-12).
+    pub fn json_schema(&self, type_name: &str) -> Result<Value> {
+        let ty = self.pack.ticket_type(type_name)?;
+        Ok(form::json_schema(
+            ty,
+            self.matrix(),
+            self.pack.sla(),
+            self.pack.unknown_fields(),
+        ))
+    }
+
+    /// Whether a ticket may move to status `to`, and every reason why not.
+    /// `children` (`[{ id, status }]`) stands in for the ticket's own.
+    pub fn transition(
+        &self,
+        ticket: &Value,
+        to: &str,
+        children: Option<&Value>,
+    ) -> Result<TransitionResult> {
+        form::validate::transition(self, ticket, to, children)
+    }
+
+    /// Whether a ticket may become a ticket of type `to` (an outage a
+    /// problem, once a workaround is recorded).
+    pub fn reclassify(&self, ticket: &Value, to: &str) -> Result<TransitionResult> {
+        form::validate::reclassify(self, ticket, to)
+    }
+
     /// The calendar called `name` (`24x7`, or one the pack declares).
     pub fn calendar(&self, name: &str) -> Result<&Calendar> {
         self.pack.calendar(name)
@@ -349,6 +414,33 @@ impl escalation::Pack for RuleEngine {
     }
     fn condition(&self, level: usize, ticket: &Value) -> Result<bool> {
         self.pack.condition(level, ticket)
+    }
+}
+
+impl form::validate::FormPack for RuleEngine {
+    fn ticket_type(&self, name: &str) -> Result<&form::TicketType> {
+        self.pack.ticket_type(name)
+    }
+    fn matrix(&self) -> &Matrix {
+        self.pack.matrix()
+    }
+    fn policy(&self) -> &sla::policy::SlaPolicy {
+        self.pack.sla()
+    }
+    fn pack_lookup(&self, name: &str) -> Option<&[Value]> {
+        self.pack.lookups().get(name).map(Vec::as_slice)
+    }
+    fn messages(&self) -> &std::collections::BTreeMap<String, String> {
+        self.pack.messages()
+    }
+    fn unknown_fields(&self) -> form::UnknownFields {
+        self.pack.unknown_fields()
+    }
+    fn priority_for(&self, ticket: &Value) -> Result<PriorityResult> {
+        self.priority(ticket)
+    }
+    fn form_function(&self, type_name: &str, function: &str, ticket: &Value) -> Result<Value> {
+        self.pack.form_function(type_name, function, ticket)
     }
 }
 

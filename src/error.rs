@@ -94,6 +94,13 @@ pub enum Error {
         /// The accepted values.
         allowed: Vec<String>,
     },
+    /// A ticket type the pack does not declare.
+    UnknownType {
+        /// What was asked for.
+        value: String,
+        /// The declared types.
+        allowed: Vec<String>,
+    },
     /// A priority the pack does not declare (set explicitly on a ticket).
     UnknownPriority {
         /// What the ticket said.
@@ -273,6 +280,7 @@ pub const ERROR_CODES: &[&str] = &[
     "INVALID_HISTORY",
     "UNKNOWN_STATUS",
     "UNKNOWN_PRIORITY",
+    "UNKNOWN_TYPE",
 ];
 
 impl Error {
@@ -302,6 +310,7 @@ impl Error {
             Error::InvalidHistory { .. } => "INVALID_HISTORY",
             Error::UnknownStatus { .. } => "UNKNOWN_STATUS",
             Error::UnknownPriority { .. } => "UNKNOWN_PRIORITY",
+            Error::UnknownType { .. } => "UNKNOWN_TYPE",
         }
     }
 
@@ -312,6 +321,7 @@ impl Error {
             Error::UnknownUrgency { .. } => Some("urgency"),
             Error::UnknownSeverity { .. } => Some("customerSeverity"),
             Error::UnknownPriority { .. } => Some("priority"),
+            Error::UnknownType { .. } => Some("type"),
             Error::MissingField { field }
             | Error::InvalidType { field, .. }
             | Error::InvalidInstant { field, .. }
@@ -335,6 +345,7 @@ impl Error {
             | Error::UnknownSeverity { allowed, .. }
             | Error::UnknownCalendar { allowed, .. }
             | Error::UnknownPriority { allowed, .. }
+            | Error::UnknownType { allowed, .. }
             | Error::UnknownStatus { allowed, .. } => Some(allowed),
             _ => None,
         }
@@ -451,6 +462,13 @@ impl fmt::Display for Error {
                 )
             }
             Error::OutOfRange { message } => write!(f, "out of range: {message}"),
+            Error::UnknownType { value, allowed } => {
+                write!(
+                    f,
+                    "unknown ticket type {value:?}: expected {}",
+                    one_of(allowed)
+                )
+            }
             Error::UnknownPriority { value, allowed } => {
                 write!(
                     f,

@@ -34,6 +34,7 @@ pub mod duration;
 pub mod engine;
 pub mod error;
 pub mod escalation;
+pub mod form;
 pub mod pack;
 pub mod priority;
 pub mod sla;

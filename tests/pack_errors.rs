@@ -362,5 +362,5 @@ fn every_code_is_listed() {
     ] {
         assert!(ERROR_CODES.contains(&code), "{code}");
     }
-    assert_eq!(ERROR_CODES.len(), 23);
+    assert_eq!(ERROR_CODES.len(), 24);
 }

@@ -6,7 +6,7 @@
 //! mistake in the pack, not only the first.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
@@ -15,6 +15,7 @@ use crate::calendar::Calendar;
 use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::{Error, Span};
 use crate::escalation::{parse_level, Action, Audience, Level as EscalationLevel, Trigger};
+use crate::form::{parse_type, Fill, Kind, TicketType, UnknownFields};
 use crate::pack::convert::to_json;
 use crate::pack::diag::{complain, span};
 use crate::priority::{Cell, Level, Matrix};
@@ -58,6 +59,11 @@ pub(crate) struct Builder {
     /// condition function).
     pub levels: Vec<Decl<(EscalationLevel, String)>>,
     pub roles: Option<Decl<Vec<String>>>,
+    /// Ticket types, with the file that declared each (for its functions).
+    pub types: Vec<Decl<(TicketType, String)>>,
+    pub lookups: Vec<Decl<(String, Vec<serde_json::Value>)>>,
+    pub messages: Option<Decl<BTreeMap<String, String>>>,
+    pub unknown_fields: Option<Decl<UnknownFields>>,
     pub errors: Vec<Error>,
 }
 
@@ -138,6 +144,100 @@ impl Builder {
                             bad(format!("unknown role {r:?}; roles: {:?}", roles.value));
                         }
                     }
+                }
+            }
+        }
+        for (span, msg) in problems {
+            self.error(span, msg);
+        }
+    }
+
+    /// Checks the ticket types against the rest of the pack.
+    pub(crate) fn check_types(&mut self, policy: &SlaPolicy) {
+        let mut problems = Vec::new();
+        let type_names: Vec<String> = self.types.iter().map(|d| d.value.0.name.clone()).collect();
+        let lookups: Vec<&str> = self.lookups.iter().map(|d| d.value.0.as_str()).collect();
+        for d in &self.types {
+            let ty = &d.value.0;
+            let mut bad = |msg: String| {
+                problems.push((d.span.clone(), format!("ticket type {:?}: {msg}", ty.name)))
+            };
+            let status = |s: &str| policy.status(s).is_some();
+            for (from, to) in &ty.transitions {
+                for s in std::iter::once(from).chain(to).filter(|s| !status(s)) {
+                    bad(format!(
+                        "transitions name unknown status {s:?}; statuses: {:?}",
+                        policy.statuses
+                    ));
+                }
+            }
+            for (s, fields) in &ty.required_at {
+                if !status(s) {
+                    bad(format!("required_at names unknown status {s:?}"));
+                }
+                for f in fields
+                    .iter()
+                    .filter(|f| !ty.fields.iter().any(|x| &x.name == *f))
+                {
+                    bad(format!(
+                        "required_at names {f:?}, which is not a field of the type"
+                    ));
+                }
+            }
+            if let Some(i) = &ty.initial {
+                if !status(i) {
+                    bad(format!("initial status {i:?} is not declared"));
+                }
+            }
+            for r in &ty.reclassify {
+                if !type_names.iter().any(|t| t == &r.to) {
+                    bad(format!("reclassify names unknown type {:?}", r.to));
+                }
+            }
+            for f in &ty.fields {
+                let item = if f.kind == Kind::List { f.of } else { f.kind };
+                if let Some(m) = &f.menu {
+                    if ![
+                        "impact",
+                        "urgency",
+                        "priority",
+                        "status",
+                        "customer_severity",
+                    ]
+                    .contains(&m.as_str())
+                    {
+                        bad(format!("field {:?}: unknown menu {m:?} (impact, urgency, priority, status, customer_severity)", f.name));
+                    }
+                }
+                if item == Kind::Reference {
+                    if let Some(l) = f.lookup.as_deref().filter(|l| !lookups.contains(l)) {
+                        bad(format!("field {:?}: unknown lookup {l:?}; declare it with lookup({l:?}, [...]) (it may be empty and given with each call)", f.name));
+                    }
+                }
+                match &f.fill {
+                    Some(Fill::Lookup { lookup, by, .. }) => {
+                        if !lookups.contains(&lookup.as_str()) {
+                            bad(format!(
+                                "field {:?}: fill names unknown lookup {lookup:?}",
+                                f.name
+                            ));
+                        }
+                        if !ty.fields.iter().any(|x| &x.name == by) {
+                            bad(format!(
+                                "field {:?}: fill is by {by:?}, which is not a field",
+                                f.name
+                            ));
+                        }
+                    }
+                    Some(Fill::Copy { field, .. })
+                        if !ty.fields.iter().any(|x| &x.name == field) =>
+                    {
+                        bad(format!(
+                            "field {:?}: fill copies {field:?}, which is not a field",
+                            f.name
+                        ));
+                    }
+                    _ => {}
                 }
             }
         }
@@ -391,6 +491,129 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
                 }
                 Err(e) => b.error(here, format!("sla: {e}")),
             }
+            Ok(())
+        },
+    );
+
+    let s = b.clone();
+    engine.register_fn(
+        "ticket_type",
+        move |ctx: NativeCallContext, name: Dynamic, spec: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let name = string(&name, "ticket_type(name, spec): name")?;
+            let json = to_json(&spec).map_err(complain)?;
+            if name.trim().is_empty() {
+                b.error(here, "ticket_type: the name must not be empty");
+            } else if let Some(prev) = b
+                .types
+                .iter()
+                .find(|d| d.value.0.name.eq_ignore_ascii_case(&name))
+            {
+                let msg = format!(
+                    "ticket type {name:?} declared again (first at {})",
+                    prev.span
+                );
+                b.error(here, msg);
+            } else {
+                match parse_type(&name, &json) {
+                    Ok(t) => {
+                        let file = b.file.clone();
+                        b.types.push(Decl {
+                            value: (t, file),
+                            span: here,
+                        });
+                    }
+                    Err(e) => b.error(here, format!("ticket type {name:?}: {e}")),
+                }
+            }
+            Ok(())
+        },
+    );
+
+    let s = b.clone();
+    engine.register_fn(
+        "lookup",
+        move |ctx: NativeCallContext, name: Dynamic, records: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let name = string(&name, "lookup(name, records): name")?;
+            let json = to_json(&records).map_err(complain)?;
+            let serde_json::Value::Array(list) = json else {
+                b.error(
+                    here,
+                    format!("lookup {name:?}: records must be an array of maps"),
+                );
+                return Ok(());
+            };
+            if list.iter().any(|r| !r.is_object()) {
+                b.error(here, format!("lookup {name:?}: every record must be a map"));
+            } else if let Some(prev) = b.lookups.iter().find(|d| d.value.0 == name) {
+                let msg = format!("lookup {name:?} declared again (first at {})", prev.span);
+                b.error(here, msg);
+            } else {
+                b.lookups.push(Decl {
+                    value: (name, list),
+                    span: here,
+                });
+            }
+            Ok(())
+        },
+    );
+
+    let s = b.clone();
+    engine.register_fn(
+        "messages",
+        move |ctx: NativeCallContext, map: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let json = to_json(&map).map_err(complain)?;
+            let serde_json::Value::Object(o) = json else {
+                b.error(here, "messages(#{ CODE: \"template\" }) takes a map");
+                return Ok(());
+            };
+            let mut out = BTreeMap::new();
+            for (k, v) in o {
+                match v.as_str() {
+                    Some(t) => {
+                        out.insert(k, t.to_string());
+                    }
+                    None => b.error(
+                        here.clone(),
+                        format!("messages: the template for {k} must be a string"),
+                    ),
+                }
+            }
+            b.messages = Some(Decl {
+                value: out,
+                span: here,
+            });
+            Ok(())
+        },
+    );
+
+    let s = b.clone();
+    engine.register_fn(
+        "unknown_fields",
+        move |ctx: NativeCallContext, policy: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let p = match string(&policy, "unknown_fields(policy)")?.as_str() {
+                "keep" => UnknownFields::Keep,
+                "reject" => UnknownFields::Reject,
+                "drop" => UnknownFields::Drop,
+                other => {
+                    b.error(
+                        here,
+                        format!("unknown_fields: {other:?} is not keep, reject or drop"),
+                    );
+                    return Ok(());
+                }
+            };
+            b.unknown_fields = Some(Decl {
+                value: p,
+                span: here,
+            });
             Ok(())
         },
     );

@@ -42,6 +42,8 @@ pub(crate) struct Hooks {
     pub adjust_priority: Option<HookFn>,
     /// Per escalation level, its condition function if it has one.
     conditions: Vec<Option<HookFn>>,
+    /// Form functions by (type, function name).
+    forms: Vec<((String, String), HookFn)>,
     /// Clock names a hook may choose: `24x7` and the pack's calendars.
     clocks: Vec<String>,
     calls: Counter<u64>,
@@ -52,9 +54,12 @@ impl Hooks {
         matrix: &Rc<Matrix>,
         adjust_priority: Option<HookFn>,
         conditions: Vec<Option<HookFn>>,
+        forms: Vec<((String, String), HookFn)>,
         clocks: Vec<String>,
     ) -> Self {
-        let any = adjust_priority.is_some() || conditions.iter().any(Option::is_some);
+        let any = adjust_priority.is_some()
+            || conditions.iter().any(Option::is_some)
+            || !forms.is_empty();
         let engine = any.then(|| {
             let mut engine = sandbox::engine(&Limits::HOOK);
             register_helpers(&mut engine, matrix);
@@ -64,6 +69,7 @@ impl Hooks {
             engine,
             adjust_priority,
             conditions,
+            forms,
             clocks,
             calls: Counter::new(0),
         }
@@ -96,6 +102,27 @@ impl Hooks {
         engine
             .call_fn_with_options::<Dynamic>(options, &mut scope, &hook.ast, name, args)
             .map_err(|e| eval_error(&hook.file, &e, Some(&hook.span)))
+    }
+
+    /// Runs a ticket type's form function on `ticket`; its answer as JSON.
+    pub(crate) fn form_function(
+        &self,
+        type_name: &str,
+        function: &str,
+        ticket: &Value,
+    ) -> Result<Value> {
+        let Some((_, hook)) = self
+            .forms
+            .iter()
+            .find(|((t, f), _)| t == type_name && f == function)
+        else {
+            return Err(Error::pack(
+                None,
+                format!("{type_name} has no function {function}"),
+            ));
+        };
+        let out = self.call1(hook, function, to_dynamic(ticket))?;
+        to_json(&out).map_err(|e| Error::pack(Some(hook.span.clone()), format!("{function}: {e}")))
     }
 
     /// Runs escalation level `k`'s condition on `ticket`.

@@ -18,6 +18,7 @@ pub(crate) mod hooks;
 pub mod sandbox;
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -43,6 +44,10 @@ pub struct Pack {
     sla: SlaPolicy,
     levels: Vec<EscalationLevel>,
     roles: Vec<String>,
+    types: Vec<crate::form::TicketType>,
+    lookups: BTreeMap<String, Vec<Value>>,
+    messages: BTreeMap<String, String>,
+    unknown_fields: crate::form::UnknownFields,
     hooks: Hooks,
 }
 
@@ -148,6 +153,42 @@ impl Pack {
         let sla = b.sla.take().map(|d| d.value).unwrap_or_default();
         if let Some(m) = &matrix {
             b.check_levels(m, &sla);
+            b.check_types(&sla);
+        }
+        // Each type's functions (conditions and rules): one-parameter
+        // functions of the file that declares the type.
+        let mut forms = Vec::new();
+        for d in &b.types {
+            let (ty, file) = &d.value;
+            let mut names: Vec<&String> = ty.rules.iter().collect();
+            for f in &ty.fields {
+                if let Some(crate::form::Condition::Function(name)) = &f.required_when {
+                    names.push(name);
+                }
+            }
+            for name in names {
+                let found =
+                    with_fns
+                        .iter()
+                        .find(|(f, _, _)| f == file)
+                        .and_then(|(f, source, ast)| {
+                            ast.iter_functions()
+                                .find(|x| x.name == name.as_str() && x.params.len() == 1)
+                                .map(|_| HookFn {
+                                    file: f.to_string(),
+                                    ast: ast.clone(),
+                                    span: fn_span(f, source, name),
+                                    name: name.clone(),
+                                })
+                        });
+                match found {
+                    Some(h) => forms.push(((ty.name.clone(), name.clone()), h)),
+                    None => errors.push(Error::pack(
+                        Some(d.span.clone()),
+                        format!("ticket type {:?}: {name:?} is not a function of one parameter (the ticket) in {file}", ty.name),
+                    )),
+                }
+            }
         }
         // Each level's condition: a one-parameter function of its own file.
         let mut conditions = Vec::with_capacity(b.levels.len());
@@ -203,7 +244,18 @@ impl Pack {
             version,
             hash,
             files: sources.into_iter().map(|(n, _)| n).collect(),
-            hooks: Hooks::new(&matrix, adjust, conditions, clocks),
+            hooks: Hooks::new(&matrix, adjust, conditions, forms, clocks),
+            types: b.types.drain(..).map(|d| d.value.0).collect(),
+            lookups: b.lookups.drain(..).map(|d| d.value).collect(),
+            messages: {
+                let mut m = crate::form::default_messages();
+                m.extend(b.messages.take().map(|d| d.value).unwrap_or_default());
+                m
+            },
+            unknown_fields: b
+                .unknown_fields
+                .take()
+                .map_or(crate::form::UnknownFields::Keep, |d| d.value),
             levels: b.levels.drain(..).map(|d| d.value.0).collect(),
             roles: b.roles.take().map(|d| d.value).unwrap_or_default(),
             matrix,
@@ -291,6 +343,47 @@ impl Pack {
     /// The escalation levels, in declaration order.
     pub fn levels(&self) -> &[EscalationLevel] {
         &self.levels
+    }
+
+    /// The ticket types, in declaration order.
+    pub fn types(&self) -> &[crate::form::TicketType] {
+        &self.types
+    }
+
+    /// The ticket type called `name` (any case).
+    pub fn ticket_type(&self, name: &str) -> crate::Result<&crate::form::TicketType> {
+        self.types
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| Error::UnknownType {
+                value: name.chars().take(64).collect(),
+                allowed: self.types.iter().map(|t| t.name.clone()).collect(),
+            })
+    }
+
+    /// The lookup lists the pack declares.
+    pub fn lookups(&self) -> &BTreeMap<String, Vec<Value>> {
+        &self.lookups
+    }
+
+    /// Message templates by code (the defaults, with the pack's own).
+    pub fn messages(&self) -> &BTreeMap<String, String> {
+        &self.messages
+    }
+
+    /// What happens to fields a type does not declare.
+    pub fn unknown_fields(&self) -> crate::form::UnknownFields {
+        self.unknown_fields
+    }
+
+    /// Runs a ticket type's form function (a condition or a rule).
+    pub(crate) fn form_function(
+        &self,
+        type_name: &str,
+        function: &str,
+        ticket: &Value,
+    ) -> crate::Result<Value> {
+        self.hooks.form_function(type_name, function, ticket)
     }
 
     /// The incident roles the pack declares (`roles([...])`).

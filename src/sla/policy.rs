@@ -32,6 +32,9 @@ pub struct SlaPolicy {
     /// Statuses in which the Resolved By clock has stopped; leaving them
     /// (e.g. to Customer Responded) starts it again.
     pub resolved: Vec<String>,
+    /// Statuses in which a ticket is closed for good (a parent with child
+    /// tickets enters them only once every child is in one).
+    pub closed: Vec<String>,
     /// The history event that stops the Respond By clock.
     pub responded_event: String,
     /// What a priority change does.
@@ -55,6 +58,7 @@ impl Default for SlaPolicy {
             pause: s(&["Wait Customer", "Wait Vendor"]),
             customer_time: s(&["Wait Customer"]),
             resolved: s(&["Resolved", "Closed"]),
+            closed: s(&["Closed"]),
             responded_event: "responded".into(),
             on_priority_change: OnPriorityChange::Keep,
         }
@@ -147,6 +151,8 @@ impl SlaPolicy {
         let pause = subset("pause", p.pause.clone())?;
         let customer_time = subset("customer_time", p.customer_time.clone())?;
         let resolved = subset("resolved", p.resolved.clone())?;
+        let closed = subset("closed", p.closed.clone())?;
+        p.closed = closed;
         p.pause = pause;
         p.customer_time = customer_time;
         p.resolved = resolved;

@@ -1,0 +1,402 @@
+//! Ticket types, field validation, form schemas and the lifecycle: one rule
+//! set for the browser form and the server that re-checks it.
+//!
+//! A pack declares types with their fields (`ticket_type(name, #{ fields:
+//! [...] })` in `forms.rhai`); `validate` returns every error at once, each
+//! with the field, a stable code, parameters and a message from a template
+//! the pack may override; `form_schema` gives a portal what it needs to
+//! draw the form; `json_schema` the same for tools that speak JSON Schema;
+//! `transition` and `reclassify` check moves through the lifecycle.
+
+mod schema;
+mod spec;
+pub(crate) mod validate;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use spec::parse_type;
+
+/// What kind of value a field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// One line of text.
+    Text,
+    /// Free text of any length (bounded by `max_length` if given).
+    #[serde(rename = "longtext")]
+    LongText,
+    /// One of a menu of values.
+    Enum,
+    /// An email address.
+    Email,
+    /// A phone number (a `pattern` makes it strict, e.g. ten digits).
+    Phone,
+    /// A number, optionally whole, in a range.
+    Number,
+    /// An RFC 3339 instant.
+    #[serde(rename = "datetime")]
+    DateTime,
+    /// True or false.
+    Boolean,
+    /// An entry of a lookup list (by its key field).
+    Reference,
+    /// A list of values of another kind.
+    List,
+}
+
+/// One entry of a menu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MenuItem {
+    /// What is stored.
+    pub value: String,
+    /// What a person reads.
+    pub label: String,
+}
+
+/// When something holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// Every field (a path, or `impact_level` / `priority`) has one of the
+    /// values.
+    Fields(Vec<(String, Vec<Value>)>),
+    /// A rhai function of the ticket returning `true` or `false`.
+    Function(String),
+}
+
+/// Where a field's value may come from when the ticket has none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "from", rename_all = "camelCase")]
+pub enum Fill {
+    /// A field of the ticket's priority result (`priority`, `respondSeconds`, …).
+    Priority {
+        /// Which field.
+        take: String,
+        /// Replace a value already there.
+        overwrite: bool,
+    },
+    /// Another field's value.
+    Copy {
+        /// The field copied.
+        field: String,
+        /// Replace a value already there.
+        overwrite: bool,
+    },
+    /// A lookup list's record whose key equals another field.
+    Lookup {
+        /// The list.
+        lookup: String,
+        /// The field holding the key.
+        by: String,
+        /// The record's field to take.
+        take: String,
+        /// Replace a value already there.
+        overwrite: bool,
+    },
+}
+
+/// A field of a ticket type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldSpec {
+    /// Its path in the ticket (`summary`, `contact.phone`).
+    pub name: String,
+    /// What it holds.
+    pub kind: Kind,
+    /// For lists, what the items are.
+    pub of: Kind,
+    /// For people.
+    pub label: String,
+    /// Context help (RFC 1297: help at every field).
+    pub help: Option<String>,
+    /// Always required.
+    pub required: bool,
+    /// Required when this holds.
+    pub required_when: Option<Condition>,
+    /// Characters, at least.
+    pub min_length: Option<usize>,
+    /// Characters, at most.
+    pub max_length: Option<usize>,
+    /// A regular expression the text must match.
+    pub pattern: Option<String>,
+    /// The menu of an enum.
+    pub values: Vec<MenuItem>,
+    /// A menu from the pack: impact, urgency, priority, status, customer_severity.
+    pub menu: Option<String>,
+    /// Numbers: at least.
+    pub min: Option<f64>,
+    /// Numbers: at most.
+    pub max: Option<f64>,
+    /// Numbers: whole only.
+    pub integer: bool,
+    /// The value when the ticket has none.
+    pub default: Option<Value>,
+    /// Where a missing value comes from.
+    pub fill: Option<Fill>,
+    /// References: the lookup list.
+    pub lookup: Option<String>,
+    /// References: the record field that is the key (default `name`).
+    pub key: String,
+    /// Lists: items, at least.
+    pub min_items: Option<usize>,
+    /// Lists: items, at most.
+    pub max_items: Option<usize>,
+}
+
+/// A move from one type to another (`outage` → `problem`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reclassify {
+    /// The type it may become.
+    pub to: String,
+    /// Fields that must have a value first (`workaround`).
+    pub requires: Vec<String>,
+}
+
+/// A ticket type: its fields and its lifecycle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketType {
+    /// Its name (`incident`).
+    pub name: String,
+    /// For people.
+    pub label: String,
+    /// Help for the whole form.
+    pub help: Option<String>,
+    /// Its fields, in form order.
+    pub fields: Vec<FieldSpec>,
+    /// Cross-field rules: rhai functions of the ticket returning errors.
+    pub rules: Vec<String>,
+    /// Status → the statuses it may move to. Empty: any move.
+    pub transitions: Vec<(String, Vec<String>)>,
+    /// Status → fields that must have a value to enter it.
+    pub required_at: Vec<(String, Vec<String>)>,
+    /// It has child tickets: it closes only when they are all closed.
+    pub children: bool,
+    /// Types it may become.
+    pub reclassify: Vec<Reclassify>,
+    /// Its first status (default: the SLA policy's first).
+    pub initial: Option<String>,
+}
+
+/// What to do with fields a type does not declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownFields {
+    /// Keep them as they are.
+    Keep,
+    /// Report each as an `UNKNOWN_FIELD` error.
+    Reject,
+    /// Remove them from the validated ticket.
+    Drop,
+}
+
+/// Fields every ticket has, whatever its type (the ticket model).
+pub const SYSTEM_FIELDS: &[&str] = &[
+    "id",
+    "type",
+    "status",
+    "openedAt",
+    "history",
+    "alarms",
+    "parent",
+    "children",
+    "customerSeverity",
+];
+
+/// One validation error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldError {
+    /// The field's path (`contact.phone`, `tags[2]`).
+    pub field: String,
+    /// A stable code: `REQUIRED`, `TOO_LONG`, `NOT_IN_MENU`, `PATTERN`, …
+    pub code: String,
+    /// What the message is made from (`label`, `max`, `allowed`, …).
+    pub params: Map<String, Value>,
+    /// The message, from the pack's template for the code.
+    pub message: String,
+}
+
+/// Every code a validation error can have (a pack's rules may add their own).
+pub const VALIDATION_CODES: &[&str] = &[
+    "REQUIRED",
+    "TOO_SHORT",
+    "TOO_LONG",
+    "PATTERN",
+    "NOT_IN_MENU",
+    "INVALID_EMAIL",
+    "INVALID_PHONE",
+    "NOT_A_NUMBER",
+    "NOT_AN_INTEGER",
+    "TOO_SMALL",
+    "TOO_LARGE",
+    "INVALID_DATE_TIME",
+    "NOT_BOOLEAN",
+    "WRONG_TYPE",
+    "UNKNOWN_REFERENCE",
+    "TOO_FEW",
+    "TOO_MANY",
+    "UNKNOWN_FIELD",
+    "NOT_ALLOWED",
+    "CHILDREN_OPEN",
+    "RULE",
+];
+
+/// The default message templates, in English.
+pub fn default_messages() -> BTreeMap<String, String> {
+    [
+        ("REQUIRED", "{label} is required"),
+        ("TOO_SHORT", "{label} must be at least {min} characters"),
+        ("TOO_LONG", "{label} must be at most {max} characters"),
+        ("PATTERN", "{label} does not have the expected form"),
+        ("NOT_IN_MENU", "{label} must be one of: {allowed}"),
+        ("INVALID_EMAIL", "{label} must be an email address"),
+        ("INVALID_PHONE", "{label} must be a phone number"),
+        ("NOT_A_NUMBER", "{label} must be a number"),
+        ("NOT_AN_INTEGER", "{label} must be a whole number"),
+        ("TOO_SMALL", "{label} must be at least {min}"),
+        ("TOO_LARGE", "{label} must be at most {max}"),
+        (
+            "INVALID_DATE_TIME",
+            "{label} must be a date and time like 2026-03-16T14:00:00Z",
+        ),
+        ("NOT_BOOLEAN", "{label} must be true or false"),
+        ("WRONG_TYPE", "{label} must be {expected}"),
+        ("UNKNOWN_REFERENCE", "{label}: {value} is not in {lookup}"),
+        ("TOO_FEW", "{label} needs at least {min} items"),
+        ("TOO_MANY", "{label} takes at most {max} items"),
+        ("UNKNOWN_FIELD", "{field} is not a field of this form"),
+        (
+            "NOT_ALLOWED",
+            "a ticket cannot move from {from} to {to}; it can move to {allowed}",
+        ),
+        ("CHILDREN_OPEN", "close the child tickets first: {open}"),
+        ("RULE", "{label} is not valid"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// Fills `{name}` in a template from `params`.
+pub fn fill_template(template: &str, params: &Map<String, Value>) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        match params.get(rest[open + 1..close].trim()) {
+            Some(Value::String(s)) => out.push_str(s),
+            Some(Value::Array(a)) => {
+                let items: Vec<String> = a
+                    .iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .collect();
+                out.push_str(&items.join(", "));
+            }
+            Some(v) if !v.is_null() => out.push_str(&v.to_string()),
+            _ => out.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value at a dotted path.
+pub fn get_path<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut at = v;
+    for part in path.split('.') {
+        at = at.get(part)?;
+    }
+    Some(at)
+}
+
+/// Sets the value at a dotted path, making objects on the way.
+pub fn set_path(v: &mut Value, path: &str, value: Value) {
+    let mut at = v;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let Value::Object(o) = at else { return };
+        if parts.peek().is_none() {
+            o.insert(part.to_string(), value);
+            return;
+        }
+        at = o
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+/// Whether a value counts as empty for `required`.
+pub fn is_empty(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.trim().is_empty(),
+        Some(Value::Array(a)) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// Removes every `__proto__` key, at any depth.
+pub fn strip_proto(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            o.remove("__proto__");
+            for x in o.values_mut() {
+                strip_proto(x);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_proto),
+        _ => {}
+    }
+}
+
+/// A plausible email address: one `@`, a local part, a dotted domain, no
+/// spaces. (Deliverability is the mail server's business.)
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !s.chars().any(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|p| !p.is_empty())
+}
+
+/// A plausible phone number without a pattern: digits with `+ - ( ) .` and
+/// spaces, 7 to 20 digits.
+pub fn is_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (7..=20).contains(&digits)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+pub(crate) use schema::{form_schema, json_schema};
+
+/// The result of validating a ticket.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidationResult {
+    /// No errors.
+    pub valid: bool,
+    /// Every error, in field order, then the cross-field rules'.
+    pub errors: Vec<FieldError>,
+    /// The ticket with defaults and auto-filled fields.
+    pub ticket: Value,
+}
+
+/// The answer to "may this ticket move there?".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TransitionResult {
+    /// Whether the move is allowed.
+    pub allowed: bool,
+    /// Where it is.
+    pub from: String,
+    /// Where it would go.
+    pub to: String,
+    /// Why not (every reason at once).
+    pub errors: Vec<FieldError>,
+}

@@ -1,0 +1,264 @@
+//! What a portal needs to draw a form, and the same as JSON Schema.
+
+use serde_json::{json, Map, Value};
+
+use super::validate::menu_values;
+use super::{Condition, FieldSpec, Kind, TicketType, UnknownFields};
+use crate::priority::Matrix;
+use crate::sla::policy::SlaPolicy;
+
+fn condition_json(c: &Condition) -> Value {
+    match c {
+        Condition::Function(f) => json!({ "function": f }),
+        Condition::Fields(pairs) => {
+            let m: Map<String, Value> = pairs
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        if v.len() == 1 {
+                            v[0].clone()
+                        } else {
+                            Value::Array(v.clone())
+                        },
+                    )
+                })
+                .collect();
+            Value::Object(m)
+        }
+    }
+}
+
+fn field_json(f: &FieldSpec, matrix: &Matrix, policy: &SlaPolicy) -> Value {
+    let mut o = Map::new();
+    o.insert("name".into(), json!(f.name));
+    o.insert("kind".into(), json!(f.kind));
+    if f.kind == Kind::List {
+        o.insert("of".into(), json!(f.of));
+    }
+    o.insert("label".into(), json!(f.label));
+    o.insert("help".into(), json!(f.help));
+    o.insert("required".into(), json!(f.required));
+    o.insert(
+        "requiredWhen".into(),
+        f.required_when.as_ref().map_or(Value::Null, condition_json),
+    );
+    let item_kind = if f.kind == Kind::List { f.of } else { f.kind };
+    if item_kind == Kind::Enum {
+        o.insert("menu".into(), json!(menu_values(matrix, policy, f)));
+    }
+    let mut put = |k: &str, v: Value| {
+        if !v.is_null() {
+            o.insert(k.into(), v);
+        }
+    };
+    put("minLength", json!(f.min_length));
+    put("maxLength", json!(f.max_length));
+    put("pattern", json!(f.pattern));
+    put("min", json!(f.min));
+    put("max", json!(f.max));
+    if f.integer {
+        put("integer", json!(true));
+    }
+    put("default", f.default.clone().unwrap_or(Value::Null));
+    put("fill", f.fill.as_ref().map_or(Value::Null, |x| json!(x)));
+    if item_kind == Kind::Reference {
+        put("lookup", json!(f.lookup));
+        put("key", json!(f.key));
+    }
+    put("minItems", json!(f.min_items));
+    put("maxItems", json!(f.max_items));
+    Value::Object(o)
+}
+
+/// The form of a type: fields in order with kinds, labels, menus, help,
+/// required flags and the conditions that change them; the lifecycle.
+pub(crate) fn form_schema(
+    ty: &TicketType,
+    matrix: &Matrix,
+    policy: &SlaPolicy,
+    unknown: UnknownFields,
+) -> Value {
+    let transitions: Map<String, Value> = ty
+        .transitions
+        .iter()
+        .map(|(s, t)| (s.clone(), json!(t)))
+        .collect();
+    let required_at: Map<String, Value> = ty
+        .required_at
+        .iter()
+        .map(|(s, f)| (s.clone(), json!(f)))
+        .collect();
+    json!({
+        "type": ty.name,
+        "label": ty.label,
+        "help": ty.help,
+        "fields": ty.fields.iter().map(|f| field_json(f, matrix, policy)).collect::<Vec<_>>(),
+        "unknownFields": unknown,
+        "statuses": policy.statuses,
+        "initial": ty.initial.clone().or_else(|| policy.statuses.first().cloned()),
+        "transitions": transitions,
+        "requiredAt": required_at,
+        "children": ty.children,
+        "reclassify": ty.reclassify,
+    })
+}
+
+fn kind_schema(f: &FieldSpec, kind: Kind, matrix: &Matrix, policy: &SlaPolicy) -> Value {
+    let mut s = match kind {
+        Kind::Text | Kind::LongText | Kind::Phone | Kind::Reference => json!({ "type": "string" }),
+        Kind::Email => json!({ "type": "string", "format": "email" }),
+        Kind::DateTime => json!({ "type": "string", "format": "date-time" }),
+        Kind::Boolean => json!({ "type": "boolean" }),
+        Kind::Number if f.integer => json!({ "type": "integer" }),
+        Kind::Number => json!({ "type": "number" }),
+        Kind::Enum => {
+            json!({ "type": "string", "enum": menu_values(matrix, policy, f).into_iter().map(|m| m.value).collect::<Vec<_>>() })
+        }
+        Kind::List => json!({ "type": "array", "items": kind_schema(f, f.of, matrix, policy) }),
+    };
+    if let Value::Object(o) = &mut s {
+        if kind == Kind::List {
+            if let Some(n) = f.min_items {
+                o.insert("minItems".into(), json!(n));
+            }
+            if let Some(n) = f.max_items {
+                o.insert("maxItems".into(), json!(n));
+            }
+            return s;
+        }
+        if let Some(n) = f.min_length {
+            o.insert("minLength".into(), json!(n));
+        }
+        if let Some(n) = f.max_length {
+            o.insert("maxLength".into(), json!(n));
+        }
+        if let Some(p) = &f.pattern {
+            o.insert("pattern".into(), json!(p));
+        }
+        if let Some(n) = f.min {
+            o.insert("minimum".into(), json!(n));
+        }
+        if let Some(n) = f.max {
+            o.insert("maximum".into(), json!(n));
+        }
+        if kind == Kind::Reference {
+            o.insert(
+                "description".into(),
+                json!(format!(
+                    "a `{}` of the lookup list `{}`",
+                    f.key,
+                    f.lookup.clone().unwrap_or_default()
+                )),
+            );
+        }
+    }
+    s
+}
+
+/// Inserts a property schema at a dotted path, with `required` marks.
+fn insert(root: &mut Map<String, Value>, path: &[&str], schema: Value, required: bool) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    let props = root.entry("properties").or_insert_with(|| json!({}));
+    let Value::Object(props) = props else { return };
+    if rest.is_empty() {
+        props.insert(first.to_string(), schema);
+    } else {
+        let child = props
+            .entry(first.to_string())
+            .or_insert_with(|| json!({ "type": "object" }));
+        if let Value::Object(child) = child {
+            insert(child, rest, schema, required);
+        }
+    }
+    if required {
+        let req = root.entry("required").or_insert_with(|| json!([]));
+        if let Value::Array(req) = req {
+            if !req.iter().any(|r| r == first) {
+                req.push(json!(first));
+            }
+        }
+    }
+}
+
+/// A JSON Schema (draft 2020-12) of a type's form. `required_when`
+/// conditions on plain fields become `if`/`then`; impact-level conditions
+/// name every impact description of that level; function conditions have
+/// no JSON Schema form and are left to `validate`.
+pub(crate) fn json_schema(
+    ty: &TicketType,
+    matrix: &Matrix,
+    policy: &SlaPolicy,
+    unknown: UnknownFields,
+) -> Value {
+    let mut root = Map::new();
+    root.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    root.insert("title".into(), json!(ty.label));
+    root.insert("type".into(), json!("object"));
+    let mut all_of = Vec::new();
+    for f in &ty.fields {
+        let path: Vec<&str> = f.name.split('.').collect();
+        let mut s = kind_schema(f, f.kind, matrix, policy);
+        if let (Value::Object(o), Some(h)) = (&mut s, &f.help) {
+            o.insert("description".into(), json!(h));
+        }
+        if let (Value::Object(o), Some(d)) = (&mut s, &f.default) {
+            o.insert("default".into(), d.clone());
+        }
+        insert(&mut root, &path, s, f.required);
+        if let Some(Condition::Fields(pairs)) = &f.required_when {
+            let mut props = Map::new();
+            let mut req = Vec::new();
+            for (k, values) in pairs {
+                let (field, allowed): (&str, Vec<Value>) = match k.as_str() {
+                    "impact_level" => (
+                        "impact",
+                        matrix
+                            .impacts
+                            .iter()
+                            .filter(|l| {
+                                values.iter().any(|v| {
+                                    v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(&l.name))
+                                })
+                            })
+                            .flat_map(|l| {
+                                std::iter::once(l.name.clone()).chain(l.aliases.iter().cloned())
+                            })
+                            .map(Value::from)
+                            .collect(),
+                    ),
+                    other => (other, values.clone()),
+                };
+                if field.contains('.') || k == "priority" {
+                    continue;
+                }
+                props.insert(field.to_string(), json!({ "enum": allowed }));
+                req.push(json!(field));
+            }
+            if !props.is_empty() {
+                let mut then = Map::new();
+                insert(&mut then, &path, json!({}), true);
+                all_of
+                    .push(json!({ "if": { "properties": props, "required": req }, "then": then }));
+            }
+        }
+    }
+    if !all_of.is_empty() {
+        root.insert("allOf".into(), Value::Array(all_of));
+    }
+    if unknown != UnknownFields::Keep {
+        // The ticket model's own fields stay allowed.
+        for k in super::SYSTEM_FIELDS {
+            if let Some(Value::Object(props)) = root.get_mut("properties") {
+                props.entry(k.to_string()).or_insert_with(|| json!({}));
+            }
+        }
+        root.insert("additionalProperties".into(), json!(false));
+    }
+    Value::Object(root)
+}

@@ -1,0 +1,368 @@
+//! Ticket types and their fields from the map `ticket_type(name, #{...})`
+//! declares.
+
+use serde_json::{Map, Value};
+
+use super::{Condition, FieldSpec, Fill, Kind, MenuItem, Reclassify, TicketType};
+
+const TYPE_KEYS: [&str; 9] = [
+    "label",
+    "fields",
+    "rules",
+    "transitions",
+    "required_at",
+    "children",
+    "reclassify",
+    "help",
+    "initial",
+];
+const FIELD_KEYS: [&str; 21] = [
+    "name",
+    "kind",
+    "label",
+    "help",
+    "required",
+    "required_when",
+    "min_length",
+    "max_length",
+    "pattern",
+    "values",
+    "menu",
+    "min",
+    "max",
+    "integer",
+    "default",
+    "fill",
+    "lookup",
+    "key",
+    "of",
+    "min_items",
+    "max_items",
+];
+
+fn unknown_keys(o: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
+    match o.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(format!(
+            "unknown key `{k}` in {what} (expected {})",
+            allowed.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+fn text(o: &Map<String, Value>, k: &str) -> Result<Option<String>, String> {
+    match o.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("`{k}` must be a string")),
+    }
+}
+
+fn count(o: &Map<String, Value>, k: &str) -> Result<Option<usize>, String> {
+    match o.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("`{k}` must be a whole number ≥ 0")),
+    }
+}
+
+fn strings(v: &Value, k: &str) -> Result<Vec<String>, String> {
+    match v {
+        Value::String(s) => Ok(vec![s.clone()]),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("`{k}` lists strings"))
+            })
+            .collect(),
+        _ => Err(format!("`{k}` is a string or a list of strings")),
+    }
+}
+
+/// A ticket type from its declaration. Statuses, lookups and menus it names
+/// are checked against the pack by the caller.
+pub fn parse_type(name: &str, v: &Value) -> Result<TicketType, String> {
+    let Value::Object(o) = v else {
+        return Err("ticket_type(name, #{ label, fields, ... }) takes a map".into());
+    };
+    unknown_keys(o, &TYPE_KEYS, "ticket_type")?;
+    let fields = match o.get("fields") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, f)| field(f).map_err(|e| format!("fields[{i}]: {e}")))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+        Some(_) => return Err("`fields` must be an array of field maps".into()),
+    };
+    for (i, f) in fields.iter().enumerate() {
+        if fields[..i].iter().any(|g| g.name == f.name) {
+            return Err(format!("field `{}` is declared twice", f.name));
+        }
+    }
+    let rules = match o.get("rules") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => strings(v, "rules")?,
+    };
+    let mut transitions = Vec::new();
+    match o.get("transitions") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(t)) => {
+            for (from, to) in t {
+                transitions.push((from.clone(), strings(to, "transitions")?));
+            }
+        }
+        Some(_) => return Err("`transitions` maps a status to the statuses it may move to".into()),
+    }
+    let mut required_at = Vec::new();
+    match o.get("required_at") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(t)) => {
+            for (status, names) in t {
+                required_at.push((status.clone(), strings(names, "required_at")?));
+            }
+        }
+        Some(_) => return Err("`required_at` maps a status to the fields it needs".into()),
+    }
+    let children = match o.get("children") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err("`children` must be true or false".into()),
+    };
+    let reclassify = match o.get("reclassify") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => list.iter().map(reclassify).collect::<Result<_, _>>()?,
+        Some(one) => vec![reclassify(one)?],
+    };
+    Ok(TicketType {
+        name: name.to_string(),
+        label: text(o, "label")?.unwrap_or_else(|| name.to_string()),
+        help: text(o, "help")?,
+        fields,
+        rules,
+        transitions,
+        required_at,
+        children,
+        reclassify,
+        initial: text(o, "initial")?,
+    })
+}
+
+fn reclassify(v: &Value) -> Result<Reclassify, String> {
+    let Value::Object(o) = v else {
+        return Err("`reclassify` is #{ to: \"problem\", requires: [\"workaround\"] }".into());
+    };
+    unknown_keys(o, &["to", "requires"], "reclassify")?;
+    Ok(Reclassify {
+        to: text(o, "to")?.ok_or("`reclassify` needs `to`")?,
+        requires: o
+            .get("requires")
+            .map_or(Ok(Vec::new()), |v| strings(v, "requires"))?,
+    })
+}
+
+fn field(v: &Value) -> Result<FieldSpec, String> {
+    let Value::Object(o) = v else {
+        return Err("a field is a map #{ name, kind, label, ... }".into());
+    };
+    unknown_keys(o, &FIELD_KEYS, "a field")?;
+    let name = text(o, "name")?
+        .filter(|n| !n.trim().is_empty())
+        .ok_or("a field needs a `name`")?;
+    if name.split('.').any(|p| p.is_empty() || p == "__proto__") {
+        return Err(format!("field name `{name}` is not a usable path"));
+    }
+    let kind = kind(&text(o, "kind")?.unwrap_or_else(|| "text".into()))?;
+    let of = match text(o, "of")? {
+        Some(k) if kind == Kind::List => Some(self::kind(&k)?)
+            .filter(|k| *k != Kind::List)
+            .ok_or("a list cannot hold lists")?,
+        Some(_) => return Err("`of` goes with kind \"list\"".into()),
+        None if kind == Kind::List => return Err("a list needs `of`: the kind of its items".into()),
+        None => Kind::Text,
+    };
+    let values = match o.get("values") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.iter().map(menu_item).collect::<Result<_, _>>()?,
+        Some(_) => return Err("`values` is a list of values or #{ value, label } maps".into()),
+    };
+    let menu = text(o, "menu")?;
+    let item_kind = if kind == Kind::List { of } else { kind };
+    if item_kind == Kind::Enum && values.is_empty() && menu.is_none() {
+        return Err("an enum needs `values` or a `menu` (impact, urgency, priority, status, customer_severity)".into());
+    }
+    if item_kind == Kind::Reference && text(o, "lookup")?.is_none() {
+        return Err("a reference needs `lookup`: the name of a lookup list".into());
+    }
+    let pattern = text(o, "pattern")?;
+    if let Some(p) = &pattern {
+        regex_lite::Regex::new(p)
+            .map_err(|e| format!("`pattern` is not a valid regular expression: {e}"))?;
+    }
+    let number = |k: &str| -> Result<Option<f64>, String> {
+        match o.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| format!("`{k}` must be a number")),
+        }
+    };
+    let required = match o.get("required") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            return Err(
+                "`required` must be true or false (use `required_when` for a condition)".into(),
+            )
+        }
+    };
+    let required_when = match o.get("required_when") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(condition(v)?),
+    };
+    let integer = match o.get("integer") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err("`integer` must be true or false".into()),
+    };
+    let fill = match o.get("fill") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(fill(v)?),
+    };
+    Ok(FieldSpec {
+        label: text(o, "label")?.unwrap_or_else(|| name.clone()),
+        name,
+        kind,
+        of,
+        help: text(o, "help")?,
+        required,
+        required_when,
+        min_length: count(o, "min_length")?,
+        max_length: count(o, "max_length")?,
+        pattern,
+        values,
+        menu,
+        min: number("min")?,
+        max: number("max")?,
+        integer,
+        default: o.get("default").cloned().filter(|v| !v.is_null()),
+        fill,
+        lookup: text(o, "lookup")?,
+        key: text(o, "key")?.unwrap_or_else(|| "name".into()),
+        min_items: count(o, "min_items")?,
+        max_items: count(o, "max_items")?,
+    })
+}
+
+fn kind(k: &str) -> Result<Kind, String> {
+    Ok(match k {
+        "text" => Kind::Text,
+        "longtext" => Kind::LongText,
+        "enum" => Kind::Enum,
+        "email" => Kind::Email,
+        "phone" => Kind::Phone,
+        "number" => Kind::Number,
+        "datetime" => Kind::DateTime,
+        "boolean" => Kind::Boolean,
+        "reference" => Kind::Reference,
+        "list" => Kind::List,
+        other => {
+            return Err(format!(
+                "unknown kind {other:?} (text, longtext, enum, email, phone, number, datetime, boolean, reference, list)"
+            ))
+        }
+    })
+}
+
+fn menu_item(v: &Value) -> Result<MenuItem, String> {
+    match v {
+        Value::String(s) => Ok(MenuItem {
+            value: s.clone(),
+            label: s.clone(),
+        }),
+        Value::Object(o) => {
+            unknown_keys(o, &["value", "label"], "a menu item")?;
+            let value = text(o, "value")?.ok_or("a menu item needs `value`")?;
+            Ok(MenuItem {
+                label: text(o, "label")?.unwrap_or_else(|| value.clone()),
+                value,
+            })
+        }
+        _ => Err("a menu item is a string or #{ value, label }".into()),
+    }
+}
+
+/// `#{ impact_level: "Critical" }` (every key must match) or the name of a
+/// rhai function of the ticket.
+fn condition(v: &Value) -> Result<Condition, String> {
+    match v {
+        Value::String(f) => Ok(Condition::Function(f.clone())),
+        Value::Object(o) => Ok(Condition::Fields(
+            o.iter()
+                .map(|(k, v)| {
+                    let values = match v {
+                        Value::Array(a) => a.clone(),
+                        one => vec![one.clone()],
+                    };
+                    (k.clone(), values)
+                })
+                .collect(),
+        )),
+        _ => Err("a condition is #{ field: value, ... } or the name of a function".into()),
+    }
+}
+
+fn fill(v: &Value) -> Result<Fill, String> {
+    let Value::Object(o) = v else {
+        return Err(
+            "`fill` is #{ from: \"priority\" }, #{ copy: \"field\" } or #{ lookup, by, take }"
+                .into(),
+        );
+    };
+    unknown_keys(
+        o,
+        &["from", "copy", "lookup", "by", "take", "overwrite"],
+        "fill",
+    )?;
+    let overwrite = o.get("overwrite").and_then(Value::as_bool).unwrap_or(false);
+    if let Some(what) = text(o, "from")? {
+        const COMPUTED: [&str; 8] = [
+            "priority",
+            "impactLevel",
+            "urgency",
+            "clock",
+            "respondSeconds",
+            "resolveSeconds",
+            "process",
+            "customerPriority",
+        ];
+        if !COMPUTED.contains(&what.as_str()) {
+            return Err(format!(
+                "`fill.from` takes a priority result field: {}",
+                COMPUTED.join(", ")
+            ));
+        }
+        return Ok(Fill::Priority {
+            take: what,
+            overwrite,
+        });
+    }
+    if let Some(field) = text(o, "copy")? {
+        return Ok(Fill::Copy { field, overwrite });
+    }
+    match (text(o, "lookup")?, text(o, "by")?, text(o, "take")?) {
+        (Some(lookup), Some(by), Some(take)) => Ok(Fill::Lookup {
+            lookup,
+            by,
+            take,
+            overwrite,
+        }),
+        _ => Err("`fill` needs `from`, `copy`, or all of `lookup`, `by` and `take`".into()),
+    }
+}

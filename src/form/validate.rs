@@ -1,0 +1,659 @@
+//! Validation of a ticket against its type, and the lifecycle checks.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::{
+    get_path, is_email, is_empty, is_phone, set_path, strip_proto, Condition, FieldError,
+    FieldSpec, Fill, Kind, TicketType, TransitionResult, UnknownFields, ValidationResult,
+    SYSTEM_FIELDS,
+};
+use crate::error::{Error, Result};
+use crate::priority::{Matrix, PriorityResult};
+use crate::sla::policy::SlaPolicy;
+use crate::ticket::json_type;
+
+/// What validation needs from the pack.
+pub(crate) trait FormPack {
+    fn ticket_type(&self, name: &str) -> Result<&TicketType>;
+    fn matrix(&self) -> &Matrix;
+    fn policy(&self) -> &SlaPolicy;
+    fn pack_lookup(&self, name: &str) -> Option<&[Value]>;
+    fn messages(&self) -> &BTreeMap<String, String>;
+    fn unknown_fields(&self) -> UnknownFields;
+    fn priority_for(&self, ticket: &Value) -> Result<PriorityResult>;
+    /// A form function of a type: a condition (bool) or a rule (errors).
+    fn form_function(&self, type_name: &str, function: &str, ticket: &Value) -> Result<Value>;
+}
+
+/// Lookup lists given with the call; they take precedence over the pack's.
+pub(crate) type CallLookups<'a> = Option<&'a Map<String, Value>>;
+
+struct Ctx<'a, P: FormPack> {
+    pack: &'a P,
+    lookups: CallLookups<'a>,
+    errors: Vec<FieldError>,
+}
+
+impl<P: FormPack> Ctx<'_, P> {
+    fn lookup(&self, name: &str) -> Option<&[Value]> {
+        if let Some(Value::Array(a)) = self.lookups.and_then(|l| l.get(name)) {
+            return Some(a);
+        }
+        self.pack.pack_lookup(name)
+    }
+
+    fn error(&mut self, field: &str, code: &str, label: &str, mut params: Map<String, Value>) {
+        params.insert("field".into(), Value::from(field));
+        params.entry("label").or_insert_with(|| Value::from(label));
+        let template = self
+            .pack
+            .messages()
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| "{label} is not valid".into());
+        let message = super::fill_template(&template, &params);
+        self.errors.push(FieldError {
+            field: field.to_string(),
+            code: code.to_string(),
+            params,
+            message,
+        });
+    }
+}
+
+/// A number as people write it: `10`, not `10.0`.
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9e15 {
+        Value::from(n as i64)
+    } else {
+        Value::from(n)
+    }
+}
+
+fn params<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// Validates `ticket` as a `type_name` ticket (or its own `type`).
+pub(crate) fn validate<P: FormPack>(
+    pack: &P,
+    ticket: &Value,
+    type_name: Option<&str>,
+    lookups: CallLookups<'_>,
+) -> Result<ValidationResult> {
+    crate::ticket::expect_object(ticket)?;
+    let type_name = match type_name {
+        Some(t) => t.to_string(),
+        None => match crate::ticket::Field::of(ticket, "type").required_str("type") {
+            Ok(t) => t.to_string(),
+            Err(e) => return Err(e),
+        },
+    };
+    let ty = pack.ticket_type(&type_name)?;
+    let mut out = ticket.clone();
+    strip_proto(&mut out);
+    let mut ctx = Ctx {
+        pack,
+        lookups,
+        errors: Vec::new(),
+    };
+
+    // Fields the type does not declare.
+    let policy = pack.unknown_fields();
+    if policy != UnknownFields::Keep {
+        let roots: Vec<&str> = ty
+            .fields
+            .iter()
+            .map(|f| f.name.split('.').next().unwrap_or(""))
+            .collect();
+        let unknown: Vec<String> = out
+            .as_object()
+            .map(|o| {
+                o.keys()
+                    .filter(|k| {
+                        !SYSTEM_FIELDS.contains(&k.as_str()) && !roots.contains(&k.as_str())
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        for k in unknown {
+            if policy == UnknownFields::Drop {
+                if let Value::Object(o) = &mut out {
+                    o.remove(&k);
+                }
+            } else {
+                ctx.error(
+                    &k,
+                    "UNKNOWN_FIELD",
+                    &k,
+                    params([("type", Value::from(type_name.as_str()))]),
+                );
+            }
+        }
+    }
+
+    // Defaults, then fills, in form order.
+    for f in &ty.fields {
+        if let Some(d) = &f.default {
+            if is_empty(get_path(&out, &f.name)) {
+                set_path(&mut out, &f.name, d.clone());
+            }
+        }
+    }
+    let mut priority: Option<Option<PriorityResult>> = None;
+    for f in &ty.fields {
+        let Some(fill) = &f.fill else { continue };
+        let (overwrite, value) = match fill {
+            Fill::Priority { take, overwrite } => {
+                let p = priority.get_or_insert_with(|| pack.priority_for(&out).ok());
+                let v = p
+                    .as_ref()
+                    .and_then(|p| serde_json::to_value(p).ok())
+                    .and_then(|v| v.get(take).cloned())
+                    .filter(|v| !v.is_null());
+                (*overwrite, v)
+            }
+            Fill::Copy { field, overwrite } => (
+                *overwrite,
+                get_path(&out, field)
+                    .cloned()
+                    .filter(|v| !is_empty(Some(v))),
+            ),
+            Fill::Lookup {
+                lookup,
+                by,
+                take,
+                overwrite,
+            } => {
+                let key_field = ty
+                    .fields
+                    .iter()
+                    .find(|g| &g.name == by)
+                    .map_or("name", |g| g.key.as_str());
+                let key = get_path(&out, by).and_then(|v| reference_key(v, key_field));
+                let record = key.and_then(|k| find_record(ctx.lookup(lookup)?, key_field, &k));
+                (*overwrite, record.and_then(|r| get_path(r, take)).cloned())
+            }
+        };
+        if let Some(v) = value {
+            if overwrite || is_empty(get_path(&out, &f.name)) {
+                set_path(&mut out, &f.name, v);
+            }
+        }
+    }
+
+    // Each field.
+    for f in &ty.fields {
+        let value = get_path(&out, &f.name).cloned();
+        let required = f.required
+            || match &f.required_when {
+                None => false,
+                Some(c) => holds(pack, ty, c, &out)?,
+            };
+        if is_empty(value.as_ref()) {
+            if required {
+                ctx.error(&f.name, "REQUIRED", &f.label, Map::new());
+            }
+            continue;
+        }
+        let Some(value) = value else { continue };
+        check_field(&mut ctx, f, &f.name, &value, f.kind);
+    }
+
+    // Cross-field rules.
+    for rule in &ty.rules {
+        let out_value = pack.form_function(&ty.name, rule, &out)?;
+        let list = match out_value {
+            Value::Null => Vec::new(),
+            Value::Array(a) => a,
+            one @ Value::Object(_) => vec![one],
+            other => {
+                return Err(Error::pack(
+                    None,
+                    format!(
+                    "rule {rule} of {} must return a list of #{{ field, code, message }}, not a {}",
+                    ty.name,
+                    json_type(&other)
+                ),
+                ))
+            }
+        };
+        for e in list {
+            let field = e
+                .get("field")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let code = e
+                .get("code")
+                .and_then(Value::as_str)
+                .unwrap_or("RULE")
+                .to_string();
+            let label = ty
+                .fields
+                .iter()
+                .find(|f| f.name == field)
+                .map_or(field.clone(), |f| f.label.clone());
+            let mut p = match e.get("params") {
+                Some(Value::Object(p)) => p.clone(),
+                _ => Map::new(),
+            };
+            p.insert("rule".into(), Value::from(rule.as_str()));
+            match e.get("message").and_then(Value::as_str) {
+                // The rule's own message, unless the pack has a template
+                // for its code (a translation).
+                Some(m) if code == "RULE" || !pack.messages().contains_key(&code) => {
+                    p.insert("field".into(), Value::from(field.as_str()));
+                    p.entry("label")
+                        .or_insert_with(|| Value::from(label.as_str()));
+                    let message = super::fill_template(m, &p);
+                    ctx.errors.push(FieldError {
+                        field,
+                        code,
+                        params: p,
+                        message,
+                    });
+                }
+                _ => ctx.error(&field, &code, &label, p),
+            }
+        }
+    }
+
+    Ok(ValidationResult {
+        valid: ctx.errors.is_empty(),
+        errors: ctx.errors,
+        ticket: out,
+    })
+}
+
+/// A reference's key: the string itself, or the key field of an object.
+fn reference_key(v: &Value, key: &str) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => o.get(key).and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    }
+}
+
+fn find_record<'a>(records: &'a [Value], key: &str, wanted: &str) -> Option<&'a Value> {
+    let wanted = wanted.trim();
+    records.iter().find(|r| {
+        r.get(key)
+            .and_then(Value::as_str)
+            .is_some_and(|k| k.trim().eq_ignore_ascii_case(wanted))
+    })
+}
+
+/// Whether a condition holds for `ticket`.
+pub(crate) fn holds<P: FormPack>(
+    pack: &P,
+    ty: &TicketType,
+    c: &Condition,
+    ticket: &Value,
+) -> Result<bool> {
+    match c {
+        Condition::Function(f) => {
+            Ok(pack.form_function(&ty.name, f, ticket)?.as_bool() == Some(true))
+        }
+        Condition::Fields(pairs) => {
+            for (key, values) in pairs {
+                let actual = match key.as_str() {
+                    "impact_level" | "priority" => {
+                        let Ok(p) = pack.priority_for(ticket) else {
+                            return Ok(false);
+                        };
+                        Value::from(if key == "priority" {
+                            p.priority
+                        } else {
+                            p.impact_level
+                        })
+                    }
+                    path => get_path(ticket, path).cloned().unwrap_or(Value::Null),
+                };
+                let matches = values.iter().any(|v| match (v, &actual) {
+                    (Value::String(a), Value::String(b)) => a.eq_ignore_ascii_case(b.trim()),
+                    (a, b) => a == b,
+                });
+                if !matches {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// The values a field's menu allows, for messages and checks.
+pub(crate) fn menu_values(
+    matrix: &Matrix,
+    policy: &SlaPolicy,
+    f: &FieldSpec,
+) -> Vec<super::MenuItem> {
+    use super::MenuItem;
+    let item = |v: &str| MenuItem {
+        value: v.to_string(),
+        label: v.to_string(),
+    };
+    match f.menu.as_deref() {
+        Some("impact") => matrix
+            .impacts
+            .iter()
+            .flat_map(|l| {
+                if l.aliases.is_empty() {
+                    vec![item(&l.name)]
+                } else {
+                    l.aliases.iter().map(|a| item(a)).collect()
+                }
+            })
+            .collect(),
+        Some("urgency" | "customer_severity") => {
+            matrix.urgencies.iter().map(|l| item(&l.name)).collect()
+        }
+        Some("priority") => matrix.priorities.iter().map(|p| item(p)).collect(),
+        Some("status") => policy.statuses.iter().map(|s| item(s)).collect(),
+        _ => f.values.clone(),
+    }
+}
+
+fn in_menu<P: FormPack>(ctx: &Ctx<'_, P>, f: &FieldSpec, s: &str) -> bool {
+    let m = ctx.pack.matrix();
+    match f.menu.as_deref() {
+        // The matrix's own matching: names and aliases, any case.
+        Some("impact") => m.impact_index(s).is_ok(),
+        Some("urgency" | "customer_severity") => m.urgency_index(s).is_ok(),
+        Some("priority") => m.priority_rank(s).is_some(),
+        Some("status") => ctx.pack.policy().status(s).is_some(),
+        _ => f.values.iter().any(|v| v.value == s),
+    }
+}
+
+fn check_field<P: FormPack>(
+    ctx: &mut Ctx<'_, P>,
+    f: &FieldSpec,
+    path: &str,
+    v: &Value,
+    kind: Kind,
+) {
+    let label = f.label.as_str();
+    let wrong = |expected: &str| {
+        params([
+            ("expected", Value::from(expected)),
+            ("found", Value::from(json_type(v))),
+        ])
+    };
+    match kind {
+        Kind::List => {
+            let Value::Array(items) = v else {
+                return ctx.error(path, "WRONG_TYPE", label, wrong("a list"));
+            };
+            if let Some(min) = f.min_items.filter(|m| items.len() < *m) {
+                ctx.error(path, "TOO_FEW", label, params([("min", Value::from(min))]));
+            }
+            if let Some(max) = f.max_items.filter(|m| items.len() > *m) {
+                ctx.error(path, "TOO_MANY", label, params([("max", Value::from(max))]));
+            }
+            for (i, item) in items.iter().enumerate() {
+                check_field(ctx, f, &format!("{path}[{i}]"), item, f.of);
+            }
+        }
+        Kind::Number => {
+            let Some(n) = v.as_f64() else {
+                return ctx.error(path, "NOT_A_NUMBER", label, wrong("a number"));
+            };
+            if f.integer && n.fract() != 0.0 {
+                ctx.error(path, "NOT_AN_INTEGER", label, Map::new());
+            }
+            if let Some(min) = f.min.filter(|m| n < *m) {
+                ctx.error(path, "TOO_SMALL", label, params([("min", number(min))]));
+            }
+            if let Some(max) = f.max.filter(|m| n > *m) {
+                ctx.error(path, "TOO_LARGE", label, params([("max", number(max))]));
+            }
+        }
+        Kind::Boolean => {
+            if !v.is_boolean() {
+                ctx.error(path, "NOT_BOOLEAN", label, wrong("true or false"));
+            }
+        }
+        Kind::Reference => {
+            let Some(key) = reference_key(v, &f.key) else {
+                return ctx.error(path, "WRONG_TYPE", label, wrong("a name from the list"));
+            };
+            let lookup = f.lookup.clone().unwrap_or_default();
+            let found = ctx
+                .lookup(&lookup)
+                .is_some_and(|records| find_record(records, &f.key, &key).is_some());
+            if !found {
+                ctx.error(
+                    path,
+                    "UNKNOWN_REFERENCE",
+                    label,
+                    params([("value", Value::from(key)), ("lookup", Value::from(lookup))]),
+                );
+            }
+        }
+        Kind::Text | Kind::LongText | Kind::Enum | Kind::Email | Kind::Phone | Kind::DateTime => {
+            let Some(s) = v.as_str() else {
+                return ctx.error(path, "WRONG_TYPE", label, wrong("text"));
+            };
+            let len = s.chars().count();
+            if let Some(min) = f.min_length.filter(|m| len < *m) {
+                ctx.error(
+                    path,
+                    "TOO_SHORT",
+                    label,
+                    params([("min", Value::from(min)), ("length", Value::from(len))]),
+                );
+            }
+            if let Some(max) = f.max_length.filter(|m| len > *m) {
+                ctx.error(
+                    path,
+                    "TOO_LONG",
+                    label,
+                    params([("max", Value::from(max)), ("length", Value::from(len))]),
+                );
+            }
+            match kind {
+                Kind::Enum if !in_menu(ctx, f, s) => {
+                    let allowed: Vec<Value> = menu_values(ctx.pack.matrix(), ctx.pack.policy(), f)
+                        .into_iter()
+                        .map(|m| Value::from(m.value))
+                        .collect();
+                    ctx.error(
+                        path,
+                        "NOT_IN_MENU",
+                        label,
+                        params([
+                            ("value", Value::from(s)),
+                            ("allowed", Value::Array(allowed)),
+                        ]),
+                    );
+                }
+                Kind::Email if !is_email(s.trim()) => {
+                    ctx.error(path, "INVALID_EMAIL", label, Map::new())
+                }
+                Kind::Phone if f.pattern.is_none() && !is_phone(s.trim()) => {
+                    ctx.error(path, "INVALID_PHONE", label, Map::new())
+                }
+                Kind::DateTime if crate::time::parse_instant(s, path).is_err() => {
+                    ctx.error(path, "INVALID_DATE_TIME", label, Map::new())
+                }
+                _ => {}
+            }
+            if let Some(p) = &f.pattern {
+                // Checked when the pack loaded; a pattern that fails to
+                // build here cannot happen, and would only skip the check.
+                if regex_lite::Regex::new(p).is_ok_and(|re| !re.is_match(s)) {
+                    ctx.error(
+                        path,
+                        "PATTERN",
+                        label,
+                        params([("pattern", Value::from(p.as_str()))]),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether `ticket` may move to status `to`.
+pub(crate) fn transition<P: FormPack>(
+    pack: &P,
+    ticket: &Value,
+    to: &str,
+    children: Option<&Value>,
+) -> Result<TransitionResult> {
+    crate::ticket::expect_object(ticket)?;
+    let type_name = crate::ticket::Field::of(ticket, "type").required_str("type")?;
+    let ty = pack.ticket_type(type_name)?;
+    let policy = pack.policy();
+    let canonical = |s: &str, field: &str| -> Result<String> {
+        policy
+            .status(s)
+            .and_then(|i| policy.statuses.get(i).cloned())
+            .ok_or_else(|| policy.unknown_status(field.to_string(), s))
+    };
+    let to = canonical(to, "to")?;
+    let from = match crate::ticket::Field::of(ticket, "status").optional_str("status")? {
+        Some(s) => canonical(s, "status")?,
+        None => ty
+            .initial
+            .clone()
+            .or_else(|| policy.statuses.first().cloned())
+            .unwrap_or_default(),
+    };
+    let mut ctx = Ctx {
+        pack,
+        lookups: None,
+        errors: Vec::new(),
+    };
+    if !ty.transitions.is_empty() {
+        let allowed: Vec<String> = ty
+            .transitions
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(&from))
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default();
+        if !allowed.iter().any(|a| a.eq_ignore_ascii_case(&to)) {
+            let p = params([
+                ("from", Value::from(from.as_str())),
+                ("to", Value::from(to.as_str())),
+                (
+                    "allowed",
+                    Value::Array(allowed.iter().map(|a| Value::from(a.as_str())).collect()),
+                ),
+            ]);
+            ctx.error("status", "NOT_ALLOWED", "Status", p);
+        }
+    }
+    if let Some((_, fields)) = ty
+        .required_at
+        .iter()
+        .find(|(s, _)| s.eq_ignore_ascii_case(&to))
+    {
+        for name in fields {
+            if is_empty(get_path(ticket, name)) {
+                let label = ty
+                    .fields
+                    .iter()
+                    .find(|f| &f.name == name)
+                    .map_or(name.clone(), |f| f.label.clone());
+                let p = params([("status", Value::from(to.as_str()))]);
+                ctx.error(name, "REQUIRED", &label, p);
+            }
+        }
+    }
+    if ty.children && policy.closed.iter().any(|c| c == &to) {
+        let list = children.or_else(|| ticket.get("children"));
+        let mut open = Vec::new();
+        if let Some(Value::Array(kids)) = list {
+            for (i, k) in kids.iter().enumerate() {
+                let status = k
+                    .get("status")
+                    .and_then(Value::as_str)
+                    .and_then(|s| policy.status(s))
+                    .and_then(|i| policy.statuses.get(i));
+                if !status.is_some_and(|s| policy.closed.contains(s)) {
+                    let id = k
+                        .get("id")
+                        .and_then(Value::as_str)
+                        .map_or_else(|| format!("children[{i}]"), str::to_string);
+                    open.push(Value::from(id));
+                }
+            }
+        }
+        if !open.is_empty() {
+            ctx.error(
+                "children",
+                "CHILDREN_OPEN",
+                "Children",
+                params([("open", Value::Array(open))]),
+            );
+        }
+    }
+    Ok(TransitionResult {
+        allowed: ctx.errors.is_empty(),
+        from,
+        to,
+        errors: ctx.errors,
+    })
+}
+
+/// Whether `ticket` may become a `to` ticket.
+pub(crate) fn reclassify<P: FormPack>(
+    pack: &P,
+    ticket: &Value,
+    to: &str,
+) -> Result<TransitionResult> {
+    crate::ticket::expect_object(ticket)?;
+    let type_name = crate::ticket::Field::of(ticket, "type").required_str("type")?;
+    let ty = pack.ticket_type(type_name)?;
+    let target = pack.ticket_type(to)?;
+    let mut ctx = Ctx {
+        pack,
+        lookups: None,
+        errors: Vec::new(),
+    };
+    match ty.reclassify.iter().find(|r| r.to == target.name) {
+        None => {
+            let allowed: Vec<Value> = ty
+                .reclassify
+                .iter()
+                .map(|r| Value::from(r.to.as_str()))
+                .collect();
+            let p = params([
+                ("from", Value::from(ty.name.as_str())),
+                ("to", Value::from(target.name.as_str())),
+                ("allowed", Value::Array(allowed)),
+            ]);
+            ctx.error("type", "NOT_ALLOWED", "Type", p);
+        }
+        Some(r) => {
+            for name in &r.requires {
+                if is_empty(get_path(ticket, name)) {
+                    let label = ty
+                        .fields
+                        .iter()
+                        .chain(&target.fields)
+                        .find(|f| &f.name == name)
+                        .map_or(name.clone(), |f| f.label.clone());
+                    ctx.error(
+                        name,
+                        "REQUIRED",
+                        &label,
+                        params([("type", Value::from(target.name.as_str()))]),
+                    );
+                }
+            }
+        }
+    }
+    Ok(TransitionResult {
+        allowed: ctx.errors.is_empty(),
+        from: ty.name.clone(),
+        to: target.name.clone(),
+        errors: ctx.errors,
+    })
+}

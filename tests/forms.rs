@@ -1,0 +1,412 @@
+//! Ticket types, validation, schemas and the lifecycle, on the default pack.
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::{json, Value};
+use ticket_rules::{RuleEngine, DEFAULT_PACK};
+
+fn engine() -> RuleEngine {
+    RuleEngine::embedded().unwrap()
+}
+
+fn good_incident() -> Value {
+    json!({
+        "type": "incident",
+        "summary": "Finance shared drive unreachable",
+        "description": "Since 9:00 nobody in Finance can open the payroll folder.",
+        "impact": "Single Department affected",
+        "urgency": "Work Stopped - No workaround",
+        "service": "File shares",
+        "contact": { "name": "Pat Doe" },
+    })
+}
+
+fn codes(r: &ticket_rules::form::ValidationResult) -> Vec<(String, String)> {
+    r.errors
+        .iter()
+        .map(|e| (e.field.clone(), e.code.clone()))
+        .collect()
+}
+
+#[test]
+fn a_good_ticket_is_valid_and_auto_filled() {
+    let r = engine().validate(&good_incident(), None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    // Contact details from the contact list; the priority from the matrix.
+    assert_eq!(
+        r.ticket["contact"],
+        json!({ "name": "Pat Doe", "email": "pat@example.edu", "phone": "7035551234" })
+    );
+    assert_eq!(r.ticket["priority"], "High");
+}
+
+#[test]
+fn every_error_at_once() {
+    let t = json!({
+        "type": "incident",
+        "summary": "x".repeat(121),
+        "impact": "The whole planet",
+        "service": "Coffee machine",
+        "component": 42,
+        "contact": { "name": "Nobody Known", "email": "not-an-email", "phone": "555-1234" },
+        "colour": "blue",
+    });
+    let r = engine().validate(&t, None, None).unwrap();
+    assert!(!r.valid);
+    assert_eq!(
+        codes(&r),
+        [
+            ("colour", "UNKNOWN_FIELD"),
+            ("summary", "TOO_LONG"),
+            ("impact", "NOT_IN_MENU"),
+            ("urgency", "REQUIRED"),
+            ("service", "NOT_IN_MENU"),
+            ("component", "WRONG_TYPE"),
+            ("contact.name", "UNKNOWN_REFERENCE"),
+            ("contact.email", "INVALID_EMAIL"),
+            ("contact.phone", "PATTERN"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let too_long = &r.errors[1];
+    assert_eq!(too_long.message, "Summary must be at most 120 characters");
+    assert_eq!(too_long.params["max"], 120);
+    assert_eq!(too_long.params["length"], 121);
+    let menu = &r.errors[2];
+    assert!(
+        menu.message
+            .starts_with("Who is affected? must be one of: Entire University affected, "),
+        "{}",
+        menu.message
+    );
+    assert_eq!(
+        r.errors[6].message,
+        "Contact: Nobody Known is not in contacts"
+    );
+}
+
+#[test]
+fn required_when_and_the_cross_field_rule() {
+    let e = engine();
+    // The whole university: a phone is required (there is none to fill for this contact).
+    let mut t = good_incident();
+    t["impact"] = json!("Entire University affected");
+    t["contact"] = json!({ "name": "Someone New" });
+    let lookups = json!({ "contacts": [{ "name": "Someone New", "email": "new@example.edu" }] });
+    let r = e.validate(&t, None, lookups.as_object()).unwrap();
+    assert_eq!(
+        codes(&r),
+        [("contact.phone".to_string(), "REQUIRED".to_string())]
+    );
+    assert_eq!(
+        r.ticket["contact"]["email"], "new@example.edu",
+        "filled from the call's list"
+    );
+    // A single building: not required.
+    t["impact"] = json!("Single Building affected");
+    assert!(e.validate(&t, None, lookups.as_object()).unwrap().valid);
+    // Work stopped with a one-liner: the pack's rule in rhai.
+    let mut t = good_incident();
+    t["description"] = json!("broken");
+    let r = e.validate(&t, None, None).unwrap();
+    assert_eq!(
+        codes(&r),
+        [("description".to_string(), "TOO_BRIEF".to_string())]
+    );
+    assert_eq!(
+        r.errors[0].message,
+        "When work has stopped, describe what happens in a sentence or two"
+    );
+}
+
+#[test]
+fn menus_match_like_the_matrix_and_proto_keys_never_pass() {
+    let mut t = good_incident();
+    t["impact"] = json!("single department AFFECTED");
+    let text =
+        serde_json::to_string(&t)
+            .unwrap()
+            .replacen('{', r#"{"__proto__": {"admin": true},"#, 1);
+    let t: Value = serde_json::from_str(&text).unwrap();
+    let r = engine().validate(&t, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert!(r.ticket.get("__proto__").is_none());
+}
+
+#[test]
+fn unknown_types_and_bad_input_are_errors_not_results() {
+    let e = engine();
+    let err = e
+        .validate(&json!({ "type": "complaint" }), None, None)
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("UNKNOWN_TYPE", Some("type")));
+    assert_eq!(err.allowed().unwrap(), ["incident", "outage", "problem"]);
+    assert_eq!(
+        e.validate(&json!({}), None, None).unwrap_err().code(),
+        "MISSING_FIELD"
+    );
+    assert_eq!(
+        e.validate(&json!([1]), None, None).unwrap_err().code(),
+        "INVALID_INPUT"
+    );
+    // The type can be given with the call.
+    let mut t = good_incident();
+    t.as_object_mut().unwrap().remove("type");
+    assert!(e.validate(&t, Some("incident"), None).unwrap().valid);
+}
+
+#[test]
+fn the_form_schema_has_what_a_portal_draws() {
+    let s = engine().form_schema("incident").unwrap();
+    let fields = s["fields"].as_array().unwrap();
+    let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "summary",
+            "description",
+            "impact",
+            "urgency",
+            "service",
+            "component",
+            "contact.name",
+            "contact.email",
+            "contact.phone",
+            "priority",
+            "resolution"
+        ]
+    );
+    let impact = &fields[2];
+    assert_eq!(impact["kind"], "enum");
+    assert_eq!(impact["required"], true);
+    assert_eq!(impact["menu"].as_array().unwrap().len(), 8);
+    assert_eq!(
+        impact["help"],
+        "Choose the widest group that cannot work normally."
+    );
+    let phone = &fields[8];
+    assert_eq!(phone["required"], false);
+    assert_eq!(phone["requiredWhen"], json!({ "impact_level": "Critical" }));
+    assert_eq!(phone["pattern"], "^[0-9]{10}$");
+    assert_eq!(
+        s["transitions"]["Resolved"],
+        json!(["Customer Responded", "Closed"])
+    );
+    assert_eq!(s["requiredAt"]["Resolved"], json!(["resolution"]));
+    assert_eq!(s["unknownFields"], "reject");
+}
+
+#[test]
+fn the_json_schema_export() {
+    let s = engine().json_schema("incident").unwrap();
+    assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        s["properties"]["summary"],
+        json!({ "type": "string", "maxLength": 120, "description": "One line: what is not working?" })
+    );
+    assert_eq!(
+        s["properties"]["contact"]["properties"]["phone"]["pattern"],
+        "^[0-9]{10}$"
+    );
+    assert_eq!(s["properties"]["contact"]["required"], json!(["name"]));
+    assert_eq!(
+        s["required"],
+        json!(["summary", "impact", "urgency", "service", "contact"])
+    );
+    // required_when impact_level Critical: if impact is a Critical description, then phone.
+    let rule = &s["allOf"][0];
+    assert_eq!(
+        rule["if"]["properties"]["impact"]["enum"],
+        json!(["Critical", "Entire University affected"])
+    );
+    assert_eq!(
+        rule["then"]["properties"]["contact"]["required"],
+        json!(["phone"])
+    );
+    assert_eq!(s["additionalProperties"], false);
+    assert!(
+        s["properties"]["history"].is_object(),
+        "the ticket model's fields stay allowed"
+    );
+}
+
+#[test]
+fn the_lifecycle() {
+    let e = engine();
+    let mut t = good_incident();
+    t["status"] = json!("In Process");
+    let r = e.transition(&t, "Resolved", None).unwrap();
+    assert!(!r.allowed);
+    assert_eq!(r.errors[0].code, "REQUIRED");
+    assert_eq!(r.errors[0].field, "resolution");
+    t["resolution"] = json!("Restarted the file server");
+    assert!(e.transition(&t, "resolved", None).unwrap().allowed);
+    let r = e.transition(&t, "Closed", None).unwrap();
+    assert_eq!(
+        (r.allowed, r.errors[0].code.as_str()),
+        (false, "NOT_ALLOWED")
+    );
+    assert_eq!(r.errors[0].message, "a ticket cannot move from In Process to Closed; it can move to Wait Customer, Wait Vendor, Resolved");
+    assert_eq!(
+        e.transition(&t, "Sleeping", None).unwrap_err().code(),
+        "UNKNOWN_STATUS"
+    );
+    // A resolved ticket the customer says is not fixed.
+    t["status"] = json!("Resolved");
+    assert!(
+        e.transition(&t, "Customer Responded", None)
+            .unwrap()
+            .allowed
+    );
+}
+
+#[test]
+fn parents_close_only_when_their_children_have() {
+    let e = engine();
+    let outage = json!({ "type": "outage", "status": "Resolved", "resolution": "Replaced the switch",
+                         "children": [{ "id": "TT-2", "status": "Closed" }, { "id": "TT-3", "status": "In Process" }] });
+    let r = e.transition(&outage, "Closed", None).unwrap();
+    assert_eq!(
+        (r.allowed, r.errors[0].code.as_str()),
+        (false, "CHILDREN_OPEN")
+    );
+    assert_eq!(r.errors[0].params["open"], json!(["TT-3"]));
+    // The caller passes the children's current statuses.
+    let now_closed =
+        json!([{ "id": "TT-2", "status": "Closed" }, { "id": "TT-3", "status": "Closed" }]);
+    assert!(
+        e.transition(&outage, "Closed", Some(&now_closed))
+            .unwrap()
+            .allowed
+    );
+    // An incident has no children rule.
+    let incident = json!({ "type": "incident", "status": "Resolved", "children": [{ "id": "x", "status": "New" }] });
+    assert!(e.transition(&incident, "Closed", None).unwrap().allowed);
+}
+
+#[test]
+fn an_outage_becomes_a_problem_once_a_workaround_is_recorded() {
+    let e = engine();
+    let mut outage = json!({ "type": "outage", "status": "In Process" });
+    let r = e.reclassify(&outage, "problem").unwrap();
+    assert_eq!(
+        (
+            r.allowed,
+            r.errors[0].field.as_str(),
+            r.errors[0].code.as_str()
+        ),
+        (false, "workaround", "REQUIRED")
+    );
+    outage["workaround"] = json!("Use the VPN to reach the file share");
+    assert!(e.reclassify(&outage, "problem").unwrap().allowed);
+    let r = e.reclassify(&outage, "incident").unwrap();
+    assert_eq!(r.errors[0].code, "NOT_ALLOWED");
+}
+
+fn with_forms(source: &str) -> Result<RuleEngine, ticket_rules::Error> {
+    let mut sources: Vec<(String, String)> = DEFAULT_PACK
+        .iter()
+        .filter(|(n, _)| *n != "forms.rhai")
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    sources.push(("forms.rhai".into(), source.into()));
+    RuleEngine::from_sources(sources)
+}
+
+#[test]
+fn field_kinds_and_translated_messages() {
+    let e = with_forms(
+        r#"
+messages(#{ REQUIRED: "{label} est obligatoire", TOO_LARGE: "{label} : au plus {max}" });
+lookup("rooms", [#{ code: "A1" }, #{ code: "B2" }]);
+ticket_type("t", #{ fields: [
+    #{ name: "count", kind: "number", label: "Nombre", min: 1, max: 10, integer: true },
+    #{ name: "when", kind: "datetime", label: "Quand" },
+    #{ name: "urgent", kind: "boolean", label: "Urgent" },
+    #{ name: "room", kind: "reference", lookup: "rooms", key: "code", label: "Salle" },
+    #{ name: "tags", kind: "list", of: "enum", values: ["a", "b"], max_items: 2, label: "Tags" },
+    #{ name: "who", kind: "text", label: "Qui", required: true, "default": "someone" },
+    #{ name: "short", kind: "text", label: "Court", min_length: 3 },
+    #{ name: "copy", kind: "text", label: "Copie", fill: #{ copy: "short" } },
+]});
+"#,
+    )
+    .unwrap();
+    let t = json!({ "type": "t", "count": 11.5, "when": "soon", "urgent": "yes", "room": "C3", "tags": ["a", "c", "b"], "short": "ab" });
+    let r = e.validate(&t, None, None).unwrap();
+    let got: Vec<(String, String)> = codes(&r);
+    assert_eq!(
+        got,
+        [
+            ("count", "NOT_AN_INTEGER"),
+            ("count", "TOO_LARGE"),
+            ("when", "INVALID_DATE_TIME"),
+            ("urgent", "NOT_BOOLEAN"),
+            ("room", "UNKNOWN_REFERENCE"),
+            ("tags", "TOO_MANY"),
+            ("tags[1]", "NOT_IN_MENU"),
+            ("short", "TOO_SHORT"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(r.errors[1].message, "Nombre : au plus 10");
+    assert_eq!(r.ticket["who"], "someone", "defaults fill empty fields");
+    assert_eq!(r.ticket["copy"], "ab");
+    let r = e
+        .validate(&json!({ "type": "t", "who": "" }), None, None)
+        .unwrap();
+    assert!(
+        r.valid,
+        "a blank required field takes its default: {:?}",
+        r.errors
+    );
+    let good = json!({ "type": "t", "count": 3, "when": "2026-03-16T14:00:00Z", "urgent": true, "room": "b2", "tags": ["a"], "who": "me" });
+    assert!(e.validate(&good, None, None).unwrap().valid);
+}
+
+#[test]
+fn form_declarations_are_checked_at_load() {
+    for (src, want) in [
+        (
+            r#"ticket_type("t", #{ fields: [#{ name: "x", kind: "colour" }] });"#,
+            "unknown kind \"colour\"",
+        ),
+        (
+            r#"ticket_type("t", #{ fields: [#{ name: "x", kind: "enum" }] });"#,
+            "an enum needs `values` or a `menu`",
+        ),
+        (
+            r#"ticket_type("t", #{ fields: [#{ name: "x", pattern: "([" }] });"#,
+            "not a valid regular expression",
+        ),
+        (
+            r#"ticket_type("t", #{ fields: [#{ name: "x", kind: "reference", lookup: "nope" }] });"#,
+            "unknown lookup \"nope\"",
+        ),
+        (
+            r#"ticket_type("t", #{ fields: [#{ name: "x" }, #{ name: "x" }] });"#,
+            "declared twice",
+        ),
+        (
+            r#"ticket_type("t", #{ transitions: #{ "New": ["Asleep"] } });"#,
+            "unknown status \"Asleep\"",
+        ),
+        (
+            r#"ticket_type("t", #{ rules: ["missing"] });"#,
+            "\"missing\" is not a function",
+        ),
+        (
+            r#"ticket_type("t", #{ fields: [#{ name: "x", size: 3 }] });"#,
+            "unknown key `size`",
+        ),
+        (r#"unknown_fields("maybe");"#, "is not keep, reject or drop"),
+    ] {
+        let err = with_forms(src).unwrap_err();
+        assert_eq!(err.code(), "PACK_INVALID", "{src}");
+        assert!(err.to_string().contains(want), "{src}: {err}");
+        assert_eq!(
+            err.span().map(|s| (s.file.as_str(), s.line)),
+            Some(("forms.rhai", 1)),
+            "{err}"
+        );
+    }
+}
