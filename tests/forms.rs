@@ -410,3 +410,39 @@ fn form_declarations_are_checked_at_load() {
         );
     }
 }
+
+#[test]
+fn data_rules_cover_the_common_cross_field_checks() {
+    let e = with_forms(
+        r#"
+ticket_type("t", #{ fields: [#{ name: "a" }, #{ name: "b" }, #{ name: "c" }, #{ name: "d" }],
+    rules: [
+        #{ when: #{ b: "x" }, field: "a", required: true, message: "{label} is needed when b is x" },
+        #{ field: "c", one_of: ["p", "q"], code: "NOT_PQ" },
+        #{ field: "d", pattern: "^z", code: "Z", message: "d starts with z" },
+    ] });
+"#,
+    )
+    .unwrap();
+    let r = e
+        .validate(
+            &json!({ "type": "t", "b": "X", "c": "r", "d": "zz" }),
+            None,
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        codes(&r),
+        [("a", "RULE"), ("c", "NOT_PQ")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(r.errors[0].message, "a is needed when b is x");
+    let r = e
+        .validate(
+            &json!({ "type": "t", "b": "y", "c": "q", "d": "ab" }),
+            None,
+            None,
+        )
+        .unwrap();
+    assert_eq!(codes(&r), [("d".to_string(), "Z".to_string())]);
+    assert_eq!(e.pack().hook_calls(), 0, "data rules run no script");
+}

@@ -118,8 +118,8 @@ pub struct FieldSpec {
     pub min_length: Option<usize>,
     /// Characters, at most.
     pub max_length: Option<usize>,
-    /// A regular expression the text must match.
-    pub pattern: Option<String>,
+    /// A regular expression the text must match, compiled at load.
+    pub pattern: Option<Pattern>,
     /// The menu of an enum.
     pub values: Vec<MenuItem>,
     /// A menu from the pack: impact, urgency, priority, status, customer_severity.
@@ -144,6 +144,67 @@ pub struct FieldSpec {
     pub max_items: Option<usize>,
 }
 
+/// A regular expression, compiled once when the pack loads.
+#[derive(Debug, Clone)]
+pub struct Pattern(regex_lite::Regex);
+
+impl Pattern {
+    /// Compiles `source`.
+    pub fn new(source: &str) -> Result<Self, String> {
+        regex_lite::Regex::new(source)
+            .map(Pattern)
+            .map_err(|e| format!("`pattern` is not a valid regular expression: {e}"))
+    }
+
+    /// The expression as written.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// Whether `text` matches.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.0.is_match(text)
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+/// A cross-field rule: a rhai function, or a check as data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// `fn name(ticket)` in the type's file, returning errors.
+    Function(String),
+    /// When `when` holds, `field` must pass `check`.
+    Data(DataRule),
+}
+
+/// A cross-field check written as data (no script runs for it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataRule {
+    /// When the check applies (always, if `None`).
+    pub when: Option<Condition>,
+    /// The field checked.
+    pub field: String,
+    /// It must have a value.
+    pub required: bool,
+    /// Characters, at least (after trimming).
+    pub min_length: Option<usize>,
+    /// Characters, at most.
+    pub max_length: Option<usize>,
+    /// A pattern it must match.
+    pub pattern: Option<Pattern>,
+    /// Values it must be one of.
+    pub one_of: Vec<Value>,
+    /// The error's code.
+    pub code: String,
+    /// The error's message (a template; the pack's template for `code` wins).
+    pub message: Option<String>,
+}
+
 /// A move from one type to another (`outage` → `problem`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reclassify {
@@ -164,8 +225,9 @@ pub struct TicketType {
     pub help: Option<String>,
     /// Its fields, in form order.
     pub fields: Vec<FieldSpec>,
-    /// Cross-field rules: rhai functions of the ticket returning errors.
-    pub rules: Vec<String>,
+    /// Cross-field rules: data checks, or rhai functions of the ticket
+    /// returning errors.
+    pub rules: Vec<Rule>,
     /// Status → the statuses it may move to. Empty: any move.
     pub transitions: Vec<(String, Vec<String>)>,
     /// Status → fields that must have a value to enter it.

@@ -54,7 +54,10 @@ fn field_json(f: &FieldSpec, matrix: &Matrix, policy: &SlaPolicy) -> Value {
     };
     put("minLength", json!(f.min_length));
     put("maxLength", json!(f.max_length));
-    put("pattern", json!(f.pattern));
+    put(
+        "pattern",
+        json!(f.pattern.as_ref().map(super::Pattern::as_str)),
+    );
     put("min", json!(f.min));
     put("max", json!(f.max));
     if f.integer {
@@ -134,7 +137,7 @@ fn kind_schema(f: &FieldSpec, kind: Kind, matrix: &Matrix, policy: &SlaPolicy) -
             o.insert("maxLength".into(), json!(n));
         }
         if let Some(p) = &f.pattern {
-            o.insert("pattern".into(), json!(p));
+            o.insert("pattern".into(), json!(p.as_str()));
         }
         if let Some(n) = f.min {
             o.insert("minimum".into(), json!(n));

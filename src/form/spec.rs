@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::{Condition, FieldSpec, Fill, Kind, MenuItem, Reclassify, TicketType};
+use super::{
+    Condition, DataRule, FieldSpec, Fill, Kind, MenuItem, Pattern, Reclassify, Rule, TicketType,
+};
 
 const TYPE_KEYS: [&str; 9] = [
     "label",
@@ -107,7 +109,12 @@ pub fn parse_type(name: &str, v: &Value) -> Result<TicketType, String> {
     }
     let rules = match o.get("rules") {
         None | Some(Value::Null) => Vec::new(),
-        Some(v) => strings(v, "rules")?,
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(i, r)| rule(r).map_err(|e| format!("rules[{i}]: {e}")))
+            .collect::<Result<_, _>>()?,
+        Some(one) => vec![rule(one)?],
     };
     let mut transitions = Vec::new();
     match o.get("transitions") {
@@ -151,6 +158,66 @@ pub fn parse_type(name: &str, v: &Value) -> Result<TicketType, String> {
         reclassify,
         initial: text(o, "initial")?,
     })
+}
+
+const RULE_KEYS: [&str; 9] = [
+    "when",
+    "field",
+    "required",
+    "min_length",
+    "max_length",
+    "pattern",
+    "one_of",
+    "code",
+    "message",
+];
+
+/// A rule: the name of a rhai function, or a data check
+/// `#{ when, field, required | min_length | max_length | pattern | one_of, code, message }`.
+fn rule(v: &Value) -> Result<Rule, String> {
+    let o =
+        match v {
+            Value::String(f) if !f.trim().is_empty() => return Ok(Rule::Function(f.clone())),
+            Value::Object(o) => o,
+            _ => return Err(
+                "a rule is the name of a function of the ticket, or a map #{ when, field, ... }"
+                    .into(),
+            ),
+        };
+    unknown_keys(o, &RULE_KEYS, "a rule")?;
+    let field = text(o, "field")?.ok_or("a rule needs the `field` it checks")?;
+    let one_of = match o.get("one_of") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.clone(),
+        Some(one) => vec![one.clone()],
+    };
+    let r = DataRule {
+        when: o
+            .get("when")
+            .filter(|w| !w.is_null())
+            .map(condition)
+            .transpose()?,
+        required: o.get("required").and_then(Value::as_bool).unwrap_or(false),
+        min_length: count(o, "min_length")?,
+        max_length: count(o, "max_length")?,
+        pattern: text(o, "pattern")?.map(|p| Pattern::new(&p)).transpose()?,
+        one_of,
+        code: text(o, "code")?.unwrap_or_else(|| "RULE".into()),
+        message: text(o, "message")?,
+        field,
+    };
+    if !r.required
+        && r.min_length.is_none()
+        && r.max_length.is_none()
+        && r.pattern.is_none()
+        && r.one_of.is_empty()
+    {
+        return Err(
+            "a data rule checks something: required, min_length, max_length, pattern or one_of"
+                .into(),
+        );
+    }
+    Ok(Rule::Data(r))
 }
 
 fn reclassify(v: &Value) -> Result<Reclassify, String> {
@@ -199,11 +266,7 @@ fn field(v: &Value) -> Result<FieldSpec, String> {
     if item_kind == Kind::Reference && text(o, "lookup")?.is_none() {
         return Err("a reference needs `lookup`: the name of a lookup list".into());
     }
-    let pattern = text(o, "pattern")?;
-    if let Some(p) = &pattern {
-        regex_lite::Regex::new(p)
-            .map_err(|e| format!("`pattern` is not a valid regular expression: {e}"))?;
-    }
+    let pattern = text(o, "pattern")?.map(|p| Pattern::new(&p)).transpose()?;
     let number = |k: &str| -> Result<Option<f64>, String> {
         match o.get(k) {
             None | Some(Value::Null) => Ok(None),

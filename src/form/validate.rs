@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::{
-    get_path, is_email, is_empty, is_phone, set_path, strip_proto, Condition, FieldError,
-    FieldSpec, Fill, Kind, TicketType, TransitionResult, UnknownFields, ValidationResult,
+    get_path, is_email, is_empty, is_phone, set_path, strip_proto, Condition, DataRule, FieldError,
+    FieldSpec, Fill, Kind, Rule, TicketType, TransitionResult, UnknownFields, ValidationResult,
     SYSTEM_FIELDS,
 };
 use crate::error::{Error, Result};
@@ -203,8 +203,15 @@ pub(crate) fn validate<P: FormPack>(
         check_field(&mut ctx, f, &f.name, &value, f.kind);
     }
 
-    // Cross-field rules.
+    // Cross-field rules: data checks first-class, functions for the rest.
     for rule in &ty.rules {
+        let rule = match rule {
+            Rule::Data(d) => {
+                data_rule(&mut ctx, ty, d, &out)?;
+                continue;
+            }
+            Rule::Function(name) => name,
+        };
         let out_value = pack.form_function(&ty.name, rule, &out)?;
         let list = match out_value {
             Value::Null => Vec::new(),
@@ -267,6 +274,61 @@ pub(crate) fn validate<P: FormPack>(
         errors: ctx.errors,
         ticket: out,
     })
+}
+
+/// A data rule: when its condition holds, its field must pass its checks.
+fn data_rule<P: FormPack>(
+    ctx: &mut Ctx<'_, P>,
+    ty: &TicketType,
+    r: &DataRule,
+    ticket: &Value,
+) -> Result<()> {
+    if let Some(c) = &r.when {
+        if !holds(ctx.pack, ty, c, ticket)? {
+            return Ok(());
+        }
+    }
+    let value = get_path(ticket, &r.field);
+    let text = value.and_then(Value::as_str).map(str::trim);
+    let len = text.map_or(0, |t| t.chars().count());
+    let failed = (r.required && is_empty(value))
+        || r.min_length.is_some_and(|m| len < m)
+        || r.max_length.is_some_and(|m| len > m)
+        || r.pattern
+            .as_ref()
+            .is_some_and(|p| !p.is_match(text.unwrap_or("")))
+        || (!r.one_of.is_empty() && !value.is_some_and(|v| r.one_of.contains(v)));
+    if !failed {
+        return Ok(());
+    }
+    let label = ty
+        .fields
+        .iter()
+        .find(|f| f.name == r.field)
+        .map_or(r.field.as_str(), |f| f.label.as_str())
+        .to_string();
+    let mut p = Map::new();
+    if let Some(m) = r.min_length {
+        p.insert("min".into(), Value::from(m));
+    }
+    if let Some(m) = r.max_length {
+        p.insert("max".into(), Value::from(m));
+    }
+    match &r.message {
+        Some(m) if r.code == "RULE" || !ctx.pack.messages().contains_key(&r.code) => {
+            p.insert("field".into(), Value::from(r.field.as_str()));
+            p.insert("label".into(), Value::from(label));
+            let message = super::fill_template(m, &p);
+            ctx.errors.push(FieldError {
+                field: r.field.clone(),
+                code: r.code.clone(),
+                params: p,
+                message,
+            });
+        }
+        _ => ctx.error(&r.field, &r.code, &label, p),
+    }
+    Ok(())
 }
 
 /// A reference's key: the string itself, or the key field of an object.
@@ -484,9 +546,7 @@ fn check_field<P: FormPack>(
                 _ => {}
             }
             if let Some(p) = &f.pattern {
-                // Checked when the pack loaded; a pattern that fails to
-                // build here cannot happen, and would only skip the check.
-                if regex_lite::Regex::new(p).is_ok_and(|re| !re.is_match(s)) {
+                if !p.is_match(s) {
                     ctx.error(
                         path,
                         "PATTERN",

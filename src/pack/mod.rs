@@ -160,7 +160,17 @@ impl Pack {
         let mut forms = Vec::new();
         for d in &b.types {
             let (ty, file) = &d.value;
-            let mut names: Vec<&String> = ty.rules.iter().collect();
+            let mut names: Vec<&String> = Vec::new();
+            for r in &ty.rules {
+                match r {
+                    crate::form::Rule::Function(f) => names.push(f),
+                    crate::form::Rule::Data(d) => {
+                        if let Some(crate::form::Condition::Function(f)) = &d.when {
+                            names.push(f);
+                        }
+                    }
+                }
+            }
             for f in &ty.fields {
                 if let Some(crate::form::Condition::Function(name)) = &f.required_when {
                     names.push(name);
