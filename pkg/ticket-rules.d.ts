@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'OUT_OF_RANGE'
   | 'INVALID_HISTORY'
   | 'UNKNOWN_STATUS'
-  | 'UNKNOWN_PRIORITY';
+  | 'UNKNOWN_PRIORITY'
+  | 'UNKNOWN_TYPE';
 
 /** The fields of an error, on a thrown `Error` and in error lists. */
 export interface ErrorInfo {
@@ -295,6 +296,87 @@ export interface EscalationReport {
   packVersion: string;
 }
 
+/** A validation error's code; a pack's rules may add their own. */
+export type ValidationCode =
+  | 'REQUIRED' | 'TOO_SHORT' | 'TOO_LONG' | 'PATTERN' | 'NOT_IN_MENU' | 'INVALID_EMAIL' | 'INVALID_PHONE'
+  | 'NOT_A_NUMBER' | 'NOT_AN_INTEGER' | 'TOO_SMALL' | 'TOO_LARGE' | 'INVALID_DATE_TIME' | 'NOT_BOOLEAN'
+  | 'WRONG_TYPE' | 'UNKNOWN_REFERENCE' | 'TOO_FEW' | 'TOO_MANY' | 'UNKNOWN_FIELD' | 'NOT_ALLOWED'
+  | 'CHILDREN_OPEN' | 'RULE' | (string & {});
+
+/** One validation error. */
+export interface FieldError {
+  /** The field's path (`contact.phone`, `tags[2]`). */
+  field: string;
+  code: ValidationCode;
+  /** What the message is made from (`label`, `max`, `allowed`, ...). */
+  params: Record<string, unknown>;
+  /** From the pack's template for the code (translatable). */
+  message: string;
+}
+
+/** The answer of `validate`. */
+export interface ValidationResult {
+  valid: boolean;
+  /** Every error at once, in form order, then the cross-field rules'. */
+  errors: FieldError[];
+  /** The ticket with defaults and auto-filled fields (contact details, the priority...). */
+  ticket: TicketLike;
+}
+
+/** A field kind. */
+export type FieldKind = 'text' | 'longtext' | 'enum' | 'email' | 'phone' | 'number' | 'datetime' | 'boolean' | 'reference' | 'list';
+
+/** A field as a portal draws it. */
+export interface FormField {
+  name: string;
+  kind: FieldKind;
+  /** For lists. */
+  of?: FieldKind;
+  label: string;
+  help: string | null;
+  required: boolean;
+  /** A condition that makes it required: `{ field: value }` (or `{ function: name }`). */
+  requiredWhen: Record<string, unknown> | null;
+  /** For enums. */
+  menu?: Array<{ value: string; label: string }>;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  default?: unknown;
+  fill?: { from: 'priority' | 'copy' | 'lookup'; [k: string]: unknown };
+  lookup?: string;
+  key?: string;
+  minItems?: number;
+  maxItems?: number;
+}
+
+/** What a portal needs to draw a type's form. */
+export interface FormSchema {
+  type: string;
+  label: string;
+  help: string | null;
+  fields: FormField[];
+  unknownFields: 'keep' | 'reject' | 'drop';
+  statuses: string[];
+  initial: string | null;
+  transitions: Record<string, string[]>;
+  requiredAt: Record<string, string[]>;
+  children: boolean;
+  reclassify: Array<{ to: string; requires: string[] }>;
+}
+
+/** The answer of `transition` and `reclassify`. */
+export interface TransitionResult {
+  allowed: boolean;
+  from: string;
+  to: string;
+  /** Every reason it is not allowed. */
+  errors: FieldError[];
+}
+
 /** How a pack's SLA clocks run. */
 export interface SlaPolicy {
   statuses: string[];
@@ -343,6 +425,18 @@ export class RuleEngine {
   explainSla(ticket: TicketLike, now: InstantLike): SlaExplanation;
   /** The escalations due at `now`, except the ids in `fired` (already carried out). */
   escalations(ticket: TicketLike, now: InstantLike, fired?: string[] | Set<string> | null): EscalationReport;
+  /** Validates a ticket (as `type`, or its own): every error at once, and the auto-filled ticket. */
+  validate(ticket: TicketLike, type?: string | null, options?: { lookups?: Record<string, Array<Record<string, unknown>>> } | null): ValidationResult;
+  /** What a portal needs to draw a type's form. */
+  formSchema(type: string): FormSchema;
+  /** A type's form as a JSON Schema (draft 2020-12). */
+  jsonSchema(type: string): Record<string, unknown>;
+  /** Whether a ticket may move to status `to` (`context.children` stands in for the ticket's own). */
+  transition(ticket: TicketLike, to: string, context?: { children?: Array<{ id?: string; status: string }> } | null): TransitionResult;
+  /** Whether a ticket may become a ticket of type `to`. */
+  reclassify(ticket: TicketLike, to: string): TransitionResult;
+  /** The pack's ticket types. */
+  readonly types: string[];
   /** A calendar of the pack by name (`24x7`, `business`, ...). */
   calendar(name: string): Calendar;
   /** The pack's calendar names, `24x7` first. */
@@ -352,6 +446,9 @@ export class RuleEngine {
   /** Frees the engine's memory now instead of at garbage collection. */
   free(): void;
 }
+
+/** Every {@link ValidationCode} the engine itself produces. */
+export function validationCodes(): string[];
 
 /** Every code in {@link ErrorCode}, from the engine itself. */
 export function errorCodes(): ErrorCode[];

@@ -278,6 +278,103 @@ impl JsRuleEngine {
         run().map_err(|e| js_error(&e))
     }
 
+    /// Validates a ticket (as `type`, or its own `type`): `{ valid, errors,
+    /// ticket }` with every error at once and the auto-filled ticket.
+    /// `options.lookups` (name → records) add to the pack's lookup lists.
+    pub fn validate(
+        &self,
+        ticket: &JsValue,
+        type_name: Option<String>,
+        options: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let run = || -> Result<JsValue, Error> {
+            let t = via_json(ticket)?;
+            let lookups = if options.is_undefined() || options.is_null() {
+                None
+            } else {
+                match via_json(options)?.get("lookups") {
+                    Some(serde_json::Value::Object(l)) => Some(l.clone()),
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(_) => {
+                        return Err(Error::InvalidType {
+                            field: "options.lookups".into(),
+                            expected: "object",
+                            found: "other",
+                        })
+                    }
+                }
+            };
+            let r = self
+                .inner
+                .validate(&t, type_name.as_deref(), lookups.as_ref())?;
+            to_js(&r).map_err(|_| Error::input("result not serialisable"))
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// What a portal needs to draw a type's form.
+    #[wasm_bindgen(js_name = formSchema)]
+    pub fn form_schema(&self, type_name: &str) -> Result<JsValue, JsValue> {
+        let s = self
+            .inner
+            .form_schema(type_name)
+            .map_err(|e| js_error(&e))?;
+        to_js(&s)
+    }
+
+    /// A type's form as JSON Schema (draft 2020-12).
+    #[wasm_bindgen(js_name = jsonSchema)]
+    pub fn json_schema(&self, type_name: &str) -> Result<JsValue, JsValue> {
+        let s = self
+            .inner
+            .json_schema(type_name)
+            .map_err(|e| js_error(&e))?;
+        to_js(&s)
+    }
+
+    /// Whether a ticket may move to status `to`: `{ allowed, from, to,
+    /// errors }`. `context.children` (`[{ id, status }]`) stands in for the
+    /// ticket's own.
+    pub fn transition(
+        &self,
+        ticket: &JsValue,
+        to: &str,
+        context: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let run = || -> Result<JsValue, Error> {
+            let t = via_json(ticket)?;
+            let children = if context.is_undefined() || context.is_null() {
+                None
+            } else {
+                via_json(context)?.get("children").cloned()
+            };
+            let r = self.inner.transition(&t, to, children.as_ref())?;
+            to_js(&r).map_err(|_| Error::input("result not serialisable"))
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// Whether a ticket may become a ticket of type `to`.
+    pub fn reclassify(&self, ticket: &JsValue, to: &str) -> Result<JsValue, JsValue> {
+        let run = || -> Result<JsValue, Error> {
+            let t = via_json(ticket)?;
+            let r = self.inner.reclassify(&t, to)?;
+            to_js(&r).map_err(|_| Error::input("result not serialisable"))
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// The pack's ticket types.
+    #[wasm_bindgen(getter)]
+    pub fn types(&self) -> Vec<String> {
+        self.inner
+            .pack()
+            .types()
+            .iter()
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
     /// The calendar called `name` (`24x7`, or one the pack declares).
     pub fn calendar(&self, name: &str) -> Result<JsCalendar, JsValue> {
         self.inner
@@ -709,6 +806,16 @@ fn error_object(e: &Error) -> JsValue {
 
 fn error_list(errors: &[Error]) -> Array {
     errors.iter().map(error_object).collect()
+}
+
+/// Every code a validation error can have from the engine (a pack's rules
+/// may add their own).
+#[wasm_bindgen(js_name = validationCodes)]
+pub fn validation_codes() -> Vec<String> {
+    crate::form::VALIDATION_CODES
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
 }
 
 /// Every error code the engine can produce (the TypeScript `ErrorCode`

@@ -401,3 +401,31 @@ fn escalations_through_the_binding() {
         .unwrap();
     assert_eq!(Array::from(&get(&r, "due")).length(), 1);
 }
+
+#[wasm_bindgen_test]
+fn forms_through_the_binding() {
+    let t = json!({ "type": "incident", "summary": "", "impact": "Galaxy", "contact": { "name": "Pat Doe" } });
+    let r = engine()
+        .validate(&js(&t), None, &JsValue::UNDEFINED)
+        .unwrap();
+    assert_eq!(get(&r, "valid"), JsValue::FALSE);
+    let codes: Vec<String> = Array::from(&get(&r, "errors"))
+        .iter()
+        .map(|e| s(&e, "code"))
+        .collect();
+    assert_eq!(codes, ["REQUIRED", "NOT_IN_MENU", "REQUIRED", "REQUIRED"]);
+    assert_eq!(
+        s(&get(&get(&r, "ticket"), "contact"), "phone"),
+        "7035551234"
+    );
+    let schema = engine().form_schema("incident").unwrap();
+    assert_eq!(Array::from(&get(&schema, "fields")).length(), 11);
+    let tr = engine()
+        .transition(
+            &js(&json!({ "type": "incident", "status": "Closed" })),
+            "New",
+            &JsValue::UNDEFINED,
+        )
+        .unwrap();
+    assert_eq!(get(&tr, "allowed"), JsValue::FALSE);
+}

@@ -1,6 +1,6 @@
 // Uses the API as a user would; `tsc --noEmit` (make typecheck) fails if the
 // typings and this use disagree. Never run, only type-checked.
-import init, { RuleEngine, Calendar, errorCodes, type PriorityResult, type TicketRulesError, type ErrorCode, type MatrixView, type SlaReport, type LedgerEntry, type ClockState } from 'ticket-rules';
+import init, { RuleEngine, Calendar, errorCodes, type PriorityResult, type TicketRulesError, type ErrorCode, type MatrixView, type SlaReport, type LedgerEntry, type ClockState, type FormSchema, type ValidationResult, type FieldError, type TransitionResult } from 'ticket-rules';
 
 async function portal(): Promise<void> {
   await init();
@@ -76,3 +76,12 @@ function escalate(engine: RuleEngine, fired: Set<string>): string | null {
   return r.nextWakeUp;
 }
 void escalate;
+
+function form(engine: RuleEngine): string[] {
+  const schema: FormSchema = engine.formSchema('incident');
+  const r: ValidationResult = engine.validate({ type: 'incident', summary: 'x' }, null, { lookups: { contacts: [{ name: 'A' }] } });
+  const messages = r.errors.map((e: FieldError) => `${e.field}: ${e.code} ${e.message}`);
+  const t: TransitionResult = engine.transition({ type: 'incident', status: 'New' }, 'In Process', { children: [{ status: 'Closed' }] });
+  return [...schema.fields.map((f) => f.label), ...messages, String(t.allowed), ...engine.types];
+}
+void form;

@@ -1,0 +1,74 @@
+// Forms from Node: the same validation the browser runs, the schema a
+// portal draws from, the lifecycle.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RuleEngine, validationCodes } from 'ticket-rules';
+
+const good = {
+  type: 'incident', summary: 'Finance shared drive unreachable',
+  description: 'Since 9:00 nobody in Finance can open the payroll folder.',
+  impact: 'Single Department affected', urgency: 'Work Stopped - No workaround',
+  service: 'File shares', contact: { name: 'Pat Doe' },
+};
+
+test('a good ticket: valid, auto-filled, a plain object', () => {
+  const r = RuleEngine.default().validate(good);
+  assert.equal(r.valid, true, JSON.stringify(r.errors));
+  assert.deepEqual(r.ticket.contact, { name: 'Pat Doe', email: 'pat@example.edu', phone: '7035551234' });
+  assert.equal(r.ticket.priority, 'High');
+  assert.equal(Object.getPrototypeOf(r.ticket), Object.prototype);
+});
+
+test('every error at once, with codes, params and messages', () => {
+  const r = RuleEngine.default().validate({ type: 'incident', summary: '', impact: 'Galaxy', contact: { name: 'Pat Doe', phone: '12' } });
+  assert.deepEqual(r.errors.map((e) => `${e.field} ${e.code}`), [
+    'summary REQUIRED', 'impact NOT_IN_MENU', 'urgency REQUIRED', 'service REQUIRED', 'contact.phone PATTERN',
+  ]);
+  assert.equal(r.errors[0].message, 'Summary is required');
+  assert.equal(r.errors[1].params.allowed.length, 8);
+  for (const e of r.errors) assert.ok(validationCodes().includes(e.code), e.code);
+});
+
+test('a crafted request with __proto__ gets nowhere', () => {
+  const evil = JSON.parse(`{"type":"incident","__proto__":{"isAdmin":true},"summary":"x"}`);
+  const r = RuleEngine.default().validate(evil);
+  assert.equal(Object.getPrototypeOf(r.ticket), Object.prototype);
+  assert.equal(r.ticket.isAdmin, undefined);
+  assert.equal({}.isAdmin, undefined);
+});
+
+test('lookups from the call, type from the call, options checked', () => {
+  const e = RuleEngine.default();
+  const { type, ...rest } = good;
+  const t = { ...rest, contact: { name: 'New Person' } };
+  assert.equal(e.validate(t, 'incident').errors[0].code, 'UNKNOWN_REFERENCE');
+  const r = e.validate(t, 'incident', { lookups: { contacts: [{ name: 'New Person', email: 'np@example.edu', phone: '7035550000' }] } });
+  assert.equal(r.valid, true);
+  assert.equal(r.ticket.contact.email, 'np@example.edu');
+  assert.throws(() => e.validate(t, 'complaint'), { code: 'UNKNOWN_TYPE', field: 'type' });
+  assert.throws(() => e.validate(t), { code: 'MISSING_FIELD', field: 'type' });
+  void type;
+});
+
+test('formSchema and jsonSchema', () => {
+  const e = RuleEngine.default();
+  assert.deepEqual(e.types, ['incident', 'outage', 'problem']);
+  const s = e.formSchema('incident');
+  assert.equal(s.fields[0].name, 'summary');
+  assert.equal(s.fields.find((f) => f.name === 'contact.phone').requiredWhen.impact_level, 'Critical');
+  const j = e.jsonSchema('outage');
+  assert.equal(j.properties.startedAt.format, 'date-time');
+  assert.throws(() => e.formSchema('nope'), { code: 'UNKNOWN_TYPE' });
+});
+
+test('the lifecycle: transitions, children, reclassification', () => {
+  const e = RuleEngine.default();
+  assert.deepEqual(e.transition({ ...good, status: 'In Process' }, 'Resolved').errors.map((x) => x.field), ['resolution']);
+  assert.equal(e.transition({ ...good, status: 'In Process', resolution: 'done' }, 'Resolved').allowed, true);
+  const outage = { type: 'outage', status: 'Resolved', resolution: 'fixed' };
+  const r = e.transition(outage, 'Closed', { children: [{ id: 'TT-9', status: 'New' }] });
+  assert.deepEqual([r.allowed, r.errors[0].code, r.errors[0].params.open], [false, 'CHILDREN_OPEN', ['TT-9']]);
+  assert.equal(e.transition(outage, 'Closed', { children: [{ id: 'TT-9', status: 'Closed' }] }).allowed, true);
+  assert.equal(e.reclassify({ type: 'outage' }, 'problem').allowed, false);
+  assert.equal(e.reclassify({ type: 'outage', workaround: 'use VPN' }, 'problem').allowed, true);
+});
