@@ -1,0 +1,105 @@
+// Form validation from Node: the default pack's incident form (11 fields,
+// one cross-field rule, contact details auto-filled from a lookup list)
+// against the same form in ajv (compiled JSON Schema) and zod, and a
+// hand-written JS function as the floor; one valid and one invalid
+// ticket, the same answers checked first. `make bench` runs it.
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { z } from 'zod';
+import { RuleEngine } from 'ticket-rules';
+import { measure, table } from './harness.mjs';
+
+const engine = RuleEngine.default();
+const schema = engine.formSchema('incident');
+const menu = (name) => schema.fields.find((f) => f.name === name).menu.map((m) => m.value);
+const impacts = menu('impact');
+const urgencies = menu('urgency');
+const services = menu('service');
+const contacts = ['Pat Doe', 'Sam Rivera', 'Lee Okafor'];
+const STOPPED = ['Work Stopped - No workaround', 'Work Stopped - Workaround available'];
+
+const valid = {
+  type: 'incident', summary: 'Finance shared drive unreachable',
+  description: 'Since 9:00 nobody in Finance can open the payroll folder.',
+  impact: 'Single Department affected', urgency: 'Work Stopped - No workaround', service: 'File shares',
+  component: 'nas-fin-1', contact: { name: 'Pat Doe', email: 'pat@example.edu', phone: '7035551234' },
+};
+const invalid = {
+  type: 'incident', summary: 'x'.repeat(130), description: 'broken',
+  impact: 'Galaxy', urgency: 'Work Stopped - No workaround', service: 'Coffee',
+  contact: { name: 'Nobody', email: 'not-an-email', phone: '123' },
+};
+
+// ajv: the JSON Schema the pack exports, plus what JSON Schema can say of
+// the rest (the contact list as an enum, the cross-field rule as if/then).
+const js = engine.jsonSchema('incident');
+js.properties.contact.properties.name.enum = contacts;
+js.allOf.push({
+  if: { properties: { urgency: { enum: STOPPED } }, required: ['urgency'] },
+  then: { properties: { description: { minLength: 20 } }, required: ['description'] },
+});
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const ajvValidate = ajv.compile(js);
+
+// zod: the same form by hand.
+const zodSchema = z
+  .object({
+    type: z.literal('incident'),
+    summary: z.string().min(1).max(120),
+    description: z.string().max(20000).optional(),
+    impact: z.enum(impacts),
+    urgency: z.enum(urgencies),
+    service: z.enum(services),
+    component: z.string().max(80).optional(),
+    contact: z.object({
+      name: z.enum(contacts),
+      email: z.string().email().optional(),
+      phone: z.string().regex(/^[0-9]{10}$/).optional(),
+    }),
+    priority: z.string().optional(),
+    resolution: z.string().max(20000).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (STOPPED.includes(t.urgency) && (t.description ?? '').trim().length < 20) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['description'], message: 'too brief' });
+    }
+    if (t.impact === 'Entire University affected' && !t.contact?.phone) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['contact', 'phone'], message: 'required' });
+    }
+  });
+
+// The floor: hand-written checks, no messages, no auto-fill.
+function byHand(t) {
+  const errors = [];
+  if (typeof t.summary !== 'string' || !t.summary.trim() || t.summary.length > 120) errors.push('summary');
+  if (!impacts.includes(t.impact)) errors.push('impact');
+  if (!urgencies.includes(t.urgency)) errors.push('urgency');
+  if (!services.includes(t.service)) errors.push('service');
+  if (!t.contact || !contacts.includes(t.contact.name)) errors.push('contact.name');
+  if (t.contact?.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(t.contact.email)) errors.push('contact.email');
+  if (t.contact?.phone && !/^[0-9]{10}$/.test(t.contact.phone)) errors.push('contact.phone');
+  if (STOPPED.includes(t.urgency) && (t.description ?? '').trim().length < 20) errors.push('description');
+  return errors;
+}
+
+// Same answers first.
+for (const [t, ok] of [[valid, true], [invalid, false]]) {
+  const ours = engine.validate(t);
+  if (ours.valid !== ok || ajvValidate(t) !== ok || zodSchema.safeParse(t).success !== ok || (byHand(t).length === 0) !== ok) {
+    throw new Error(`disagreement on ${ok ? 'the valid' : 'the invalid'} ticket: ${JSON.stringify(ours.errors)}`);
+  }
+}
+
+const rows = [];
+for (const [label, t] of [['valid ticket', valid], ['invalid ticket (7 errors)', invalid]]) {
+  rows.push(measure(`hand-written JS (floor), ${label}`, () => byHand(t)));
+  rows.push(measure(`ticket-rules validate, ${label}`, () => engine.validate(t)));
+  rows.push(measure(`ajv 8 (compiled, allErrors), ${label}`, () => ajvValidate(t)));
+  rows.push(measure(`zod 3 safeParse, ${label}`, () => zodSchema.safeParse(t)));
+}
+const v = (p) => JSON.parse(readFileSync(new URL(`../node_modules/${p}/package.json`, import.meta.url))).version;
+console.log('### Form validation, from Node\n');
+console.log(table(rows, 'zod 3 safeParse, valid ticket'));
+console.log(`\najv ${v('ajv')}, ajv-formats ${v('ajv-formats')}, zod ${v('zod')}, node ${process.version}; command: \`node tests/bench/validation.mjs\``);
