@@ -126,6 +126,7 @@ bench: wasm
 	node tests/bench/startup.mjs
 	node tests/bench/business-time.mjs
 	node tests/bench/escalation.mjs
+	node tests/bench/validation.mjs
 
 clean:
 	cargo clean

@@ -449,21 +449,44 @@ ticket_type("t", #{ fields: [#{ name: "a" }, #{ name: "b" }, #{ name: "c" }, #{ 
 
 #[test]
 fn the_rfc1297_chain_example() {
-    let chain = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/examples/rfc1297-chain/forms.rhai")).unwrap();
+    let chain = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/examples/rfc1297-chain/forms.rhai"
+    ))
+    .unwrap();
     let e = with_forms(&chain).unwrap();
-    assert_eq!(e.pack().types().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["complaint", "trouble", "engineering"]);
+    assert_eq!(
+        e.pack()
+            .types()
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        ["complaint", "trouble", "engineering"]
+    );
     let complaint = json!({ "type": "complaint", "contact": { "name": "Pat Doe" }, "site": "fairfax", "summary": "No dial tone",
                             "customerSeverity": "Work Stopped - No workaround" });
     let r = e.validate(&complaint, None, None).unwrap();
     assert!(r.valid, "{:?}", r.errors);
     assert_eq!(r.ticket["contact"]["phone"], "7035551234");
     assert!(e.reclassify(&complaint, "trouble").unwrap().allowed);
-    assert!(!e.reclassify(&complaint, "engineering").unwrap().allowed, "a complaint is not escalated straight to engineering");
+    assert!(
+        !e.reclassify(&complaint, "engineering").unwrap().allowed,
+        "a complaint is not escalated straight to engineering"
+    );
     let trouble = json!({ "type": "trouble", "summary": "No dial tone", "site": "Fairfax", "component": "pbx-3",
                           "impact": "Single Building affected", "urgency": "Work Stopped - No workaround", "status": "Wait Vendor" });
     let r = e.validate(&trouble, None, None).unwrap();
-    assert_eq!(codes(&r), [("alarmAt".to_string(), "ALARM_NEEDED".to_string())]);
-    assert_eq!(r.ticket["priority"], "High", "the NOC's priority beside the customer's severity");
+    assert_eq!(
+        codes(&r),
+        [("alarmAt".to_string(), "ALARM_NEEDED".to_string())]
+    );
+    assert_eq!(
+        r.ticket["priority"], "High",
+        "the NOC's priority beside the customer's severity"
+    );
     let wrong_phone = json!({ "type": "complaint", "contact": { "name": "Pat Doe", "phone": "703-555" }, "site": "NOC", "summary": "x" });
-    assert_eq!(codes(&e.validate(&wrong_phone, None, None).unwrap()), [("contact.phone".to_string(), "PATTERN".to_string())]);
+    assert_eq!(
+        codes(&e.validate(&wrong_phone, None, None).unwrap()),
+        [("contact.phone".to_string(), "PATTERN".to_string())]
+    );
 }
