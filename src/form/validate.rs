@@ -149,12 +149,7 @@ pub(crate) fn validate<P: FormPack>(
         let (overwrite, value) = match fill {
             Fill::Priority { take, overwrite } => {
                 let p = priority.get_or_insert_with(|| pack.priority_for(&out).ok());
-                let v = p
-                    .as_ref()
-                    .and_then(|p| serde_json::to_value(p).ok())
-                    .and_then(|v| v.get(take).cloned())
-                    .filter(|v| !v.is_null());
-                (*overwrite, v)
+                (*overwrite, p.as_ref().and_then(|p| priority_field(p, take)))
             }
             Fill::Copy { field, overwrite } => (
                 *overwrite,
@@ -191,7 +186,7 @@ pub(crate) fn validate<P: FormPack>(
         let required = f.required
             || match &f.required_when {
                 None => false,
-                Some(c) => holds(pack, ty, c, &out)?,
+                Some(c) => holds(pack, ty, c, &out, &mut priority)?,
             };
         if is_empty(value.as_ref()) {
             if required {
@@ -284,7 +279,7 @@ fn data_rule<P: FormPack>(
     ticket: &Value,
 ) -> Result<()> {
     if let Some(c) = &r.when {
-        if !holds(ctx.pack, ty, c, ticket)? {
+        if !holds(ctx.pack, ty, c, ticket, &mut None)? {
             return Ok(());
         }
     }
@@ -349,12 +344,31 @@ fn find_record<'a>(records: &'a [Value], key: &str, wanted: &str) -> Option<&'a 
     })
 }
 
+/// One field of a priority result, by its JSON name.
+fn priority_field(p: &PriorityResult, take: &str) -> Option<Value> {
+    let text = |s: &str| Some(Value::from(s));
+    match take {
+        "priority" => text(&p.priority),
+        "impactLevel" => text(&p.impact_level),
+        "urgency" => text(&p.urgency),
+        "clock" => text(&p.clock),
+        "respondSeconds" => Some(Value::from(p.respond_seconds)),
+        "resolveSeconds" => Some(Value::from(p.resolve_seconds)),
+        "process" => p.process.as_deref().and_then(text),
+        "customerPriority" => p.customer_priority.as_deref().and_then(text),
+        _ => None,
+    }
+}
+
 /// Whether a condition holds for `ticket`.
+/// `priority` caches the ticket's priority between questions (`None`: not
+/// computed yet).
 pub(crate) fn holds<P: FormPack>(
     pack: &P,
     ty: &TicketType,
     c: &Condition,
     ticket: &Value,
+    priority: &mut Option<Option<PriorityResult>>,
 ) -> Result<bool> {
     match c {
         Condition::Function(f) => {
@@ -364,13 +378,12 @@ pub(crate) fn holds<P: FormPack>(
             for (key, values) in pairs {
                 let actual = match key.as_str() {
                     "impact_level" | "priority" => {
-                        let Ok(p) = pack.priority_for(ticket) else {
-                            return Ok(false);
-                        };
+                        let p = priority.get_or_insert_with(|| pack.priority_for(ticket).ok());
+                        let Some(p) = p else { return Ok(false) };
                         Value::from(if key == "priority" {
-                            p.priority
+                            p.priority.as_str()
                         } else {
-                            p.impact_level
+                            p.impact_level.as_str()
                         })
                     }
                     path => get_path(ticket, path).cloned().unwrap_or(Value::Null),
