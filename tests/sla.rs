@@ -448,3 +448,20 @@ fn the_model_ticket_from_the_reference_document() {
     assert_eq!((s.resolve.state, s.resolve.elapsed_seconds), (Paused, 7200));
     assert_eq!((s.status.as_str(), s.customer_seconds), ("Wait Vendor", 0));
 }
+
+#[test]
+fn resolved_then_closed_stops_the_clock_at_the_resolution() {
+    let t = ticket(
+        CRITICAL_STOP,
+        "2026-03-16T14:00:00Z",
+        json!([
+            { "at": "2026-03-16T14:10:00Z", "event": "responded", "status": "In Process" },
+            { "at": "2026-03-16T16:00:00Z", "status": "Resolved" },
+            { "at": "2026-03-18T16:00:00Z", "status": "Closed" },
+        ]),
+    );
+    let s = engine().sla(&t, at("2026-03-20T00:00:00Z")).unwrap();
+    assert_eq!(s.resolve.stopped_at.as_deref(), Some("2026-03-16T16:00:00Z"));
+    assert_eq!((s.resolve.state, s.resolve.elapsed_seconds, s.resolve.by_seconds), (Met, 2 * 3600, Some(2 * 3600)));
+    assert_eq!(s.service_seconds, 2 * 3600);
+}

@@ -428,8 +428,14 @@ pub(crate) fn plan<'a>(
             (a, b) => a.or(b),
         },
         Which::Resolve => {
-            let resolved_runs: Vec<(Instant, Instant)> =
-                t.runs(|s| policy.is_resolved(s)).collect();
+            // Resolved then Closed is one stop: adjacent runs join.
+            let mut resolved_runs: Vec<(Instant, Instant)> = Vec::new();
+            for (a, b) in t.runs(|s| policy.is_resolved(s)) {
+                match resolved_runs.last_mut() {
+                    Some(last) if last.1 == a => last.1 = b,
+                    _ => resolved_runs.push((a, b)),
+                }
+            }
             let now_resolved = policy.is_resolved(t.status());
             // Periods resolved and then re-opened do not count.
             let n = resolved_runs.len();

@@ -1,0 +1,350 @@
+#!/usr/bin/env node
+// ticket-rules: the command line.
+//
+//   ticket-rules triage [FILE|-] [--now T] [--rules DIR] [--format jsonl|csv] [--out FILE]
+//   ticket-rules stats FILE [--rules DIR] [--now T] [--out FILE]
+//   ticket-rules check [DIR]
+//
+// Exit codes: 0 done; 1 a pack test failed, or a ticket could not be
+// read (triage goes on and reports it); 2 the command itself is wrong (usage,
+// unreadable file, a pack that does not load).
+import { createReadStream, createWriteStream, readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join, extname } from 'node:path';
+import { RuleEngine } from '../web/node.mjs';
+import { parseCsvLine, CsvSplitter, toCsvRow, flatten, unflatten } from './csv.mjs';
+
+const USAGE = `usage:
+  ticket-rules triage [FILE|-] [--now T] [--rules DIR] [--format jsonl|csv] [--out FILE]
+      priority, SLA clocks and due escalations for each ticket (JSONL or CSV in, JSONL or CSV out)
+  ticket-rules stats FILE [--rules DIR] [--now T] [--out FILE]
+      MTTR and MTBF by ticket type, impact level and component, excluding customer time (CSV)
+  ticket-rules check [DIR]
+      load a pack, report every error with file:line:column, run its tests (DIR/tests/*.json)`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv) {
+  const [command, ...rest] = argv;
+  const opts = { positional: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--help' || a === '-h') opts.help = true;
+    else if (a.startsWith('--')) {
+      const [k, inline] = a.slice(2).split('=', 2);
+      const v = inline ?? rest[++i];
+      if (v === undefined) throw new UsageError(`--${k} needs a value`);
+      if (!['now', 'rules', 'format', 'out'].includes(k)) throw new UsageError(`unknown option --${k}`);
+      opts[k] = v;
+    } else opts.positional.push(a);
+  }
+  return { command, opts };
+}
+
+function loadEngine(dir) {
+  if (!dir) return RuleEngine.default();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--rules ${dir}: not a directory`);
+  return RuleEngine.fromDir(dir);
+}
+
+function nowOf(opts) {
+  if (!opts.now) return new Date();
+  const t = new Date(opts.now);
+  if (Number.isNaN(t.getTime())) throw new UsageError(`--now ${opts.now}: not an RFC 3339 instant`);
+  return opts.now;
+}
+
+/** Tickets from a JSONL or CSV stream, one at a time, with their line numbers. */
+async function* readTickets(file) {
+  if (file && file !== '-' && !existsSync(file)) throw new UsageError(`${file}: no such file`);
+  const input = !file || file === '-' ? process.stdin : createReadStream(file);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let csv = file ? ['.csv', '.tsv'].includes(extname(file).toLowerCase()) : null;
+  let header = null;
+  const splitter = new CsvSplitter();
+  let n = 0;
+  for await (const line of lines) {
+    n += 1;
+    if (csv === null) {
+      if (!line.trim()) continue;
+      csv = !line.trimStart().startsWith('{');
+    }
+    if (!csv) {
+      if (!line.trim()) continue;
+      try {
+        yield { line: n, ticket: JSON.parse(line) };
+      } catch (e) {
+        yield { line: n, error: `not JSON: ${e.message}` };
+      }
+      continue;
+    }
+    const record = splitter.push(line);
+    if (!record) continue; // a quoted field runs on to the next line
+    const cells = parseCsvLine(record);
+    if (!header) {
+      header = cells;
+      continue;
+    }
+    if (cells.length === 1 && cells[0] === '') continue;
+    yield { line: n, ticket: unflatten(header, cells) };
+  }
+}
+
+function progress(count, started) {
+  if (!process.stderr.isTTY) return;
+  const secs = (Date.now() - started) / 1000;
+  const rate = secs > 0 ? Math.round(count / secs) : 0;
+  process.stderr.write(`\r${count.toLocaleString('en')} tickets, ${rate.toLocaleString('en')}/s `);
+}
+
+async function triage(engine, opts) {
+  const now = nowOf(opts);
+  const format = opts.format ?? (opts.out && extname(opts.out) === '.csv' ? 'csv' : 'jsonl');
+  if (!['jsonl', 'csv'].includes(format)) throw new UsageError(`--format ${format}: jsonl or csv`);
+  const out = opts.out ? createWriteStream(opts.out) : process.stdout;
+  const write = (s) => (out.write(s) ? null : new Promise((ok) => out.once('drain', ok)));
+  let count = 0;
+  let failed = 0;
+  let columns = null;
+  const started = Date.now();
+  for await (const { line, ticket, error } of readTickets(opts.positional[0])) {
+    count += 1;
+    const triaged = error ? { error: { code: 'INVALID_INPUT', message: error, line } } : triageOne(engine, ticket, now, line);
+    if (triaged.error) failed += 1;
+    const row = { ...(ticket ?? {}), triage: triaged };
+    if (format === 'jsonl') {
+      await write(`${JSON.stringify(row)}\n`);
+    } else {
+      const flat = flatten(row);
+      if (!columns) {
+        columns = Object.keys(flat);
+        await write(`${toCsvRow(columns)}\n`);
+      }
+      await write(`${toCsvRow(columns.map((c) => flat[c]))}\n`);
+    }
+    if (count % 1000 === 0) progress(count, started);
+  }
+  progress(count, started);
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  if (opts.out) await new Promise((ok) => out.end(ok));
+  if (failed) process.stderr.write(`${failed} of ${count} tickets could not be triaged (see their "triage.error")\n`);
+  return failed ? 1 : 0;
+}
+
+function triageOne(engine, ticket, now, line) {
+  try {
+    const p = engine.priority(ticket);
+    const out = { priority: p.priority, impactLevel: p.impactLevel, clock: p.clock, process: p.process, packVersion: p.packVersion };
+    if (ticket.openedAt) {
+      const s = engine.sla(ticket, now);
+      out.respondDue = s.respond.due;
+      out.respondState = s.respond.state;
+      out.resolveDue = s.resolve.due;
+      out.resolveState = s.resolve.state;
+      out.resolvePercentUsed = s.resolve.percentUsed;
+      if (ticket.id != null) {
+        const e = engine.escalations(ticket, now);
+        out.escalationsDue = e.due.map((d) => d.id);
+        out.nextWakeUp = e.nextWakeUp;
+      }
+    }
+    return out;
+  } catch (e) {
+    return { error: { code: e.code ?? 'INVALID_INPUT', message: e.message, field: e.field, line } };
+  }
+}
+
+async function stats(engine, opts) {
+  const file = opts.positional[0];
+  if (!file) throw new UsageError('stats needs a FILE');
+  const now = nowOf(opts);
+  // Running sums per (dimension, value): constant memory in the tickets,
+  // linear in the distinct groups; MTBF needs each group's openings sorted,
+  // which is one instant per ticket.
+  const groups = new Map();
+  const group = (dim, value) => {
+    const key = `${dim}\u0000${value}`;
+    if (!groups.has(key)) groups.set(key, { dim, value, tickets: 0, resolved: 0, repair: 0, customer: 0, outages: [] });
+    return groups.get(key);
+  };
+  let bad = 0;
+  for await (const { ticket, error } of readTickets(file)) {
+    if (error || !ticket.openedAt) {
+      bad += 1;
+      continue;
+    }
+    let s;
+    let level;
+    try {
+      s = engine.sla(ticket, now);
+      level = s.priority.impactLevel;
+    } catch {
+      bad += 1;
+      continue;
+    }
+    const opened = Date.parse(ticket.openedAt);
+    const resolved = s.resolve.stoppedAt ? Date.parse(s.resolve.stoppedAt) : null;
+    for (const [dim, value] of [['type', ticket.type ?? ''], ['impact', level], ['component', ticket.component ?? '']]) {
+      const g = group(dim, value);
+      g.tickets += 1;
+      g.outages.push([opened, resolved]);
+      if (resolved !== null) {
+        g.resolved += 1;
+        g.repair += s.serviceSeconds;
+        g.customer += s.customerSeconds;
+      }
+    }
+  }
+  const hours = (secs) => (secs / 3600).toFixed(2);
+  const rows = [['dimension', 'value', 'tickets', 'resolved', 'mttr_hours', 'customer_hours_excluded', 'mtbf_hours']];
+  for (const g of [...groups.values()].sort((a, b) => a.dim.localeCompare(b.dim) || a.value.localeCompare(b.value))) {
+    // MTBF: the mean working time between failures. Overlapping tickets are
+    // one failure (their downtime is merged); an unresolved one runs to now.
+    const end = Date.parse(typeof now === 'string' ? now : now.toISOString());
+    g.outages.sort((a, b) => a[0] - b[0]);
+    const merged = [];
+    for (const [from, to] of g.outages) {
+      const until = to ?? end;
+      const last = merged[merged.length - 1];
+      if (last && from <= last[1]) last[1] = Math.max(last[1], until);
+      else merged.push([from, until]);
+    }
+    const gaps = [];
+    for (let i = 1; i < merged.length; i++) gaps.push((merged[i][0] - merged[i - 1][1]) / 1000);
+    const mtbf = gaps.length ? hours(gaps.reduce((a, b) => a + b, 0) / gaps.length) : '';
+    const mttr = g.resolved ? hours(g.repair / g.resolved) : '';
+    rows.push([g.dim, g.value, g.tickets, g.resolved, mttr, hours(g.customer), mtbf]);
+  }
+  const text = rows.map(toCsvRow).join('\n') + '\n';
+  if (opts.out) {
+    const out = createWriteStream(opts.out);
+    out.end(text);
+    await new Promise((ok) => out.on('finish', ok));
+  } else process.stdout.write(text);
+  if (bad) process.stderr.write(`${bad} tickets skipped (no openedAt, or not readable)\n`);
+  return 0;
+}
+
+function check(opts) {
+  const dir = opts.rules ?? opts.positional[0] ?? 'rules';
+  if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory`);
+  let sources;
+  try {
+    sources = RuleEngine.fromDir ? Object.fromEntries(Object.entries(readPack(dir))) : null;
+  } catch (e) {
+    throw new UsageError(e.message);
+  }
+  const errors = RuleEngine.checkSources(sources);
+  for (const e of errors) {
+    const where = e.file ? `${join(dir, e.file)}:${e.line}:${e.column}` : dir;
+    process.stdout.write(`${where}: ${e.code}: ${e.message}\n`);
+  }
+  if (errors.length) {
+    process.stdout.write(`${errors.length} error${errors.length > 1 ? 's' : ''} in the pack\n`);
+    return 2;
+  }
+  const engine = RuleEngine.fromSources(sources);
+  process.stdout.write(`${dir}: ${engine.packName ?? 'pack'} ${engine.packVersion} loads (${engine.files.length} files)\n`);
+  const testsDir = join(dir, 'tests');
+  const fixtures = existsSync(testsDir) ? readdirSync(testsDir).filter((f) => f.endsWith('.json')).sort() : [];
+  let failed = 0;
+  for (const f of fixtures) {
+    let fx;
+    try {
+      fx = JSON.parse(readFileSync(join(testsDir, f), 'utf8'));
+    } catch (e) {
+      process.stdout.write(`FAIL ${f}: not JSON: ${e.message}\n`);
+      failed += 1;
+      continue;
+    }
+    const problems = runFixture(engine, fx);
+    if (problems.length) {
+      failed += 1;
+      process.stdout.write(`FAIL ${f} — ${fx.name ?? ''}\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    } else process.stdout.write(`ok   ${f} — ${fx.name ?? ''}\n`);
+  }
+  process.stdout.write(`${fixtures.length - failed} of ${fixtures.length} pack tests passed\n`);
+  return failed ? 1 : 0;
+}
+
+function readPack(dir) {
+  const out = {};
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith('.rhai') && statSync(join(dir, name)).isFile()) out[name] = new Uint8Array(readFileSync(join(dir, name)));
+  }
+  return out;
+}
+
+/** Compares what the engine says with a fixture's `expect`: a list of differences. */
+function runFixture(engine, fx) {
+  const problems = [];
+  const expect = fx.expect ?? {};
+  const same = (path, got, want) => {
+    for (const [k, v] of Object.entries(want)) {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) same(`${path}.${k}`, got?.[k], v);
+      else if (JSON.stringify(got?.[k]) !== JSON.stringify(v)) problems.push(`${path}.${k}: expected ${JSON.stringify(v)}, got ${JSON.stringify(got?.[k])}`);
+    }
+  };
+  const attempt = (what, fn) => {
+    try {
+      return fn();
+    } catch (e) {
+      problems.push(`${what}: ${e.code}: ${e.message}`);
+      return undefined;
+    }
+  };
+  if (expect.priority) same('priority', attempt('priority', () => engine.priority(fx.ticket)), expect.priority);
+  if (expect.sla) same('sla', attempt('sla', () => engine.sla(fx.ticket, fx.now)), expect.sla);
+  if (expect.escalations || 'nextWakeUp' in expect) {
+    const r = attempt('escalations', () => engine.escalations(fx.ticket, fx.now));
+    if (r && expect.escalations && JSON.stringify(r.due.map((d) => d.id)) !== JSON.stringify(expect.escalations)) {
+      problems.push(`escalations: expected ${JSON.stringify(expect.escalations)}, got ${JSON.stringify(r.due.map((d) => d.id))}`);
+    }
+    if (r && 'nextWakeUp' in expect && r.nextWakeUp !== expect.nextWakeUp) {
+      problems.push(`nextWakeUp: expected ${expect.nextWakeUp}, got ${r.nextWakeUp}`);
+    }
+  }
+  if (expect.validation) {
+    const r = attempt('validate', () => engine.validate(fx.ticket, fx.type));
+    const got = r ? r.errors.map((e) => ({ field: e.field, code: e.code })) : null;
+    if (r && JSON.stringify(got) !== JSON.stringify(expect.validation)) {
+      problems.push(`validation: expected ${JSON.stringify(expect.validation)}, got ${JSON.stringify(got)}`);
+    }
+  }
+  return problems;
+}
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+async function main() {
+  let parsed;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${e.message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { command, opts } = parsed;
+  if (!command || opts.help || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  try {
+    if (command === 'check') return check(opts);
+    const engine = loadEngine(opts.rules);
+    if (command === 'triage') return await triage(engine, opts);
+    if (command === 'stats') return await stats(engine, opts);
+    throw new UsageError(`unknown command ${command}`);
+  } catch (e) {
+    if (e instanceof UsageError) process.stderr.write(`ticket-rules: ${e.message}\n${USAGE}\n`);
+    else if (e.code) process.stderr.write(`ticket-rules: ${e.file ? `${e.file}:${e.line}:${e.column}: ` : ''}${e.code}: ${e.message}\n`);
+    else process.stderr.write(`ticket-rules: ${e.stack ?? e}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main();
