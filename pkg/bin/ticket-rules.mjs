@@ -329,9 +329,10 @@ async function main() {
     return 2;
   }
   const { command, opts } = parsed;
-  if (!command || opts.help || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
+  const asked = opts.help || ['help', '--help', '-h'].includes(command);
+  if (!command || asked) {
+    (asked ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    return asked ? 0 : 2;
   }
   try {
     if (command === 'check') return check(opts);
