@@ -349,6 +349,8 @@ export interface FormField {
   fill?: { from: 'priority' | 'copy' | 'lookup'; [k: string]: unknown };
   lookup?: string;
   key?: string;
+  /** References: the keys of the pack's own lookup list, for suggestions. */
+  choices?: string[];
   minItems?: number;
   maxItems?: number;
 }

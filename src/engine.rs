@@ -287,6 +287,7 @@ impl RuleEngine {
             self.matrix(),
             self.pack.sla(),
             self.pack.unknown_fields(),
+            self.pack.lookups(),
         ))
     }
 

@@ -461,7 +461,17 @@ fn resolved_then_closed_stops_the_clock_at_the_resolution() {
         ]),
     );
     let s = engine().sla(&t, at("2026-03-20T00:00:00Z")).unwrap();
-    assert_eq!(s.resolve.stopped_at.as_deref(), Some("2026-03-16T16:00:00Z"));
-    assert_eq!((s.resolve.state, s.resolve.elapsed_seconds, s.resolve.by_seconds), (Met, 2 * 3600, Some(2 * 3600)));
+    assert_eq!(
+        s.resolve.stopped_at.as_deref(),
+        Some("2026-03-16T16:00:00Z")
+    );
+    assert_eq!(
+        (
+            s.resolve.state,
+            s.resolve.elapsed_seconds,
+            s.resolve.by_seconds
+        ),
+        (Met, 2 * 3600, Some(2 * 3600))
+    );
     assert_eq!(s.service_seconds, 2 * 3600);
 }

@@ -1,5 +1,7 @@
 //! What a portal needs to draw a form, and the same as JSON Schema.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Map, Value};
 
 use super::validate::menu_values;
@@ -29,7 +31,12 @@ fn condition_json(c: &Condition) -> Value {
     }
 }
 
-fn field_json(f: &FieldSpec, matrix: &Matrix, policy: &SlaPolicy) -> Value {
+fn field_json(
+    f: &FieldSpec,
+    matrix: &Matrix,
+    policy: &SlaPolicy,
+    lookups: &BTreeMap<String, Vec<Value>>,
+) -> Value {
     let mut o = Map::new();
     o.insert("name".into(), json!(f.name));
     o.insert("kind".into(), json!(f.kind));
@@ -68,6 +75,19 @@ fn field_json(f: &FieldSpec, matrix: &Matrix, policy: &SlaPolicy) -> Value {
     if item_kind == Kind::Reference {
         put("lookup", json!(f.lookup));
         put("key", json!(f.key));
+        // The pack's own list, for suggestions (a call may pass a fresher one).
+        let choices: Vec<Value> = f
+            .lookup
+            .as_ref()
+            .and_then(|l| lookups.get(l))
+            .map(|records| {
+                records
+                    .iter()
+                    .filter_map(|r| r.get(&f.key).cloned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        put("choices", Value::Array(choices));
     }
     put("minItems", json!(f.min_items));
     put("maxItems", json!(f.max_items));
@@ -81,6 +101,7 @@ pub(crate) fn form_schema(
     matrix: &Matrix,
     policy: &SlaPolicy,
     unknown: UnknownFields,
+    lookups: &BTreeMap<String, Vec<Value>>,
 ) -> Value {
     let transitions: Map<String, Value> = ty
         .transitions
@@ -96,7 +117,7 @@ pub(crate) fn form_schema(
         "type": ty.name,
         "label": ty.label,
         "help": ty.help,
-        "fields": ty.fields.iter().map(|f| field_json(f, matrix, policy)).collect::<Vec<_>>(),
+        "fields": ty.fields.iter().map(|f| field_json(f, matrix, policy, lookups)).collect::<Vec<_>>(),
         "unknownFields": unknown,
         "statuses": policy.statuses,
         "initial": ty.initial.clone().or_else(|| policy.statuses.first().cloned()),
