@@ -116,8 +116,11 @@ test-page: wasm tool-chromium
 
 # --- demo and benchmarks -----------------------------------------------------
 
+# The batch demo, then the portal on localhost (it prints the URL; Ctrl-C
+# stops it).
 demo: wasm
 	node examples/triage.mjs examples/tickets.jsonl
+	node examples/serve.mjs
 
 bench: wasm
 	cargo bench --bench priority

@@ -475,3 +475,31 @@ fn resolved_then_closed_stops_the_clock_at_the_resolution() {
     );
     assert_eq!(s.service_seconds, 2 * 3600);
 }
+
+#[test]
+fn a_stopped_clock_counts_nothing_after_its_stop_in_the_ledger() {
+    let t = ticket(
+        MINOR_IMPAIRED,
+        "2026-03-16T14:00:00Z",
+        json!([{ "at": "2026-03-16T16:00:00Z", "status": "Resolved" }]),
+    );
+    let x = engine()
+        .explain_sla(&t, at("2026-03-20T00:00:00Z"))
+        .unwrap();
+    let v = serde_json::to_value(&x.resolve.entries).unwrap();
+    let entries = v.as_array().unwrap();
+    let counted: i64 = entries
+        .iter()
+        .filter(|e| e["kind"] == "counted")
+        .map(|e| e["seconds"].as_i64().unwrap())
+        .sum();
+    assert_eq!(counted, 2 * 3600, "{v:#}");
+    assert!(
+        entries.iter().any(|e| e["kind"] == "stopped"
+            && e["from"] == "2026-03-16T16:00:00Z"
+            && e["status"] == "Resolved"),
+        "{v:#}"
+    );
+    // The due instant it had is still shown.
+    assert!(entries.iter().any(|e| e["kind"] == "due"));
+}

@@ -1,97 +1,300 @@
-// The priority page: plain ES modules, no bundler. The form's menus and the
-// matrix come from the rule pack itself (engine.matrix()), so a pack with
-// other levels renders another form without a change here.
+// The service-desk portal: plain ES modules, no bundler. Everything on the
+// page comes from the rule pack: the form from engine.formSchema(), the
+// checks from engine.validate(), the priority and the promised dates from
+// the matrix and the pack's calendars, the agent view from explainSla() and
+// escalations(). The playground edits the pack itself.
 import init, { RuleEngine } from '../pkg/web/ticket_rules.js';
+import { drawTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, ...children) => {
+  const e = Object.assign(document.createElement(tag), props);
+  for (const c of children) e.append(c);
+  return e;
+};
 
-function duration(s) {
-  if (s % 3600 === 0) return `${s / 3600} h`;
-  return `${s / 60} min`;
-}
+const state = { engine: null, sources: {}, schema: null, touched: new Set(), submitted: false, samples: [] };
 
-function option(value, label = value) {
-  const o = document.createElement('option');
-  o.value = value;
-  o.textContent = label;
-  return o;
-}
+// ---------------------------------------------------------------- report --
 
-function fillMenus(m) {
-  const impact = $('impact');
-  impact.append(option('', '— choose —'));
-  for (const level of m.impacts) {
-    const group = document.createElement('optgroup');
-    group.label = level.name;
-    for (const alias of level.aliases.length ? level.aliases : [level.name]) group.append(option(alias));
-    impact.append(group);
+/** Fields the portal does not ask a customer for: computed ones, agent ones. */
+const hidden = (f) => (f.fill && f.fill.from === 'priority') || f.name === 'resolution';
+
+function renderForm() {
+  const schema = state.engine.formSchema('incident');
+  state.schema = schema;
+  $('form-help').textContent = schema.help ?? '';
+  const box = $('fields');
+  box.replaceChildren();
+  for (const f of schema.fields.filter((f) => !hidden(f))) {
+    const id = `f-${f.name.replace(/\./g, '-')}`;
+    let input;
+    if (f.kind === 'enum') {
+      input = el('select', { id, name: f.name }, el('option', { value: '', textContent: '— choose —' }));
+      for (const m of f.menu) input.append(el('option', { value: m.value, textContent: m.label }));
+    } else if (f.kind === 'longtext') {
+      input = el('textarea', { id, name: f.name, rows: 4 });
+    } else {
+      const type = { email: 'email', phone: 'tel', number: 'number' }[f.kind] ?? 'text';
+      input = el('input', { id, name: f.name, type });
+      if (f.kind === 'reference' && f.choices?.length) {
+        const list = el('datalist', { id: `${id}-choices` });
+        for (const c of f.choices) list.append(el('option', { value: c }));
+        box.append(list);
+        input.setAttribute('list', list.id);
+      }
+    }
+    if (f.maxLength) input.maxLength = f.maxLength;
+    const mark = el('span', { className: 'required', textContent: f.required ? ' *' : '' });
+    const label = el('label', { htmlFor: id }, f.label, mark);
+    const when = f.requiredWhen ? el('small', { className: 'when', textContent: ` (required when ${describe(f.requiredWhen)})` }) : '';
+    const help = el('small', { className: 'help', id: `${id}-help`, textContent: f.help ?? '' });
+    const error = el('small', { className: 'error', id: `${id}-error`, role: 'alert' });
+    input.setAttribute('aria-describedby', `${help.id} ${error.id}`);
+    const row = el('div', { className: 'field' }, label, when, input, help, error);
+    row.dataset.name = f.name;
+    box.append(row);
+    const touch = () => {
+      state.touched.add(f.name);
+      update();
+    };
+    input.addEventListener('input', touch);
+    input.addEventListener('change', touch);
   }
-  for (const id of ['urgency', 'customerSeverity']) {
-    $(id).append(option('', id === 'urgency' ? '— choose —' : '— same as above —'));
-    for (const level of m.urgencies) $(id).append(option(level.name));
+}
+
+function describe(cond) {
+  return Object.entries(cond)
+    .map(([k, v]) => `${k.replace('impact_level', 'the impact level')} is ${Array.isArray(v) ? v.join(' or ') : v}`)
+    .join(' and ');
+}
+
+/** The ticket the form holds now. */
+function formTicket() {
+  const t = { type: 'incident' };
+  for (const input of $('fields').querySelectorAll('input, select, textarea')) {
+    if (input.value === '') continue;
+    const parts = input.name.split('.');
+    let at = t;
+    for (const p of parts.slice(0, -1)) at = at[p] ??= {};
+    at[parts[parts.length - 1]] = input.type === 'number' ? Number(input.value) : input.value;
   }
+  return t;
 }
 
-function drawMatrix(m, at) {
-  const t = $('matrix');
-  t.replaceChildren();
-  const head = t.createTHead().insertRow();
-  head.append(Object.assign(document.createElement('th'), { textContent: 'urgency \\ impact' }));
-  for (const l of m.impacts) head.append(Object.assign(document.createElement('th'), { textContent: l.name }));
-  const body = t.createTBody();
-  m.cells.forEach((row, u) => {
-    const tr = body.insertRow();
-    tr.append(Object.assign(document.createElement('th'), { textContent: m.urgencies[u].name }));
-    row.forEach((c, i) => {
-      const td = tr.insertCell();
-      td.className = `p-${m.priorities.indexOf(c.priority)}`;
-      if (at && at.urgency === m.urgencies[u].name && at.impactLevel === m.impacts[i].name) td.classList.add('here');
-      td.innerHTML = `<b></b><span></span>`;
-      td.firstChild.textContent = c.priority;
-      td.lastChild.textContent = `${c.clock} · ${duration(c.respondSeconds)} / ${duration(c.resolveSeconds)}${c.process ? ` · ${c.process}` : ''}`;
-    });
-  });
+const when = (iso) =>
+  new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
+
+const duration = (s) => (s % 3600 === 0 ? `${s / 3600} h` : `${Math.round(s / 60)} min`);
+
+function update() {
+  const ticket = formTicket();
+  const result = state.engine.validate(ticket, 'incident');
+  // Fill what the pack fills (the contact's details), where the user has not typed.
+  for (const input of $('fields').querySelectorAll('input')) {
+    const value = input.name.split('.').reduce((v, p) => v?.[p], result.ticket);
+    if (!state.touched.has(input.name) && typeof value === 'string' && input.value !== value) input.value = value;
+  }
+  // Messages next to the fields the user has touched (all of them after a submit).
+  for (const box of $('fields').querySelectorAll('.field')) {
+    const name = box.dataset.name;
+    const errors = result.errors.filter((e) => e.field === name || e.field.startsWith(`${name}[`));
+    const show = state.submitted || state.touched.has(name);
+    const slot = box.querySelector('.error');
+    slot.textContent = show ? errors.map((e) => e.message).join('; ') : '';
+    box.classList.toggle('invalid', show && errors.length > 0);
+    const required = errors.some((e) => e.code === 'REQUIRED') || state.schema.fields.find((f) => f.name === name)?.required;
+    box.querySelector('.required').textContent = required ? ' *' : '';
+  }
+  showPriority(result.ticket);
+  return result;
 }
 
-function show(engine, m) {
-  const ticket = {
-    impact: $('impact').value,
-    urgency: $('urgency').value,
-    customerSeverity: $('customerSeverity').value || undefined,
-  };
-  $('error').hidden = true;
-  $('targets').replaceChildren();
-  if (!ticket.impact || !ticket.urgency) {
-    $('priority').textContent = 'Choose an impact and an urgency.';
+function showPriority(ticket) {
+  const targets = $('targets');
+  targets.replaceChildren();
+  $('promise').textContent = '';
+  let p;
+  try {
+    p = state.engine.priority(ticket);
+  } catch {
+    $('priority').textContent = 'Tell us who is affected and how.';
     $('priority').dataset.priority = '';
-    drawMatrix(m, null);
     return;
   }
+  $('priority').textContent = `Priority: ${p.priority}`;
+  $('priority').dataset.priority = p.priority;
+  const rows = [
+    ['Respond within', `${duration(p.respondSeconds)} (${p.clock === '24x7' ? 'around the clock' : 'business hours'})`],
+    ['Resolve within', duration(p.resolveSeconds)],
+  ];
+  if (p.process) rows.push(['Process', p.process]);
+  for (const [k, v] of rows) targets.append(el('dt', { textContent: k }), el('dd', { textContent: v }));
+  // The promise, in the user's own time zone, from the pack's calendars.
+  const now = new Date();
+  const sla = state.engine.sla({ ...ticket, openedAt: now, history: [] }, now);
+  $('promise').textContent = `If you report it now, we will respond by ${when(sla.respond.due)} and aim to resolve it by ${when(sla.resolve.due)}.`;
+  $('promise').dataset.respond = sla.respond.due;
+  $('promise').dataset.resolve = sla.resolve.due;
+}
+
+$('report-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  state.submitted = true;
+  const result = update();
+  const done = $('submitted');
+  done.hidden = !result.valid;
+  if (result.valid) done.textContent = `Thank you. Your ${result.ticket.priority} ticket is ready to send: ${JSON.stringify(result.ticket)}`;
+  else $('fields').querySelector('.invalid input, .invalid select, .invalid textarea')?.focus();
+});
+
+// ----------------------------------------------------------------- agent --
+
+async function loadSamples() {
+  const text = await (await fetch('../examples/history.jsonl')).text();
+  state.samples = text.trim().split('\n').map((l) => JSON.parse(l));
+  const select = $('sample');
+  for (const [i, t] of state.samples.entries()) select.append(el('option', { value: i, textContent: `${t.id} · ${t.summary} · ${t.status}` }));
+  select.value = '5';
+  const t = state.samples[5];
+  const last = t.history.at(-1)?.at ?? t.openedAt;
+  $('now').value = toLocalInput(new Date(Date.parse(last) - 3600_000));
+}
+
+function toLocalInput(d) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function renderAgent() {
+  if (!state.samples.length) return;
+  const ticket = state.samples[Number($('sample').value)];
+  const now = new Date($('now').value || Date.now());
+  const which = $('which').value;
+  let explained;
+  let esc;
   try {
-    const r = engine.priority(ticket);
-    $('priority').textContent = `Priority: ${r.priority}`;
-    $('priority').dataset.priority = r.priority;
-    const facts = [
-      ['Respond by', `${duration(r.respondSeconds)} (${r.clock === '24x7' ? 'around the clock' : 'business hours'})`],
-      ['Resolve by', duration(r.resolveSeconds)],
-      ['Process', r.process ?? '—'],
-    ];
-    if (r.customerPriority && r.customerPriority !== r.priority) facts.push(['You said', `${r.customerSeverity} (${r.customerPriority})`]);
-    for (const [k, v] of facts) {
-      $('targets').append(Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v }));
-    }
-    drawMatrix(m, r);
-  } catch (err) {
-    $('error').hidden = false;
-    $('error').textContent = `${err.code}: ${err.message}`;
+    explained = state.engine.explainSla(ticket, now);
+    esc = state.engine.escalations(ticket, now);
+  } catch (e) {
+    $('summary').textContent = `${e.code}: ${e.message}`;
+    return;
+  }
+  const clock = explained[which];
+  const r = clock.report;
+  $('summary').textContent = `${ticket.id} · ${ticket.impact} × ${ticket.urgency} · ${which === 'resolve' ? 'Resolved By' : 'Respond By'}: ${r.state}, ${r.percentUsed}% used${r.due ? `, due ${when(r.due)}` : ''}`;
+  drawTimeline($('timeline'), { ticket, ledger: clock.entries, escalations: esc, now });
+  const list = $('escalations');
+  list.replaceChildren();
+  for (const d of esc.due) {
+    const what = d.actions.map((a) => (a.kind === 'notify' ? `notify ${a.name ?? a.audience}: ${a.message}` : a.kind === 'raisePriority' ? `raise to ${a.to}` : a.kind === 'reassign' ? `reassign to ${a.group}` : `flag ${a.flag}`));
+    list.append(el('li', { textContent: `${when(d.dueAt)} — ${d.level}: ${what.join('; ')}` }));
+  }
+  if (!esc.due.length) list.append(el('li', { textContent: 'Nothing due.' }));
+  $('wake').textContent = esc.nextWakeUp ? `Next look: ${when(esc.nextWakeUp)}` : 'Nothing can come due until the ticket changes.';
+  const body = $('ledger').tBodies[0];
+  body.replaceChildren();
+  for (const e of clock.entries) {
+    const span = e.from ? `${when(e.from)} → ${when(e.to)}` : when(e.at);
+    const detail = { cell: `${e.priority}: ${e.impactLevel} × ${e.urgency}, ${duration(e.targetSeconds)} on ${e.clock}`, counted: duration(e.seconds), closed: e.reason, paused: e.status, stopped: e.status, dst: `${e.offsetBefore} → ${e.offsetAfter}`, due: 'due', now: 'now' }[e.kind];
+    body.append(el('tr', { className: e.kind }, el('td', { textContent: e.kind }), el('td', { textContent: span }), el('td', { textContent: detail ?? '' })));
   }
 }
+
+for (const id of ['sample', 'now', 'which']) $(id).addEventListener('change', renderAgent);
+
+// ------------------------------------------------------------ playground --
+
+async function loadSources(engine) {
+  const sources = {};
+  for (const name of engine.files) sources[name] = await (await fetch(`../rules/${name}`)).text();
+  return sources;
+}
+
+function renderFiles() {
+  const select = $('file');
+  const current = select.value;
+  select.replaceChildren(...Object.keys(state.sources).map((n) => el('option', { value: n, textContent: n })));
+  select.value = current && state.sources[current] !== undefined ? current : 'priority.rhai';
+  $('source').value = state.sources[select.value];
+}
+
+$('file').addEventListener('change', () => {
+  $('source').value = state.sources[$('file').value];
+});
+$('source').addEventListener('input', () => {
+  state.sources[$('file').value] = $('source').value;
+});
+
+function reload() {
+  const box = $('pack-errors');
+  box.replaceChildren();
+  const errors = RuleEngine.checkSources(state.sources);
+  if (errors.length) {
+    box.append(el('p', { className: 'error', textContent: `${errors.length} error${errors.length > 1 ? 's' : ''}; the page keeps the last rules that loaded.` }));
+    const list = el('ul', { className: 'errors' });
+    for (const e of errors) {
+      const where = e.file ? `${e.file}:${e.line}:${e.column}` : 'pack';
+      const message = e.message.startsWith(`${where}: `) ? e.message.slice(where.length + 2) : e.message;
+      const item = el('li', {}, el('code', { textContent: where }), ` ${e.code}: ${message}`);
+      item.addEventListener('click', () => jumpTo(e));
+      list.append(item);
+    }
+    box.append(list);
+    return;
+  }
+  setEngine(RuleEngine.fromSources(state.sources));
+  box.append(el('p', { className: 'ok', textContent: `Loaded ${state.engine.packName ?? 'the pack'} ${state.engine.packVersion}: the form, the priority and the agent view now use these rules.` }));
+}
+
+/** Puts the cursor at an error's line and column. */
+function jumpTo(e) {
+  if (!e.file) return;
+  $('file').value = e.file;
+  const text = state.sources[e.file];
+  $('source').value = text;
+  const lines = text.split('\n');
+  const offset = lines.slice(0, e.line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, e.column - 1);
+  $('source').focus();
+  $('source').setSelectionRange(offset, offset + 1);
+}
+
+$('reload').addEventListener('click', reload);
+$('reset').addEventListener('click', async () => {
+  const engine = RuleEngine.default();
+  state.sources = await loadSources(engine);
+  setEngine(engine);
+  renderFiles();
+  $('pack-errors').replaceChildren();
+});
+
+// ------------------------------------------------------------------ main --
+
+function setEngine(engine) {
+  state.engine?.free();
+  state.engine = engine;
+  $('pack').textContent = `${engine.packName ?? 'pack'} ${engine.packVersion}`;
+  renderForm();
+  update();
+  renderAgent();
+}
+
+function route() {
+  const view = (location.hash || '#report').slice(1);
+  for (const v of ['report', 'agent', 'playground']) {
+    $(`view-${v}`).hidden = v !== view;
+    document.querySelector(`nav a[data-view="${v}"]`).classList.toggle('active', v === view);
+  }
+  if (view === 'agent') renderAgent();
+}
+
+window.addEventListener('hashchange', route);
 
 await init();
 const engine = RuleEngine.default();
-const m = engine.matrix();
-$('pack').textContent = `${engine.packName} ${engine.packVersion}`;
-fillMenus(m);
-drawMatrix(m, null);
-for (const id of ['impact', 'urgency', 'customerSeverity']) $(id).addEventListener('change', () => show(engine, m));
+state.sources = await loadSources(engine);
+await loadSamples();
+setEngine(engine);
+renderFiles();
+route();
 document.body.dataset.ready = 'true';

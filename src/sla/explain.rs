@@ -140,7 +140,12 @@ pub(crate) fn ledger(
                 },
             ));
         }
-        // Past `end` the clock is projected: only pauses that ended count.
+        // A stopped clock counts nothing after its stop; a running one is
+        // projected past now with only the pauses that have ended.
+        let (to, stopped_until) = match plan.stopped_at {
+            Some(stop) if to > stop => (stop.max(from), Some(to)),
+            _ => (to, None),
+        };
         let pauses = if to > plan.end {
             &plan.closed_pauses
         } else {
@@ -168,6 +173,17 @@ pub(crate) fn ledger(
         }
         for (a, b) in gaps {
             explain_gap(a, b, cal, plan, t, policy, &mut timed);
+        }
+        if let Some(until) = stopped_until {
+            timed.push((
+                to,
+                2,
+                Entry::Stopped {
+                    from: format_instant(to),
+                    to: format_instant(until),
+                    status: t.status_at(to).to_string(),
+                },
+            ));
         }
         for (at, before, after) in cal.offset_changes(from, to) {
             timed.push((

@@ -25,30 +25,86 @@ after(async () => {
   await server?.close();
 });
 
-test('www/index.html: plain ES modules, menus from the pack, priority as the user picks', async () => {
+test('the portal: a form from the pack, errors as you type, priority and promised dates', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html`);
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.textContent('#pack'), 'its-incident-management 2026.11.1');
-  // 8 descriptions in 4 level groups, 4 urgencies (+ the empty choices).
-  assert.equal(await page.locator('#impact option').count(), 9);
-  assert.equal(await page.locator('#impact optgroup').count(), 4);
-  assert.equal(await page.locator('#urgency option').count(), 5);
+  // The form is the pack's incident type: its fields, menus, help and required marks.
+  assert.equal(await page.locator('#fields .field').count(), 9);
+  assert.equal(await page.locator('#f-impact option').count(), 9);
+  assert.equal(await page.textContent('#f-summary-help'), 'One line: what is not working?');
+  assert.equal(await page.textContent('.field[data-name="summary"] .required'), ' *');
 
-  await page.selectOption('#impact', 'Entire University affected');
-  await page.selectOption('#urgency', 'Work Stopped - No workaround');
+  await page.fill('#f-summary', 'Campus network down');
+  await page.selectOption('#f-impact', 'Entire University affected');
+  await page.selectOption('#f-urgency', 'Work Stopped - No workaround');
+  await page.selectOption('#f-service', 'Campus network');
+  await page.fill('#f-contact-name', 'Sam Rivera');
+  // Auto-filled from the contact list.
+  assert.equal(await page.inputValue('#f-contact-email'), 'sam@example.edu');
+  // A mistake, seen as it is typed: the phone must be ten digits.
+  await page.fill('#f-contact-phone', '555-12');
+  assert.equal(await page.textContent('#f-contact-phone-error'), 'Contact phone does not have the expected form');
+  // Work stopped: the rule asks for a description.
+  await page.fill('#f-description', 'down');
+  assert.match(await page.textContent('#f-description-error'), /describe what happens/);
+  await page.screenshot({ path: `${shots}/portal-errors.png`, fullPage: true });
+
+  await page.fill('#f-contact-phone', '7035559876');
+  await page.fill('#f-description', 'No wired or wireless connectivity in any building since 14:00.');
+  assert.equal(await page.textContent('#f-contact-phone-error'), '');
   assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
-  assert.match(await page.textContent('#targets'), /Respond by15 min \(around the clock\)Resolve by4 hProcessOutage Management/);
-  assert.equal(await page.locator('td.here').count(), 1);
-  await page.screenshot({ path: `${shots}/priority-emergency.png`, fullPage: true });
+  assert.match(await page.textContent('#targets'), /Respond within15 min \(around the clock\)Resolve within4 hProcessOutage Management/);
+  // The promise: respond by now + 15 min, resolve by now + 4 h (24x7), in the user's time zone.
+  const promise = await page.getAttribute('#promise', 'data-respond');
+  const resolve = await page.getAttribute('#promise', 'data-resolve');
+  assert.equal(Date.parse(resolve) - Date.parse(promise), (4 * 60 - 15) * 60_000);
+  assert.match(await page.textContent('#promise'), /^If you report it now, we will respond by .+ and aim to resolve it by .+\.$/);
+  await page.click('#submit');
+  assert.match(await page.textContent('#submitted'), /Thank you\. Your Emergency ticket/);
+  await page.screenshot({ path: `${shots}/portal-ready.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
+});
 
-  await page.selectOption('#impact', 'Single Building affected');
-  await page.selectOption('#urgency', 'Work Impaired');
-  await page.selectOption('#customerSeverity', 'Work Stopped - No workaround');
-  assert.equal(await page.textContent('#priority'), 'Priority: Standard');
-  assert.match(await page.textContent('#targets'), /You saidWork Stopped - No workaround \(High\)/);
-  assert.match(await page.textContent('td.here'), /Standard/);
-  await page.screenshot({ path: `${shots}/priority-customer-view.png`, fullPage: true });
+test('the agent view draws a ticket\'s life from the explain ledger', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html#agent`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.ok(await page.locator('#timeline rect.clock.counted').count() > 0);
+  assert.ok(await page.locator('#timeline rect.clock.closed').count() > 0);
+  assert.ok(await page.locator('#timeline rect.status').count() > 1);
+  assert.equal(await page.locator('#timeline line.mark.now').count(), 1);
+  assert.ok((await page.locator('#ledger tr.cell').count()) >= 1);
+  // A ticket that waited on a vendor: the pause is drawn and listed.
+  await page.selectOption('#sample', '1');
+  await page.fill('#now', '2026-04-01T12:00');
+  await page.dispatchEvent('#now', 'change');
+  assert.ok(await page.locator('#timeline rect.clock.paused').count() > 0);
+  assert.ok(await page.locator('#ledger tr.paused').count() > 0);
+  assert.equal(await page.locator('#timeline line.mark.due').count(), 1);
+  await page.screenshot({ path: `${shots}/agent-view.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
+});
+
+test('the rule playground: errors with line and column, then new answers', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html#playground`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.inputValue('#file'), 'priority.rhai');
+  const source = await page.inputValue('#source');
+  await page.fill('#source', source.replace('cell("24x7",     "1h",  "High",      "Problem Management", "8h"),', 'cell("24x7",     "1h",  "Urgent",    "Problem Management", "8h"),'));
+  await page.click('#reload');
+  assert.match(await page.textContent('#pack-errors'), /priority\.rhai:\d+:\d+ PACK_INVALID: unknown priority "Urgent"/);
+  await page.screenshot({ path: `${shots}/playground-error.png`, fullPage: true });
+  // Make Minor x Work Impaired an Emergency: the form follows.
+  await page.fill('#source', source.replace('row("Work Impaired", [\n    cell("24x7",     "1h",  "High",                            "8h"),', 'row("Work Impaired", [\n    cell("24x7",     "1h",  "Emergency",                       "8h"),'));
+  await page.click('#reload');
+  assert.match(await page.textContent('#pack-errors'), /^Loaded its-incident-management/);
+  await page.click('nav a[data-view="report"]');
+  await page.selectOption('#f-impact', 'Entire University affected');
+  await page.selectOption('#f-urgency', 'Work Impaired');
+  assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
   assert.deepEqual(page.problems, []);
 });
 

@@ -35,7 +35,8 @@ export function serve(root, { port = 0, host = '127.0.0.1' } = {}) {
       res.writeHead(404).end('not found');
     }
   });
-  return new Promise((ok) => {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
     server.listen(port, host, () => {
       const { port: p } = server.address();
       ok({ url: `http://${host}:${p}`, close: () => new Promise((done) => server.close(done)) });
