@@ -38,6 +38,7 @@ pub mod form;
 pub mod pack;
 pub mod priority;
 pub mod sla;
+mod spec;
 pub mod ticket;
 pub mod time;
 

@@ -724,22 +724,7 @@ impl Render<'_> {
     /// `respondDue`, `resolveDue`, or a ticket field (`id`, `contact.name`).
     /// A name with no value stays as written, so a mistake shows.
     fn fill(&self, template: &str) -> String {
-        let mut out = String::with_capacity(template.len() + 16);
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-                break;
-            };
-            out.push_str(&rest[..open]);
-            let name = rest[open + 1..close].trim();
-            match self.value(name) {
-                Some(v) => out.push_str(&v),
-                None => out.push_str(&rest[open..=close]),
-            }
-            rest = &rest[close + 1..];
-        }
-        out.push_str(rest);
-        out
+        crate::spec::fill_placeholders(template, |name| self.value(name))
     }
 
     fn value(&self, name: &str) -> Option<String> {

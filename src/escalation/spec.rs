@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use super::{Action, Applies, Audience, Level, Trigger};
 use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::sla::Which;
+use crate::spec::{strings, unknown_keys};
 
 const KEYS: [&str; 5] = ["when", "applies", "condition", "actions", "quiet_hours"];
 const WHEN_KEYS: [&str; 11] = [
@@ -83,16 +84,6 @@ pub fn parse_level(name: &str, v: &Value) -> Result<Level, String> {
         actions,
         quiet_hours,
     })
-}
-
-fn unknown_keys(o: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
-    match o.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(format!(
-            "unknown key `{k}` in {what} (expected {})",
-            allowed.join(", ")
-        )),
-        None => Ok(()),
-    }
 }
 
 fn seconds(v: &Value, key: &str) -> Result<i64, String> {
@@ -208,21 +199,6 @@ fn trigger(w: &Map<String, Value>) -> Result<Trigger, String> {
         });
     }
     Err("`when` needs `clock` (with percent, before_due, after_due or every), `status` with `after`, or `inactive`".into())
-}
-
-fn strings(v: &Value, key: &str) -> Result<Vec<String>, String> {
-    match v {
-        Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(a) => a
-            .iter()
-            .map(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| format!("`{key}` lists strings"))
-            })
-            .collect(),
-        _ => Err(format!("`{key}` is a string or a list of strings")),
-    }
 }
 
 fn applies(a: &Map<String, Value>) -> Result<Applies, String> {

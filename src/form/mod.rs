@@ -339,31 +339,19 @@ pub fn default_messages() -> BTreeMap<String, String> {
     .collect()
 }
 
-/// Fills `{name}` in a template from `params`.
+/// Fills `{name}` in a template from `params` (a list is joined with `, `).
 pub fn fill_template(template: &str, params: &Map<String, Value>) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        match params.get(rest[open + 1..close].trim()) {
-            Some(Value::String(s)) => out.push_str(s),
-            Some(Value::Array(a)) => {
-                let items: Vec<String> = a
-                    .iter()
-                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-                    .collect();
-                out.push_str(&items.join(", "));
-            }
-            Some(v) if !v.is_null() => out.push_str(&v.to_string()),
-            _ => out.push_str(&rest[open..=close]),
-        }
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    out
+    crate::spec::fill_placeholders(template, |name| match params.get(name) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Array(a)) => Some(
+            a.iter()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Some(v) if !v.is_null() => Some(v.to_string()),
+        _ => None,
+    })
 }
 
 /// The value at a dotted path.

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::spec::{strings, unknown_keys};
+
 use super::{
     Condition, DataRule, FieldSpec, Fill, Kind, MenuItem, Pattern, Reclassify, Rule, TicketType,
 };
@@ -42,16 +44,6 @@ const FIELD_KEYS: [&str; 21] = [
     "max_items",
 ];
 
-fn unknown_keys(o: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
-    match o.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(format!(
-            "unknown key `{k}` in {what} (expected {})",
-            allowed.join(", ")
-        )),
-        None => Ok(()),
-    }
-}
-
 fn text(o: &Map<String, Value>, k: &str) -> Result<Option<String>, String> {
     match o.get(k) {
         None | Some(Value::Null) => Ok(None),
@@ -68,21 +60,6 @@ fn count(o: &Map<String, Value>, k: &str) -> Result<Option<usize>, String> {
             .and_then(|n| usize::try_from(n).ok())
             .map(Some)
             .ok_or_else(|| format!("`{k}` must be a whole number ≥ 0")),
-    }
-}
-
-fn strings(v: &Value, k: &str) -> Result<Vec<String>, String> {
-    match v {
-        Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(a) => a
-            .iter()
-            .map(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| format!("`{k}` lists strings"))
-            })
-            .collect(),
-        _ => Err(format!("`{k}` is a string or a list of strings")),
     }
 }
 

@@ -177,20 +177,7 @@ impl Pack {
                 }
             }
             for name in names {
-                let found =
-                    with_fns
-                        .iter()
-                        .find(|(f, _, _)| f == file)
-                        .and_then(|(f, source, ast)| {
-                            ast.iter_functions()
-                                .find(|x| x.name == name.as_str() && x.params.len() == 1)
-                                .map(|_| HookFn {
-                                    file: f.to_string(),
-                                    ast: ast.clone(),
-                                    span: fn_span(f, source, name),
-                                    name: name.clone(),
-                                })
-                        });
+                let found = one_param_fn(&with_fns, file, name);
                 match found {
                     Some(h) => forms.push(((ty.name.clone(), name.clone()), h)),
                     None => errors.push(Error::pack(
@@ -208,19 +195,7 @@ impl Pack {
                 conditions.push(None);
                 continue;
             };
-            let found = with_fns
-                .iter()
-                .find(|(f, _, _)| f == file)
-                .and_then(|(f, source, ast)| {
-                    ast.iter_functions()
-                        .find(|x| x.name == name.as_str() && x.params.len() == 1)
-                        .map(|_| HookFn {
-                            file: f.to_string(),
-                            ast: ast.clone(),
-                            span: fn_span(f, source, name),
-                            name: name.clone(),
-                        })
-                });
+            let found = one_param_fn(&with_fns, file, name);
             match found {
                 Some(h) => conditions.push(Some(h)),
                 None => {
@@ -443,6 +418,19 @@ pub fn utf8(file: &str, bytes: Vec<u8>) -> Result<String, Error> {
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The function `name` of one parameter (the ticket) in `file`, as a hook.
+fn one_param_fn(with_fns: &[(&str, &str, rhai::AST)], file: &str, name: &str) -> Option<HookFn> {
+    let (f, source, ast) = with_fns.iter().find(|(f, _, _)| *f == file)?;
+    ast.iter_functions()
+        .find(|x| x.name == name && x.params.len() == 1)?;
+    Some(HookFn {
+        file: f.to_string(),
+        ast: ast.clone(),
+        span: fn_span(f, source, name),
+        name: name.to_string(),
+    })
 }
 
 /// Where `fn name(` is defined in `source`.
