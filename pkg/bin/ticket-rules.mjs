@@ -55,9 +55,13 @@ function nowOf(opts) {
 }
 
 /** Tickets from a JSONL or CSV stream, one at a time, with their line numbers. */
-async function* readTickets(file) {
+async function* readTickets(file, meter = {}) {
   if (file && file !== '-' && !existsSync(file)) throw new UsageError(`${file}: no such file`);
   const input = !file || file === '-' ? process.stdin : createReadStream(file);
+  if (input !== process.stdin) {
+    meter.total = statSync(file).size;
+    meter.read = () => input.bytesRead;
+  }
   const lines = createInterface({ input, crlfDelay: Infinity });
   let csv = file ? ['.csv', '.tsv'].includes(extname(file).toLowerCase()) : null;
   let header = null;
@@ -90,11 +94,21 @@ async function* readTickets(file) {
   }
 }
 
-function progress(count, started) {
+/** One status line on a terminal: tickets, rate and, reading a file, how far through it we are. */
+function progress(count, started, meter) {
   if (!process.stderr.isTTY) return;
   const secs = (Date.now() - started) / 1000;
   const rate = secs > 0 ? Math.round(count / secs) : 0;
-  process.stderr.write(`\r${count.toLocaleString('en')} tickets, ${rate.toLocaleString('en')}/s `);
+  let line = `${count.toLocaleString('en')} tickets, ${rate.toLocaleString('en')}/s`;
+  if (meter.total) {
+    const done = Math.min(1, meter.read() / meter.total);
+    const width = 20;
+    const filled = Math.round(done * width);
+    const left = done > 0 ? Math.round((secs * (1 - done)) / done) : null;
+    line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(done * 100)}% ${line}`;
+    if (left !== null && done < 1) line += `, ~${left}s left`;
+  }
+  process.stderr.write(`\r${line}\x1b[K`);
 }
 
 async function triage(engine, opts) {
@@ -107,7 +121,8 @@ async function triage(engine, opts) {
   let failed = 0;
   let columns = null;
   const started = Date.now();
-  for await (const { line, ticket, error } of readTickets(opts.positional[0])) {
+  const meter = {};
+  for await (const { line, ticket, error } of readTickets(opts.positional[0], meter)) {
     count += 1;
     const triaged = error ? { error: { code: 'INVALID_INPUT', message: error, line } } : triageOne(engine, ticket, now, line);
     if (triaged.error) failed += 1;
@@ -122,9 +137,9 @@ async function triage(engine, opts) {
       }
       await write(`${toCsvRow(columns.map((c) => flat[c]))}\n`);
     }
-    if (count % 1000 === 0) progress(count, started);
+    if (count % 1000 === 0) progress(count, started, meter);
   }
-  progress(count, started);
+  progress(count, started, meter);
   if (process.stderr.isTTY) process.stderr.write('\n');
   if (opts.out) await new Promise((ok) => out.end(ok));
   if (failed) process.stderr.write(`${failed} of ${count} tickets could not be triaged (see their "triage.error")\n`);
@@ -230,7 +245,7 @@ function check(opts) {
   if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory`);
   let sources;
   try {
-    sources = RuleEngine.fromDir ? Object.fromEntries(Object.entries(readPack(dir))) : null;
+    sources = readPack(dir);
   } catch (e) {
     throw new UsageError(e.message);
   }

@@ -105,7 +105,7 @@ pub struct Holiday {
 }
 
 /// A business calendar. Build one from a spec with
-/// [`Calendar::from_spec`] or take the built-in [`Calendar::always`].
+/// [`Calendar::from_json`] or take the built-in [`Calendar::always`].
 #[derive(Debug, Clone)]
 pub struct Calendar {
     name: String,

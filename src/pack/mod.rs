@@ -7,7 +7,7 @@
 //!    (`impact`, `urgency`, `priorities`, `row`, `cell`, `pack_version`, …)
 //!    record what it declares;
 //! 4. assembles the declarations into native structures ([`Matrix`]) and
-//!    keeps the AST of any file defining a hook (see [`hooks`]).
+//!    keeps the AST of any file defining a hook (the pack's hooks).
 //!
 //! After that, per-ticket work is table lookups; rhai runs only for hooks.
 
