@@ -250,16 +250,13 @@ function check(opts) {
     throw new UsageError(e.message);
   }
   const errors = RuleEngine.checkSources(sources);
-  for (const e of errors) {
-    const where = e.file ? `${join(dir, e.file)}:${e.line}:${e.column}` : dir;
-    process.stdout.write(`${where}: ${e.code}: ${e.message}\n`);
-  }
+  for (const e of errors) process.stdout.write(`${describe(e, dir)}\n`);
   if (errors.length) {
     process.stdout.write(`${errors.length} error${errors.length > 1 ? 's' : ''} in the pack\n`);
     return 2;
   }
   const engine = RuleEngine.fromSources(sources);
-  process.stdout.write(`${dir}: ${engine.packName ?? 'pack'} ${engine.packVersion} loads (${engine.files.length} files)\n`);
+  process.stdout.write(`${dir}: ${engine.packName ?? 'pack'} ${engine.packVersion} loads (${engine.files.length} file${engine.files.length === 1 ? '' : 's'})\n`);
   const testsDir = join(dir, 'tests');
   const fixtures = existsSync(testsDir) ? readdirSync(testsDir).filter((f) => f.endsWith('.json')).sort() : [];
   let failed = 0;
@@ -280,6 +277,14 @@ function check(opts) {
   }
   process.stdout.write(`${fixtures.length - failed} of ${fixtures.length} pack tests passed\n`);
   return failed ? 1 : 0;
+}
+
+/** `path:line:column: CODE: message` for a rule error (the path under `dir`), `CODE: message` otherwise. */
+function describe(e, dir) {
+  if (!e.file) return `${dir ? `${dir}: ` : ''}${e.code}: ${e.message}`;
+  const at = `${e.file}:${e.line}:${e.column}`;
+  const message = e.message.startsWith(`${at}: `) ? e.message.slice(at.length + 2) : e.message;
+  return `${dir ? join(dir, e.file) : e.file}:${e.line}:${e.column}: ${e.code}: ${message}`;
 }
 
 function readPack(dir) {
@@ -357,7 +362,7 @@ async function main() {
     throw new UsageError(`unknown command ${command}`);
   } catch (e) {
     if (e instanceof UsageError) process.stderr.write(`ticket-rules: ${e.message}\n${USAGE}\n`);
-    else if (e.code) process.stderr.write(`ticket-rules: ${e.file ? `${e.file}:${e.line}:${e.column}: ` : ''}${e.code}: ${e.message}\n`);
+    else if (e.code) process.stderr.write(`ticket-rules: ${describe(e, opts?.rules)}\n`);
     else process.stderr.write(`ticket-rules: ${e.stack ?? e}\n`);
     return 2;
   }

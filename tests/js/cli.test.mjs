@@ -29,6 +29,15 @@ test('check: every error of a broken pack, with file:line:column, exit 2', () =>
   assert.match(r.stdout, /priority\.rhai:\d+:\d+: PACK_INVALID: .*unknown unit "fortnights"/);
   assert.match(r.stdout, /zz\.rhai:1:9: RULE_SYNTAX/);
   assert.match(r.stdout, /2 errors in the pack/);
+  // the location is said once, in front
+  for (const line of r.stdout.trim().split('\n').slice(0, 2)) assert.doesNotMatch(line, /\.rhai:\d+:\d+:.*\.rhai:\d+:\d+:/, line);
+});
+
+test('check: a stand-alone example pack runs its own tests', () => {
+  const r = run(['check', 'rules/examples/glpi-5x5']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /glpi-style-5x5 1\.0\.0 loads \(1 file\)/);
+  assert.match(r.stdout, /2 of 2 pack tests passed/);
 });
 
 test('check: a failing pack test is reported, exit 1', () => {
