@@ -28,6 +28,25 @@
 //! [`duration`] (`"4h"` → seconds), [`ticket`] (reading ticket fields).
 //! The JS binding lives in `src/wasm.rs`, the only module that knows about
 //! wasm-bindgen.
+//!
+//! Nothing reachable panics: a panic in wasm kills the instance for the
+//! whole page. The lints below turn every `unwrap`, `expect`, index and
+//! slice that could panic into a build error outside tests; the code uses
+//! `get`, iterators and coded errors instead.
+
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::exit
+    )
+)]
 
 pub mod calendar;
 pub mod duration;

@@ -155,12 +155,17 @@ fn weekly(v: Option<&Value>) -> Result<[Vec<Interval>; 7]> {
             let mut two: [Vec<Interval>; 2] = Default::default();
             intervals(list, &path, &mut two)?;
             let [today, tomorrow] = two;
-            week[d].extend(today);
-            week[(d + 1) % 7].extend(tomorrow);
+            // `day_range` yields 0..7 only; `get_mut` keeps that a fact, not a panic.
+            if let Some(day) = week.get_mut(d) {
+                day.extend(today);
+            }
+            if let Some(next) = week.get_mut((d + 1) % 7) {
+                next.extend(tomorrow);
+            }
         }
     }
-    for (d, day) in week.iter_mut().enumerate() {
-        normalise(day, &format!("weekly.{}", DAYS[d]))?;
+    for (day, name) in week.iter_mut().zip(DAYS) {
+        normalise(day, &format!("weekly.{name}"))?;
     }
     Ok(week)
 }

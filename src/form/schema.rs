@@ -18,10 +18,9 @@ fn condition_json(c: &Condition) -> Value {
                 .map(|(k, v)| {
                     (
                         k.clone(),
-                        if v.len() == 1 {
-                            v[0].clone()
-                        } else {
-                            Value::Array(v.clone())
+                        match v.as_slice() {
+                            [one] => one.clone(),
+                            _ => Value::Array(v.clone()),
                         },
                     )
                 })

@@ -79,10 +79,9 @@ pub fn parse_type(name: &str, v: &Value) -> Result<TicketType, String> {
         None => Vec::new(),
         Some(_) => return Err("`fields` must be an array of field maps".into()),
     };
-    for (i, f) in fields.iter().enumerate() {
-        if fields[..i].iter().any(|g| g.name == f.name) {
-            return Err(format!("field `{}` is declared twice", f.name));
-        }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(f) = fields.iter().find(|f| !seen.insert(f.name.as_str())) {
+        return Err(format!("field `{}` is declared twice", f.name));
     }
     let rules = match o.get("rules") {
         None | Some(Value::Null) => Vec::new(),

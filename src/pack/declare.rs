@@ -278,7 +278,12 @@ impl Builder {
         let rows = std::mem::take(&mut self.rows);
         for row in &rows {
             let (urgency, cells) = &row.value;
-            let Some(u) = urgencies.iter().position(|l| l.name == *urgency) else {
+            let Some(slot) = urgencies
+                .iter()
+                .zip(grid.iter_mut())
+                .find(|(l, _)| l.name == *urgency)
+                .map(|(_, slot)| slot)
+            else {
                 let names: Vec<&str> = urgencies.iter().map(|l| l.name.as_str()).collect();
                 self.error(
                     row.span.clone(),
@@ -286,7 +291,7 @@ impl Builder {
                 );
                 continue;
             };
-            if grid[u].is_some() {
+            if slot.is_some() {
                 self.error(
                     row.span.clone(),
                     format!("second row for urgency {urgency:?}"),
@@ -334,12 +339,17 @@ impl Builder {
                     resolve_seconds: c.resolve,
                 });
             }
-            grid[u] = Some(built);
+            *slot = Some(built);
         }
         self.rows = rows;
-        for (u, row) in grid.iter().enumerate() {
-            if row.is_none() && self.errors.len() == before {
-                let decl = &self.urgencies[u];
+        let missing: Vec<Decl<Level>> = grid
+            .iter()
+            .zip(&self.urgencies)
+            .filter(|(row, _)| row.is_none())
+            .map(|(_, decl)| decl.clone())
+            .collect();
+        for decl in missing {
+            if self.errors.len() == before {
                 self.error(
                     decl.span.clone(),
                     format!(
@@ -972,9 +982,6 @@ fn strings(d: &Dynamic, what: &str) -> RhaiResult<Vec<String>> {
 }
 
 fn first_duplicate(names: &[String]) -> Option<&String> {
-    names
-        .iter()
-        .enumerate()
-        .find(|(i, n)| names[..*i].contains(n))
-        .map(|(_, n)| n)
+    let mut seen = std::collections::HashSet::new();
+    names.iter().find(|n| !seen.insert(n.as_str()))
 }

@@ -184,13 +184,17 @@ impl Hooks {
                     let i = matrix
                         .impact_index(text(value, key).map_err(bad)?)
                         .map_err(|e| bad(e.to_string()))?;
-                    adjusted.impact_level = matrix.impacts[i].name.clone();
+                    if let Some(level) = matrix.impacts.get(i) {
+                        adjusted.impact_level = level.name.clone();
+                    }
                 }
                 "urgency" => {
                     let u = matrix
                         .urgency_index(text(value, key).map_err(bad)?)
                         .map_err(|e| bad(e.to_string()))?;
-                    adjusted.urgency = matrix.urgencies[u].name.clone();
+                    if let Some(level) = matrix.urgencies.get(u) {
+                        adjusted.urgency = level.name.clone();
+                    }
                 }
                 "clock" => {
                     let c = text(value, key).map_err(bad)?;
@@ -286,6 +290,11 @@ fn step(m: &Matrix, p: &str, by: isize) -> std::result::Result<String, Box<rhai:
             m.priorities
         ))
     })?;
-    let to = rank.saturating_add_signed(by).min(m.priorities.len() - 1);
-    Ok(m.priorities[to].clone())
+    // Past either end, the step stops at the end.
+    let to = rank.saturating_add_signed(by);
+    Ok(m.priorities
+        .get(to)
+        .or(m.priorities.last())
+        .cloned()
+        .unwrap_or_default())
 }

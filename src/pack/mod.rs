@@ -75,12 +75,9 @@ impl Pack {
             ));
             return Err(errors);
         }
-        for pair in sources.windows(2) {
-            if pair[0].0 == pair[1].0 {
-                errors.push(Error::pack(
-                    None,
-                    format!("file {:?} given twice", pair[0].0),
-                ));
+        for (a, b) in sources.iter().zip(sources.iter().skip(1)) {
+            if a.0 == b.0 {
+                errors.push(Error::pack(None, format!("file {:?} given twice", a.0)));
             }
         }
         let hash = content_hash(&sources);
@@ -404,7 +401,10 @@ impl Pack {
 /// Source text from bytes; invalid UTF-8 is a pack error at its place.
 pub fn utf8(file: &str, bytes: Vec<u8>) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = e
+            .as_bytes()
+            .get(..e.utf8_error().valid_up_to())
+            .unwrap_or_default();
         // Valid by construction; lossy only to avoid a second error path.
         let text = String::from_utf8_lossy(valid);
         let line = text.matches('\n').count() + 1;

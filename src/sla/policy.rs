@@ -131,8 +131,9 @@ impl SlaPolicy {
         if p.statuses.is_empty() {
             return Err("`statuses` needs at least one status".into());
         }
-        for (i, s) in p.statuses.iter().enumerate() {
-            if s.trim().is_empty() || p.statuses[..i].iter().any(|x| x.eq_ignore_ascii_case(s)) {
+        let mut seen = std::collections::HashSet::new();
+        for s in &p.statuses {
+            if s.trim().is_empty() || !seen.insert(s.to_ascii_lowercase()) {
                 return Err(format!("status {s:?} is empty or listed twice"));
             }
         }
