@@ -28,7 +28,8 @@ export type ErrorCode =
   | 'INVALID_HISTORY'
   | 'UNKNOWN_STATUS'
   | 'UNKNOWN_PRIORITY'
-  | 'UNKNOWN_TYPE';
+  | 'UNKNOWN_TYPE'
+  | 'TOO_LARGE';
 
 /** The fields of an error, on a thrown `Error` and in error lists. */
 export interface ErrorInfo {
@@ -47,7 +48,7 @@ export interface ErrorInfo {
   /** Rule errors: column in characters, 1-based. */
   column?: number;
   /** `RULE_LIMIT`: which sandbox limit stopped the rule. */
-  limit?: 'operations' | 'call depth' | 'expression depth' | 'data size' | 'variables';
+  limit?: 'operations' | 'call depth' | 'expression depth' | 'data size' | 'variables' | 'time';
 }
 
 /**
@@ -454,6 +455,17 @@ export function validationCodes(): string[];
 
 /** Every code in {@link ErrorCode}, from the engine itself. */
 export function errorCodes(): ErrorCode[];
+
+/**
+ * Turns the sandbox's time guard on (the default) or off, for every engine
+ * of this module instance. Off, only the deterministic limits (operations,
+ * call depth, sizes) stop a rule, so a runaway rule fails the same way on
+ * every machine; on, a rule whose single operations are very expensive
+ * (counting a million characters in a loop) is also stopped after the
+ * pack's `time_ms` (50 ms unless it asks for less), with
+ * `RULE_LIMIT` and `limit: 'time'`. The clock never changes an answer.
+ */
+export function setTimeGuard(on: boolean): void;
 
 /** Node only: reads a pack directory as {@link Sources}. */
 export function readRulesDir(dir: string): Record<string, Uint8Array>;

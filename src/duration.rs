@@ -29,8 +29,10 @@ const UNITS: &[(&[&str], u64)] = &[
 /// assert_eq!(parse_duration("1.5h"), Ok(5400));
 /// assert!(parse_duration("15x").is_err());
 /// ```
-pub fn parse_duration(text: &str) -> Result<u64, String> {
-    let s = text.trim();
+pub fn parse_duration(full: &str) -> Result<u64, String> {
+    // Messages quote at most 64 characters of what was given.
+    let text = &full.chars().take(64).collect::<String>();
+    let s = full.trim();
     if s.is_empty() {
         return Err("empty duration".into());
     }
@@ -44,7 +46,8 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         let (num, after) = rest.split_at(num_len);
         if num.is_empty() {
             return Err(format!(
-                "invalid duration {text:?}: expected a number at {rest:?}"
+                "invalid duration {text:?}: expected a number at {:?}",
+                clip(rest)
             ));
         }
         let after = after.trim_start();
@@ -59,14 +62,18 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         else {
             return Err(if unit.is_empty() {
                 format!(
-                    "invalid duration {text:?}: a unit is missing after {num:?} (s, m, h, d or w)"
+                    "invalid duration {text:?}: a unit is missing after {:?} (s, m, h, d or w)",
+                    clip(num)
                 )
             } else {
-                format!("invalid duration {text:?}: unknown unit {unit:?} (s, m, h, d or w)")
+                format!(
+                    "invalid duration {text:?}: unknown unit {:?} (s, m, h, d or w)",
+                    clip(unit)
+                )
             });
         };
         let ms = number_millis(num)
-            .ok_or_else(|| format!("invalid duration {text:?}: bad number {num:?}"))?;
+            .ok_or_else(|| format!("invalid duration {text:?}: bad number {:?}", clip(num)))?;
         total_ms = total_ms.saturating_add(ms.saturating_mul(u128::from(factor)));
         rest = after.trim_start_matches([' ', ',']);
     }
@@ -81,6 +88,11 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     }
     // In range by the check above.
     Ok(secs as u64)
+}
+
+/// At most 64 characters of a part of a duration, for a message.
+fn clip(part: &str) -> String {
+    part.chars().take(64).collect()
 }
 
 /// `"1.5"` → 1500 (thousandths). At most three decimals.

@@ -12,8 +12,8 @@ use crate::pack::Pack;
 use crate::priority::{CellRef, Matrix, PriorityResult};
 use crate::sla::explain::{self, ClockLedger};
 use crate::sla::{self, SlaReport, Timeline, Which};
-use crate::ticket::{expect_object, Field};
-use crate::time::{format_instant, Instant};
+use crate::ticket::{check_depth, expect_object, json_type, Field};
+use crate::time::{format_instant, parse_instant, Instant};
 
 /// Both clocks of a ticket, each with its ledger.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -107,16 +107,24 @@ impl RuleEngine {
     /// values, and an explicit `priority` until the next change without one.
     pub fn priority(&self, ticket: &Value) -> Result<PriorityResult> {
         expect_object(ticket)?;
-        if let Some((impact, urgency, explicit)) = current_fields(ticket)? {
-            let impact = match impact {
-                Some(i) => i,
+        if matches!(ticket.get("history"), Some(Value::Array(h)) if !h.is_empty()) {
+            // Read whole for its history (a hook checks its own copy);
+            // a read of three fields walks nothing.
+            check_depth(ticket)?;
+        }
+        if let Some(now) = current_fields(ticket)? {
+            let impact = match now.impact {
+                Some((i, _)) => i,
                 None => Field::of(ticket, "impact").required_str("impact")?,
             };
-            let urgency = match urgency {
-                Some(u) => u,
+            let urgency = match now.urgency {
+                Some((u, _)) => u,
                 None => Field::of(ticket, "urgency").required_str("urgency")?,
             };
-            return self.prioritise(ticket, impact, urgency, explicit);
+            let explicit = now.priority.map(|(p, _)| p);
+            return self
+                .prioritise(ticket, impact, urgency, explicit)
+                .map_err(|e| now.locate(e));
         }
         let at = self.locate(
             Field::of(ticket, "impact"),
@@ -194,6 +202,7 @@ impl RuleEngine {
     /// # Ok::<(), ticket_rules::Error>(())
     /// ```
     pub fn sla(&self, ticket: &Value, now: Instant) -> Result<SlaReport> {
+        check_depth(ticket)?;
         let policy = self.pack.sla();
         let t = Timeline::read(ticket, now, policy, self)?;
         let respond = sla::plan(&t, policy, self, Which::Respond)?.report()?;
@@ -218,6 +227,7 @@ impl RuleEngine {
 
     /// The SLA clocks of a ticket with the ledger behind each due date.
     pub fn explain_sla(&self, ticket: &Value, now: Instant) -> Result<SlaExplanation> {
+        check_depth(ticket)?;
         let policy = self.pack.sla();
         let t = Timeline::read(ticket, now, policy, self)?;
         let respond = explain::ledger(&sla::plan(&t, policy, self, Which::Respond)?, &t, policy)?;
@@ -250,6 +260,7 @@ impl RuleEngine {
         now: Instant,
         fired: &[String],
     ) -> Result<EscalationReport> {
+        check_depth(ticket)?;
         let fired: HashSet<String> = fired.iter().cloned().collect();
         escalation::evaluate(self, ticket, now, &fired)
     }
@@ -274,6 +285,10 @@ impl RuleEngine {
         type_name: Option<&str>,
         lookups: Option<&serde_json::Map<String, Value>>,
     ) -> Result<ValidationResult> {
+        check_depth(ticket)?;
+        if let Some(l) = lookups {
+            l.values().try_for_each(check_depth)?;
+        }
         form::validate::validate(self, ticket, type_name, lookups)
     }
 
@@ -310,12 +325,15 @@ impl RuleEngine {
         to: &str,
         children: Option<&Value>,
     ) -> Result<TransitionResult> {
+        check_depth(ticket)?;
+        children.map_or(Ok(()), check_depth)?;
         form::validate::transition(self, ticket, to, children)
     }
 
     /// Whether a ticket may become a ticket of type `to` (an outage a
     /// problem, once a workaround is recorded).
     pub fn reclassify(&self, ticket: &Value, to: &str) -> Result<TransitionResult> {
+        check_depth(ticket)?;
         form::validate::reclassify(self, ticket, to)
     }
 
@@ -362,6 +380,7 @@ impl RuleEngine {
                 .position(|x| x.eq_ignore_ascii_case(p.trim()))
             else {
                 return Err(Error::UnknownPriority {
+                    field: "priority".into(),
                     value: p.chars().take(64).collect(),
                     allowed: m.priorities.clone(),
                 });
@@ -452,24 +471,96 @@ impl sla::Calendars for RuleEngine {
 }
 
 /// The impact, urgency and explicit priority a ticket's history set last,
-/// or `None` when the history changes none of them.
-#[allow(clippy::type_complexity)]
-fn current_fields(ticket: &Value) -> Result<Option<(Option<&str>, Option<&str>, Option<&str>)>> {
+/// each with the index of the event that set it.
+struct Current<'a> {
+    impact: Option<(&'a str, usize)>,
+    urgency: Option<(&'a str, usize)>,
+    priority: Option<(&'a str, usize)>,
+}
+
+impl Current<'_> {
+    /// An unknown value names the history event it came from.
+    fn locate(&self, e: Error) -> Error {
+        let path = |set: Option<(&str, usize)>, key: &str| match set {
+            Some((_, i)) => format!("history[{i}].{key}"),
+            None => key.to_string(),
+        };
+        match e {
+            Error::UnknownImpact { value, allowed, .. } => Error::UnknownImpact {
+                field: path(self.impact, "impact"),
+                value,
+                allowed,
+            },
+            Error::UnknownUrgency { value, allowed, .. } => Error::UnknownUrgency {
+                field: path(self.urgency, "urgency"),
+                value,
+                allowed,
+            },
+            Error::UnknownPriority { value, allowed, .. } => Error::UnknownPriority {
+                field: path(self.priority, "priority"),
+                value,
+                allowed,
+            },
+            other => other,
+        }
+    }
+}
+
+/// What a ticket's history set last, or `None` when it changes none of
+/// the priority inputs. The history must be usable to say what is "last":
+/// objects, each with its `at`, oldest first (the checks of the SLA
+/// clocks, which read the same history).
+fn current_fields(ticket: &Value) -> Result<Option<Current<'_>>> {
     let Some(Value::Array(history)) = ticket.get("history") else {
         return Ok(None);
     };
-    let (mut impact, mut urgency, mut explicit, mut changed) = (None, None, None, false);
+    let mut now = Current {
+        impact: None,
+        urgency: None,
+        priority: None,
+    };
+    let mut changed = false;
+    let mut last: Option<Instant> = None;
     for (i, e) in history.iter().enumerate() {
-        let f = |k: &str| Field::of(e, k).optional_str(&format!("history[{i}].{k}"));
+        if !e.is_object() {
+            return Err(Error::InvalidHistory {
+                field: format!("history[{i}]"),
+                message: format!("an event must be an object, not a {}", json_type(e)),
+            });
+        }
+        let at_path = || format!("history[{i}].at");
+        let at = match Field::of(e, "at") {
+            Field::Text(s) => parse_instant(s, &at_path())?,
+            Field::Absent => return Err(Error::MissingField { field: at_path() }),
+            Field::Other(found) => {
+                return Err(Error::InvalidType {
+                    field: at_path(),
+                    expected: "string",
+                    found,
+                })
+            }
+        };
+        if let Some(before) = last.filter(|before| at < *before) {
+            return Err(Error::InvalidHistory {
+                field: at_path(),
+                message: format!(
+                    "events must be oldest first; {} comes after {}",
+                    format_instant(at),
+                    format_instant(before)
+                ),
+            });
+        }
+        last = Some(at);
+        let f = |k: &str| Field::of(e, k).optional_str_at(|| format!("history[{i}].{k}"));
         let (im, ur, pr) = (f("impact")?, f("urgency")?, f("priority")?);
         if im.is_some() || ur.is_some() || pr.is_some() {
             changed = true;
-            impact = im.or(impact);
-            urgency = ur.or(urgency);
-            explicit = pr;
+            now.impact = im.map(|v| (v, i)).or(now.impact);
+            now.urgency = ur.map(|v| (v, i)).or(now.urgency);
+            now.priority = pr.map(|v| (v, i));
         }
     }
-    Ok(changed.then_some((impact, urgency, explicit)))
+    Ok(changed.then_some(now))
 }
 
 fn collect<N: Into<String>, S: Into<String>>(

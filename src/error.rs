@@ -54,6 +54,9 @@ pub enum Limit {
     DataSize,
     /// Too many variables in scope.
     Variables,
+    /// A run took too long by the wall clock (a safety net for operations
+    /// that are each very expensive).
+    Time,
 }
 
 impl Limit {
@@ -65,6 +68,7 @@ impl Limit {
             Limit::ExpressionDepth => "expression depth",
             Limit::DataSize => "data size",
             Limit::Variables => "variables",
+            Limit::Time => "time",
         }
     }
 }
@@ -75,27 +79,36 @@ impl Limit {
 pub enum Error {
     /// A ticket's impact is none of the pack's levels or aliases.
     UnknownImpact {
-        /// What the ticket said.
+        /// Where: `impact`, or the history event that set it
+        /// (`history[2].impact`).
+        field: String,
+        /// What the ticket said (at most 64 characters of it).
         value: String,
         /// The accepted values: level names, then aliases.
         allowed: Vec<String>,
     },
     /// A ticket's urgency is not one the pack declares.
     UnknownUrgency {
-        /// What the ticket said.
+        /// Where: `urgency`, or `history[2].urgency`.
+        field: String,
+        /// What the ticket said (at most 64 characters of it).
         value: String,
         /// The accepted values.
         allowed: Vec<String>,
     },
     /// A ticket's customer severity is not on the pack's severity scale.
     UnknownSeverity {
-        /// What the ticket said.
+        /// Where: `customerSeverity`.
+        field: String,
+        /// What the ticket said (at most 64 characters of it).
         value: String,
         /// The accepted values.
         allowed: Vec<String>,
     },
     /// A ticket type the pack does not declare.
     UnknownType {
+        /// Where: `type`, or the argument that named it (`to`).
+        field: String,
         /// What was asked for.
         value: String,
         /// The declared types.
@@ -103,6 +116,8 @@ pub enum Error {
     },
     /// A priority the pack does not declare (set explicitly on a ticket).
     UnknownPriority {
+        /// Where: `priority`, or `history[2].priority`.
+        field: String,
         /// What the ticket said.
         value: String,
         /// The declared priorities.
@@ -225,6 +240,14 @@ pub enum Error {
         /// What could not be computed.
         message: String,
     },
+    /// A ticket is too large for what it is given to: a string, list or map
+    /// over the sandbox's size limits, passed to a pack's hook.
+    TooLarge {
+        /// Where (`description`, `history`).
+        field: String,
+        /// How large it is and what is allowed.
+        message: String,
+    },
     /// A ticket's history is not usable: events out of order, before the
     /// ticket opened, or of the wrong shape.
     InvalidHistory {
@@ -281,6 +304,7 @@ pub const ERROR_CODES: &[&str] = &[
     "UNKNOWN_STATUS",
     "UNKNOWN_PRIORITY",
     "UNKNOWN_TYPE",
+    "TOO_LARGE",
 ];
 
 impl Error {
@@ -311,18 +335,19 @@ impl Error {
             Error::UnknownStatus { .. } => "UNKNOWN_STATUS",
             Error::UnknownPriority { .. } => "UNKNOWN_PRIORITY",
             Error::UnknownType { .. } => "UNKNOWN_TYPE",
+            Error::TooLarge { .. } => "TOO_LARGE",
         }
     }
 
     /// The ticket field the error is about, if any.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::UnknownImpact { .. } => Some("impact"),
-            Error::UnknownUrgency { .. } => Some("urgency"),
-            Error::UnknownSeverity { .. } => Some("customerSeverity"),
-            Error::UnknownPriority { .. } => Some("priority"),
-            Error::UnknownType { .. } => Some("type"),
             Error::MissingField { field }
+            | Error::UnknownImpact { field, .. }
+            | Error::UnknownUrgency { field, .. }
+            | Error::UnknownSeverity { field, .. }
+            | Error::UnknownPriority { field, .. }
+            | Error::UnknownType { field, .. }
             | Error::InvalidType { field, .. }
             | Error::InvalidInstant { field, .. }
             | Error::InvalidDuration { field, .. }
@@ -332,7 +357,8 @@ impl Error {
             | Error::InvalidCalendar { field, .. }
             | Error::InvalidPause { field, .. }
             | Error::InvalidHistory { field, .. }
-            | Error::UnknownStatus { field, .. } => Some(field),
+            | Error::UnknownStatus { field, .. }
+            | Error::TooLarge { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -384,6 +410,16 @@ impl Error {
     }
 }
 
+/// `` `history[2].impact`: `` before a message about a value found somewhere
+/// other than its usual field; nothing when it is there.
+fn at(field: &str, usual: &str) -> String {
+    if field == usual {
+        String::new()
+    } else {
+        format!("`{field}`: ")
+    }
+}
+
 /// Quotes a list of allowed values for a message: `"a", "b" or "c"`.
 fn one_of(allowed: &[String]) -> String {
     let quoted: Vec<String> = allowed.iter().map(|a| format!("{a:?}")).collect();
@@ -397,15 +433,34 @@ fn one_of(allowed: &[String]) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::UnknownImpact { value, allowed } => {
-                write!(f, "unknown impact {value:?}: expected {}", one_of(allowed))
-            }
-            Error::UnknownUrgency { value, allowed } => {
-                write!(f, "unknown urgency {value:?}: expected {}", one_of(allowed))
-            }
-            Error::UnknownSeverity { value, allowed } => write!(
+            Error::UnknownImpact {
+                field,
+                value,
+                allowed,
+            } => write!(
                 f,
-                "unknown customer severity {value:?}: expected {}",
+                "{}unknown impact {value:?}: expected {}",
+                at(field, "impact"),
+                one_of(allowed)
+            ),
+            Error::UnknownUrgency {
+                field,
+                value,
+                allowed,
+            } => write!(
+                f,
+                "{}unknown urgency {value:?}: expected {}",
+                at(field, "urgency"),
+                one_of(allowed)
+            ),
+            Error::UnknownSeverity {
+                field,
+                value,
+                allowed,
+            } => write!(
+                f,
+                "{}unknown customer severity {value:?}: expected {}",
+                at(field, "customerSeverity"),
                 one_of(allowed)
             ),
             Error::MissingField { field } => write!(f, "missing field `{field}`"),
@@ -462,20 +517,27 @@ impl fmt::Display for Error {
                 )
             }
             Error::OutOfRange { message } => write!(f, "out of range: {message}"),
-            Error::UnknownType { value, allowed } => {
-                write!(
-                    f,
-                    "unknown ticket type {value:?}: expected {}",
-                    one_of(allowed)
-                )
-            }
-            Error::UnknownPriority { value, allowed } => {
-                write!(
-                    f,
-                    "unknown priority {value:?}: expected {}",
-                    one_of(allowed)
-                )
-            }
+            Error::TooLarge { field, message } => write!(f, "`{field}` is too large: {message}"),
+            Error::UnknownType {
+                field,
+                value,
+                allowed,
+            } => write!(
+                f,
+                "{}unknown ticket type {value:?}: expected {}",
+                at(field, "type"),
+                one_of(allowed)
+            ),
+            Error::UnknownPriority {
+                field,
+                value,
+                allowed,
+            } => write!(
+                f,
+                "{}unknown priority {value:?}: expected {}",
+                at(field, "priority"),
+                one_of(allowed)
+            ),
             Error::InvalidHistory { field, message } => write!(f, "`{field}`: {message}"),
             Error::UnknownStatus {
                 field,
@@ -499,6 +561,7 @@ mod tests {
     #[test]
     fn messages_are_lowercase_without_final_period() {
         let e = Error::UnknownImpact {
+            field: "impact".into(),
             value: "Huge".into(),
             allowed: vec!["Critical".into(), "Major".into(), "Minor".into()],
         };

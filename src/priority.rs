@@ -179,7 +179,8 @@ impl Matrix {
     /// The impact level `input` names (a level name or alias, any case).
     pub fn impact_index(&self, input: &str) -> Result<usize> {
         find(&self.impacts, input).ok_or_else(|| Error::UnknownImpact {
-            value: input.to_string(),
+            field: "impact".into(),
+            value: clip(input),
             allowed: allowed(&self.impacts),
         })
     }
@@ -187,7 +188,8 @@ impl Matrix {
     /// The urgency `input` names.
     pub fn urgency_index(&self, input: &str) -> Result<usize> {
         find(&self.urgencies, input).ok_or_else(|| Error::UnknownUrgency {
-            value: input.to_string(),
+            field: "urgency".into(),
+            value: clip(input),
             allowed: allowed(&self.urgencies),
         })
     }
@@ -228,7 +230,8 @@ impl Matrix {
             None => None,
             Some(s) => Some(
                 find(&self.urgencies, s).ok_or_else(|| Error::UnknownSeverity {
-                    value: s.to_string(),
+                    field: "customerSeverity".into(),
+                    value: clip(s),
                     allowed: allowed(&self.urgencies),
                 })?,
             ),
@@ -267,6 +270,12 @@ impl Matrix {
             pack_version: pack_version.to_string(),
         })
     }
+}
+
+/// At most 64 characters of a value, for an error (a 10 MB impact is not
+/// worth repeating).
+fn clip(value: &str) -> String {
+    value.chars().take(64).collect()
 }
 
 /// The matrix as data for a portal: levels with their aliases (menus),

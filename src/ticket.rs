@@ -72,6 +72,45 @@ pub fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// How deeply arrays and objects may nest in an input (the value itself is
+/// level 1). Deeper input is refused before anything walks it, so no
+/// recursion over a hostile value can exhaust the stack; the JS binding's
+/// JSON reader refuses text nested deeper than 128, so the answer is the
+/// same `INVALID_INPUT` in Rust, Node and the browser.
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuses a value nested more than [`MAX_DEPTH`] levels deep, naming the
+/// top-level field that is (`INVALID_INPUT`).
+pub fn check_depth(v: &Value) -> Result<()> {
+    /// Whether `v` fits in `levels` levels; recursion bounded by `levels`.
+    fn fits(v: &Value, levels: usize) -> bool {
+        match v {
+            Value::Array(a) => levels > 0 && a.iter().all(|x| fits(x, levels - 1)),
+            Value::Object(o) => levels > 0 && o.values().all(|x| fits(x, levels - 1)),
+            _ => true,
+        }
+    }
+    if fits(v, MAX_DEPTH) {
+        return Ok(());
+    }
+    let below = MAX_DEPTH - 1;
+    let place = match v {
+        Value::Object(o) => o
+            .iter()
+            .find(|(_, x)| !fits(x, below))
+            .map(|(k, _)| format!(" (in `{}`)", k.chars().take(64).collect::<String>())),
+        Value::Array(a) => a
+            .iter()
+            .position(|x| !fits(x, below))
+            .map(|i| format!(" (in `[{i}]`)")),
+        _ => None,
+    };
+    Err(Error::input(format!(
+        "arrays and objects nested more than {MAX_DEPTH} levels deep{}",
+        place.unwrap_or_default()
+    )))
+}
+
 /// Checks that a ticket is a JSON object.
 pub fn expect_object(ticket: &Value) -> Result<()> {
     if ticket.is_object() {

@@ -20,7 +20,8 @@ pub const MIN_INSTANT: Instant = -2_208_988_800;
 pub const MAX_INSTANT: Instant = 7_258_118_400;
 
 /// Parses an RFC 3339 instant (`2026-03-16T14:00:00Z`, `...+01:00`).
-/// `field` names the input in the error.
+/// `field` names the input in the error. Blank text is a missing value
+/// (`MISSING_FIELD`), as a blank ticket field is everywhere else.
 ///
 /// ```
 /// use ticket_rules::time::{parse_instant, format_instant};
@@ -35,6 +36,11 @@ pub fn parse_instant(text: &str, field: &str) -> Result<Instant> {
             field: field.to_string(),
             value: text.chars().take(64).collect(),
             reason: "out of the supported range 1900-2199".into(),
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(Error::MissingField {
+            field: field.to_string(),
         });
     }
     let bad = |why: &str| Error::InvalidInstant {
@@ -243,7 +249,6 @@ mod tests {
     #[test]
     fn rejects_what_is_not_an_instant() {
         for bad in [
-            "",
             "2026-03-16",
             "2026-03-16 14:00",
             "2025-02-30T00:00:00Z",
@@ -259,6 +264,10 @@ mod tests {
                 ("INVALID_INSTANT", Some("start")),
                 "{bad}"
             );
+        }
+        for blank in ["", "  "] {
+            let e = parse_instant(blank, "start").unwrap_err();
+            assert_eq!((e.code(), e.field()), ("MISSING_FIELD", Some("start")));
         }
         assert!(from_millis(f64::NAN, "t").is_err());
         assert!(from_millis(f64::INFINITY, "t").is_err());

@@ -24,6 +24,24 @@ use crate::ticket::{not_an_object, Field};
 use crate::time::{format_instant, from_millis, parse_instant, Instant};
 use crate::RuleEngine;
 
+/// Runs when the module is instantiated: gives the sandbox's time guard a
+/// clock (`Date.now`; wasm32 has no other). The clock never reaches an
+/// answer; it only stops a rule that runs too long.
+#[wasm_bindgen(start)]
+pub fn start() {
+    set_time_guard(true);
+}
+
+/// Turns the sandbox's time guard on (the default) or off. Off, only the
+/// deterministic limits (operations, call depth, sizes) stop a rule, so the
+/// same runaway rule fails the same way on every machine; on, a rule whose
+/// single operations are very expensive is also stopped after the pack's
+/// `time_ms` (50 ms unless it asks for less).
+#[wasm_bindgen(js_name = setTimeGuard)]
+pub fn set_time_guard(on: bool) {
+    crate::pack::sandbox::set_clock(on.then_some(js_sys::Date::now as crate::pack::sandbox::Clock));
+}
+
 /// Every possible matrix result of a pack as a JS object, made once per
 /// pack through the same serializer as every other result; a lookup then
 /// returns a shallow copy (`Object.assign({}, template)`): two boundary
@@ -570,7 +588,8 @@ fn pauses_of(v: &JsValue) -> Result<Pauses, Error> {
     let mut pairs = Vec::new();
     for (i, p) in Array::from(v).iter().enumerate() {
         let path = format!("pauses[{i}]");
-        let (from, to) = if Array::is_array(&p) {
+        // Each end is named as it was written: `pauses[0][1]`, `pauses[0].to`.
+        let (from, to, ends) = if Array::is_array(&p) {
             let a = Array::from(&p);
             if a.length() != 2 {
                 return Err(Error::InvalidPause {
@@ -578,11 +597,12 @@ fn pauses_of(v: &JsValue) -> Result<Pauses, Error> {
                     message: "a pause is a [from, to] pair".into(),
                 });
             }
-            (a.get(0), a.get(1))
+            (a.get(0), a.get(1), ["[0]", "[1]"])
         } else if p.is_object() {
             (
-                Reflect::get(&p, &JsValue::from_str("from")).unwrap_or(JsValue::UNDEFINED),
-                Reflect::get(&p, &JsValue::from_str("to")).unwrap_or(JsValue::UNDEFINED),
+                own(&p, &JsValue::from_str("from")),
+                own(&p, &JsValue::from_str("to")),
+                [".from", ".to"],
             )
         } else {
             return Err(Error::InvalidPause {
@@ -591,8 +611,8 @@ fn pauses_of(v: &JsValue) -> Result<Pauses, Error> {
             });
         };
         pairs.push((
-            instant(&from, &format!("{path}[0]"))?,
-            instant(&to, &format!("{path}[1]"))?,
+            instant(&from, &format!("{path}{}", ends[0]))?,
+            instant(&to, &format!("{path}{}", ends[1]))?,
         ));
     }
     Pauses::new(pairs)
@@ -629,11 +649,10 @@ impl JsRuleEngine {
             let r = self.inner.priority(&value)?;
             return to_js(&r).map_err(|_| Error::input("result not serialisable"));
         }
-        let get = |k: &JsValue| Reflect::get(ticket, k).unwrap_or(JsValue::UNDEFINED);
         self.fields(
-            &get(&self.js.key_impact),
-            &get(&self.js.key_urgency),
-            &get(&self.js.key_severity),
+            &own(ticket, &self.js.key_impact),
+            &own(ticket, &self.js.key_urgency),
+            &own(ticket, &self.js.key_severity),
         )
     }
 
@@ -675,6 +694,19 @@ impl JsRuleEngine {
 
     fn cell_result(&self, at: CellRef) -> Option<JsValue> {
         self.js.result(self.inner.matrix().impacts.len(), at)
+    }
+}
+
+/// The own property `k` of `o`; `undefined` when it is absent or only
+/// inherited. A ticket is plain data: what its prototype (or a polluted
+/// `Object.prototype`) holds is not in it, as `JSON.stringify` agrees.
+/// `Object.hasOwn` is asked only about a value that is there.
+fn own(o: &JsValue, k: &JsValue) -> JsValue {
+    let v = Reflect::get(o, k).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() || Object::has_own(o.unchecked_ref::<Object>(), k) {
+        v
+    } else {
+        JsValue::UNDEFINED
     }
 }
 

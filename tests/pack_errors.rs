@@ -7,6 +7,7 @@ mod common;
 use common::{RUNAWAY_HOOK, RUNAWAY_LOAD, TINY_PACK};
 use serde_json::json;
 use ticket_rules::error::Limit;
+use ticket_rules::pack::sandbox::{set_clock, system_clock};
 use ticket_rules::{Error, RuleEngine, ERROR_CODES};
 
 #[track_caller]
@@ -257,6 +258,7 @@ fn hooks_are_checked_at_load() {
 
 #[test]
 fn a_rule_that_loops_forever_at_load_is_stopped() {
+    set_clock(None); // the operations limit, not the time guard of a slow debug build
     let e = load_err(&[("p.rhai", RUNAWAY_LOAD)]);
     assert_eq!(e.code(), "RULE_LIMIT");
     assert_eq!(e.limit(), Some(Limit::Operations));
@@ -266,6 +268,7 @@ fn a_rule_that_loops_forever_at_load_is_stopped() {
 
 #[test]
 fn runaway_hooks_are_stopped_and_the_engine_keeps_answering() {
+    set_clock(None); // the operations limit, not the time guard of a slow debug build
     let e = RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", RUNAWAY_HOOK)]).unwrap();
     let ok = json!({"impact": "High", "urgency": "Now"});
     let spin = json!({"impact": "High", "urgency": "Now", "service": "spin"});
@@ -284,6 +287,9 @@ fn runaway_hooks_are_stopped_and_the_engine_keeps_answering() {
 
 #[test]
 fn other_limits_have_their_names() {
+    // The deterministic limits, without the time guard (in a debug build a
+    // big array's size checks are slow enough to trip it first).
+    set_clock(None);
     for (src, limit) in [
         ("fn f(n) { f(n + 1) }\nf(0);", Limit::CallDepth),
         ("let s = \"x\";\nloop { s += s; }", Limit::DataSize),
@@ -362,5 +368,178 @@ fn every_code_is_listed() {
     ] {
         assert!(ERROR_CODES.contains(&code), "{code}");
     }
-    assert_eq!(ERROR_CODES.len(), 24);
+    assert_eq!(ERROR_CODES.len(), 25);
+}
+
+/// A hook that does `work` when the ticket's service is "spin".
+fn spin_hook(work: &str) -> String {
+    format!(
+        "fn adjust_priority(ticket, result) {{\n    if ticket.service == \"spin\" {{\n        {work}\n    }}\n    result\n}}\n"
+    )
+}
+
+#[test]
+fn every_kind_of_runaway_hook_is_stopped_by_name_and_the_engine_keeps_answering() {
+    // The table the Node and Chromium tests and the sandbox benchmark run too.
+    let table: serde_json::Value =
+        serde_json::from_str(include_str!("data/runaway-hooks.json")).unwrap();
+    let helpers = table["helpers"].as_str().unwrap();
+    let ok = json!({"impact": "High", "urgency": "Now"});
+    let spin = json!({"impact": "High", "urgency": "Now", "service": "spin"});
+    let cases = table["cases"].as_array().unwrap();
+    assert!(cases.len() >= 10);
+    for case in cases {
+        let (work, limit) = (
+            case["work"].as_str().unwrap(),
+            case["limit"].as_str().unwrap(),
+        );
+        // The time guard only where time is the point: a debug build is slow
+        // enough to trip it first on the others.
+        set_clock(if limit == "time" {
+            system_clock()
+        } else {
+            None
+        });
+        let hook = format!("{}{helpers}\n", spin_hook(work));
+        let e = RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", hook.as_str())])
+            .unwrap();
+        for _ in 0..2 {
+            let err = e.priority(&spin).unwrap_err();
+            assert_eq!(
+                (err.code(), err.limit().map(Limit::as_str)),
+                ("RULE_LIMIT", Some(limit)),
+                "{work}: {err}"
+            );
+            assert_eq!(err.span().unwrap().file, "hook.rhai", "{work}: {err}");
+            assert!(err.to_string().contains(limit), "{err}");
+            assert_eq!(e.priority(&ok).unwrap().priority, "P1", "{work}");
+        }
+    }
+}
+
+#[test]
+fn a_pack_sets_its_hook_limits_within_the_ceilings() {
+    let hook = spin_hook("let n = 0; for i in 0..500 { n += i; }");
+    let spin = json!({"impact": "High", "urgency": "Now", "service": "spin"});
+    // The default limits let 500 iterations run.
+    let e =
+        RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", hook.as_str())]).unwrap();
+    assert_eq!(e.priority(&spin).unwrap().priority, "P1");
+    // A pack that allows 300 operations per hook call stops them.
+    let strict = format!("{hook}limits(#{{ operations: 300, call_levels: 8 }});\n");
+    let e =
+        RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", strict.as_str())]).unwrap();
+    let err = e.priority(&spin).unwrap_err();
+    assert_eq!(
+        (err.code(), err.limit()),
+        ("RULE_LIMIT", Some(Limit::Operations))
+    );
+    // Over a ceiling, an unknown key, a wrong type, twice: pack errors at
+    // the declaration.
+    for (decl, says) in [
+        (
+            "limits(#{ operations: 10000000 });",
+            "operations must be a whole number from 1 to 200000",
+        ),
+        (
+            "limits(#{ time_ms: 0 });",
+            "time_ms must be a whole number from 1 to 50",
+        ),
+        (
+            "limits(#{ string_size: 2000000 });",
+            "string_size must be a whole number from 1 to 1048576",
+        ),
+        (
+            "limits(#{ array_size: \"big\" });",
+            "array_size must be a whole number",
+        ),
+        ("limits(#{ seconds: 1 });", "unknown key `seconds`"),
+        (
+            "limits(#{ operations: 100 });\nlimits(#{ operations: 200 });",
+            "limits declared again (first at l.rhai:1:1)",
+        ),
+        ("limits(5);", "takes a map"),
+    ] {
+        let err = load_err(&[("p.rhai", TINY_PACK), ("l.rhai", decl)]);
+        assert_eq!(err.code(), "PACK_INVALID", "{decl}: {err}");
+        assert_eq!(err.span().unwrap().file, "l.rhai", "{decl}: {err}");
+        assert!(err.to_string().contains(says), "{decl}: {err}");
+    }
+}
+
+thread_local! {
+    static FAKE_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// A clock that moves 1 ms each time it is read: time in a test is then a
+/// count of reads, the same on every machine.
+fn fake_clock() -> f64 {
+    FAKE_MS.with(|c| {
+        c.set(c.get() + 1.0);
+        c.get()
+    })
+}
+
+#[test]
+fn the_time_guard_restarts_with_every_hook_call() {
+    let short = spin_hook("let n = 0; for i in 0..100 { n += i; }");
+    let e =
+        RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", short.as_str())]).unwrap();
+    let long = spin_hook("let n = 0; for i in 0..2000 { n += i; }");
+    let l =
+        RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", long.as_str())]).unwrap();
+    let spin = json!({"impact": "High", "urgency": "Now", "service": "spin"});
+    set_clock(Some(fake_clock));
+    // ~300 operations read the clock ~20 times: 20 "ms" each call, under
+    // the 50 ms budget, however many calls came before.
+    for _ in 0..50 {
+        assert_eq!(e.priority(&spin).unwrap().priority, "P1");
+    }
+    // ~6000 operations read it ~375 times: over the budget.
+    let err = l.priority(&spin).unwrap_err();
+    assert_eq!((err.code(), err.limit()), ("RULE_LIMIT", Some(Limit::Time)));
+    // No clock, no time guard: only the deterministic limits.
+    set_clock(None);
+    assert_eq!(l.priority(&spin).unwrap().priority, "P1");
+}
+
+#[test]
+fn a_ticket_too_large_for_a_hook_is_refused_before_the_hook_runs_with_its_path() {
+    let hook = spin_hook("");
+    let e =
+        RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", hook.as_str())]).unwrap();
+    let base = json!({"impact": "High", "urgency": "Now", "service": "spin"});
+    let with = |key: &str, v: serde_json::Value| {
+        let mut t = base.clone();
+        t[key] = v;
+        t
+    };
+    for (t, field, says) in [
+        (
+            with("description", json!("x".repeat((1 << 20) + 1))),
+            "description",
+            "1048577 characters",
+        ),
+        (
+            with(
+                "history",
+                json!([{"at": "2026-03-16T14:00:00Z", "note": "é".repeat((1 << 20) + 1)}]),
+            ),
+            "history[0].note",
+            "characters",
+        ),
+        (with("tags", json!(vec![1; 10_001])), "tags", "10001 items"),
+    ] {
+        let err = e.priority(&t).unwrap_err();
+        assert_eq!(err.code(), "TOO_LARGE", "{err}");
+        assert!(err.field().unwrap().starts_with(field), "{field}: {err}");
+        assert!(err.to_string().contains(says), "{says}: {err}");
+    }
+    // At the limit, the hook runs; multi-byte characters count once.
+    let t = with("description", json!("é".repeat(1 << 20)));
+    assert_eq!(e.priority(&t).unwrap().priority, "P1");
+    // A pack without hooks never looks.
+    let plain = RuleEngine::from_sources([("p.rhai", TINY_PACK)]).unwrap();
+    let t = with("description", json!("x".repeat(10 << 20)));
+    assert_eq!(plain.priority(&t).unwrap().priority, "P1");
 }

@@ -41,6 +41,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Datelike, Duration as Days, NaiveDate, Offset, TimeZone, Weekday};
 use chrono_tz::Tz;
 
+use crate::duration::MAX_SECONDS;
 use crate::error::{Error, Result};
 use crate::time::{Instant, MAX_INSTANT, MIN_INSTANT};
 
@@ -483,7 +484,8 @@ impl Calendar {
     }
 
     /// `add(start, seconds, pauses)`: when `seconds` of business time have
-    /// run from `start`.
+    /// run from `start`. `seconds` runs from 0 to 100 years
+    /// ([`MAX_SECONDS`]); anything else is `INVALID_DURATION`.
     ///
     /// ```
     /// use ticket_rules::calendar::{Calendar, Pauses};
@@ -514,6 +516,12 @@ impl Calendar {
             return Err(Error::InvalidDuration {
                 field: "seconds".into(),
                 message: format!("{seconds} is negative"),
+            });
+        }
+        if seconds > MAX_SECONDS as i64 {
+            return Err(Error::InvalidDuration {
+                field: "seconds".into(),
+                message: format!("{seconds} is longer than 100 years"),
             });
         }
         check_range(start)?;

@@ -52,6 +52,7 @@ impl Calendar {
 
     /// [`from_json`](Self::from_json) with the calendar's name.
     pub fn from_json_named(spec: &Value, name: &str) -> Result<Calendar> {
+        crate::ticket::check_depth(spec)?;
         let Value::Object(o) = spec else {
             return Err(invalid(
                 "calendar",
@@ -65,6 +66,11 @@ impl Calendar {
             ));
         }
         let zone = match o.get("timezone") {
+            Some(Value::String(z)) if z.trim().is_empty() => {
+                return Err(Error::MissingField {
+                    field: "timezone".into(),
+                })
+            }
             Some(Value::String(z)) => z.parse::<Tz>().map_err(|_| Error::UnknownTimezone {
                 field: "timezone".into(),
                 value: z.chars().take(64).collect(),
@@ -112,7 +118,8 @@ impl Calendar {
         }
         let name = match o.get("name") {
             Some(Value::String(n)) => n.clone(),
-            _ => name.to_string(),
+            None | Some(Value::Null) => name.to_string(),
+            Some(v) => return Err(wrong("name", "string", v)),
         };
         Ok(Calendar::new(name, zone, weekly, holidays, overrides))
     }
@@ -352,8 +359,11 @@ fn holiday(v: &Value, path: &str, observed_default: bool) -> Result<Holiday> {
                     format!("unknown key `{k}` (date, rule, name, observed)"),
                 ));
             }
-            let text = match (o.get("date"), o.get("rule")) {
+            let given = |k: &str| o.get(k).filter(|v| !v.is_null());
+            let text = match (given("date"), given("rule")) {
                 (Some(Value::String(s)), None) | (None, Some(Value::String(s))) => s,
+                (Some(v), None) => return Err(wrong(&format!("{path}.date"), "string", v)),
+                (None, Some(v)) => return Err(wrong(&format!("{path}.rule"), "string", v)),
                 _ => {
                     return Err(invalid(
                         path,

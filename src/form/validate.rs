@@ -180,8 +180,22 @@ pub(crate) fn validate<P: FormPack>(
         }
     }
 
-    // Each field.
+    // Each field. A dotted field (`contact.name`) under something that is
+    // not an object is one error at that something (`contact`), not a
+    // missing field under it.
+    let mut not_objects: Vec<&str> = Vec::new();
     for f in &ty.fields {
+        if let Some((parent, found)) = non_object_parent(&out, &f.name) {
+            if !not_objects.contains(&parent) {
+                not_objects.push(parent);
+                let p = params([
+                    ("expected", Value::from("an object")),
+                    ("found", Value::from(found)),
+                ]);
+                ctx.error(parent, "WRONG_TYPE", &f.label, p);
+            }
+            continue;
+        }
         let value = get_path(&out, &f.name).cloned();
         let required = f.required
             || match &f.required_when {
@@ -572,6 +586,22 @@ fn check_field<P: FormPack>(
     }
 }
 
+/// The first proper prefix of a dotted path (`contact` of `contact.name`)
+/// that holds something other than an object, with that something's type.
+fn non_object_parent<'p>(v: &Value, path: &'p str) -> Option<(&'p str, &'static str)> {
+    let mut at = v;
+    for (end, _) in path.match_indices('.') {
+        let prefix = path.get(..end)?;
+        let key = prefix.rsplit('.').next()?;
+        match at.get(key) {
+            None | Some(Value::Null) => return None,
+            Some(o @ Value::Object(_)) => at = o,
+            Some(other) => return Some((prefix, json_type(other))),
+        }
+    }
+    None
+}
+
 /// Whether `ticket` may move to status `to`.
 pub(crate) fn transition<P: FormPack>(
     pack: &P,
@@ -589,6 +619,9 @@ pub(crate) fn transition<P: FormPack>(
             .and_then(|i| policy.statuses.get(i).cloned())
             .ok_or_else(|| policy.unknown_status(field.to_string(), s))
     };
+    if to.trim().is_empty() {
+        return Err(Error::MissingField { field: "to".into() });
+    }
     let to = canonical(to, "to")?;
     let from = match crate::ticket::Field::of(ticket, "status").optional_str("status")? {
         Some(s) => canonical(s, "status")?,
@@ -640,22 +673,38 @@ pub(crate) fn transition<P: FormPack>(
         }
     }
     if ty.children && policy.closed.iter().any(|c| c == &to) {
-        let list = children.or_else(|| ticket.get("children"));
+        // Each child must say where it stands: nothing is guessed open.
+        let kids = match children.or_else(|| ticket.get("children")) {
+            None | Some(Value::Null) => &[][..],
+            Some(Value::Array(kids)) => kids.as_slice(),
+            Some(v) => {
+                return Err(Error::InvalidType {
+                    field: "children".into(),
+                    expected: "array",
+                    found: json_type(v),
+                })
+            }
+        };
         let mut open = Vec::new();
-        if let Some(Value::Array(kids)) = list {
-            for (i, k) in kids.iter().enumerate() {
-                let status = k
-                    .get("status")
+        for (i, k) in kids.iter().enumerate() {
+            if !k.is_object() {
+                return Err(Error::InvalidType {
+                    field: format!("children[{i}]"),
+                    expected: "object",
+                    found: json_type(k),
+                });
+            }
+            let path = format!("children[{i}].status");
+            let status = canonical(
+                crate::ticket::Field::of(k, "status").required_str(&path)?,
+                &path,
+            )?;
+            if !policy.closed.contains(&status) {
+                let id = k
+                    .get("id")
                     .and_then(Value::as_str)
-                    .and_then(|s| policy.status(s))
-                    .and_then(|i| policy.statuses.get(i));
-                if !status.is_some_and(|s| policy.closed.contains(s)) {
-                    let id = k
-                        .get("id")
-                        .and_then(Value::as_str)
-                        .map_or_else(|| format!("children[{i}]"), str::to_string);
-                    open.push(Value::from(id));
-                }
+                    .map_or_else(|| format!("children[{i}]"), str::to_string);
+                open.push(Value::from(id));
             }
         }
         if !open.is_empty() {
@@ -684,7 +733,17 @@ pub(crate) fn reclassify<P: FormPack>(
     crate::ticket::expect_object(ticket)?;
     let type_name = crate::ticket::Field::of(ticket, "type").required_str("type")?;
     let ty = pack.ticket_type(type_name)?;
-    let target = pack.ticket_type(to)?;
+    if to.trim().is_empty() {
+        return Err(Error::MissingField { field: "to".into() });
+    }
+    let target = pack.ticket_type(to).map_err(|e| match e {
+        Error::UnknownType { value, allowed, .. } => Error::UnknownType {
+            field: "to".into(),
+            value,
+            allowed,
+        },
+        other => other,
+    })?;
     let mut ctx = Ctx {
         pack,
         lookups: None,

@@ -7,6 +7,9 @@
 use rhai::{Array, Dynamic, Map};
 use serde_json::{Map as JsonMap, Number, Value};
 
+use crate::error::Error;
+use crate::pack::sandbox::Limits;
+
 /// The one key that never crosses into or out of the engine.
 pub(crate) const FORBIDDEN_KEY: &str = "__proto__";
 
@@ -30,6 +33,77 @@ pub(crate) fn to_dynamic(v: &Value) -> Dynamic {
             }
             Dynamic::from_map(m)
         }
+    }
+}
+
+/// How deeply a ticket handed to a hook may nest (a ticket is a few levels
+/// deep; the limit keeps the conversion's recursion bounded).
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// [`to_dynamic`], refusing a value over the hook's size limits with the
+/// path of the part that is too large: the sandbox checks what a hook
+/// builds, and this checks what it is given, before any of it runs.
+pub(crate) fn to_dynamic_within(v: &Value, limits: &Limits) -> Result<Dynamic, Error> {
+    fits(v, limits, 0).map_err(|(path, message)| Error::TooLarge {
+        field: if path.is_empty() {
+            "ticket".into()
+        } else {
+            path
+        },
+        message,
+    })?;
+    Ok(to_dynamic(v))
+}
+
+/// `Err((path, what))` for the first part of `v` over `limits`.
+fn fits(v: &Value, limits: &Limits, depth: usize) -> Result<(), (String, String)> {
+    if depth > MAX_DEPTH {
+        return Err((
+            String::new(),
+            format!("nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
+    let over = |n: usize, what: &str, max: usize, key: &str| {
+        (
+            String::new(),
+            format!("{n} {what}; this pack's hooks accept at most {max} (limits {key})"),
+        )
+    };
+    match v {
+        // Bytes first: counting characters is only needed near the limit.
+        Value::String(s) if s.len() > limits.string_size => {
+            let n = s.chars().count();
+            if n > limits.string_size {
+                return Err(over(n, "characters", limits.string_size, "string_size"));
+            }
+        }
+        Value::Array(a) => {
+            if a.len() > limits.array_size {
+                return Err(over(a.len(), "items", limits.array_size, "array_size"));
+            }
+            for (i, item) in a.iter().enumerate() {
+                fits(item, limits, depth + 1).map_err(|(p, m)| (format!("[{i}]{}", dot(&p)), m))?;
+            }
+        }
+        Value::Object(o) => {
+            if o.len() > limits.map_size {
+                return Err(over(o.len(), "keys", limits.map_size, "map_size"));
+            }
+            for (k, item) in o {
+                fits(item, limits, depth + 1).map_err(|(p, m)| (format!("{k}{}", dot(&p)), m))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A path's rest after a segment: `.at` or `[2]`, nothing if empty.
+fn dot(rest: &str) -> String {
+    if rest.is_empty() || rest.starts_with('[') {
+        rest.to_string()
+    } else {
+        format!(".{rest}")
     }
 }
 

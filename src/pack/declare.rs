@@ -18,6 +18,7 @@ use crate::escalation::{parse_level, Action, Audience, Level as EscalationLevel,
 use crate::form::{parse_type, Fill, Kind, TicketType, UnknownFields};
 use crate::pack::convert::to_json;
 use crate::pack::diag::{complain, span};
+use crate::pack::sandbox::Limits;
 use crate::priority::{Cell, Level, Matrix};
 use crate::sla::policy::SlaPolicy;
 
@@ -64,6 +65,8 @@ pub(crate) struct Builder {
     pub lookups: Vec<Decl<(String, Vec<serde_json::Value>)>>,
     pub messages: Option<Decl<BTreeMap<String, String>>>,
     pub unknown_fields: Option<Decl<UnknownFields>>,
+    /// Sandbox limits for hooks, if the pack set them.
+    pub limits: Option<Decl<Limits>>,
     pub errors: Vec<Error>,
 }
 
@@ -598,6 +601,29 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
                 value: out,
                 span: here,
             });
+            Ok(())
+        },
+    );
+
+    let s = b.clone();
+    engine.register_fn(
+        "limits",
+        move |ctx: NativeCallContext, map: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            if let Some(prev) = &b.limits {
+                let msg = format!("limits declared again (first at {})", prev.span);
+                b.error(here, msg);
+                return Ok(());
+            }
+            let serde_json::Value::Object(o) = to_json(&map).map_err(complain)? else {
+                b.error(here, "limits(#{ operations: 50000, ... }) takes a map");
+                return Ok(());
+            };
+            match Limits::hook_from_json(&o) {
+                Ok(value) => b.limits = Some(Decl { value, span: here }),
+                Err(e) => b.error(here, e),
+            }
             Ok(())
         },
     );

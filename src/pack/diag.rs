@@ -39,6 +39,11 @@ pub(crate) fn parse_error(file: &str, err: &ParseError) -> Error {
             span,
             limit: Limit::ExpressionDepth,
         },
+        // A string, array or map literal over the sandbox's size limit.
+        ParseErrorType::LiteralTooLarge(..) => Error::RuleLimit {
+            span,
+            limit: Limit::DataSize,
+        },
         t => Error::RuleSyntax {
             span,
             message: t.to_string(),
@@ -70,6 +75,12 @@ pub(crate) fn eval_error(file: &str, err: &EvalAltResult, fallback: Option<&Span
         EvalAltResult::ErrorStackOverflow(_) => Some(Limit::CallDepth),
         EvalAltResult::ErrorDataTooLarge(..) => Some(Limit::DataSize),
         EvalAltResult::ErrorTooManyVariables(_) => Some(Limit::Variables),
+        EvalAltResult::ErrorTerminated(token, _)
+            if token.clone().into_immutable_string().ok().as_deref()
+                == Some(super::sandbox::TIME_UP) =>
+        {
+            Some(Limit::Time)
+        }
         EvalAltResult::ErrorParsing(ParseErrorType::ExprTooDeep, _) => Some(Limit::ExpressionDepth),
         _ => None,
     };

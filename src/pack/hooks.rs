@@ -14,7 +14,7 @@ use rhai::{Array, CallFnOptions, Dynamic, Engine, Scope, AST};
 use serde_json::Value;
 
 use crate::error::{Error, Result, Span};
-use crate::pack::convert::{to_dynamic, to_json};
+use crate::pack::convert::{to_dynamic, to_dynamic_within, to_json};
 use crate::pack::diag::{complain, eval_error};
 use crate::pack::sandbox::{self, Limits};
 use crate::priority::{Matrix, PriorityResult};
@@ -46,6 +46,7 @@ pub(crate) struct Hooks {
     forms: Vec<((String, String), HookFn)>,
     /// Clock names a hook may choose: `24x7` and the pack's calendars.
     clocks: Vec<String>,
+    limits: Limits,
     calls: Counter<u64>,
 }
 
@@ -56,12 +57,13 @@ impl Hooks {
         conditions: Vec<Option<HookFn>>,
         forms: Vec<((String, String), HookFn)>,
         clocks: Vec<String>,
+        limits: Limits,
     ) -> Self {
         let any = adjust_priority.is_some()
             || conditions.iter().any(Option::is_some)
             || !forms.is_empty();
         let engine = any.then(|| {
-            let mut engine = sandbox::engine(&Limits::HOOK);
+            let mut engine = sandbox::engine(&limits);
             register_helpers(&mut engine, matrix);
             engine
         });
@@ -71,8 +73,14 @@ impl Hooks {
             conditions,
             forms,
             clocks,
+            limits,
             calls: Counter::new(0),
         }
+    }
+
+    /// `ticket` as a hook's argument, if it is within the hook limits.
+    fn given(&self, ticket: &Value) -> Result<Dynamic> {
+        to_dynamic_within(ticket, &self.limits)
     }
 
     /// How many hook calls this runtime has made.
@@ -121,7 +129,7 @@ impl Hooks {
                 format!("{type_name} has no function {function}"),
             ));
         };
-        let out = self.call1(hook, function, to_dynamic(ticket))?;
+        let out = self.call1(hook, function, self.given(ticket)?)?;
         to_json(&out).map_err(|e| Error::pack(Some(hook.span.clone()), format!("{function}: {e}")))
     }
 
@@ -131,7 +139,7 @@ impl Hooks {
             return Ok(true);
         };
         let name = &hook.name;
-        let out = self.call1(hook, name, to_dynamic(ticket))?;
+        let out = self.call1(hook, name, self.given(ticket)?)?;
         out.as_bool().map_err(|t| {
             Error::pack(
                 Some(hook.span.clone()),
@@ -154,7 +162,7 @@ impl Hooks {
         let out = self.call(
             hook,
             ADJUST_PRIORITY,
-            (to_dynamic(ticket), to_dynamic(&before)),
+            (self.given(ticket)?, to_dynamic(&before)),
         )?;
         let bad =
             |msg: String| Error::pack(Some(hook.span.clone()), format!("{ADJUST_PRIORITY}: {msg}"));

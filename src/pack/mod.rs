@@ -11,6 +11,7 @@
 //!
 //! After that, per-ticket work is table lookups; rhai runs only for hooks.
 
+mod bounded;
 pub(crate) mod convert;
 pub(crate) mod declare;
 mod diag;
@@ -226,7 +227,14 @@ impl Pack {
             version,
             hash,
             files: sources.into_iter().map(|(n, _)| n).collect(),
-            hooks: Hooks::new(&matrix, adjust, conditions, forms, clocks),
+            hooks: Hooks::new(
+                &matrix,
+                adjust,
+                conditions,
+                forms,
+                clocks,
+                b.limits.take().map_or(Limits::HOOK, |d| d.value),
+            ),
             types: b.types.drain(..).map(|d| d.value.0).collect(),
             lookups: b.lookups.drain(..).map(|d| d.value).collect(),
             messages: {
@@ -338,6 +346,7 @@ impl Pack {
             .iter()
             .find(|t| t.name.eq_ignore_ascii_case(name.trim()))
             .ok_or_else(|| Error::UnknownType {
+                field: "type".into(),
                 value: name.chars().take(64).collect(),
                 allowed: self.types.iter().map(|t| t.name.clone()).collect(),
             })

@@ -1,10 +1,11 @@
 //! The rhai engine a pack runs in: the standard library, no I/O, no
 //! clock, and limits on everything that can grow.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
+use std::rc::Rc;
 
 use rhai::packages::{Package, StandardPackage};
-use rhai::{Engine, Module, Shared};
+use rhai::{Dynamic, Engine, Module, Shared};
 
 /// Sandbox limits. Rule packs are untrusted code in a browser tab: every
 /// loop, recursion and allocation a rule can make is bounded.
@@ -24,6 +25,12 @@ pub struct Limits {
     pub map_size: usize,
     /// Variables in scope at once.
     pub variables: usize,
+    /// Milliseconds of wall time per run (0: no time guard). A safety net
+    /// under the limits above, which are deterministic: it fires only for
+    /// operations that are each very expensive (counting the characters of
+    /// a 10 MB string in a loop), where an operation count says little about
+    /// time. Needs a [clock](set_clock).
+    pub time_ms: u32,
 }
 
 impl Limits {
@@ -36,6 +43,7 @@ impl Limits {
         array_size: 100_000,
         map_size: 10_000,
         variables: 1_000,
+        time_ms: 2_000,
     };
 
     /// Limits for one hook call on one ticket. 100,000 operations take a
@@ -45,14 +53,126 @@ impl Limits {
         operations: 100_000,
         call_levels: 32,
         expr_depth: (64, 48),
-        // Tickets may carry long free text; a hook may copy it, not grow it
-        // without end.
-        string_size: 16 << 20,
+        // One operation on a string costs up to its length, so this bounds
+        // the slowest single operation (`pad` to 1 M characters: ~30 ms in
+        // wasm), which no time guard can interrupt. A ticket with a longer
+        // string is refused before its hook runs (`TOO_LARGE`).
+        string_size: 1 << 20,
         array_size: 10_000,
         map_size: 10_000,
         variables: 500,
+        time_ms: 50,
+    };
+
+    /// The most a pack may ask for with `limits(#{...})`. At these, a
+    /// runaway hook stops within 100 ms in a browser tab: by its own limit
+    /// or, at the latest, by the time guard plus one operation.
+    pub const CEILING: Limits = Limits {
+        operations: 200_000,
+        call_levels: 64,
+        expr_depth: (64, 48),
+        string_size: 1 << 20,
+        array_size: 100_000,
+        map_size: 100_000,
+        variables: 1_000,
+        time_ms: 50,
     };
 }
+
+impl Limits {
+    /// The hook limits a pack asks for with `limits(#{...})`: each key
+    /// overrides [`Limits::HOOK`], within [`Limits::CEILING`].
+    pub(crate) fn hook_from_json(
+        o: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Limits, String> {
+        const KEYS: [&str; 7] = [
+            "operations",
+            "call_levels",
+            "string_size",
+            "array_size",
+            "map_size",
+            "variables",
+            "time_ms",
+        ];
+        crate::spec::unknown_keys(o, &KEYS, "limits(#{...})")?;
+        let mut l = Limits::HOOK;
+        let c = Limits::CEILING;
+        for (key, v) in o {
+            let ceiling = match key.as_str() {
+                "operations" => c.operations,
+                "call_levels" => c.call_levels as u64,
+                "string_size" => c.string_size as u64,
+                "array_size" => c.array_size as u64,
+                "map_size" => c.map_size as u64,
+                "variables" => c.variables as u64,
+                _ => u64::from(c.time_ms),
+            };
+            let n = v
+                .as_u64()
+                .filter(|n| (1..=ceiling).contains(n))
+                .ok_or_else(|| {
+                    format!("limits: {key} must be a whole number from 1 to {ceiling}, not {v}")
+                })?;
+            // In range of every target type: at most the ceiling.
+            let size = usize::try_from(n).unwrap_or(usize::MAX);
+            match key.as_str() {
+                "operations" => l.operations = n,
+                "call_levels" => l.call_levels = size,
+                "string_size" => l.string_size = size,
+                "array_size" => l.array_size = size,
+                "map_size" => l.map_size = size,
+                "variables" => l.variables = size,
+                _ => l.time_ms = u32::try_from(n).unwrap_or(u32::MAX),
+            }
+        }
+        Ok(l)
+    }
+}
+
+/// A monotonic clock in milliseconds.
+pub type Clock = fn() -> f64;
+
+thread_local! {
+    static CLOCK: Cell<Option<Clock>> = const { Cell::new(system_clock()) };
+}
+
+/// Sets the clock the time guard reads (`None`: no time guard). Natively it
+/// is `std::time::Instant`; on wasm32 there is none until the binding sets
+/// one (`Date.now`). The clock never reaches an answer: it can only stop a
+/// rule that runs too long.
+pub fn set_clock(clock: Option<Clock>) {
+    CLOCK.with(|c| c.set(clock));
+}
+
+/// The clock the time guard reads until [`set_clock`] changes it:
+/// `std::time::Instant` natively, none on wasm32 (where `Instant` would
+/// panic).
+#[cfg(not(target_arch = "wasm32"))]
+pub const fn system_clock() -> Option<Clock> {
+    Some(native_ms)
+}
+
+/// The clock the time guard reads until [`set_clock`] changes it:
+/// `std::time::Instant` natively, none on wasm32 (where `Instant` would
+/// panic).
+#[cfg(target_arch = "wasm32")]
+pub const fn system_clock() -> Option<Clock> {
+    None
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn native_ms() -> f64 {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    EPOCH.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+}
+
+/// The value a run is terminated with when its time is up.
+pub(crate) const TIME_UP: &str = "sandbox time limit";
+
+/// How many operations pass between two looks at the clock.
+const CLOCK_EVERY: u64 = 16;
 
 thread_local! {
     /// The standard library, built once per thread and shared by every
@@ -84,5 +204,21 @@ pub fn engine(limits: &Limits) -> Engine {
         .on_print(|_| {})
         .on_debug(|_, _, _| {});
     engine.disable_symbol("eval");
+    super::bounded::register(&mut engine);
+    if limits.time_ms > 0 {
+        let budget = f64::from(limits.time_ms);
+        let started = Rc::new(Cell::new(0.0));
+        // rhai counts operations from 1 in each run (a file at load, a hook
+        // call): the first one starts the stopwatch.
+        engine.on_progress(move |ops| {
+            let clock = CLOCK.with(Cell::get)?;
+            if ops == 1 {
+                started.set(clock());
+            } else if ops % CLOCK_EVERY == 0 && clock() - started.get() > budget {
+                return Some(Dynamic::from(TIME_UP));
+            }
+            None
+        });
+    }
     engine
 }

@@ -204,6 +204,7 @@ impl Timeline {
                         value,
                         reason,
                     },
+                    Error::MissingField { .. } => Error::MissingField { field: path("at") },
                     other => other,
                 })?,
                 Field::Absent => return Err(Error::MissingField { field: path("at") }),
@@ -347,14 +348,23 @@ impl Timeline {
 }
 
 /// A priority error in history names the event it came from.
+/// An unknown value found while re-prioritising at history event `i` came
+/// from that event (every earlier value was checked at its own event).
 fn retarget(err: Error, i: usize) -> Error {
     match err {
-        Error::UnknownImpact { value, allowed } => Error::UnknownImpact {
-            value: format!("{value} (history[{i}].impact)"),
+        Error::UnknownImpact { value, allowed, .. } => Error::UnknownImpact {
+            field: format!("history[{i}].impact"),
+            value,
             allowed,
         },
-        Error::UnknownUrgency { value, allowed } => Error::UnknownUrgency {
-            value: format!("{value} (history[{i}].urgency)"),
+        Error::UnknownUrgency { value, allowed, .. } => Error::UnknownUrgency {
+            field: format!("history[{i}].urgency"),
+            value,
+            allowed,
+        },
+        Error::UnknownPriority { value, allowed, .. } => Error::UnknownPriority {
+            field: format!("history[{i}].priority"),
+            value,
             allowed,
         },
         other => other,

@@ -140,6 +140,25 @@ test('the whole matrix and the error codes, in the page', async () => {
   assert.deepEqual(page.problems, []);
 });
 
+test('runaway hooks are stopped in the page, and the same engine keeps answering', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const results = await page.evaluate(async () => {
+    const { RuleEngine, setTimeGuard } = await import('/pkg/web/ticket_rules.js');
+    const { runRunawayHooks } = await import('/tests/data/runaway-hooks.mjs');
+    const table = await (await fetch('/tests/data/runaway-hooks.json')).json();
+    const tiny = await (await fetch('/tests/data/tiny-pack.rhai')).text();
+    return runRunawayHooks(RuleEngine, table, tiny, { setTimeGuard });
+  });
+  assert.ok(results.length >= 10);
+  for (const r of results) {
+    assert.deepEqual({ name: r.name, code: r.code, limit: r.got, stillWorks: r.stillWorks },
+      { name: r.name, code: 'RULE_LIMIT', limit: r.limit, stillWorks: true });
+  }
+  assert.deepEqual(page.problems, []);
+});
+
 test('a bundler (esbuild) resolves the package for the browser', async () => {
   const dir = `${root}target/bundle`;
   mkdirSync(dir, { recursive: true });
