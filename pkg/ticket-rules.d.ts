@@ -29,7 +29,8 @@ export type ErrorCode =
   | 'UNKNOWN_STATUS'
   | 'UNKNOWN_PRIORITY'
   | 'UNKNOWN_TYPE'
-  | 'TOO_LARGE';
+  | 'TOO_LARGE'
+  | 'UNKNOWN_PACK_VERSION';
 
 /** The fields of an error, on a thrown `Error` and in error lists. */
 export interface ErrorInfo {
@@ -99,6 +100,12 @@ export interface TicketLike {
   history?: HistoryEvent[];
   /** Operator-set alarm clocks (RFC 1297): each comes due at `at`. */
   alarms?: Array<{ at: InstantLike; message?: string }>;
+  /**
+   * The version of the pack the ticket was opened under (stamp it from the
+   * first result's `packVersion`); {@link PackSet.forTicket} answers with
+   * that pack. No other operation reads it.
+   */
+  packVersion?: string | null;
   [field: string]: unknown;
 }
 
@@ -322,6 +329,8 @@ export interface ValidationResult {
   errors: FieldError[];
   /** The ticket with defaults and auto-filled fields (contact details, the priority...). */
   ticket: TicketLike;
+  /** The version of the pack that answered. */
+  packVersion: string;
 }
 
 /** A field kind. */
@@ -369,6 +378,8 @@ export interface FormSchema {
   requiredAt: Record<string, string[]>;
   children: boolean;
   reclassify: Array<{ to: string; requires: string[] }>;
+  /** The version of the pack the form comes from. */
+  packVersion: string;
 }
 
 /** The answer of `transition` and `reclassify`. */
@@ -378,6 +389,8 @@ export interface TransitionResult {
   to: string;
   /** Every reason it is not allowed. */
   errors: FieldError[];
+  /** The version of the pack that answered. */
+  packVersion: string;
 }
 
 /** How a pack's SLA clocks run. */
@@ -447,6 +460,35 @@ export class RuleEngine {
   /** The pack's SLA policy. */
   slaPolicy(): SlaPolicy;
   /** Frees the engine's memory now instead of at garbage collection. */
+  free(): void;
+}
+
+/**
+ * Several packs loaded at once, by version, so a ticket can be answered
+ * under the rules it was opened with.
+ *
+ * ```js
+ * const packs = new PackSet();
+ * packs.add(RuleEngine.fromSources(lastYear));   // 2025.4.0
+ * packs.add(RuleEngine.default());               // 2026.11.1, the newest
+ * packs.forTicket({ ...ticket, packVersion: '2025.4.0' }).sla(ticket, now);
+ * packs.forTicket(ticketWithoutVersion);          // the newest
+ * ```
+ */
+export class PackSet {
+  constructor();
+  /** Adds an engine (it stays usable) as the newest; the same pack again is a no-op, other rules under a loaded version throw `PACK_INVALID`. */
+  add(engine: RuleEngine): void;
+  /** The engine of `version`, or `undefined`. */
+  get(version: string): RuleEngine | undefined;
+  /** The newest engine, or `undefined` when empty. */
+  readonly latest: RuleEngine | undefined;
+  /** Loaded versions, oldest first. */
+  readonly versions: string[];
+  /** Removes a version; whether it was loaded. */
+  remove(version: string): boolean;
+  /** The engine its `packVersion` names (throws `UNKNOWN_PACK_VERSION` if not loaded), or the newest. */
+  forTicket(ticket: TicketLike): RuleEngine;
   free(): void;
 }
 

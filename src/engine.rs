@@ -289,7 +289,9 @@ impl RuleEngine {
         if let Some(l) = lookups {
             l.values().try_for_each(check_depth)?;
         }
-        form::validate::validate(self, ticket, type_name, lookups)
+        let mut r = form::validate::validate(self, ticket, type_name, lookups)?;
+        r.pack_version = self.pack_version().to_string();
+        Ok(r)
     }
 
     /// What a portal needs to draw a type's form (fields in order, kinds,
@@ -297,24 +299,36 @@ impl RuleEngine {
     /// lifecycle).
     pub fn form_schema(&self, type_name: &str) -> Result<Value> {
         let ty = self.pack.ticket_type(type_name)?;
-        Ok(form::form_schema(
+        let mut schema = form::form_schema(
             ty,
             self.matrix(),
             self.pack.sla(),
             self.pack.unknown_fields(),
             self.pack.lookups(),
-        ))
+        );
+        if let Value::Object(o) = &mut schema {
+            o.insert("packVersion".into(), self.pack_version().into());
+        }
+        Ok(schema)
     }
 
     /// A type's form as a JSON Schema (draft 2020-12).
     pub fn json_schema(&self, type_name: &str) -> Result<Value> {
         let ty = self.pack.ticket_type(type_name)?;
-        Ok(form::json_schema(
+        let mut schema = form::json_schema(
             ty,
             self.matrix(),
             self.pack.sla(),
             self.pack.unknown_fields(),
-        ))
+        );
+        // A JSON Schema has no place for data but `$comment` (validators in
+        // strict mode refuse unknown keywords).
+        if let Value::Object(o) = &mut schema {
+            let name = self.pack.name().unwrap_or("pack");
+            let comment = format!("ticket-rules: {name} {}", self.pack_version());
+            o.insert("$comment".into(), comment.into());
+        }
+        Ok(schema)
     }
 
     /// Whether a ticket may move to status `to`, and every reason why not.
@@ -327,14 +341,18 @@ impl RuleEngine {
     ) -> Result<TransitionResult> {
         check_depth(ticket)?;
         children.map_or(Ok(()), check_depth)?;
-        form::validate::transition(self, ticket, to, children)
+        let mut r = form::validate::transition(self, ticket, to, children)?;
+        r.pack_version = self.pack_version().to_string();
+        Ok(r)
     }
 
     /// Whether a ticket may become a ticket of type `to` (an outage a
     /// problem, once a workaround is recorded).
     pub fn reclassify(&self, ticket: &Value, to: &str) -> Result<TransitionResult> {
         check_depth(ticket)?;
-        form::validate::reclassify(self, ticket, to)
+        let mut r = form::validate::reclassify(self, ticket, to)?;
+        r.pack_version = self.pack_version().to_string();
+        Ok(r)
     }
 
     /// The calendar called `name` (`24x7`, or one the pack declares).

@@ -240,6 +240,13 @@ pub enum Error {
         /// What could not be computed.
         message: String,
     },
+    /// A ticket names a pack version that is not loaded (`PackSet`).
+    UnknownPackVersion {
+        /// The version the ticket names.
+        value: String,
+        /// The versions loaded.
+        allowed: Vec<String>,
+    },
     /// A ticket is too large for what it is given to: a string, list or map
     /// over the sandbox's size limits, passed to a pack's hook.
     TooLarge {
@@ -305,6 +312,7 @@ pub const ERROR_CODES: &[&str] = &[
     "UNKNOWN_PRIORITY",
     "UNKNOWN_TYPE",
     "TOO_LARGE",
+    "UNKNOWN_PACK_VERSION",
 ];
 
 impl Error {
@@ -336,6 +344,7 @@ impl Error {
             Error::UnknownPriority { .. } => "UNKNOWN_PRIORITY",
             Error::UnknownType { .. } => "UNKNOWN_TYPE",
             Error::TooLarge { .. } => "TOO_LARGE",
+            Error::UnknownPackVersion { .. } => "UNKNOWN_PACK_VERSION",
         }
     }
 
@@ -359,6 +368,7 @@ impl Error {
             | Error::InvalidHistory { field, .. }
             | Error::UnknownStatus { field, .. }
             | Error::TooLarge { field, .. } => Some(field),
+            Error::UnknownPackVersion { .. } => Some("packVersion"),
             _ => None,
         }
     }
@@ -372,7 +382,8 @@ impl Error {
             | Error::UnknownCalendar { allowed, .. }
             | Error::UnknownPriority { allowed, .. }
             | Error::UnknownType { allowed, .. }
-            | Error::UnknownStatus { allowed, .. } => Some(allowed),
+            | Error::UnknownStatus { allowed, .. }
+            | Error::UnknownPackVersion { allowed, .. } => Some(allowed),
             _ => None,
         }
     }
@@ -518,6 +529,11 @@ impl fmt::Display for Error {
             }
             Error::OutOfRange { message } => write!(f, "out of range: {message}"),
             Error::TooLarge { field, message } => write!(f, "`{field}` is too large: {message}"),
+            Error::UnknownPackVersion { value, allowed } => write!(
+                f,
+                "no pack of version {value:?} is loaded: loaded {}",
+                one_of(allowed)
+            ),
             Error::UnknownType {
                 field,
                 value,

@@ -55,6 +55,7 @@ pub mod error;
 pub mod escalation;
 pub mod form;
 pub mod pack;
+pub mod packs;
 pub mod priority;
 pub mod sla;
 mod spec;

@@ -191,6 +191,21 @@ pub fn utc_date(t: Instant) -> Option<NaiveDate> {
     DateTime::<Utc>::from_timestamp(t, 0).map(|d| d.date_naive())
 }
 
+/// Serialises a float as JavaScript prints it: a whole number without a
+/// fraction (`50`, not `50.0`), so JSON from native code and from JS agree
+/// to the byte. Other values as serde_json writes them (the shortest form
+/// that reads back the same, which is what JS prints in the range our
+/// numbers live in).
+pub fn js_number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if v.fract() == 0.0 && v.abs() < EXACT {
+        // Whole and within i64's exact range: the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        return s.serialize_i64(*v as i64);
+    }
+    s.serialize_f64(*v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,10 +19,12 @@ use wasm_bindgen::prelude::*;
 use crate::calendar::{Calendar, Pauses};
 use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::Error;
+use crate::packs::{PackSet, Versioned};
 use crate::priority::CellRef;
 use crate::ticket::{not_an_object, Field};
 use crate::time::{format_instant, from_millis, parse_instant, Instant};
 use crate::RuleEngine;
+use std::rc::Rc;
 
 /// Runs when the module is instantiated: gives the sandbox's time guard a
 /// clock (`Date.now`; wasm32 has no other). The clock never reaches an
@@ -141,8 +143,9 @@ impl Templates {
 /// A loaded rule pack. `RuleEngine.default()` is the embedded default pack.
 #[wasm_bindgen(js_name = RuleEngine)]
 pub struct JsRuleEngine {
-    inner: RuleEngine,
-    js: Templates,
+    // Shared, so that a `PackSet` and the page hold the same engine.
+    inner: Rc<RuleEngine>,
+    js: Rc<Templates>,
 }
 
 #[wasm_bindgen(js_class = RuleEngine)]
@@ -419,6 +422,95 @@ impl JsRuleEngine {
     }
 }
 
+impl Versioned for JsRuleEngine {
+    fn pack_version(&self) -> &str {
+        self.inner.pack_version()
+    }
+    fn pack_hash(&self) -> &str {
+        self.inner.pack().hash()
+    }
+}
+
+/// Several packs loaded at once, by version: a ticket is answered by the
+/// pack its `packVersion` names, or by the newest.
+#[wasm_bindgen(js_name = PackSet)]
+pub struct JsPackSet {
+    inner: PackSet<JsRuleEngine>,
+}
+
+#[wasm_bindgen(js_class = PackSet)]
+impl JsPackSet {
+    /// An empty set.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> JsPackSet {
+        JsPackSet {
+            inner: PackSet::new(),
+        }
+    }
+
+    /// Adds an engine (it stays usable); it becomes the newest. The same
+    /// pack again is a no-op; other rules under a loaded version throw
+    /// `PACK_INVALID`.
+    pub fn add(&mut self, engine: &JsRuleEngine) -> Result<(), JsValue> {
+        self.inner.add(engine.handle()).map_err(|e| js_error(&e))
+    }
+
+    /// The engine of `version`, or `undefined`.
+    pub fn get(&self, version: &str) -> Option<JsRuleEngine> {
+        self.inner.get(version).map(JsRuleEngine::handle)
+    }
+
+    /// The newest engine, or `undefined`.
+    #[wasm_bindgen(getter)]
+    pub fn latest(&self) -> Option<JsRuleEngine> {
+        self.inner.latest().map(JsRuleEngine::handle)
+    }
+
+    /// The loaded versions, oldest first.
+    #[wasm_bindgen(getter)]
+    pub fn versions(&self) -> Vec<String> {
+        self.inner
+            .versions()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Removes the pack of `version`; whether it was there.
+    pub fn remove(&mut self, version: &str) -> bool {
+        self.inner.remove(version)
+    }
+
+    /// The engine for `ticket`: the one its `packVersion` names, or the
+    /// newest. Throws `UNKNOWN_PACK_VERSION` for a version not loaded.
+    #[wasm_bindgen(js_name = forTicket)]
+    pub fn for_ticket(&self, ticket: &JsValue) -> Result<JsRuleEngine, JsValue> {
+        let run = || -> Result<JsRuleEngine, Error> {
+            if !ticket.is_object() || Array::is_array(ticket) {
+                return Err(not_an_object(js_type(ticket)));
+            }
+            // Only the one field is read: the ticket is not copied.
+            let v = Reflect::get(ticket, &JsValue::from_str("packVersion"))
+                .unwrap_or(JsValue::UNDEFINED);
+            let named = if v.is_undefined() || v.is_null() {
+                serde_json::Value::Null
+            } else if let Some(s) = v.as_string() {
+                serde_json::Value::String(s)
+            } else {
+                return Err(Error::InvalidType {
+                    field: "packVersion".into(),
+                    expected: "string",
+                    found: js_type(&v),
+                });
+            };
+            let probe = serde_json::json!({ "packVersion": named });
+            self.inner.for_ticket(&probe).map(JsRuleEngine::handle)
+        };
+        run().map_err(|e| js_error(&e))
+    }
+}
+
 /// A business calendar: weekly hours in an IANA zone, holidays, overrides.
 #[wasm_bindgen(js_name = Calendar)]
 pub struct JsCalendar {
@@ -623,8 +715,19 @@ fn pauses_of(v: &JsValue) -> Result<Pauses, Error> {
 /// history is several times cheaper than walking the object from wasm.
 /// `Date`s become ISO strings (their `toJSON`), `undefined` fields vanish.
 fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
-    let text = js_sys::JSON::stringify(v)
-        .map_err(|_| Error::input("the value cannot be written as JSON (a BigInt, or a cycle)"))?;
+    let text = js_sys::JSON::stringify(v).map_err(|e| {
+        // JS says why: a BigInt, a cycle, or nesting too deep for its stack.
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| {
+                String::from(e.message())
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
+            })
+            .unwrap_or_else(|| "a BigInt, or a cycle".into());
+        Error::input(format!("the value cannot be written as JSON: {why}"))
+    })?;
     let Some(text) = text.as_string() else {
         return Err(Error::input("the value has no JSON form"));
     };
@@ -633,8 +736,19 @@ fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
 
 impl JsRuleEngine {
     fn wrap(inner: RuleEngine) -> Self {
-        let js = Templates::new(&inner);
-        JsRuleEngine { inner, js }
+        let js = Rc::new(Templates::new(&inner));
+        JsRuleEngine {
+            inner: Rc::new(inner),
+            js,
+        }
+    }
+
+    /// Another handle on the same engine (for `PackSet`).
+    fn handle(&self) -> Self {
+        JsRuleEngine {
+            inner: Rc::clone(&self.inner),
+            js: Rc::clone(&self.js),
+        }
     }
 
     fn priority_js(&self, ticket: &JsValue) -> Result<JsValue, Error> {

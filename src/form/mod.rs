@@ -429,6 +429,7 @@ pub(crate) use schema::{form_schema, json_schema};
 
 /// The result of validating a ticket.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ValidationResult {
     /// No errors.
     pub valid: bool,
@@ -436,10 +437,13 @@ pub struct ValidationResult {
     pub errors: Vec<FieldError>,
     /// The ticket with defaults and auto-filled fields.
     pub ticket: Value,
+    /// The version of the pack that answered.
+    pub pack_version: String,
 }
 
 /// The answer to "may this ticket move there?".
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TransitionResult {
     /// Whether the move is allowed.
     pub allowed: bool,
@@ -449,4 +453,6 @@ pub struct TransitionResult {
     pub to: String,
     /// Why not (every reason at once).
     pub errors: Vec<FieldError>,
+    /// The version of the pack that answered.
+    pub pack_version: String,
 }

@@ -282,6 +282,7 @@ pub(crate) fn validate<P: FormPack>(
         valid: ctx.errors.is_empty(),
         errors: ctx.errors,
         ticket: out,
+        pack_version: String::new(), // the engine stamps it
     })
 }
 
@@ -721,6 +722,7 @@ pub(crate) fn transition<P: FormPack>(
         from,
         to,
         errors: ctx.errors,
+        pack_version: String::new(), // the engine stamps it
     })
 }
 
@@ -787,5 +789,6 @@ pub(crate) fn reclassify<P: FormPack>(
         from: ty.name.clone(),
         to: target.name.clone(),
         errors: ctx.errors,
+        pack_version: String::new(), // the engine stamps it
     })
 }

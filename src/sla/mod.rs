@@ -63,7 +63,10 @@ pub struct ClockReport {
     pub elapsed_seconds: i64,
     /// Clock seconds left (0 once breached).
     pub remaining_seconds: i64,
-    /// Elapsed as a percentage of the target, to 0.1.
+    /// Elapsed as a percentage of the target, to 0.1. Serialised as JS
+    /// prints numbers (`50`, not `50.0`), so native JSON and JS agree to
+    /// the byte.
+    #[serde(serialize_with = "crate::time::js_number")]
     pub percent_used: f64,
     /// Running, paused, met or breached.
     pub state: ClockState,

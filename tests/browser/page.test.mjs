@@ -159,6 +159,23 @@ test('runaway hooks are stopped in the page, and the same engine keeps answering
   assert.deepEqual(page.problems, []);
 });
 
+test('Chromium gives the golden answers, byte for byte', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const { got, expected, names } = await page.evaluate(async () => {
+    const { RuleEngine } = await import('/pkg/web/ticket_rules.js');
+    const { goldenLines } = await import('/tests/data/golden/run.mjs');
+    const { cases } = await (await fetch('/tests/data/golden/cases.json')).json();
+    const expected = (await (await fetch('/tests/data/golden/expected.jsonl')).text()).split('\n').filter(Boolean);
+    return { got: goldenLines(RuleEngine.default(), cases), expected, names: cases.map((c) => c.name) };
+  });
+  assert.ok(expected.length >= 50);
+  assert.equal(got.length, expected.length);
+  for (let i = 0; i < got.length; i++) assert.equal(got[i], expected[i], `case ${i}: ${names[i]}`);
+  assert.deepEqual(page.problems, []);
+});
+
 test('a bundler (esbuild) resolves the package for the browser', async () => {
   const dir = `${root}target/bundle`;
   mkdirSync(dir, { recursive: true });
