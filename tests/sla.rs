@@ -212,7 +212,7 @@ fn an_explicit_priority_from_the_dispatcher() {
     let err = engine().sla(&bad, at("2026-03-16T15:00:00Z")).unwrap_err();
     assert_eq!(
         (err.code(), err.field()),
-        ("UNKNOWN_PRIORITY", Some("priority"))
+        ("UNKNOWN_PRIORITY", Some("history[0].priority"))
     );
 }
 
@@ -384,7 +384,7 @@ fn bad_tickets_get_coded_errors_naming_the_field() {
         (
             ok(json!([{ "at": "2026-03-16T16:00:00Z", "impact": "Planet" }])),
             "UNKNOWN_IMPACT",
-            "impact",
+            "history[0].impact",
         ),
     ];
     for (t, code, field) in cases {
