@@ -429,3 +429,361 @@ fn forms_through_the_binding() {
         .unwrap();
     assert_eq!(get(&tr, "allowed"), JsValue::FALSE);
 }
+
+// ---- the malformed-input catalogue (tests/data/malformed.json) ----------
+//
+// The same table as tests/malformed.rs (native) and
+// tests/js/malformed.test.mjs (the npm package in Node), here through the
+// binding in Node and in headless Chromium: every case with its JS values
+// (NaN, invalid Dates, BigInt, inherited properties, own `__proto__` keys as
+// JSON.parse makes them), then the used engine against a fresh one.
+
+mod malformed {
+    use js_sys::{Array, Object, Reflect, Uint8Array};
+    use serde_json::Value;
+    use ticket_rules::wasm::{JsCalendar, JsRuleEngine};
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn get(o: &JsValue, k: &str) -> JsValue {
+        Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// An own data property, whatever its name (`__proto__` too).
+    fn put(o: &Object, k: &str, v: &JsValue) {
+        let d = Object::new();
+        for (a, x) in [
+            ("value", v.clone()),
+            ("enumerable", JsValue::TRUE),
+            ("writable", JsValue::TRUE),
+            ("configurable", JsValue::TRUE),
+        ] {
+            Reflect::set(&d, &JsValue::from_str(a), &x).unwrap();
+        }
+        Reflect::define_property(o, &JsValue::from_str(k), &d).unwrap();
+    }
+
+    /// A table value as the JS value the case means.
+    fn js(v: &Value) -> JsValue {
+        match v {
+            Value::Null => JsValue::NULL,
+            Value::Bool(b) => JsValue::from_bool(*b),
+            Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap()),
+            Value::String(s) => JsValue::from_str(s),
+            Value::Array(a) => a.iter().map(js).collect::<Array>().into(),
+            Value::Object(o) => {
+                if let Some(Value::String(g)) = o.get("$gen") {
+                    return generate(g, v);
+                }
+                if let Some(Value::String(j)) = o.get("$js") {
+                    return js_only(j, v);
+                }
+                let out = Object::new();
+                for (k, x) in o {
+                    put(&out, k, &js(x));
+                }
+                out.into()
+            }
+        }
+    }
+
+    fn generate(kind: &str, g: &Value) -> JsValue {
+        let text = |k: &str| g[k].as_str().unwrap_or("").to_string();
+        let times = g["times"].as_u64().unwrap_or(0) as usize;
+        match kind {
+            "repeat" => JsValue::from_str(&format!(
+                "{}{}{}",
+                text("prefix"),
+                text("text").repeat(times),
+                text("suffix")
+            )),
+            "nest" => {
+                let mut v = js(&g["leaf"]);
+                for _ in 0..g["depth"].as_u64().unwrap() {
+                    v = if g["kind"] == "object" {
+                        let o = Object::new();
+                        put(&o, &text("key"), &v);
+                        o.into()
+                    } else {
+                        Array::of1(&v).into()
+                    };
+                }
+                v
+            }
+            "bytes" => Uint8Array::from(&base64(g["base64"].as_str().unwrap())[..]).into(),
+            "defaultPack" => {
+                let o = Object::new();
+                let without: Vec<&str> = g["without"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                for (name, source) in ticket_rules::DEFAULT_PACK {
+                    if !without.contains(name) {
+                        put(&o, name, &JsValue::from_str(source));
+                    }
+                }
+                for (name, source) in g["add"].as_object().into_iter().flatten() {
+                    put(&o, name, &js(source));
+                }
+                o.into()
+            }
+            other => panic!("unknown generator {other}"),
+        }
+    }
+
+    fn js_only(kind: &str, j: &Value) -> JsValue {
+        match kind {
+            "NaN" => JsValue::from_f64(f64::NAN),
+            "Infinity" => JsValue::from_f64(f64::INFINITY),
+            "-Infinity" => JsValue::from_f64(f64::NEG_INFINITY),
+            "undefined" => JsValue::UNDEFINED,
+            "invalidDate" => js_sys::Date::new(&JsValue::from_f64(f64::NAN)).into(),
+            "date" => js_sys::Date::new(&JsValue::from_f64(j["ms"].as_f64().unwrap())).into(),
+            "bigint" => {
+                js_sys::BigInt::from(j["value"].as_str().unwrap().parse::<i64>().unwrap()).into()
+            }
+            "symbol" => JsValue::symbol(Some("impact")),
+            "function" => Closure::<dyn Fn() -> JsValue>::new(|| JsValue::from_str("Critical"))
+                .into_js_value(),
+            "inherit" => {
+                let o = Object::create(js(&j["proto"]).unchecked_ref());
+                for (k, x) in j["own"].as_object().unwrap() {
+                    put(&o, k, &js(x));
+                }
+                o.into()
+            }
+            "cycle" => {
+                let o = js(&j["own"]);
+                Reflect::set(&o, &JsValue::from_str("self"), &o).unwrap();
+                o
+            }
+            other => panic!("unknown JS value {other}"),
+        }
+    }
+
+    fn base64(text: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        let (mut acc, mut bits) = (0u32, 0);
+        for c in text.bytes().filter(|c| *c != b'=') {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                _ => 63,
+            };
+            acc = (acc << 6) | u32::from(v);
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+            }
+        }
+        out
+    }
+
+    fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+        let o = Object::new();
+        for (k, v) in pairs {
+            put(&o, k, v);
+        }
+        o.into()
+    }
+
+    fn described(c: &JsCalendar) -> JsValue {
+        object(&[("name", c.name().into()), ("timezone", c.timezone().into())])
+    }
+
+    fn calendar(e: &JsRuleEngine, spec: &JsValue) -> Result<JsCalendar, JsValue> {
+        match spec.as_string() {
+            Some(name) => e.calendar(&name),
+            None => JsCalendar::from_object(spec),
+        }
+    }
+
+    /// One operation through the binding, as the JS API calls it.
+    fn run(e: &JsRuleEngine, op: &str, a: &JsValue) -> Result<JsValue, JsValue> {
+        let g = |k: &str| get(a, k);
+        let s = |k: &str| g(k).as_string().unwrap_or_default();
+        let has = |k: &str| Reflect::has(a, &JsValue::from_str(k)).unwrap_or(false);
+        match op {
+            "priority" => e.priority(&g("ticket")),
+            "priorityOf" => e.priority_of(&g("impact"), &g("urgency"), &g("customerSeverity")),
+            "sla" => e.sla(&g("ticket"), &g("now")),
+            "explainSla" => e.explain_sla(&g("ticket"), &g("now")),
+            "escalations" => e.escalations(&g("ticket"), &g("now"), &g("fired")),
+            "validate" => {
+                let options = if has("lookups") {
+                    object(&[("lookups", g("lookups"))])
+                } else {
+                    JsValue::UNDEFINED
+                };
+                e.validate(&g("ticket"), g("type").as_string(), &options)
+            }
+            "transition" => {
+                let context = if has("children") {
+                    object(&[("children", g("children"))])
+                } else {
+                    JsValue::UNDEFINED
+                };
+                e.transition(&g("ticket"), &s("to"), &context)
+            }
+            "reclassify" => e.reclassify(&g("ticket"), &s("to")),
+            "formSchema" => e.form_schema(&s("type")),
+            "packCalendar" => e.calendar(&s("name")).map(|c| described(&c)),
+            "calendar" => JsCalendar::from_object(&g("spec")).map(|c| described(&c)),
+            "calendarAdd" => calendar(e, &g("calendar"))?
+                .add(&g("start"), &g("seconds"), &g("pauses"))
+                .map(JsValue::from),
+            "calendarBetween" => calendar(e, &g("calendar"))?
+                .between(&g("from"), &g("to"), &g("pauses"))
+                .map(JsValue::from),
+            "calendarIsOpen" => calendar(e, &g("calendar"))?
+                .is_open(&g("t"))
+                .map(JsValue::from),
+            "calendarNextOpen" => calendar(e, &g("calendar"))?
+                .next_open(&g("t"))
+                .map(JsValue::from),
+            "loadPack" => JsRuleEngine::from_sources(&g("sources"))
+                .map(|p| object(&[("packVersion", p.pack_version().into())])),
+            other => panic!("unknown op {other}"),
+        }
+    }
+
+    /// A JS value as JSON (for comparing answers).
+    fn json(v: &JsValue) -> Value {
+        match js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()) {
+            Some(text) => serde_json::from_str(&text).unwrap(),
+            None => Value::Null,
+        }
+    }
+
+    /// What is wrong with an outcome, if anything.
+    fn check(c: &Value, got: Result<JsValue, JsValue>) -> Option<String> {
+        let want_code = c["code"].as_str();
+        let want_field = c["field"].as_str();
+        match got {
+            Err(err) => {
+                let text = |k: &str| get(&err, k).as_string();
+                let message = text("message").unwrap_or_default();
+                if text("name").as_deref() != Some("TicketRulesError") {
+                    return Some(format!("threw a non-TicketRulesError: {message}"));
+                }
+                if c.get("accept").is_some() || c["via"] == "result" {
+                    return Some(format!("threw {:?} instead of answering", text("code")));
+                }
+                let mut wrong = Vec::new();
+                if text("code").as_deref() != want_code {
+                    wrong.push(format!("code {:?}", text("code")));
+                }
+                if text("field").as_deref() != want_field {
+                    wrong.push(format!("field {:?}", text("field")));
+                }
+                if let Some(span) = c["span"].as_str() {
+                    let file = text("file").unwrap_or_default();
+                    let (line, column) = (get(&err, "line"), get(&err, "column"));
+                    let got = match (line.as_f64(), column.as_f64()) {
+                        (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+                        _ => file.clone(),
+                    };
+                    let ok = if span.contains(':') {
+                        got == span
+                    } else {
+                        file == span
+                    };
+                    if !ok {
+                        wrong.push(format!("span {got}"));
+                    }
+                }
+                if message.len() > 2000 {
+                    wrong.push(format!("a message of {} bytes", message.len()));
+                }
+                (!wrong.is_empty()).then(|| format!("{}: {message:.300}", wrong.join(", ")))
+            }
+            Ok(v) => {
+                let v = json(&v);
+                if let Some(accept) = c["accept"].as_object() {
+                    for (path, want) in accept {
+                        let got = if path.is_empty() {
+                            Some(&v)
+                        } else {
+                            path.split('.').try_fold(&v, |x, k| x.get(k))
+                        };
+                        if got != Some(want) {
+                            return Some(format!("`{path}` is {got:?}, not {want}"));
+                        }
+                    }
+                    return None;
+                }
+                if c["via"] == "result" {
+                    let listed: Vec<(String, String)> = v["errors"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|e| (e["field"].to_string(), e["code"].to_string()))
+                        .collect();
+                    let want = vec![(c["field"].to_string(), c["code"].to_string())];
+                    return (listed != want).then(|| format!("listed {listed:?}"));
+                }
+                let mut shown = v.to_string();
+                shown.truncate(200);
+                Some(format!("answered {shown}"))
+            }
+        }
+    }
+
+    /// A good ticket's answers, to compare the used engine with a fresh one.
+    fn good_answers(e: &JsRuleEngine) -> Value {
+        let ticket = js(&serde_json::json!({
+            "id": "TT-1", "type": "incident", "summary": "Printer on floor 2 jams",
+            "impact": "Single Building affected", "urgency": "Work Impaired", "service": "Printing",
+            "contact": { "name": "Pat Doe" },
+            "openedAt": "2026-03-16T14:00:00Z",
+            "history": [{ "at": "2026-03-16T15:00:00Z", "status": "In Process", "event": "responded" }],
+            "status": "In Process",
+        }));
+        let fast = js(&serde_json::json!({ "impact": "Minor", "urgency": "Work Impaired" }));
+        let now = JsValue::from_str("2026-03-17T16:00:00Z");
+        let none = JsValue::UNDEFINED;
+        let add = e
+            .calendar("business")
+            .unwrap()
+            .add(&now, &JsValue::from_f64(8.0 * 3600.0), &none)
+            .unwrap();
+        serde_json::json!({
+            "priority": json(&e.priority(&ticket).unwrap()),
+            "fast": json(&e.priority(&fast).unwrap()),
+            "sla": json(&e.sla(&ticket, &now).unwrap()),
+            "escalations": json(&e.escalations(&ticket, &now, &none).unwrap()),
+            "validate": json(&e.validate(&ticket, None, &none).unwrap()),
+            "transition": json(&e.transition(&ticket, "Resolved", &none).unwrap()),
+            "add": add,
+        })
+    }
+
+    #[wasm_bindgen_test]
+    fn the_malformed_input_catalogue_through_the_binding() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("data/malformed.json")).unwrap();
+        let engine = JsRuleEngine::default_pack().unwrap();
+        let fresh = good_answers(&JsRuleEngine::default_pack().unwrap());
+        let mut failures = Vec::new();
+        for c in &cases {
+            let name = c["name"].as_str().unwrap();
+            let got = run(&engine, c["op"].as_str().unwrap(), &js(&c["args"]));
+            if let Some(wrong) = check(c, got) {
+                failures.push(format!("{name}: {wrong}"));
+            }
+        }
+        assert!(cases.len() >= 60);
+        assert!(
+            failures.is_empty(),
+            "{} of {} cases failed:\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        );
+        // No poisoned instance.
+        assert_eq!(good_answers(&engine), fresh);
+    }
+}
