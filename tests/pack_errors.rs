@@ -538,6 +538,13 @@ fn a_ticket_too_large_for_a_hook_is_refused_before_the_hook_runs_with_its_path()
     // At the limit, the hook runs; multi-byte characters count once.
     let t = with("description", json!("é".repeat(1 << 20)));
     assert_eq!(e.priority(&t).unwrap().priority, "P1");
+    // Too deep is INVALID_INPUT, as without a hook (and as in JS).
+    let mut deep = json!(1);
+    for _ in 0..100 {
+        deep = json!({ "x": deep });
+    }
+    let err = e.priority(&with("custom", deep)).unwrap_err();
+    assert_eq!(err.code(), "INVALID_INPUT", "{err}");
     // A pack without hooks never looks.
     let plain = RuleEngine::from_sources([("p.rhai", TINY_PACK)]).unwrap();
     let t = with("description", json!("x".repeat(10 << 20)));

@@ -36,15 +36,13 @@ pub(crate) fn to_dynamic(v: &Value) -> Dynamic {
     }
 }
 
-/// How deeply a ticket handed to a hook may nest (a ticket is a few levels
-/// deep; the limit keeps the conversion's recursion bounded).
-pub(crate) const MAX_DEPTH: usize = 64;
-
 /// [`to_dynamic`], refusing a value over the hook's size limits with the
 /// path of the part that is too large: the sandbox checks what a hook
 /// builds, and this checks what it is given, before any of it runs.
 pub(crate) fn to_dynamic_within(v: &Value, limits: &Limits) -> Result<Dynamic, Error> {
-    fits(v, limits, 0).map_err(|(path, message)| Error::TooLarge {
+    // Too deep is the same error everywhere, hook or not.
+    crate::ticket::check_depth(v)?;
+    fits(v, limits).map_err(|(path, message)| Error::TooLarge {
         field: if path.is_empty() {
             "ticket".into()
         } else {
@@ -56,13 +54,8 @@ pub(crate) fn to_dynamic_within(v: &Value, limits: &Limits) -> Result<Dynamic, E
 }
 
 /// `Err((path, what))` for the first part of `v` over `limits`.
-fn fits(v: &Value, limits: &Limits, depth: usize) -> Result<(), (String, String)> {
-    if depth > MAX_DEPTH {
-        return Err((
-            String::new(),
-            format!("nested more than {MAX_DEPTH} levels deep"),
-        ));
-    }
+/// Recursion bounded by the depth check that comes first.
+fn fits(v: &Value, limits: &Limits) -> Result<(), (String, String)> {
     let over = |n: usize, what: &str, max: usize, key: &str| {
         (
             String::new(),
@@ -82,7 +75,7 @@ fn fits(v: &Value, limits: &Limits, depth: usize) -> Result<(), (String, String)
                 return Err(over(a.len(), "items", limits.array_size, "array_size"));
             }
             for (i, item) in a.iter().enumerate() {
-                fits(item, limits, depth + 1).map_err(|(p, m)| (format!("[{i}]{}", dot(&p)), m))?;
+                fits(item, limits).map_err(|(p, m)| (format!("[{i}]{}", dot(&p)), m))?;
             }
         }
         Value::Object(o) => {
@@ -90,7 +83,7 @@ fn fits(v: &Value, limits: &Limits, depth: usize) -> Result<(), (String, String)
                 return Err(over(o.len(), "keys", limits.map_size, "map_size"));
             }
             for (k, item) in o {
-                fits(item, limits, depth + 1).map_err(|(p, m)| (format!("{k}{}", dot(&p)), m))?;
+                fits(item, limits).map_err(|(p, m)| (format!("{k}{}", dot(&p)), m))?;
             }
         }
         _ => {}
