@@ -132,6 +132,34 @@ bench: wasm
 	node tests/bench/escalation.mjs
 	node tests/bench/validation.mjs
 
+# --- fuzzing (nightly; not part of `make test`) ------------------------------
+
+# Every cargo-fuzz target for FUZZ_SECONDS from the committed seed corpus
+# (fuzz/corpus/<target>/ is read, not written: new inputs go to
+# fuzz/target/corpus-work/), then each input in fuzz/regressions/<target>/
+# once. A crash lands in fuzz/artifacts/<target>/ (see fuzz/README.md).
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := pack_source ticket_ops calendar_spec business_time
+.PHONY: fuzz tool-fuzz
+
+tool-fuzz:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+
+fuzz: tool-fuzz
+	cd fuzz && cargo +nightly fuzz build
+	@cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p target/corpus-work/$$t regressions/$$t; \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  cargo +nightly fuzz run $$t target/corpus-work/$$t corpus/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 2>&1 \
+	    | { grep -Ev '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)' || true; }; \
+	  echo "== $$t: regressions"; \
+	  if ! cargo +nightly fuzz run $$t regressions/$$t -- -runs=0 >target/regressions-$$t.log 2>&1; then \
+	    cat target/regressions-$$t.log; exit 1; fi; \
+	  tail -n 1 target/regressions-$$t.log; \
+	done
+
 clean:
 	cargo clean
 	rm -rf pkg/web/ticket_rules* pkg/node/ticket_rules* pkg/web/snippets pkg/node/snippets

@@ -755,3 +755,39 @@ fn week_skipping_changes_no_answer() {
     }
     assert!(skipped_some > 50, "{skipped_some}");
 }
+
+/// Found by the `calendar_spec` fuzz target: London kept GMT from 1847
+/// until its first summer time on 1916-05-21. A long `between` that began
+/// years before skipped whole weeks past that change (its stretch assumed
+/// no change up to a bound a block beyond what it had searched) and
+/// counted the hour that never happened: 3,600 s too many, disagreeing
+/// with `add`.
+#[test]
+fn a_first_dst_after_decades_without_one() {
+    let cal = Calendar::from_json(&json!({
+        "timezone": "Europe/London",
+        "weekly": { "mon-fri": ["08:00-17:00"], "sun": ["00:30-01:45", "01:50-04:00"] },
+    }))
+    .unwrap();
+    let none = Pauses::none();
+    let start = t("1912-04-11T12:47:47Z");
+    // The DST Sunday itself: 00:30–01:45 GMT, then 01:50 GMT to 04:00 BST
+    // (03:00 UTC): 75 + 70 minutes.
+    let sunday = cal
+        .between(t("1916-05-21T00:00:00Z"), t("1916-05-22T00:00:00Z"), &none)
+        .unwrap();
+    assert_eq!(sunday, 145 * 60);
+    let long = cal
+        .between(start, t("1916-05-22T00:00:00Z"), &none)
+        .unwrap();
+    let split = cal
+        .between(start, t("1916-05-20T00:00:00Z"), &none)
+        .unwrap()
+        + cal
+            .between(t("1916-05-20T00:00:00Z"), t("1916-05-22T00:00:00Z"), &none)
+            .unwrap();
+    assert_eq!(long, split);
+    let d = 400 * 86_400;
+    let due = cal.add(start, d, &none).unwrap();
+    assert_eq!(cal.between(start, due, &none).unwrap(), d);
+}

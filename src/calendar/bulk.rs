@@ -137,9 +137,12 @@ impl Calendar {
         let midnight = date_to_days(d) * DAY;
         let lo = midnight - 2 * DAY;
         let off = self.offset(lo);
+        // No change found means none up to the end of the blocks searched
+        // (which end up to a block short of `lo` + the horizon: a bound
+        // past them once missed a zone's first DST after decades without).
         let mut limit = self
             .next_change(lo)
-            .unwrap_or(lo + HORIZON_BLOCKS * (1 << BLOCK_BITS));
+            .unwrap_or(((lo >> BLOCK_BITS) + HORIZON_BLOCKS) << BLOCK_BITS);
         if let Some(&(from, _)) = pauses.ranges().get(pauses.first_after(lo)) {
             limit = limit.min(from);
         }

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora in fuzz/corpus/<target>/ from the project's own
+files (run from the repository root: `python3 fuzz/seeds.py`). Seeds are
+named by content hash, as libFuzzer names what it finds."""
+import glob, hashlib, json, os, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VECTORS = os.environ.get("VECTORS", os.path.join(ROOT, "..", "shared", "vectors"))
+
+
+def put(target, data):
+    if isinstance(data, str):
+        data = data.encode()
+    d = os.path.join(ROOT, "fuzz", "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as f:
+        f.write(data)
+
+
+def read(p):
+    with open(os.path.join(ROOT, p), encoding="utf-8") as f:
+        return f.read()
+
+
+# pack_source: files joined with NUL (loaded as 00.rhai, 01.rhai, ...).
+default = sorted(glob.glob("rules/*.rhai", root_dir=ROOT))
+for p in default + sorted(glob.glob("rules/examples/*/*.rhai", root_dir=ROOT)) + sorted(glob.glob("tests/data/*.rhai", root_dir=ROOT)):
+    put("pack_source", read(p))
+put("pack_source", "\0".join(read(p) for p in default))
+put("pack_source", "\0".join([read(p) for p in default] + [read("rules/examples/vip-services/adjust_priority.rhai")]))
+put("pack_source", "\0".join(read(p) if not p.endswith("forms.rhai") else read("rules/examples/rfc1297-chain/forms.rhai") for p in default))
+put("pack_source", read("tests/data/tiny-pack.rhai") + "\0" + read("tests/data/runaway-hook.rhai"))
+
+# ticket_ops: one ticket per file; fixtures carry their `now` in the ticket.
+for p in ["examples/tickets.jsonl", "examples/history.jsonl"]:
+    for line in read(p).splitlines():
+        if line.strip():
+            put("ticket_ops", line)
+for p in sorted(glob.glob("rules/tests/*.json", root_dir=ROOT)) + sorted(glob.glob("rules/examples/*/tests/*.json", root_dir=ROOT)):
+    fixture = json.loads(read(p))
+    for f in fixture if isinstance(fixture, list) else [fixture]:
+        t = dict(f["ticket"])
+        if "now" in f:
+            t["now"] = f["now"]
+        put("ticket_ops", json.dumps(t))
+
+# calendar_spec: the vectors' calendars (distinct), and the module docs' one.
+seen = set()
+for name in ["business_time_vectors.json", "business_time_between_vectors.json"]:
+    with open(os.path.join(VECTORS, name)) as f:
+        for c in json.load(f)["cases"]:
+            s = json.dumps(c["calendar"], sort_keys=True)
+            if s not in seen:
+                seen.add(s)
+                put("calendar_spec", s)
+put("calendar_spec", json.dumps({
+    "timezone": "America/New_York",
+    "weekly": {"mon": [["08:00", "12:00"], ["13:00", "17:00"]], "tue-fri": ["08:00-17:00"], "sat": [], "sun": ["22:00-06:00"]},
+    "holidays": ["2025-12-25", "07-04", "4th Thursday of November", "4th Thursday of November +1d",
+                 {"rule": "last Monday of May", "name": "Memorial Day"}],
+    "observed": True,
+    "overrides": {"2025-12-24": [["08:00", "12:00"]], "2025-12-27": ["09:00-13:00"]},
+}))
+print({t: len(os.listdir(os.path.join(ROOT, "fuzz", "corpus", t))) for t in os.listdir(os.path.join(ROOT, "fuzz", "corpus"))})
