@@ -128,4 +128,26 @@ fn main() {
         "| validate(incident form, valid) | {:.1} k/s | |",
         rate / 1e3
     );
+
+    // The whole ticket: priority, SLA, escalations and validation of one
+    // incident (what tests/bench/whole-ticket.mjs times from Node).
+    let mut whole = life.clone();
+    if let Some(o) = whole.as_object_mut() {
+        for (k, v) in form.as_object().into_iter().flatten() {
+            o.insert(k.clone(), v.clone());
+        }
+        o.insert("impact".into(), json!("Single Building affected"));
+        o.insert("urgency".into(), json!("Work Impaired"));
+    }
+    let rate = measure(|| {
+        let t = black_box(&whole);
+        black_box(engine.priority(t).ok());
+        black_box(engine.sla(t, now).ok());
+        black_box(engine.escalations(t, now, &[]).ok());
+        black_box(engine.validate(t, None, None).ok());
+    });
+    println!(
+        "| whole ticket: priority + sla + escalations + validate | {:.1} k/s | |",
+        rate / 1e3
+    );
 }

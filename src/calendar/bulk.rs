@@ -43,8 +43,9 @@ thread_local! {
     /// Computed once per thread and zone-block.
     static CHANGES: RefCell<ChangeCache> = RefCell::new(HashMap::default());
     /// The last offset segment asked for: most questions in a row fall in
-    /// the same months-long segment.
-    static LAST: Cell<Option<(Tz, Instant, Instant, i64)>> = const { Cell::new(None) };
+    /// the same months-long segment. `(zone, from, to, offset, to is an
+    /// offset change rather than a block's end)`.
+    static LAST: Cell<Option<(Tz, Instant, Instant, i64, bool)>> = const { Cell::new(None) };
 }
 
 /// A hasher for the cache's small integer keys (SipHash is slow and its
@@ -100,7 +101,7 @@ impl Calendar {
 
     /// The UTC offset at `t`, from the cache.
     pub(super) fn cached_offset(&self, t: Instant) -> i64 {
-        if let Some((zone, from, to, off)) = LAST.with(Cell::get) {
+        if let Some((zone, from, to, off, _)) = LAST.with(Cell::get) {
             if zone == self.zone && from <= t && t < to {
                 return off;
             }
@@ -112,8 +113,11 @@ impl Calendar {
             Some(&(c, off)) => (c, off),
             None => (b << BLOCK_BITS, block.start_offset),
         };
-        let to = block.changes.get(at).map_or((b + 1) << BLOCK_BITS, |c| c.0);
-        LAST.with(|l| l.set(Some((self.zone, from, to, off))));
+        let (to, change) = block
+            .changes
+            .get(at)
+            .map_or(((b + 1) << BLOCK_BITS, false), |c| (c.0, true));
+        LAST.with(|l| l.set(Some((self.zone, from, to, off, change))));
         off
     }
 
@@ -121,6 +125,12 @@ impl Calendar {
     pub(super) fn next_change(&self, t: Instant) -> Option<Instant> {
         if self.always {
             return None;
+        }
+        // The segment `offset` last found often ends at the answer.
+        if let Some((zone, from, to, _, true)) = LAST.with(Cell::get) {
+            if zone == self.zone && from <= t && t < to {
+                return Some(to);
+            }
         }
         let first = t >> BLOCK_BITS;
         for b in first..first + HORIZON_BLOCKS {
@@ -159,6 +169,39 @@ impl Calendar {
             .iter()
             .map(|i| i64::from(i.end - i.start))
             .sum()
+    }
+
+    /// Over `n` ordinary dates from `d` (no holiday, no override, inside a
+    /// stretch): how many of them, from the first, together hold fewer than
+    /// `remaining` seconds, and their seconds. Whole weeks at a time, then
+    /// at most six days by their weekday's hours.
+    pub(super) fn ordinary_run(&self, d: NaiveDate, n: i64, remaining: i64) -> (i64, i64) {
+        if n <= 0 || remaining <= 0 {
+            return (0, 0);
+        }
+        let weeks = n / 7;
+        let w = self.week_seconds;
+        let full = if w > 0 {
+            weeks.min((remaining - 1) / w)
+        } else {
+            weeks
+        };
+        let mut days = full * 7;
+        let mut secs = full * w;
+        let first = i64::from(d.weekday().num_days_from_monday());
+        while days < n && days < full * 7 + 7 {
+            let wd = usize::try_from((first + days) % 7).unwrap_or(0);
+            let s: i64 = self
+                .weekly
+                .get(wd)
+                .map_or(0, |v| v.iter().map(|i| i64::from(i.end - i.start)).sum());
+            if secs + s >= remaining {
+                break;
+            }
+            secs += s;
+            days += 1;
+        }
+        (days, secs)
     }
 
     /// The first holiday or override date on or after `d`.

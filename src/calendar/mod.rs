@@ -558,11 +558,14 @@ impl Calendar {
                             special = self.next_special(d);
                             special_from = Some(d);
                         }
-                        let week_end = d + Days::days(7);
-                        let ordinary = week_end <= until && special.is_none_or(|x| x >= week_end);
-                        if ordinary && self.week_seconds < remaining {
-                            remaining -= self.week_seconds;
-                            d = week_end;
+                        // Ordinary dates up to the next holiday, override
+                        // or end of the stretch: whole weeks, then days,
+                        // while the due instant is past them.
+                        let limit = special.map_or(until, |x| x.min(until));
+                        let (days, secs) = self.ordinary_run(d, (limit - d).num_days(), remaining);
+                        if days > 0 {
+                            remaining -= secs;
+                            d += Days::days(days);
                             cursor = date_to_days(d) * DAY - off;
                             continue;
                         }
@@ -644,13 +647,14 @@ impl Calendar {
                             special = self.next_special(d);
                             special_from = Some(d);
                         }
-                        let week_end = d + Days::days(7);
-                        if week_end <= until
-                            && special.is_none_or(|x| x >= week_end)
-                            && midnight + WEEK <= b
-                        {
-                            total += self.week_seconds;
-                            d = week_end;
+                        // Ordinary whole dates inside [a, b), up to the next
+                        // holiday, override or end of the stretch.
+                        let limit = special.map_or(until, |x| x.min(until));
+                        let n = (limit - d).num_days().min((b - midnight) / DAY);
+                        let (days, secs) = self.ordinary_run(d, n, i64::MAX);
+                        if days > 0 {
+                            total += secs;
+                            d += Days::days(days);
                             continue;
                         }
                         total += self.day_seconds(d);

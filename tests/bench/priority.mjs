@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Engine } from 'json-rules-engine';
+import { ZenEngine } from '@gorules/zen-engine';
 import { RuleEngine, readRulesDir } from 'ticket-rules';
 import { measure, measureAsync, table } from './harness.mjs';
 
@@ -40,6 +41,35 @@ for (const c of cases.cells) {
   });
 }
 
+// @gorules/zen-engine: one decision table (first hit), a row per cell,
+// impact as a list test over the level and its aliases.
+const q = (v) => JSON.stringify(v);
+const zenDecision = new ZenEngine().createDecision({
+  nodes: [
+    { id: 'in', type: 'inputNode', name: 'ticket', position: { x: 0, y: 0 } },
+    {
+      id: 'matrix', type: 'decisionTableNode', name: 'matrix', position: { x: 200, y: 0 },
+      content: {
+        hitPolicy: 'first',
+        inputs: [{ id: 'impact', name: 'Impact', field: 'impact' }, { id: 'urgency', name: 'Urgency', field: 'urgency' }],
+        outputs: ['priority', 'clock', 'respondSeconds', 'resolveSeconds', 'process'].map((f) => ({ id: f, name: f, field: f })),
+        rules: cases.cells.map((c, k) => ({
+          _id: `r${k}`,
+          impact: [c.impact, ...byLevel[c.impact]].map(q).join(', '),
+          urgency: q(c.urgency),
+          priority: q(c.priority), clock: q(c.clock), respondSeconds: String(c.respondSeconds), resolveSeconds: String(c.resolveSeconds),
+          process: c.process == null ? 'null' : q(c.process),
+        })),
+      },
+    },
+    { id: 'out', type: 'outputNode', name: 'result', position: { x: 400, y: 0 } },
+  ],
+  edges: [
+    { id: 'e1', sourceId: 'in', targetId: 'matrix', type: 'edge' },
+    { id: 'e2', sourceId: 'matrix', targetId: 'out', type: 'edge' },
+  ],
+});
+
 // The floor: a hand-written object lookup (no validation, no errors).
 const lookup = {};
 for (const c of cases.cells) {
@@ -53,7 +83,9 @@ for (const t of tickets) {
   const ours = engine.priority(t);
   const floor = lookup[`${t.impact}\u0000${t.urgency}`];
   const { events } = await jre.run(t);
-  if (ours.priority !== floor.priority || events[0].params.priority !== ours.priority) {
+  const { result: zen } = await zenDecision.evaluate(t);
+  if (ours.priority !== floor.priority || events[0].params.priority !== ours.priority
+      || zen.priority !== ours.priority || zen.resolveSeconds !== ours.resolveSeconds || zen.clock !== ours.clock) {
     throw new Error(`disagreement on ${JSON.stringify(t)}`);
   }
 }
@@ -72,11 +104,13 @@ rows.push(measure('ticket-rules priorityOf(impact, urgency)', () => {
 rows.push(measure('ticket-rules priorities(10,000 tickets), per ticket', () => engine.priorities(batch), { unit: batch.length, rounds: 3 }));
 rows.push(measure('ticket-rules priority(ticket), pack with an adjust_priority hook (rhai per ticket)', () => hooked.priority({ ...next(), service: 'Payroll' })));
 rows.push(await measureAsync('json-rules-engine run(ticket)', () => jre.run(next())));
+rows.push(await measureAsync('@gorules/zen-engine evaluate(ticket)', () => zenDecision.evaluate(next())));
 const load = measure('ticket-rules RuleEngine.default() (load the pack)', () => RuleEngine.default().free(), { ms: 300, rounds: 3 });
 
 const versions = {
   node: process.version,
   'json-rules-engine': JSON.parse(readFileSync(new URL('../node_modules/json-rules-engine/package.json', import.meta.url))).version,
+  '@gorules/zen-engine': JSON.parse(readFileSync(new URL('../node_modules/@gorules/zen-engine/package.json', import.meta.url))).version,
   'ticket-rules pack': engine.packVersion,
 };
 console.log(`### Priority, from Node (${os.cpus()[0].model}, ${os.cpus().length} cores)\n`);

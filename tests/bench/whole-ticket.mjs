@@ -1,0 +1,48 @@
+// Whole-ticket evaluation from Node: what a server does when a ticket
+// changes (or a host's timer fires): priority, both SLA clocks,
+// escalations due and the form's validation, for one incident with a
+// realistic history, an alarm clock and a full form. Four calls through
+// the boundary; the native figure is in `cargo bench --bench
+// business_time`. `make bench` runs it.
+import { RuleEngine } from 'ticket-rules';
+import { measure, fmt } from './harness.mjs';
+
+const engine = RuleEngine.default();
+const ticket = {
+  id: 'TT-2', type: 'incident', summary: 'Finance shared drive unreachable',
+  description: 'Since 9:00 nobody in Finance can open the payroll folder.',
+  impact: 'Single Building affected', urgency: 'Work Impaired', service: 'File shares', component: 'nas-fin-1',
+  contact: { name: 'Pat Doe', email: 'pat@example.edu', phone: '7035551234' },
+  openedAt: '2026-03-16T14:00:00Z',
+  history: [
+    { at: '2026-03-16T15:00:00Z', status: 'In Process', event: 'responded' },
+    { at: '2026-03-17T14:00:00Z', status: 'Wait Vendor' },
+    { at: '2026-03-23T18:00:00Z', status: 'In Process' },
+  ],
+  alarms: [{ at: '2026-03-19T13:00:00Z', message: 'Call the carrier back about circuit 7' }],
+};
+const now = '2026-03-24T15:00:00Z';
+
+function whole(t) {
+  const v = engine.validate(t);
+  return { priority: engine.priority(t), sla: engine.sla(t, now), escalations: engine.escalations(t, now), valid: v.valid, errors: v.errors };
+}
+
+// The answer is what it should be before it is timed.
+const first = whole(ticket);
+if (!first.valid || first.escalations.due.length === 0 || !first.sla.resolve) {
+  throw new Error(`unexpected answer: ${JSON.stringify(first).slice(0, 400)}`);
+}
+
+const rows = [
+  measure('priority(ticket)', () => engine.priority(ticket)),
+  measure('sla(ticket, now)', () => engine.sla(ticket, now)),
+  measure('escalations(ticket, now)', () => engine.escalations(ticket, now)),
+  measure('validate(ticket)', () => engine.validate(ticket)),
+  measure('all four (whole ticket)', () => whole(ticket)),
+];
+console.log('### Whole-ticket evaluation, from Node\n');
+console.log(`An incident with 3 history events, an alarm and a full form; ${first.escalations.due.length} escalations due, valid:\n`);
+console.log('| what | rate | µs per ticket |\n|---|---:|---:|');
+for (const r of rows) console.log(`| \`${r.name}\` | ${fmt(r.perSecond)} | ${(1e6 / r.perSecond).toFixed(1)} |`);
+console.log(`\nnode ${process.version}; command: \`node tests/bench/whole-ticket.mjs\``);
