@@ -36,6 +36,10 @@ struct Block {
     changes: Vec<(Instant, i64)>,
 }
 
+/// An offset segment: `(zone, from, to, offset, to is an offset change
+/// rather than a block's end)`.
+type Segment = (Tz, Instant, Instant, i64, bool);
+
 /// Per (zone, block).
 type ChangeCache = HashMap<(Tz, i64), Rc<Block>, BuildHasherDefault<Mix>>;
 
@@ -43,9 +47,8 @@ thread_local! {
     /// Computed once per thread and zone-block.
     static CHANGES: RefCell<ChangeCache> = RefCell::new(HashMap::default());
     /// The last offset segment asked for: most questions in a row fall in
-    /// the same months-long segment. `(zone, from, to, offset, to is an
-    /// offset change rather than a block's end)`.
-    static LAST: Cell<Option<(Tz, Instant, Instant, i64, bool)>> = const { Cell::new(None) };
+    /// the same months-long segment.
+    static LAST: Cell<Option<Segment>> = const { Cell::new(None) };
 }
 
 /// A hasher for the cache's small integer keys (SipHash is slow and its
