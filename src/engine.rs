@@ -77,6 +77,19 @@ impl RuleEngine {
         Pack::load(collect(sources)).err().unwrap_or_default()
     }
 
+    /// A pack from `(file name, rhai source)` pairs, or every error in it
+    /// (one load for both: what [`from_sources`](Self::from_sources) and
+    /// [`check_sources`](Self::check_sources) each give half of).
+    pub fn load_sources<N, S>(
+        sources: impl IntoIterator<Item = (N, S)>,
+    ) -> std::result::Result<Self, Vec<Error>>
+    where
+        N: Into<String>,
+        S: Into<String>,
+    {
+        Pack::load(collect(sources)).map(|pack| RuleEngine { pack })
+    }
+
     /// A pack from the `*.rhai` files in `dir` (not its subdirectories).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_dir(dir: impl AsRef<std::path::Path>) -> Result<Self> {

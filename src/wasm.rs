@@ -163,15 +163,16 @@ impl JsRuleEngine {
     #[wasm_bindgen(js_name = fromSources)]
     pub fn from_sources(sources: &JsValue) -> Result<JsRuleEngine, JsValue> {
         let sources = read_sources(sources).map_err(|e| js_error(&e))?;
-        let errors = RuleEngine::check_sources(sources.clone());
-        if let Some(first) = errors.first() {
-            let err = js_error(first);
-            set(&err, "errors", &error_list(&errors));
-            return Err(err);
-        }
-        RuleEngine::from_sources(sources)
+        RuleEngine::load_sources(sources)
             .map(Self::wrap)
-            .map_err(|e| js_error(&e))
+            .map_err(|errors| match errors.first() {
+                Some(first) => {
+                    let err = js_error(first);
+                    set(&err, "errors", &error_list(&errors));
+                    err
+                }
+                None => js_error(&Error::input("the pack did not load")),
+            })
     }
 
     /// Every error in a pack (plain objects with `code`, `message`, `file`,

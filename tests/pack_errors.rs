@@ -550,3 +550,21 @@ fn a_ticket_too_large_for_a_hook_is_refused_before_the_hook_runs_with_its_path()
     let t = with("description", json!("x".repeat(10 << 20)));
     assert_eq!(plain.priority(&t).unwrap().priority, "P1");
 }
+
+/// The sandbox's library has no blobs or bit fields (rules/README.md, "The
+/// sandbox"): calling them is an unknown function, located.
+#[test]
+fn no_blobs_or_bit_fields() {
+    for (src, name) in [
+        ("let b = blob(4);", "blob"),
+        ("let x = 5; x.get_bit(1);", "get_bit"),
+    ] {
+        let errors = RuleEngine::check_sources([("p.rhai", TINY_PACK), ("extra.rhai", src)]);
+        let e = errors
+            .iter()
+            .find(|e| e.to_string().contains(name))
+            .unwrap_or_else(|| panic!("{src}: {errors:?}"));
+        assert_eq!(e.code(), "RULE_RUNTIME", "{src}: {e}");
+        assert!(e.span().is_some_and(|s| s.file == "extra.rhai"), "{e}");
+    }
+}

@@ -4,7 +4,10 @@
 use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 
-use rhai::packages::{Package, StandardPackage};
+use rhai::packages::{
+    BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
+    MoreStringPackage, Package,
+};
 use rhai::{Dynamic, Engine, Module, Shared};
 
 /// Sandbox limits. Rule packs are untrusted code in a browser tab: every
@@ -174,6 +177,20 @@ pub(crate) const TIME_UP: &str = "sandbox time limit";
 /// How many operations pass between two looks at the clock.
 const CLOCK_EVERY: u64 = 16;
 
+rhai::def_package! {
+    /// rhai's standard library without what rules about tickets have no
+    /// use for: blobs (byte buffers) and bit fields. Smaller, and quicker to
+    /// build on the first load.
+    RulesPackage(lib):
+        CorePackage,
+        LogicPackage,
+        BasicMathPackage,
+        BasicArrayPackage,
+        BasicMapPackage,
+        MoreStringPackage
+    {}
+}
+
 thread_local! {
     /// The standard library, built once per thread and shared by every
     /// engine: building it registers hundreds of functions.
@@ -188,7 +205,7 @@ thread_local! {
 pub fn engine(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
     let std = STD.with(|s| {
-        s.get_or_init(|| StandardPackage::new().as_shared_module())
+        s.get_or_init(|| RulesPackage::new().as_shared_module())
             .clone()
     });
     engine.register_global_module(std);
