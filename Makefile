@@ -123,14 +123,11 @@ demo: wasm
 	node examples/triage.mjs examples/tickets.jsonl
 	node examples/serve.mjs
 
-bench: wasm
-	cargo bench --bench priority
-	cargo bench --bench business_time
-	node tests/bench/priority.mjs
-	node tests/bench/startup.mjs
-	node tests/bench/business-time.mjs
-	node tests/bench/escalation.mjs
-	node tests/bench/validation.mjs
+# Every benchmark in one run; their tables go into BENCHMARKS.md between
+# its <!-- bench:NAME --> markers (tests/bench/all.mjs; `node
+# tests/bench/all.mjs NAME` refreshes one).
+bench: wasm tool-chromium
+	node tests/bench/all.mjs
 
 # --- fuzzing (nightly; not part of `make test`, CI runs it after) -------------
 
