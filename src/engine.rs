@@ -120,10 +120,14 @@ impl RuleEngine {
     /// values, and an explicit `priority` until the next change without one.
     pub fn priority(&self, ticket: &Value) -> Result<PriorityResult> {
         expect_object(ticket)?;
-        if matches!(ticket.get("history"), Some(Value::Array(h)) if !h.is_empty()) {
-            // Read whole for its history (a hook checks its own copy);
-            // a read of three fields walks nothing.
-            check_depth(ticket)?;
+        if let Some(history @ Value::Array(h)) = ticket.get("history") {
+            // The history is read whole (a hook checks its own copy of the
+            // ticket); the other fields priority reads are three strings,
+            // and the rest is never looked at (as from JS, where only
+            // these four cross the boundary).
+            if !h.is_empty() {
+                check_depth(history)?;
+            }
         }
         if let Some(now) = current_fields(ticket)? {
             let impact = match now.impact {

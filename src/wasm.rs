@@ -760,7 +760,25 @@ impl JsRuleEngine {
         let history = Reflect::get(ticket, &self.js.key_history).unwrap_or(JsValue::UNDEFINED);
         let has_history = Array::is_array(&history) && Array::from(&history).length() > 0;
         if self.inner.pack().has_priority_hook() || has_history {
-            let value = via_json(ticket)?;
+            let value = if self.inner.pack().has_priority_hook() {
+                via_json(ticket)?
+            } else {
+                // Without a hook, priority reads these four and nothing
+                // else: copying only them skips the rest of a big ticket.
+                let slim = Object::new();
+                for k in [
+                    &self.js.key_impact,
+                    &self.js.key_urgency,
+                    &self.js.key_severity,
+                    &self.js.key_history,
+                ] {
+                    let v = own(ticket, k);
+                    if !v.is_undefined() {
+                        let _ = Reflect::set(&slim, k, &v);
+                    }
+                }
+                via_json(&slim)?
+            };
             let r = self.inner.priority(&value)?;
             return to_js(&r).map_err(|_| Error::input("result not serialisable"));
         }

@@ -472,3 +472,35 @@ fn hook_errors_point_inside_the_function() {
     assert_eq!((err.code(), err.span().unwrap().line), ("RULE_RUNTIME", 2));
     assert!(err.to_string().contains("no x here"), "{err}");
 }
+
+/// A re-prioritised ticket: the latest impact in its history wins; fields
+/// priority never reads (here one nested 1,000 deep, past the limit of 64) are not
+/// walked, as from JS, where only impact, urgency, customerSeverity and
+/// history cross the boundary.
+#[test]
+fn history_reprioritises_and_other_fields_are_not_read() {
+    // A big stack for the harness's own deep value (building and dropping
+    // it recurses); the engine never walks it.
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(reprioritised)
+        .expect("thread")
+        .join()
+        .expect("no panic");
+}
+
+fn reprioritised() {
+    let e = engine();
+    let mut deep = json!("x");
+    for _ in 0..1_000 {
+        deep = json!([deep]);
+    }
+    let ticket = json!({
+        "impact": "Single Building affected", "urgency": "Work Impaired",
+        "history": [{ "at": "2026-03-16T16:00:00Z", "impact": "Entire University affected" }],
+        "notes": deep,
+    });
+    let r = priority(&e, ticket);
+    assert_eq!(r.impact_level, "Critical");
+    assert_eq!(r.priority, "High");
+}

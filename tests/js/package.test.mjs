@@ -147,3 +147,17 @@ test('a rule that loops forever is stopped; the engine keeps answering', () => {
     assert.equal(e.priority({ impact: 'High', urgency: 'Now' }).priority, 'P1');
   }
 });
+
+test('a re-prioritised ticket: the history wins, unread fields are not walked', () => {
+  const e = RuleEngine.default();
+  let deep = 'x';
+  for (let i = 0; i < 10_000; i++) deep = [deep];
+  const t = {
+    impact: 'Single Building affected', urgency: 'Work Impaired',
+    history: [{ at: '2026-03-16T16:00:00Z', impact: 'Entire University affected' }],
+  };
+  const r = e.priority({ ...t, notes: deep });
+  assert.equal(r.impactLevel, 'Critical');
+  assert.equal(r.priority, 'High');
+  assert.deepEqual(e.priority(t), r);
+});
