@@ -153,7 +153,7 @@ fuzz: tool-fuzz
 	  mkdir -p target/corpus-work/$$t regressions/$$t; \
 	  echo "== $$t: $(FUZZ_SECONDS) s"; \
 	  cargo +nightly fuzz run $$t target/corpus-work/$$t corpus/$$t -- \
-	    -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=10 -print_final_stats=1 2>&1 \
+	    -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=30 -print_final_stats=1 2>&1 \
 	    | { grep -Ev '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)' || true; }; \
 	  echo "== $$t: regressions"; \
 	  if ! cargo +nightly fuzz run $$t regressions/$$t -- -runs=0 >target/regressions-$$t.log 2>&1; then \
