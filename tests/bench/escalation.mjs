@@ -3,19 +3,10 @@
 // realistic history and an alarm clock. `make bench` runs it.
 import { RuleEngine } from 'ticket-rules';
 import { measure, fmt } from './harness.mjs';
+import { incident, now } from './tickets.mjs';
 
 const engine = RuleEngine.default();
-const ticket = {
-  id: 'TT-2', type: 'incident', impact: 'Single Building affected', urgency: 'Work Impaired',
-  service: 'File shares', openedAt: '2026-03-16T14:00:00Z',
-  history: [
-    { at: '2026-03-16T15:00:00Z', status: 'In Process', event: 'responded' },
-    { at: '2026-03-17T14:00:00Z', status: 'Wait Vendor' },
-    { at: '2026-03-23T18:00:00Z', status: 'In Process' },
-  ],
-  alarms: [{ at: '2026-03-19T13:00:00Z', message: 'Call the carrier back about circuit 7' }],
-};
-const now = '2026-03-24T15:00:00Z';
+const ticket = incident;
 const first = engine.escalations(ticket, now);
 const fired = first.due.map((d) => d.id);
 const all = measure('escalations', () => engine.escalations(ticket, now));
