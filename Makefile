@@ -51,6 +51,11 @@ tool-chromium:
 # package in pkg/ has no dependencies). tests/node_modules/ticket-rules
 # links to pkg/, so tests import the package by name, through its exports
 # map, as a user's code would.
+# The registry mirror here serves only the linux builds of zen-engine's
+# per-platform packages, so npm leaves the others out of the lock file and
+# `npm ci` then refuses it; tests/package-lock.json lists them by hand
+# (optional, with os/cpu, never fetched on linux x64). After `npm install`,
+# check `npm ci` in a clean clone still passes.
 tool-npm: tests/node_modules/.package-lock.json
 
 tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
