@@ -125,10 +125,7 @@ fn main() {
     let rate = measure(|| {
         black_box(engine.validate(black_box(&form), None, None).ok());
     });
-    println!(
-        "| validate(incident form, valid) | {:.1} k/s |",
-        rate / 1e3
-    );
+    println!("| validate(incident form, valid) | {:.1} k/s |", rate / 1e3);
 
     // The whole ticket: priority, SLA, escalations and validation of one
     // incident (what tests/bench/whole-ticket.mjs times from Node).
