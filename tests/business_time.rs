@@ -791,3 +791,107 @@ fn a_first_dst_after_decades_without_one() {
     let due = cal.add(start, d, &none).unwrap();
     assert_eq!(cal.between(start, due, &none).unwrap(), d);
 }
+
+/// Fuzzing found it: a long `add` from 2099 ran past a holiday in 2101.
+/// The holiday index ends with 2100, and "no holiday left in the index"
+/// was remembered as "no holiday ever"; a rule whose dates are decades
+/// apart (a fifth Monday of February) was missed the same way by the rule
+/// scan, which looks 8 years ahead. The fast walk now asks again where
+/// each search ends, and agrees with the day-by-day walk.
+#[test]
+fn holidays_past_the_end_of_a_search() {
+    struct DayByDay;
+    impl Trace for DayByDay {}
+    let none = Pauses::none();
+
+    let cal = Calendar::from_json(&json!({
+        "timezone": "UTC",
+        "weekly": { "mon-fri": ["09:00-17:00"] },
+        "holidays": ["2101-01-03"],
+    }))
+    .unwrap();
+    let start = t("2099-12-20T00:00:00Z");
+    let d = 400 * 86_400;
+    let due = cal.add(start, d, &none).unwrap();
+    assert_eq!(format_instant(due), "2104-07-28T17:00:00Z");
+    assert_eq!(cal.add_traced(start, d, &none, &mut DayByDay).unwrap(), due);
+    assert_eq!(cal.between(start, due, &none).unwrap(), d);
+    // Without the holiday it is one business day (three dates) earlier.
+    let plain = Calendar::from_json(&json!({
+        "timezone": "UTC",
+        "weekly": { "mon-fri": ["09:00-17:00"] },
+    }))
+    .unwrap();
+    assert_eq!(
+        format_instant(plain.add(start, d, &none).unwrap()),
+        "2104-07-25T17:00:00Z"
+    );
+
+    // The first fifth Monday of February after 2150 is more than 8 years on.
+    let fifth = (2151..2200)
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, 2, 29))
+        .find(|x| x.weekday() == chrono::Weekday::Mon)
+        .unwrap();
+    assert!(fifth.year() > 2158, "{fifth}");
+    let cal = Calendar::from_json(&json!({
+        "timezone": "America/New_York",
+        "weekly": { "mon-fri": ["09:00-17:00"] },
+        "holidays": ["5th Monday of February"],
+    }))
+    .unwrap();
+    let start = t("2150-01-01T00:00:00Z");
+    let end = t(&format!("{}-01-01T00:00:00Z", fifth.year() + 1));
+    let span = cal.between(start, end, &none).unwrap();
+    let due = cal.add(start, span, &none).unwrap();
+    assert_eq!(
+        cal.add_traced(start, span, &none, &mut DayByDay).unwrap(),
+        due
+    );
+    // Counting the two pieces around the holiday's date agrees, and the
+    // holiday itself is closed.
+    let on = t(&format!("{fifth}T12:00:00Z"));
+    assert_eq!(
+        cal.between(start, on, &none).unwrap() + cal.between(on, end, &none).unwrap(),
+        span
+    );
+    assert!(!cal.is_open(on + 3600).unwrap());
+}
+
+/// Fuzzing found it (as a timeout): in a calendar that never opens, a long
+/// `add` crossed runs of ordinary dates stretch by stretch past the end of
+/// the range, for thousands of years, filling the offset cache on the
+/// way. It stops at 2199 now, with the same answer.
+#[test]
+fn a_calendar_that_never_opens_gives_up_at_the_end_of_the_range() {
+    let none = Pauses::none();
+    let closed = Calendar::from_json(&json!({
+        "timezone": "Europe/Berlin",
+        "weekly": {},
+    }))
+    .unwrap();
+    let err = closed
+        .add(t("2031-08-29T11:12:01Z"), 2_151_199_087, &none)
+        .unwrap_err();
+    assert_eq!(err.code(), "OUT_OF_RANGE");
+    // Open on one date only: found 14 years on, and nothing after it.
+    let once = Calendar::from_json(&json!({
+        "timezone": "Europe/Berlin",
+        "weekly": {},
+        "overrides": { "2045-06-01": ["09:00-10:00"] },
+    }))
+    .unwrap();
+    let start = t("2031-08-29T11:12:01Z");
+    assert_eq!(
+        format_instant(once.add(start, 1800, &none).unwrap()),
+        "2045-06-01T07:30:00Z"
+    );
+    assert_eq!(
+        once.between(start, t("2199-01-01T00:00:00Z"), &none)
+            .unwrap(),
+        3600
+    );
+    assert_eq!(
+        once.add(start, 3601, &none).unwrap_err().code(),
+        "OUT_OF_RANGE"
+    );
+}

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use chrono::{Datelike, Duration as Days, NaiveDate, Weekday};
 use chrono_tz::Tz;
 
-use super::{date_to_days, Calendar, Holiday, HolidayRule, Pauses, DAY};
+use super::{date_to_days, Calendar, Holiday, HolidayRule, Pauses, DAY, INDEX_LAST_YEAR};
 use crate::time::Instant;
 
 /// Offset changes are looked up in blocks of 2^23 s (~97 days).
@@ -25,6 +25,8 @@ const BLOCK_BITS: u32 = 23;
 /// Probe spacing inside a block. Every zone in the IANA database keeps its
 /// offset changes far more than 6 hours apart.
 const PROBE: i64 = 6 * 3600;
+/// How many years ahead a holiday rule is searched for its next date.
+const SCAN_YEARS: i32 = 8;
 /// How far ahead a stretch looks for the next offset change (~4 years).
 const HORIZON_BLOCKS: i64 = 16;
 
@@ -207,23 +209,37 @@ impl Calendar {
         (days, secs)
     }
 
-    /// The first holiday or override date on or after `d`.
-    pub(super) fn next_special(&self, d: NaiveDate) -> Option<NaiveDate> {
-        let holiday = match self.index_for(d) {
-            Some(index) => index
-                .get(index.partition_point(|(x, _)| *x < d))
-                .map(|(x, _)| *x),
-            None => self
-                .holidays
-                .iter()
-                .filter_map(|h| h.next_on_or_after(d))
-                .min(),
+    /// A date on or after `d` up to which (excluded) every date is
+    /// ordinary: the first holiday or override date, or the end of what
+    /// the search covered (the holiday index's range, or the years a rule
+    /// scan looked at), where the caller must ask again. Never "none":
+    /// a "none" remembered past the search's end once skipped a holiday in
+    /// 2101 from a start in 2099, and a fifth Monday of February comes
+    /// only every 28 years.
+    pub(super) fn next_special(&self, d: NaiveDate) -> NaiveDate {
+        let (holiday, searched_to) = match self.index_for(d) {
+            // The index holds every closed date below its last year.
+            Some(index) => (
+                index
+                    .get(index.partition_point(|(x, _)| *x < d))
+                    .map(|(x, _)| *x),
+                NaiveDate::from_ymd_opt(INDEX_LAST_YEAR, 1, 1),
+            ),
+            None => (
+                self.holidays
+                    .iter()
+                    .filter_map(|h| h.next_on_or_after(d))
+                    .min(),
+                NaiveDate::from_ymd_opt(d.year() + SCAN_YEARS, 1, 1),
+            ),
         };
         let override_ = self.overrides.range(d..).next().map(|(k, _)| *k);
-        match (holiday, override_) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [holiday, override_, searched_to]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(d)
+            .max(d)
     }
 }
 
@@ -234,8 +250,9 @@ impl Holiday {
         let mut best: Option<NaiveDate> = None;
         let years = match &self.rule {
             HolidayRule::Date(x) => x.year()..=x.year(),
-            // Feb 29 recurs only in leap years: look up to 8 years on.
-            _ => d.year() - 1..=d.year() + 8,
+            // Feb 29 recurs only in leap years: look up to 8 years on
+            // (`next_special` stops there and asks again).
+            _ => d.year() - 1..=d.year() + SCAN_YEARS,
         };
         for y in years {
             if best.is_some_and(|b| b.year() < y - 1) {

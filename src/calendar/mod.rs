@@ -541,9 +541,15 @@ impl Calendar {
         let long = !T::DETAILED && seconds > 2 * DAY;
         let mut stretch: Option<(NaiveDate, i64)> = None;
         let mut next_try = d;
-        let mut special: Option<NaiveDate> = None;
-        let mut special_from: Option<NaiveDate> = None;
+        // Dates before it are ordinary (see `next_special`).
+        let mut special = NaiveDate::MIN;
         for _ in 0..HORIZON_DAYS {
+            // Past the last instant there is (a run of ordinary dates may
+            // jump there: without this, a calendar that never opens walked
+            // stretch by stretch for thousands of years).
+            if date_to_days(d) * DAY - DAY > MAX_INSTANT {
+                break;
+            }
             if long && d >= next_try {
                 if stretch.is_none_or(|(until, _)| d >= until) {
                     stretch = self.stretch(d, pauses);
@@ -554,14 +560,13 @@ impl Calendar {
                 if let Some((until, off)) = stretch.filter(|(until, _)| d < *until) {
                     let midnight = date_to_days(d) * DAY - off;
                     if midnight >= cursor {
-                        if special_from.is_none() || special.is_some_and(|x| x < d) {
+                        if special < d {
                             special = self.next_special(d);
-                            special_from = Some(d);
                         }
                         // Ordinary dates up to the next holiday, override
                         // or end of the stretch: whole weeks, then days,
                         // while the due instant is past them.
-                        let limit = special.map_or(until, |x| x.min(until));
+                        let limit = special.min(until);
                         let (days, secs) = self.ordinary_run(d, (limit - d).num_days(), remaining);
                         if days > 0 {
                             remaining -= secs;
@@ -602,9 +607,6 @@ impl Calendar {
                 cursor = e;
             }
             d += Days::days(1);
-            if date_to_days(d) * DAY - DAY > MAX_INSTANT {
-                break;
-            }
         }
         Err(beyond(
             "the due instant (the calendar does not open enough)",
@@ -630,8 +632,8 @@ impl Calendar {
         let long = b - a > 3 * DAY;
         let mut stretch: Option<(NaiveDate, i64)> = None;
         let mut next_try = d;
-        let mut special: Option<NaiveDate> = None;
-        let mut special_from: Option<NaiveDate> = None;
+        // Dates before it are ordinary (see `next_special`).
+        let mut special = NaiveDate::MIN;
         while d <= last {
             if long && d >= next_try {
                 if stretch.is_none_or(|(until, _)| d >= until) {
@@ -643,13 +645,12 @@ impl Calendar {
                 if let Some((until, off)) = stretch.filter(|(until, _)| d < *until) {
                     let midnight = date_to_days(d) * DAY - off;
                     if midnight >= a && midnight + DAY <= b {
-                        if special_from.is_none() || special.is_some_and(|x| x < d) {
+                        if special < d {
                             special = self.next_special(d);
-                            special_from = Some(d);
                         }
                         // Ordinary whole dates inside [a, b), up to the next
                         // holiday, override or end of the stretch.
-                        let limit = special.map_or(until, |x| x.min(until));
+                        let limit = special.min(until);
                         let n = (limit - d).num_days().min((b - midnight) / DAY);
                         let (days, secs) = self.ordinary_run(d, n, i64::MAX);
                         if days > 0 {
