@@ -490,3 +490,71 @@ fn the_rfc1297_chain_example() {
         [("contact.phone".to_string(), "PATTERN".to_string())]
     );
 }
+
+/// `^[class]{m,n}$` patterns skip the regex engine; on every text drawn
+/// from their alphabet and beyond, both answer the same, and patterns the
+/// fast path must not take (escapes, negation, set operations, lazy or
+/// other quantifiers, anything around the class) still go to the regex.
+#[test]
+fn simple_patterns_agree_with_the_regex() {
+    use ticket_rules::form::Pattern;
+    let simple = [
+        "^[0-9]{10}$",
+        "^[0-9]{2,4}$",
+        "^[0-9]{3,}$",
+        "^[A-Z0-9-]+$",
+        "^[-a]*$",
+        "^[a-]?$",
+        "^[a-cx-zé]{0,3}$",
+        "^[ ]+$",
+        "^[.]{1}$",
+    ];
+    let other = [
+        "^[^0-9]{3}$",
+        r"^[\d]{3}$",
+        "^[a-z&&[^aeiou]]+$",
+        "^[a--c]+$",
+        "^[0-9]+?$",
+        "^[0-9]{3}",
+        "[0-9]{3}$",
+        "^[0-9]{3}[a]$",
+        "^[[:alpha:]]+$",
+        "^[0-9]{ 3 }$",
+        "^([0-9]{3})$",
+    ];
+    let alphabet = [
+        '0', '5', '9', 'a', 'b', 'c', 'x', 'é', '-', 'A', 'Z', ' ', '.', '\n', '^', 'ÿ',
+    ];
+    // Every text up to 4 chars long over the alphabet, and some longer.
+    let mut texts = vec![String::new()];
+    let mut layer = vec![String::new()];
+    for _ in 0..4 {
+        layer = layer
+            .iter()
+            .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+            .collect();
+        texts.extend(layer.iter().cloned());
+    }
+    texts.extend(
+        [
+            "7035551234",
+            "70355512345",
+            "703555123",
+            "0123456789\n",
+            "AB-12-CD",
+        ]
+        .map(String::from),
+    );
+    for source in simple.iter().chain(&other) {
+        // (regex-lite refuses some, set operations among them.)
+        let Ok(p) = Pattern::new(source) else {
+            assert!(!simple.contains(source), "{source}");
+            continue;
+        };
+        assert_eq!(p.is_simple(), simple.contains(source), "{source}");
+        let regex = regex_lite::Regex::new(source).unwrap();
+        for t in &texts {
+            assert_eq!(p.is_match(t), regex.is_match(t), "{source} on {t:?}");
+        }
+    }
+}

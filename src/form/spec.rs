@@ -193,7 +193,7 @@ fn rule(v: &Value) -> Result<Rule, String> {
                 .into(),
         );
     }
-    Ok(Rule::Data(r))
+    Ok(Rule::Data(Box::new(r)))
 }
 
 fn reclassify(v: &Value) -> Result<Reclassify, String> {

@@ -196,20 +196,20 @@ pub(crate) fn validate<P: FormPack>(
             }
             continue;
         }
-        let value = get_path(&out, &f.name).cloned();
-        let required = f.required
-            || match &f.required_when {
-                None => false,
-                Some(c) => holds(pack, ty, c, &out, &mut priority)?,
-            };
-        if is_empty(value.as_ref()) {
+        let value = get_path(&out, &f.name);
+        if is_empty(value) {
+            let required = f.required
+                || match &f.required_when {
+                    None => false,
+                    Some(c) => holds(pack, ty, c, &out, &mut priority)?,
+                };
             if required {
                 ctx.error(&f.name, "REQUIRED", &f.label, Map::new());
             }
             continue;
         }
         let Some(value) = value else { continue };
-        check_field(&mut ctx, f, &f.name, &value, f.kind);
+        check_field(&mut ctx, f, &f.name, value, f.kind);
     }
 
     // Cross-field rules: data checks first-class, functions for the rest.
@@ -590,6 +590,9 @@ fn check_field<P: FormPack>(
 /// The first proper prefix of a dotted path (`contact` of `contact.name`)
 /// that holds something other than an object, with that something's type.
 fn non_object_parent<'p>(v: &Value, path: &'p str) -> Option<(&'p str, &'static str)> {
+    if !path.as_bytes().contains(&b'.') {
+        return None;
+    }
     let mut at = v;
     for (end, _) in path.match_indices('.') {
         let prefix = path.get(..end)?;
