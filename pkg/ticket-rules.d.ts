@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'UNKNOWN_STATUS'
   | 'UNKNOWN_PRIORITY'
   | 'UNKNOWN_TYPE'
+  | 'UNKNOWN_ROLE'
   | 'TOO_LARGE'
   | 'UNKNOWN_PACK_VERSION';
 
@@ -309,7 +310,7 @@ export type ValidationCode =
   | 'REQUIRED' | 'TOO_SHORT' | 'TOO_LONG' | 'PATTERN' | 'NOT_IN_MENU' | 'INVALID_EMAIL' | 'INVALID_PHONE'
   | 'NOT_A_NUMBER' | 'NOT_AN_INTEGER' | 'TOO_SMALL' | 'TOO_LARGE' | 'INVALID_DATE_TIME' | 'NOT_BOOLEAN'
   | 'WRONG_TYPE' | 'UNKNOWN_REFERENCE' | 'TOO_FEW' | 'TOO_MANY' | 'UNKNOWN_FIELD' | 'NOT_ALLOWED'
-  | 'CHILDREN_OPEN' | 'RULE' | (string & {});
+  | 'CHILDREN_OPEN' | 'RULE' | 'READ_ONLY' | 'FORBIDDEN' | (string & {});
 
 /** One validation error. */
 export interface FieldError {
@@ -321,6 +322,22 @@ export interface FieldError {
   /** From the pack's template for the code (translatable). */
   message: string;
 }
+
+/** Options of `validate`. */
+export interface ValidateOptions {
+  /** Lookup lists for this call (name → records), beside the pack's. */
+  lookups?: Record<string, Array<Record<string, unknown>>>;
+  /**
+   * A user role of the pack (`user_roles`): a field it set or changed and may not is
+   * `READ_ONLY` (it may see it) or `FORBIDDEN` (it may not), and the value is taken back out.
+   */
+  role?: string | null;
+  /** The ticket before this change (none: it is being created). Fields left out keep their previous values. */
+  previous?: TicketLike | null;
+}
+
+/** Who may do what with a field: every role, or roles each at any status (`'all'`) or the statuses listed. */
+export type Grant = 'all' | Record<string, 'all' | string[]>;
 
 /** The answer of `validate`. */
 export interface ValidationResult {
@@ -357,6 +374,10 @@ export interface FormField {
   integer?: boolean;
   default?: unknown;
   fill?: { from: 'priority' | 'copy' | 'lookup'; [k: string]: unknown };
+  /** The field's permissions, when it has any (`user_roles` in the pack). */
+  access?: { read: Grant; create: Grant; change: Grant };
+  /** With `formSchema(type, { role })`: how that role meets the field. */
+  mode?: 'hidden' | 'readonly' | 'editable';
   lookup?: string;
   key?: string;
   /** References: the keys of the pack's own lookup list, for suggestions. */
@@ -378,6 +399,9 @@ export interface FormSchema {
   requiredAt: Record<string, string[]>;
   children: boolean;
   reclassify: Array<{ to: string; requires: string[] }>;
+  /** With `formSchema(type, { role })`: the role, and the status the modes are for (the initial one for a new ticket). */
+  role?: string;
+  status?: string;
   /** The version of the pack the form comes from. */
   packVersion: string;
 }
@@ -442,9 +466,11 @@ export class RuleEngine {
   /** The escalations due at `now`, except the ids in `fired` (already carried out). */
   escalations(ticket: TicketLike, now: InstantLike, fired?: string[] | Set<string> | null): EscalationReport;
   /** Validates a ticket (as `type`, or its own): every error at once, and the auto-filled ticket. */
-  validate(ticket: TicketLike, type?: string | null, options?: { lookups?: Record<string, Array<Record<string, unknown>>> } | null): ValidationResult;
-  /** What a portal needs to draw a type's form. */
-  formSchema(type: string): FormSchema;
+  validate(ticket: TicketLike, type?: string | null, options?: ValidateOptions | null): ValidationResult;
+  /** What a portal needs to draw a type's form; with `role`, each field's `mode` for that role. */
+  formSchema(type: string, options?: { role?: string | null; status?: string | null } | null): FormSchema;
+  /** The ticket without the fields `role` may not read at its status (in its history too): what a server sends that role. */
+  redact(ticket: TicketLike, role: string): TicketLike;
   /** A type's form as a JSON Schema (draft 2020-12). */
   jsonSchema(type: string): Record<string, unknown>;
   /** Whether a ticket may move to status `to` (`context.children` stands in for the ticket's own). */

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::escalation::{self, EscalationReport};
-use crate::form::{self, TransitionResult, ValidationResult};
+use crate::form::{self, Requester, TransitionResult, ValidationResult};
 use crate::pack::Pack;
 use crate::priority::{CellRef, Matrix, PriorityResult};
 use crate::sla::explain::{self, ClockLedger};
@@ -302,29 +302,137 @@ impl RuleEngine {
         type_name: Option<&str>,
         lookups: Option<&serde_json::Map<String, Value>>,
     ) -> Result<ValidationResult> {
+        self.validate_as(ticket, type_name, lookups, Requester::default())
+    }
+
+    /// [`validate`](Self::validate) for a user role (`user_roles` in the
+    /// pack), with the ticket as it was before this change (`None`: it is
+    /// being created). Besides every other error, each field the role set
+    /// or changed and may not is `READ_ONLY` (it may see it) or `FORBIDDEN`
+    /// (it may not), and that value is taken back out of the returned
+    /// ticket. A field the change leaves out keeps its previous value, so a
+    /// ticket [`redact`](Self::redact)ed for the role comes back whole.
+    ///
+    /// ```
+    /// use ticket_rules::{RuleEngine, Requester};
+    /// use serde_json::json;
+    /// let engine = RuleEngine::embedded()?;
+    /// let before = json!({ "type": "incident", "status": "In Process", "summary": "VPN down",
+    ///     "impact": "Single Department affected", "urgency": "Work Impaired", "service": "VPN",
+    ///     "contact": { "name": "Pat Doe" } });
+    /// let mut after = before.clone();
+    /// after["urgency"] = json!("Work Stopped - No workaround");
+    /// let who = Requester { role: Some("customer"), previous: Some(&before) };
+    /// let r = engine.validate_as(&after, None, None, who)?;
+    /// let refused = r.errors.iter().find(|e| e.field == "urgency").unwrap();
+    /// assert_eq!(refused.code, "READ_ONLY");
+    /// assert_eq!(r.ticket["urgency"], "Work Impaired");
+    /// # Ok::<(), ticket_rules::Error>(())
+    /// ```
+    pub fn validate_as(
+        &self,
+        ticket: &Value,
+        type_name: Option<&str>,
+        lookups: Option<&serde_json::Map<String, Value>>,
+        who: Requester<'_>,
+    ) -> Result<ValidationResult> {
         check_depth(ticket)?;
         if let Some(l) = lookups {
             l.values().try_for_each(check_depth)?;
         }
-        let mut r = form::validate::validate(self, ticket, type_name, lookups)?;
+        if let Some(p) = who.previous {
+            check_depth(p)?;
+        }
+        let mut r = form::validate::validate(self, ticket, type_name, lookups, who)?;
         r.pack_version = self.pack_version().to_string();
         Ok(r)
+    }
+
+    /// The ticket without the fields `role` may not read at the ticket's
+    /// status (per its type's fields' `access.read`), in the ticket and in
+    /// its history's events: what a server sends to that role's browser.
+    pub fn redact(&self, ticket: &Value, role: &str) -> Result<Value> {
+        check_depth(ticket)?;
+        crate::ticket::expect_object(ticket)?;
+        form::validate::check_role(self, role)?;
+        let type_name = crate::ticket::Field::of(ticket, "type").required_str("type")?;
+        let ty = self.pack.ticket_type(type_name)?;
+        let status = form::validate::status_of(self, ty, ticket);
+        let mut out = ticket.clone();
+        form::strip_proto(&mut out);
+        for f in &ty.fields {
+            if f.access.read.allows(role, &status) {
+                continue;
+            }
+            form::access::remove_path(&mut out, &f.name);
+            if let Some(Value::Array(events)) = out.get_mut("history") {
+                for e in events {
+                    form::access::remove_path(e, &f.name);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// What a portal needs to draw a type's form (fields in order, kinds,
     /// labels, menus, help, required flags and their conditions, the
     /// lifecycle).
     pub fn form_schema(&self, type_name: &str) -> Result<Value> {
+        self.form_schema_for(type_name, None, None)
+    }
+
+    /// [`form_schema`](Self::form_schema) as `role` meets it: each field
+    /// gets `mode`, `hidden`, `readonly` or `editable`, for a ticket at
+    /// `status`, or (no status) for one being created. Fields with
+    /// permissions carry them as `access` either way.
+    pub fn form_schema_for(
+        &self,
+        type_name: &str,
+        role: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Value> {
         let ty = self.pack.ticket_type(type_name)?;
+        let policy = self.pack.sla();
+        if let Some(r) = role {
+            form::validate::check_role(self, r)?;
+        }
+        let creating = status.is_none();
+        let status = match status {
+            Some(s) => policy
+                .status(s)
+                .and_then(|i| policy.statuses.get(i).cloned())
+                .ok_or_else(|| policy.unknown_status("status".into(), s))?,
+            None => ty
+                .initial
+                .clone()
+                .or_else(|| policy.statuses.first().cloned())
+                .unwrap_or_default(),
+        };
         let mut schema = form::form_schema(
             ty,
             self.matrix(),
-            self.pack.sla(),
+            policy,
             self.pack.unknown_fields(),
             self.pack.lookups(),
         );
         if let Value::Object(o) = &mut schema {
             o.insert("packVersion".into(), self.pack_version().into());
+            if let Some(r) = role {
+                o.insert("role".into(), r.into());
+                o.insert("status".into(), status.as_str().into());
+            }
+            if let Some(Value::Array(fields)) = o.get_mut("fields") {
+                for (f, spec) in fields.iter_mut().zip(&ty.fields) {
+                    let Value::Object(f) = f else { continue };
+                    if !spec.access.is_open() {
+                        f.insert("access".into(), spec.access.to_json());
+                    }
+                    if let Some(r) = role {
+                        let mode = spec.access.mode(r, &status, creating);
+                        f.insert("mode".into(), mode.as_str().into());
+                    }
+                }
+            }
         }
         Ok(schema)
     }
@@ -484,6 +592,9 @@ impl form::validate::FormPack for RuleEngine {
     }
     fn pack_lookup(&self, name: &str) -> Option<&[Value]> {
         self.pack.lookups().get(name).map(Vec::as_slice)
+    }
+    fn user_roles(&self) -> &[String] {
+        self.pack.user_roles()
     }
     fn messages(&self) -> &std::collections::BTreeMap<String, String> {
         self.pack.messages()

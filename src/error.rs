@@ -114,6 +114,15 @@ pub enum Error {
         /// The declared types.
         allowed: Vec<String>,
     },
+    /// A user role the pack does not declare (`user_roles`).
+    UnknownRole {
+        /// Where: `role`.
+        field: String,
+        /// What was asked for.
+        value: String,
+        /// The declared roles.
+        allowed: Vec<String>,
+    },
     /// A priority the pack does not declare (set explicitly on a ticket).
     UnknownPriority {
         /// Where: `priority`, or `history[2].priority`.
@@ -311,6 +320,7 @@ pub const ERROR_CODES: &[&str] = &[
     "UNKNOWN_STATUS",
     "UNKNOWN_PRIORITY",
     "UNKNOWN_TYPE",
+    "UNKNOWN_ROLE",
     "TOO_LARGE",
     "UNKNOWN_PACK_VERSION",
 ];
@@ -343,6 +353,7 @@ impl Error {
             Error::UnknownStatus { .. } => "UNKNOWN_STATUS",
             Error::UnknownPriority { .. } => "UNKNOWN_PRIORITY",
             Error::UnknownType { .. } => "UNKNOWN_TYPE",
+            Error::UnknownRole { .. } => "UNKNOWN_ROLE",
             Error::TooLarge { .. } => "TOO_LARGE",
             Error::UnknownPackVersion { .. } => "UNKNOWN_PACK_VERSION",
         }
@@ -357,6 +368,7 @@ impl Error {
             | Error::UnknownSeverity { field, .. }
             | Error::UnknownPriority { field, .. }
             | Error::UnknownType { field, .. }
+            | Error::UnknownRole { field, .. }
             | Error::InvalidType { field, .. }
             | Error::InvalidInstant { field, .. }
             | Error::InvalidDuration { field, .. }
@@ -382,6 +394,7 @@ impl Error {
             | Error::UnknownCalendar { allowed, .. }
             | Error::UnknownPriority { allowed, .. }
             | Error::UnknownType { allowed, .. }
+            | Error::UnknownRole { allowed, .. }
             | Error::UnknownStatus { allowed, .. }
             | Error::UnknownPackVersion { allowed, .. } => Some(allowed),
             _ => None,
@@ -532,6 +545,16 @@ impl fmt::Display for Error {
             Error::UnknownPackVersion { value, allowed } => write!(
                 f,
                 "no pack of version {value:?} is loaded: loaded {}",
+                one_of(allowed)
+            ),
+            Error::UnknownRole {
+                field,
+                value,
+                allowed,
+            } => write!(
+                f,
+                "{}unknown role {value:?}: expected {}",
+                at(field, "role"),
                 one_of(allowed)
             ),
             Error::UnknownType {

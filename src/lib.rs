@@ -67,4 +67,5 @@ pub mod wasm;
 
 pub use engine::{RuleEngine, DEFAULT_PACK};
 pub use error::{Error, Result, Span, ERROR_CODES};
+pub use form::Requester;
 pub use priority::PriorityResult;

@@ -311,24 +311,28 @@ impl JsRuleEngine {
     ) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
             let t = via_json(ticket)?;
-            let lookups = if options.is_undefined() || options.is_null() {
-                None
+            let options = if options.is_undefined() || options.is_null() {
+                serde_json::Value::Null
             } else {
-                match via_json(options)?.get("lookups") {
-                    Some(serde_json::Value::Object(l)) => Some(l.clone()),
-                    None | Some(serde_json::Value::Null) => None,
-                    Some(_) => {
-                        return Err(Error::InvalidType {
-                            field: "options.lookups".into(),
-                            expected: "object",
-                            found: "other",
-                        })
-                    }
+                via_json(options)?
+            };
+            let lookups = match options.get("lookups") {
+                Some(serde_json::Value::Object(l)) => Some(l),
+                None | Some(serde_json::Value::Null) => None,
+                Some(_) => {
+                    return Err(Error::InvalidType {
+                        field: "options.lookups".into(),
+                        expected: "object",
+                        found: "other",
+                    })
                 }
             };
+            let role = optional_text(&options, "role")?;
+            let previous = options.get("previous").filter(|p| !p.is_null());
+            let who = crate::Requester { role, previous };
             let r = self
                 .inner
-                .validate(&t, type_name.as_deref(), lookups.as_ref())?;
+                .validate_as(&t, type_name.as_deref(), lookups, who)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))
@@ -336,12 +340,31 @@ impl JsRuleEngine {
 
     /// What a portal needs to draw a type's form.
     #[wasm_bindgen(js_name = formSchema)]
-    pub fn form_schema(&self, type_name: &str) -> Result<JsValue, JsValue> {
-        let s = self
-            .inner
-            .form_schema(type_name)
-            .map_err(|e| js_error(&e))?;
+    /// `options.role` marks each field hidden, readonly or editable for
+    /// that role, at `options.status` (none: a new ticket).
+    pub fn form_schema(&self, type_name: &str, options: &JsValue) -> Result<JsValue, JsValue> {
+        let run = || -> Result<serde_json::Value, Error> {
+            let options = if options.is_undefined() || options.is_null() {
+                serde_json::Value::Null
+            } else {
+                via_json(options)?
+            };
+            let role = optional_text(&options, "role")?;
+            let status = optional_text(&options, "status")?;
+            self.inner.form_schema_for(type_name, role, status)
+        };
+        let s = run().map_err(|e| js_error(&e))?;
         to_js(&s)
+    }
+
+    /// The ticket without the fields `role` may not read.
+    pub fn redact(&self, ticket: &JsValue, role: &str) -> Result<JsValue, JsValue> {
+        let run = || -> Result<JsValue, Error> {
+            let t = via_json(ticket)?;
+            let r = self.inner.redact(&t, role)?;
+            to_js(&r).map_err(|_| Error::input("result not serialisable"))
+        };
+        run().map_err(|e| js_error(&e))
     }
 
     /// A type's form as JSON Schema (draft 2020-12).
@@ -715,6 +738,19 @@ fn pauses_of(v: &JsValue) -> Result<Pauses, Error> {
 /// boundary crossing and one string copy, which for a ticket with a
 /// history is several times cheaper than walking the object from wasm.
 /// `Date`s become ISO strings (their `toJSON`), `undefined` fields vanish.
+/// `options[key]`: a string, or absent/null.
+fn optional_text<'a>(options: &'a serde_json::Value, key: &str) -> Result<Option<&'a str>, Error> {
+    match options.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(Error::InvalidType {
+            field: format!("options.{key}"),
+            expected: "a string",
+            found: crate::ticket::json_type(other),
+        }),
+    }
+}
+
 fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
     let text = js_sys::JSON::stringify(v).map_err(|e| {
         // JS says why: a BigInt, a cycle, or nesting too deep for its stack.

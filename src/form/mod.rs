@@ -8,9 +8,12 @@
 //! draw the form; `json_schema` the same for tools that speak JSON Schema;
 //! `transition` and `reclassify` check moves through the lifecycle.
 
+pub mod access;
 mod schema;
 mod spec;
 pub(crate) mod validate;
+
+pub use validate::Requester;
 
 use std::collections::BTreeMap;
 
@@ -142,6 +145,8 @@ pub struct FieldSpec {
     pub min_items: Option<usize>,
     /// Lists: items, at most.
     pub max_items: Option<usize>,
+    /// Who may read, set and change it (every role, when not declared).
+    pub access: access::Access,
 }
 
 /// A regular expression, compiled once when the pack loads. The commonest
@@ -397,6 +402,8 @@ pub const VALIDATION_CODES: &[&str] = &[
     "NOT_ALLOWED",
     "CHILDREN_OPEN",
     "RULE",
+    "READ_ONLY",
+    "FORBIDDEN",
 ];
 
 /// The default message templates, in English.
@@ -429,6 +436,8 @@ pub fn default_messages() -> BTreeMap<String, String> {
         ),
         ("CHILDREN_OPEN", "close the child tickets first: {open}"),
         ("RULE", "{label} is not valid"),
+        ("READ_ONLY", "{label} cannot be changed by a {role} now"),
+        ("FORBIDDEN", "{label} is not open to a {role}"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::spec::{strings, unknown_keys};
 
+use super::access::Access;
 use super::{
     Condition, DataRule, FieldSpec, Fill, Kind, MenuItem, Pattern, Reclassify, Rule, TicketType,
 };
@@ -20,7 +21,8 @@ const TYPE_KEYS: [&str; 9] = [
     "help",
     "initial",
 ];
-const FIELD_KEYS: [&str; 21] = [
+const FIELD_KEYS: [&str; 22] = [
+    "access",
     "name",
     "kind",
     "label",
@@ -274,7 +276,12 @@ fn field(v: &Value) -> Result<FieldSpec, String> {
         None | Some(Value::Null) => None,
         Some(v) => Some(fill(v)?),
     };
+    let access = match o.get("access") {
+        None | Some(Value::Null) => Access::default(),
+        Some(v) => Access::parse(v)?,
+    };
     Ok(FieldSpec {
+        access,
         label: text(o, "label")?.unwrap_or_else(|| name.clone()),
         name,
         kind,

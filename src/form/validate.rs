@@ -22,6 +22,8 @@ pub(crate) trait FormPack {
     fn pack_lookup(&self, name: &str) -> Option<&[Value]>;
     fn messages(&self) -> &BTreeMap<String, String>;
     fn unknown_fields(&self) -> UnknownFields;
+    /// The user roles (`user_roles`), for permissions.
+    fn user_roles(&self) -> &[String];
     fn priority_for(&self, ticket: &Value) -> Result<PriorityResult>;
     /// A form function of a type: a condition (bool) or a rule (errors).
     fn form_function(&self, type_name: &str, function: &str, ticket: &Value) -> Result<Value>;
@@ -82,8 +84,21 @@ pub(crate) fn validate<P: FormPack>(
     ticket: &Value,
     type_name: Option<&str>,
     lookups: CallLookups<'_>,
+    who: Requester<'_>,
 ) -> Result<ValidationResult> {
     crate::ticket::expect_object(ticket)?;
+    if let Some(p) = who.previous {
+        if !p.is_object() {
+            return Err(Error::InvalidType {
+                field: "previous".into(),
+                expected: "a ticket (an object)",
+                found: json_type(p),
+            });
+        }
+    }
+    if let Some(role) = who.role {
+        check_role(pack, role)?;
+    }
     let type_name = match type_name {
         Some(t) => t.to_string(),
         None => match crate::ticket::Field::of(ticket, "type").required_str("type") {
@@ -94,11 +109,40 @@ pub(crate) fn validate<P: FormPack>(
     let ty = pack.ticket_type(&type_name)?;
     let mut out = ticket.clone();
     strip_proto(&mut out);
+    // A change sends what it changes: a field it leaves out keeps its
+    // previous value (so a ticket redacted for a role comes back whole).
+    if let Some(prev) = who.previous {
+        for f in &ty.fields {
+            if get_path(ticket, &f.name).is_none() {
+                if let Some(v) = get_path(prev, &f.name) {
+                    let mut v = v.clone();
+                    strip_proto(&mut v);
+                    set_path(&mut out, &f.name, v);
+                }
+            }
+        }
+    }
     let mut ctx = Ctx {
         pack,
         lookups,
         errors: Vec::new(),
     };
+    // Values the role may not give are taken back before anything is
+    // derived from them (a refused urgency must not raise the priority);
+    // fields the engine fills are judged after it has filled them.
+    if let Some(role) = who.role {
+        permissions(
+            &mut ctx,
+            pack,
+            ty,
+            ticket,
+            &mut out,
+            role,
+            who.previous,
+            false,
+        );
+    }
+    let refused = std::mem::take(&mut ctx.errors);
 
     // Fields the type does not declare.
     let policy = pack.unknown_fields();
@@ -278,12 +322,123 @@ pub(crate) fn validate<P: FormPack>(
         }
     }
 
+    ctx.errors.extend(refused);
+    if let Some(role) = who.role {
+        permissions(
+            &mut ctx,
+            pack,
+            ty,
+            ticket,
+            &mut out,
+            role,
+            who.previous,
+            true,
+        );
+    }
+
     Ok(ValidationResult {
         valid: ctx.errors.is_empty(),
         errors: ctx.errors,
         ticket: out,
         pack_version: String::new(), // the engine stamps it
     })
+}
+
+/// Who asks for a validation, and what the ticket was before (issue 9).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Requester<'a> {
+    /// A user role of the pack (`user_roles`): its permissions apply.
+    pub role: Option<&'a str>,
+    /// The ticket before this change; none when the ticket is created.
+    pub previous: Option<&'a Value>,
+}
+
+/// `role` is one the pack declares.
+pub(crate) fn check_role<P: FormPack>(pack: &P, role: &str) -> Result<()> {
+    if pack.user_roles().iter().any(|r| r == role) {
+        return Ok(());
+    }
+    Err(Error::UnknownRole {
+        field: "role".into(),
+        value: role.to_string(),
+        allowed: pack.user_roles().to_vec(),
+    })
+}
+
+/// The status a ticket is at: its own (as the pack spells it), else the
+/// type's initial status, else the first one declared.
+pub(crate) fn status_of<P: FormPack>(pack: &P, ty: &TicketType, ticket: &Value) -> String {
+    let policy = pack.policy();
+    match ticket.get("status").and_then(Value::as_str) {
+        Some(s) => policy
+            .status(s)
+            .and_then(|i| policy.statuses.get(i).cloned())
+            .unwrap_or_else(|| s.to_string()),
+        None => ty
+            .initial
+            .clone()
+            .or_else(|| policy.statuses.first().cloned())
+            .unwrap_or_default(),
+    }
+}
+
+/// The fields `role` set or changed that it may not: `READ_ONLY` where it
+/// may see the field, `FORBIDDEN` where it may not. A value the engine
+/// itself gives the field (a default or a fill) is not the sender's doing.
+/// A refused value is taken back out of the returned ticket. `filled`:
+/// the fields with a default or a fill (after filling), or the others
+/// (before).
+#[allow(clippy::too_many_arguments)]
+fn permissions<P: FormPack>(
+    ctx: &mut Ctx<'_, P>,
+    pack: &P,
+    ty: &TicketType,
+    sent: &Value,
+    out: &mut Value,
+    role: &str,
+    previous: Option<&Value>,
+    filled: bool,
+) {
+    let creating = previous.is_none();
+    let status = status_of(pack, ty, previous.unwrap_or(sent));
+    let engine_fills = |f: &&FieldSpec| (f.fill.is_some() || f.default.is_some()) == filled;
+    for f in ty
+        .fields
+        .iter()
+        .filter(|f| !f.access.is_open())
+        .filter(engine_fills)
+    {
+        let Some(value) = get_path(sent, &f.name) else {
+            continue;
+        };
+        let before = previous.and_then(|p| get_path(p, &f.name));
+        let changed = if creating {
+            !is_empty(Some(value))
+        } else {
+            Some(value) != before && !(is_empty(Some(value)) && is_empty(before))
+        };
+        let engines = filled && get_path(out, &f.name) == Some(value);
+        if !changed || engines {
+            continue;
+        }
+        let code = match f.access.mode(role, &status, creating) {
+            super::access::Mode::Editable => continue,
+            super::access::Mode::ReadOnly => "READ_ONLY",
+            super::access::Mode::Hidden => "FORBIDDEN",
+        };
+        let p = params([
+            ("role", Value::from(role)),
+            ("status", Value::from(status.as_str())),
+        ]);
+        ctx.error(&f.name, code, &f.label, p);
+        // Where a fill replaced the sent value, the engine's stands.
+        if get_path(out, &f.name) == Some(value) {
+            match before {
+                Some(b) => set_path(out, &f.name, b.clone()),
+                None => super::access::remove_path(out, &f.name),
+            }
+        }
+    }
 }
 
 /// A data rule: when its condition holds, its field must pass its checks.

@@ -60,6 +60,8 @@ pub(crate) struct Builder {
     /// condition function).
     pub levels: Vec<Decl<(EscalationLevel, String)>>,
     pub roles: Option<Decl<Vec<String>>>,
+    /// The roles of the people using tickets, for permissions.
+    pub user_roles: Option<Decl<Vec<String>>>,
     /// Ticket types, with the file that declared each (for its functions).
     pub types: Vec<Decl<(TicketType, String)>>,
     pub lookups: Vec<Decl<(String, Vec<serde_json::Value>)>>,
@@ -160,6 +162,11 @@ impl Builder {
         let mut problems = Vec::new();
         let type_names: Vec<String> = self.types.iter().map(|d| d.value.0.name.clone()).collect();
         let lookups: Vec<&str> = self.lookups.iter().map(|d| d.value.0.as_str()).collect();
+        let user_roles: Vec<&str> = self
+            .user_roles
+            .iter()
+            .flat_map(|d| d.value.iter().map(String::as_str))
+            .collect();
         for d in &self.types {
             let ty = &d.value.0;
             let mut bad = |msg: String| {
@@ -198,6 +205,20 @@ impl Builder {
                 }
             }
             for f in &ty.fields {
+                for (role, statuses) in f.access.grants().into_iter().flat_map(|g| g.names()) {
+                    if !user_roles.contains(&role) {
+                        bad(format!(
+                            "field {:?}: access names role {role:?}, not one of user_roles({user_roles:?})",
+                            f.name
+                        ));
+                    }
+                    for s in statuses.iter().filter(|s| !status(s)) {
+                        bad(format!(
+                            "field {:?}: access names unknown status {s:?}",
+                            f.name
+                        ));
+                    }
+                }
                 let item = if f.kind == Kind::List { f.of } else { f.kind };
                 if let Some(m) = &f.menu {
                     if ![
@@ -692,6 +713,28 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
                 b.error(here, msg);
             } else {
                 b.roles = Some(Decl {
+                    value: names,
+                    span: here,
+                });
+            }
+            Ok(())
+        },
+    );
+
+    let s = b.clone();
+    engine.register_fn(
+        "user_roles",
+        move |ctx: NativeCallContext, names: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let names = strings(&names, "user_roles(names)")?;
+            if let Some(prev) = &b.user_roles {
+                let msg = format!("user_roles declared again (first at {})", prev.span);
+                b.error(here, msg);
+            } else if names.iter().any(|n| n.trim().is_empty()) {
+                b.error(here, "user_roles: a role needs a name");
+            } else {
+                b.user_roles = Some(Decl {
                     value: names,
                     span: here,
                 });

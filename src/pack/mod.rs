@@ -45,6 +45,7 @@ pub struct Pack {
     sla: SlaPolicy,
     levels: Vec<EscalationLevel>,
     roles: Vec<String>,
+    user_roles: Vec<String>,
     types: Vec<crate::form::TicketType>,
     lookups: BTreeMap<String, Vec<Value>>,
     messages: BTreeMap<String, String>,
@@ -248,6 +249,7 @@ impl Pack {
                 .map_or(crate::form::UnknownFields::Keep, |d| d.value),
             levels: b.levels.drain(..).map(|d| d.value.0).collect(),
             roles: b.roles.take().map(|d| d.value).unwrap_or_default(),
+            user_roles: b.user_roles.take().map(|d| d.value).unwrap_or_default(),
             matrix,
             calendars,
             sla,
@@ -380,6 +382,12 @@ impl Pack {
     /// The incident roles the pack declares (`roles([...])`).
     pub fn roles(&self) -> &[String] {
         &self.roles
+    }
+
+    /// The roles of the people using tickets (`user_roles([...])`), for
+    /// per-field permissions.
+    pub fn user_roles(&self) -> &[String] {
+        &self.user_roles
     }
 
     /// Runs level `k`'s condition on a ticket (`true` for a level without one).

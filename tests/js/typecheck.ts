@@ -82,6 +82,10 @@ function form(engine: RuleEngine): string[] {
   const r: ValidationResult = engine.validate({ type: 'incident', summary: 'x' }, null, { lookups: { contacts: [{ name: 'A' }] } });
   const messages = r.errors.map((e: FieldError) => `${e.field}: ${e.code} ${e.message}`);
   const t: TransitionResult = engine.transition({ type: 'incident', status: 'New' }, 'In Process', { children: [{ status: 'Closed' }] });
-  return [...schema.fields.map((f) => f.label), ...messages, String(t.allowed), ...engine.types];
+  const mine: FormSchema = engine.formSchema('incident', { role: 'customer', status: 'In Process' });
+  const modes = mine.fields.map((f) => `${f.name}: ${f.mode ?? 'editable'}`);
+  const shown = engine.redact({ type: 'incident', resolution: 'x' }, 'customer');
+  const checked: ValidationResult = engine.validate(shown, null, { role: 'customer', previous: { type: 'incident' } });
+  return [...schema.fields.map((f) => f.label), ...messages, String(t.allowed), ...engine.types, ...modes, String(checked.valid)];
 }
 void form;

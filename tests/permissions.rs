@@ -1,0 +1,406 @@
+//! Per-field permissions by role (issue 9): the default pack's role × field
+//! × action table, checked three ways — the form schema's modes, what
+//! `validate_as` refuses, and what `redact` removes — plus the crafted
+//! request a form would not have allowed, and the pack's own checks.
+
+use serde_json::{json, Value};
+use ticket_rules::{Requester, RuleEngine, DEFAULT_PACK};
+
+const ROLES: [&str; 4] = ["customer", "technician", "dispatcher", "incident manager"];
+
+/// (field, a value to set it to, role → [read at In Process, read when
+/// Resolved, create, change at In Process]).
+type Row = (&'static str, Value, [[bool; 4]; 4]);
+
+/// The default pack's policy for the incident form, written out by hand
+/// from `rules/forms.rhai`. Roles in `ROLES` order.
+fn table() -> Vec<Row> {
+    const ALL: [bool; 4] = [true; 4];
+    const STAFF_ONLY: [bool; 4] = [false, true, true, true];
+    const DISPATCH: [bool; 4] = [false, false, true, true];
+    let by_role = |read: [bool; 4], resolved: [bool; 4], create: [bool; 4], change: [bool; 4]| {
+        let mut out = [[false; 4]; 4];
+        for (r, row) in out.iter_mut().enumerate() {
+            *row = [read[r], resolved[r], create[r], change[r]];
+        }
+        out
+    };
+    vec![
+        (
+            "summary",
+            json!("The VPN drops every ten minutes"),
+            by_role(ALL, ALL, ALL, ALL),
+        ),
+        (
+            "impact",
+            json!("Multiple Buildings affected"),
+            by_role(ALL, ALL, ALL, STAFF_ONLY),
+        ),
+        (
+            "urgency",
+            json!("Work Stopped - Workaround available"),
+            by_role(ALL, ALL, ALL, STAFF_ONLY),
+        ),
+        (
+            "priority",
+            json!("1 - Critical"),
+            by_role(ALL, ALL, DISPATCH, DISPATCH),
+        ),
+        (
+            "resolution",
+            json!("Replaced the VPN concentrator"),
+            by_role(STAFF_ONLY, ALL, STAFF_ONLY, STAFF_ONLY),
+        ),
+    ]
+}
+
+fn base(status: &str) -> Value {
+    json!({
+        "type": "incident", "status": status,
+        "summary": "VPN down for the finance office",
+        "description": "Since 9:00 nobody in Finance can connect to the VPN from home.",
+        "impact": "Single Department affected", "urgency": "Work Impaired", "service": "VPN",
+        "contact": { "name": "Pat Doe" },
+    })
+}
+
+fn error_on<'a>(r: &'a ticket_rules::form::ValidationResult, field: &str) -> Option<&'a str> {
+    r.errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.code.as_str())
+}
+
+#[test]
+fn the_default_packs_role_field_action_table() {
+    let e = RuleEngine::embedded().unwrap();
+    for (field, value, rows) in table() {
+        for (role, [read, read_resolved, create, change]) in ROLES.iter().zip(rows) {
+            let what = format!("{role} × {field}");
+
+            // Read: redact keeps or removes it.
+            for (status, may) in [("In Process", read), ("Resolved", read_resolved)] {
+                let mut t = base(status);
+                t[field] = value.clone();
+                let shown = e.redact(&t, role).unwrap().get(field).is_some();
+                assert_eq!(shown, may, "{what}: read at {status}");
+            }
+
+            // Create: the value is taken, or refused with a code.
+            let mut new = base("New");
+            new[field] = value.clone();
+            let r = e
+                .validate_as(
+                    &new,
+                    None,
+                    None,
+                    Requester {
+                        role: Some(role),
+                        previous: None,
+                    },
+                )
+                .unwrap();
+            let code = error_on(&r, field);
+            if create {
+                assert!(
+                    !matches!(code, Some("READ_ONLY" | "FORBIDDEN")),
+                    "{what}: create {code:?}"
+                );
+            } else {
+                let want = if read { "READ_ONLY" } else { "FORBIDDEN" };
+                assert_eq!(code, Some(want), "{what}: create");
+                assert!(!r.valid);
+            }
+
+            // Change, on a ticket In Process.
+            let before = base("In Process");
+            let mut after = before.clone();
+            after[field] = value.clone();
+            let who = Requester {
+                role: Some(role),
+                previous: Some(&before),
+            };
+            let r = e.validate_as(&after, None, None, who).unwrap();
+            let code = error_on(&r, field);
+            if change {
+                assert!(
+                    !matches!(code, Some("READ_ONLY" | "FORBIDDEN")),
+                    "{what}: change {code:?}"
+                );
+            } else {
+                let want = if read { "READ_ONLY" } else { "FORBIDDEN" };
+                assert_eq!(code, Some(want), "{what}: change");
+                // The refused value is not in the answer.
+                assert_ne!(
+                    r.ticket.get(field),
+                    Some(&value),
+                    "{what}: refused value kept"
+                );
+                if let Some(b) = before.get(field) {
+                    assert_eq!(r.ticket.get(field), Some(b), "{what}: previous value back");
+                }
+                if field == "priority" {
+                    assert_eq!(r.ticket[field], "Standard", "{what}: the matrix's priority");
+                }
+            }
+
+            // The form the portal draws says the same.
+            let schema = e
+                .form_schema_for("incident", Some(role), Some("In Process"))
+                .unwrap();
+            let mode = schema["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == field)
+                .unwrap()["mode"]
+                .clone();
+            let want = if change {
+                "editable"
+            } else if read {
+                "readonly"
+            } else {
+                "hidden"
+            };
+            assert_eq!(mode, want, "{what}: form mode when changing");
+            let schema = e.form_schema_for("incident", Some(role), None).unwrap();
+            assert_eq!(schema["status"], "New");
+            let mode = schema["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == field)
+                .unwrap()["mode"]
+                .clone();
+            let read_new = read; // no field's read grant differs between New and In Process
+            let want = if create {
+                "editable"
+            } else if read_new {
+                "readonly"
+            } else {
+                "hidden"
+            };
+            assert_eq!(mode, want, "{what}: form mode when creating");
+        }
+    }
+}
+
+/// The crafted request: a customer re-rates an open ticket to raise its
+/// priority, and sends a priority of their own. Both are refused, and the
+/// ticket that comes back keeps the service desk's values.
+#[test]
+fn a_customer_cannot_raise_a_priority() {
+    let e = RuleEngine::embedded().unwrap();
+    let before = e.validate(&base("In Process"), None, None).unwrap().ticket;
+    assert_eq!(before["priority"], "Standard");
+    let mut crafted = before.clone();
+    crafted["impact"] = json!("Entire University affected");
+    crafted["urgency"] = json!("Work Stopped - No workaround");
+    crafted["priority"] = json!("1 - Critical");
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&before),
+    };
+    let r = e.validate_as(&crafted, None, None, who).unwrap();
+    assert!(!r.valid);
+    let codes: Vec<(&str, &str)> = r
+        .errors
+        .iter()
+        .map(|x| (x.field.as_str(), x.code.as_str()))
+        .collect();
+    for f in ["impact", "urgency", "priority"] {
+        assert!(codes.contains(&(f, "READ_ONLY")), "{f}: {codes:?}");
+    }
+    assert_eq!(r.ticket["impact"], before["impact"]);
+    assert_eq!(r.ticket["urgency"], before["urgency"]);
+    // The refused impact and urgency do not reach the priority.
+    assert_eq!(r.ticket["priority"], "Standard");
+    // The same change by a dispatcher goes through, priority recomputed.
+    let who = Requester {
+        role: Some("dispatcher"),
+        previous: Some(&before),
+    };
+    let mut rerated = crafted.clone();
+    rerated["contact"]["phone"] = json!("7035551234");
+    let r = e.validate_as(&rerated, None, None, who).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    let top = e
+        .priority_of("Critical", "Work Stopped - No workaround", None)
+        .unwrap();
+    assert_eq!(r.ticket["priority"], top.priority.as_str());
+    assert_ne!(top.priority, "Standard");
+    // Sending back the priority the engine gave is not a change.
+    let mut same = before.clone();
+    same["summary"] = json!("VPN down for finance, also at home");
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&before),
+    };
+    assert!(e.validate_as(&same, None, None, who).unwrap().valid);
+    // On a new ticket too: the portal sends the form it was shown.
+    let shown = e.validate(&base("New"), None, None).unwrap().ticket;
+    let who = Requester {
+        role: Some("customer"),
+        previous: None,
+    };
+    assert!(e.validate_as(&shown, None, None, who).unwrap().valid);
+}
+
+/// What a server sends a customer leaves out the hidden field, in the
+/// ticket and in its history; what the customer sends back is whole again.
+#[test]
+fn redacted_for_a_role_and_back() {
+    let e = RuleEngine::embedded().unwrap();
+    let mut t = base("In Process");
+    t["resolution"] = json!("Draft: replaced the concentrator");
+    t["history"] = json!([
+        { "at": "2026-03-16T14:20:00Z", "status": "In Process" },
+        { "at": "2026-03-16T15:00:00Z", "resolution": "first idea", "note": "kept" },
+    ]);
+    let sent = e.redact(&t, "customer").unwrap();
+    assert!(sent.get("resolution").is_none());
+    assert!(sent["history"][1].get("resolution").is_none());
+    assert_eq!(sent["history"][1]["note"], "kept");
+    assert_eq!(e.redact(&t, "technician").unwrap(), t);
+    // The customer edits the description and sends the rest back.
+    let mut back = sent.clone();
+    back["description"] = json!("It also drops on campus Wi-Fi, since this morning.");
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&t),
+    };
+    let r = e.validate_as(&back, None, None, who).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["resolution"], t["resolution"]);
+    // Guessing at the hidden field is refused as FORBIDDEN.
+    back["resolution"] = json!("Nothing was done");
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&t),
+    };
+    let r = e.validate_as(&back, None, None, who).unwrap();
+    assert_eq!(error_on(&r, "resolution"), Some("FORBIDDEN"));
+    assert_eq!(r.ticket["resolution"], t["resolution"]);
+}
+
+#[test]
+fn unknown_roles_and_bad_previous_are_errors() {
+    let e = RuleEngine::embedded().unwrap();
+    let who = Requester {
+        role: Some("janitor"),
+        previous: None,
+    };
+    let err = e.validate_as(&base("New"), None, None, who).unwrap_err();
+    assert_eq!(err.code(), "UNKNOWN_ROLE");
+    assert_eq!(err.field(), Some("role"));
+    assert_eq!(
+        e.redact(&base("New"), "janitor").unwrap_err().code(),
+        "UNKNOWN_ROLE"
+    );
+    assert_eq!(
+        e.form_schema_for("incident", Some("janitor"), None)
+            .unwrap_err()
+            .code(),
+        "UNKNOWN_ROLE"
+    );
+    assert_eq!(
+        e.form_schema_for("incident", Some("customer"), Some("Lost"))
+            .unwrap_err()
+            .code(),
+        "UNKNOWN_STATUS"
+    );
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&json!([1])),
+    };
+    let err = e.validate_as(&base("New"), None, None, who).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("INVALID_TYPE", Some("previous"))
+    );
+    // Without a role nothing changes: every field open, no modes.
+    let schema = e.form_schema("incident").unwrap();
+    let priority = schema["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "priority")
+        .unwrap();
+    assert!(priority.get("mode").is_none());
+    assert_eq!(
+        priority["access"]["create"],
+        json!({ "dispatcher": "all", "incident manager": "all" })
+    );
+}
+
+fn with_forms(source: &str) -> Result<RuleEngine, Vec<ticket_rules::Error>> {
+    let mut sources: Vec<(String, String)> = DEFAULT_PACK
+        .iter()
+        .filter(|(n, _)| *n != "forms.rhai")
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    sources.push(("forms.rhai".into(), source.into()));
+    RuleEngine::load_sources(sources)
+}
+
+#[test]
+fn the_pack_checks_its_permissions() {
+    let field = |access: &str| {
+        format!(
+            r#"user_roles(["agent", "guest"]);
+ticket_type("t", #{{ fields: [ #{{ name: "x", kind: "text", access: {access} }} ] }});"#
+        )
+    };
+    for (access, says) in [
+        (
+            r#"#{ read: ["agent", "boss"] }"#,
+            "access names role \"boss\"",
+        ),
+        (
+            r#"#{ change: #{ agent: ["Lost"] } }"#,
+            "access names unknown status \"Lost\"",
+        ),
+        (r#"#{ write: "all" }"#, "`access` has no key \"write\""),
+        (r#"#{ read: 3 }"#, "`access.read` is \"all\", \"none\""),
+        (r#""all""#, "`access` is #{ read, create, change }"),
+    ] {
+        let errors = with_forms(&field(access)).err().unwrap_or_default();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.code() == "PACK_INVALID" && e.to_string().contains(says)),
+            "{access}: {errors:?}"
+        );
+        let e = &errors[0];
+        assert!(e.span().is_some_and(|s| s.file == "forms.rhai"), "{e:?}");
+    }
+    // A pack without user_roles naming one in access.
+    let errors = with_forms(
+        r#"ticket_type("t", #{ fields: [ #{ name: "x", access: #{ read: ["agent"] } } ] });"#,
+    )
+    .err()
+    .unwrap_or_default();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.to_string().contains("not one of user_roles([])")),
+        "{errors:?}"
+    );
+    // "none", and statuses.
+    let e = with_forms(&field(
+        r#"#{ read: #{ agent: "all", guest: ["Closed"] }, create: "none", change: ["agent"] }"#,
+    ))
+    .unwrap();
+    let t = json!({ "type": "t", "status": "In Process", "x": "secret" });
+    assert!(e.redact(&t, "guest").unwrap().get("x").is_none());
+    let closed = json!({ "type": "t", "status": "Closed", "x": "secret" });
+    assert_eq!(e.redact(&closed, "guest").unwrap()["x"], "secret");
+    let who = Requester {
+        role: Some("agent"),
+        previous: None,
+    };
+    assert_eq!(
+        error_on(&e.validate_as(&t, None, None, who).unwrap(), "x"),
+        Some("READ_ONLY")
+    );
+}
