@@ -323,6 +323,40 @@ export interface FieldError {
   message: string;
 }
 
+/** One open ticket in the work queue. */
+export interface QueueEntry {
+  /** 1 for the ticket to pick up first. */
+  rank: number;
+  /** Where the ticket was in the list given. */
+  index: number;
+  id: string | null;
+  priority: string;
+  /** The clock that decides its place: `respond` until the first response, then `resolve`. */
+  clock: 'respond' | 'resolve';
+  state: ClockState;
+  due: string | null;
+  remainingSeconds: number;
+  percentUsed: number;
+  /** Whether the clock's calendar is open now; if not, when it opens again. */
+  openNow: boolean;
+  resumesAt: string | null;
+  /** Why it is here, in words: "resolve due in 35 min of business time; 85% used". */
+  reason: string;
+  /** The ticket's status now. */
+  status: string;
+}
+
+/** The work queue at `now`: breached first, then the least of the running clock's target left, then priority, then age; paused tickets last. */
+export interface QueueReport {
+  entries: QueueEntry[];
+  /** Indexes of the resolved and closed tickets left out. */
+  notOpen: number[];
+  /** Tickets whose clocks could not be computed (they do not stop the others). */
+  problems: Array<{ index: number; id: string | null; code: ErrorCode; message: string }>;
+  now: string;
+  packVersion: string;
+}
+
 /** Options of `validate`. */
 export interface ValidateOptions {
   /** Lookup lists for this call (name → records), beside the pack's. */
@@ -469,6 +503,8 @@ export class RuleEngine {
   validate(ticket: TicketLike, type?: string | null, options?: ValidateOptions | null): ValidationResult;
   /** What a portal needs to draw a type's form; with `role`, each field's `mode` for that role. */
   formSchema(type: string, options?: { role?: string | null; status?: string | null } | null): FormSchema;
+  /** Open tickets ranked for a person picking the next task at `now` (one call for the whole list). */
+  queue(tickets: TicketLike[], now: InstantLike): QueueReport;
   /** The ticket without the fields `role` may not read at its status (in its history too): what a server sends that role. */
   redact(ticket: TicketLike, role: string): TicketLike;
   /** A type's form as a JSON Schema (draft 2020-12). */

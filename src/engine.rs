@@ -242,6 +242,33 @@ impl RuleEngine {
         })
     }
 
+    /// For the work queue: the ticket's status, its priority now, and the
+    /// clock that decides its place (Respond By until the first response,
+    /// then Resolved By), computing only that clock.
+    pub(crate) fn running_clock(
+        &self,
+        ticket: &Value,
+        now: Instant,
+    ) -> Result<(String, String, &'static str, sla::ClockReport)> {
+        check_depth(ticket)?;
+        let policy = self.pack.sla();
+        let t = Timeline::read(ticket, now, policy, self)?;
+        let priority = t
+            .regimes
+            .last()
+            .map(|r| r.result.priority.clone())
+            .ok_or_else(|| Error::input("no priority"))?;
+        let status = t.status().to_string();
+        if t.responded.is_none() {
+            let respond = sla::plan(&t, policy, self, Which::Respond)?.report()?;
+            if respond.stopped_at.is_none() {
+                return Ok((status, priority, "respond", respond));
+            }
+        }
+        let resolve = sla::plan(&t, policy, self, Which::Resolve)?.report()?;
+        Ok((status, priority, "resolve", resolve))
+    }
+
     /// The SLA clocks of a ticket with the ledger behind each due date.
     pub fn explain_sla(&self, ticket: &Value, now: Instant) -> Result<SlaExplanation> {
         check_depth(ticket)?;

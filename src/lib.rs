@@ -57,6 +57,7 @@ pub mod form;
 pub mod pack;
 pub mod packs;
 pub mod priority;
+pub mod queue;
 pub mod sla;
 mod spec;
 pub mod ticket;

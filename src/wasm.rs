@@ -357,6 +357,26 @@ impl JsRuleEngine {
         to_js(&s)
     }
 
+    /// Open tickets ranked for a person picking the next task at `now`:
+    /// `{ entries, notOpen, problems, now, packVersion }`, in one call.
+    pub fn queue(&self, tickets: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
+        let run = || -> Result<JsValue, Error> {
+            if !Array::is_array(tickets) {
+                return Err(Error::InvalidInput {
+                    message: "queue(tickets, now) takes an array of tickets".into(),
+                });
+            }
+            let serde_json::Value::Array(list) = via_json(tickets)? else {
+                return Err(Error::input(
+                    "queue(tickets, now) takes an array of tickets",
+                ));
+            };
+            let r = self.inner.queue(&list, instant(now, "now")?)?;
+            to_js(&r).map_err(|_| Error::input("result not serialisable"))
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
     /// The ticket without the fields `role` may not read.
     pub fn redact(&self, ticket: &JsValue, role: &str) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {

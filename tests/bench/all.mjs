@@ -24,6 +24,7 @@ const BENCHES = {
   escalation: node('escalation.mjs'),
   validation: node('validation.mjs'),
   'whole-ticket': node('whole-ticket.mjs'),
+  queue: node('queue.mjs'),
   startup: node('startup.mjs'),
   sandbox: node('sandbox.mjs'),
 };

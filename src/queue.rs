@@ -1,0 +1,219 @@
+//! The work queue (issue 9): open tickets in the order a person should pick
+//! them up. RFC 1297 asks for "real time lists of open problems, sorted by
+//! priority", where "current priorities of tickets change according to
+//! time of day, or in response to timer alerts"; the process has a
+//! dispatcher review the queue and assign.
+//!
+//! The default order is data: breached first (the most overdue, relative
+//! to its target, first), then the least remaining time on the running
+//! clock relative to its target, then the priority, then the age. Paused
+//! tickets (waiting on the customer or a vendor) sink below the rest. Each
+//! entry says why, in words, and when a clock that is closed now resumes.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::engine::RuleEngine;
+use crate::error::Result;
+use crate::sla::{ClockReport, ClockState};
+use crate::time::{format_instant, Instant};
+
+/// One open ticket in the queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueEntry {
+    /// 1 for the ticket to pick up first.
+    pub rank: usize,
+    /// Where the ticket was in the list given.
+    pub index: usize,
+    /// The ticket's `id`, if it has one.
+    pub id: Option<String>,
+    /// Its priority now.
+    pub priority: String,
+    /// The clock that decides its place: `respond` until the first
+    /// response, then `resolve`.
+    pub clock: &'static str,
+    /// That clock's state.
+    pub state: ClockState,
+    /// That clock's due instant (`null` while paused).
+    pub due: Option<String>,
+    /// Its seconds left (0 once breached).
+    pub remaining_seconds: i64,
+    /// Its target used, in percent.
+    #[serde(serialize_with = "crate::time::js_number")]
+    pub percent_used: f64,
+    /// Whether the clock's calendar is open now.
+    pub open_now: bool,
+    /// When the clock's calendar opens again, if it is closed now.
+    pub resumes_at: Option<String>,
+    /// Why it is here, in words.
+    pub reason: String,
+    /// The ticket's status now.
+    pub status: String,
+}
+
+/// A ticket that could not be placed, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueProblem {
+    /// Where the ticket was in the list given.
+    pub index: usize,
+    /// Its `id`, if it has one.
+    pub id: Option<String>,
+    /// The stable code (`UNKNOWN_IMPACT`, ...).
+    pub code: &'static str,
+    /// For people.
+    pub message: String,
+}
+
+/// The queue at `now`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueReport {
+    /// Open tickets, first to pick up first.
+    pub entries: Vec<QueueEntry>,
+    /// Tickets left out because they are resolved or closed.
+    pub not_open: Vec<usize>,
+    /// Tickets whose clocks could not be computed.
+    pub problems: Vec<QueueProblem>,
+    /// The instant the answer is for.
+    pub now: String,
+    /// The pack version.
+    pub pack_version: String,
+}
+
+/// Seconds as people say them: `35 min`, `2 h 10 min`, `3 d 4 h`.
+fn spoken(seconds: i64) -> String {
+    let m = (seconds.max(0) + 59) / 60;
+    let (d, h, m) = (m / 1440, m / 60 % 24, m % 60);
+    match (d, h, m) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+fn reason(which: &str, c: &ClockReport, status: &str) -> String {
+    let kind = if c.clock == "24x7" { "" } else { "business " };
+    let used = format!("{}% used", c.percent_used);
+    match c.state {
+        ClockState::Paused => format!("{which} clock paused ({status}); {used}"),
+        ClockState::Breached => {
+            let over = c.by_seconds.unwrap_or(0);
+            let unit = if kind.is_empty() {
+                ""
+            } else {
+                " of business time"
+            };
+            format!("{which} breached {}{unit} ago; {used}", spoken(over))
+        }
+        _ => {
+            let unit = if kind.is_empty() {
+                ""
+            } else {
+                " of business time"
+            };
+            format!(
+                "{which} due in {}{unit}; {used}",
+                spoken(c.remaining_seconds)
+            )
+        }
+    }
+}
+
+impl RuleEngine {
+    /// Orders open tickets for a person picking the next task, at `now`
+    /// (see the module documentation for the order). Resolved and closed
+    /// tickets are left out (`not_open`); a ticket whose clocks cannot be
+    /// computed is reported in `problems`, not ranked, and does not stop
+    /// the others.
+    pub fn queue(&self, tickets: &[Value], now: Instant) -> Result<QueueReport> {
+        let policy = self.pack().sla();
+        let matrix = self.matrix();
+        let mut entries = Vec::with_capacity(tickets.len());
+        let mut not_open = Vec::new();
+        let mut problems = Vec::new();
+        let mut keys = Vec::with_capacity(tickets.len());
+        for (index, t) in tickets.iter().enumerate() {
+            let id = t.get("id").and_then(Value::as_str).map(str::to_string);
+            let (status, priority, which, c) = match self.running_clock(t, now) {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(QueueProblem {
+                        index,
+                        id,
+                        code: e.code(),
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let done = |list: &[String]| list.iter().any(|s| s.eq_ignore_ascii_case(&status));
+            if done(&policy.resolved) || done(&policy.closed) {
+                not_open.push(index);
+                continue;
+            }
+            let calendar = self.calendar(&c.clock)?;
+            let open_now = calendar.is_open(now)?;
+            let resumes_at = if open_now {
+                None
+            } else {
+                calendar.next_open(now)?
+            };
+            let mut reason = reason(which, &c, &status);
+            if let Some(r) = resumes_at.filter(|_| c.state != ClockState::Paused) {
+                reason.push_str(&format!("; clock resumes {}", format_instant(r)));
+            }
+            let opened = t
+                .get("openedAt")
+                .and_then(Value::as_str)
+                .and_then(|s| crate::time::parse_instant(s, "openedAt").ok())
+                .unwrap_or(now);
+            keys.push((
+                c.state == ClockState::Paused,
+                c.state != ClockState::Breached,
+                // Most of the target used first (tenths of a percent).
+                std::cmp::Reverse((c.percent_used * 10.0).round() as i64),
+                matrix.priority_rank(&priority).unwrap_or(usize::MAX),
+                opened,
+                index,
+            ));
+            entries.push(QueueEntry {
+                rank: 0,
+                index,
+                id,
+                priority,
+                clock: which,
+                state: c.state,
+                due: c.due,
+                remaining_seconds: c.remaining_seconds,
+                percent_used: c.percent_used,
+                open_now,
+                resumes_at: resumes_at.map(format_instant),
+                reason,
+                status,
+            });
+        }
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by(|&a, &b| keys.get(a).cmp(&keys.get(b)));
+        let mut slots: Vec<Option<QueueEntry>> = entries.into_iter().map(Some).collect();
+        let entries = order
+            .into_iter()
+            .zip(1..)
+            .filter_map(|(i, rank)| {
+                let mut e = slots.get_mut(i)?.take()?;
+                e.rank = rank;
+                Some(e)
+            })
+            .collect();
+        Ok(QueueReport {
+            entries,
+            not_open,
+            problems,
+            now: format_instant(now),
+            pack_version: self.pack_version().to_string(),
+        })
+    }
+}

@@ -1,0 +1,43 @@
+// The work queue from Node (issue 9): one call for the whole list, the
+// same order and reasons as natively (tests/queue.rs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RuleEngine } from 'ticket-rules';
+
+const engine = RuleEngine.default();
+const tickets = [
+  { id: 'C', type: 'incident', impact: 'Single Building affected', urgency: 'Work not Impaired', openedAt: '2026-03-18T13:00:00Z' },
+  { id: 'A', type: 'incident', impact: 'Entire University affected', urgency: 'Work Stopped - No workaround', openedAt: '2026-03-16T13:00:00Z',
+    history: [{ at: '2026-03-16T13:05:00Z', event: 'responded' }, { at: '2026-03-16T13:05:00Z', status: 'In Process' }] },
+  { id: 'B', type: 'incident', impact: 'Multiple Buildings affected', urgency: 'Work Impaired', openedAt: '2026-03-18T09:00:00Z' },
+  { id: 'D', type: 'incident', impact: 'Multiple Buildings affected', urgency: 'Work Impaired', openedAt: '2026-03-17T13:00:00Z',
+    history: [{ at: '2026-03-17T13:05:00Z', event: 'responded' }, { at: '2026-03-17T14:00:00Z', status: 'Wait Vendor' }] },
+  { id: 'E', type: 'incident', impact: 'Multiple Buildings affected', urgency: 'Work Impaired', openedAt: '2026-03-17T13:00:00Z',
+    history: [{ at: '2026-03-17T15:00:00Z', status: 'Resolved' }] },
+  { id: 'F', impact: 'Galaxy', urgency: 'Work Impaired', openedAt: '2026-03-17T13:00:00Z' },
+];
+
+test('ranked with reasons; closed left out; broken reported', () => {
+  const q = engine.queue(tickets, new Date('2026-03-18T15:00:00Z'));
+  assert.deepEqual(q.entries.map((e) => e.id), ['A', 'B', 'C', 'D']);
+  assert.deepEqual(q.entries.map((e) => e.rank), [1, 2, 3, 4]);
+  assert.equal(q.entries[1].reason, 'respond due in 5 h of business time; 37.5% used');
+  assert.equal(q.entries[3].reason, 'resolve clock paused (Wait Vendor); 6.3% used');
+  assert.deepEqual(q.notOpen, [4]);
+  assert.deepEqual(q.problems.map((p) => [p.index, p.id, p.code]), [[5, 'F', 'UNKNOWN_IMPACT']]);
+  const sla = engine.sla(tickets[2], '2026-03-18T15:00:00Z');
+  assert.deepEqual([q.entries[1].due, q.entries[1].remainingSeconds, q.entries[1].status], [sla.respond.due, sla.respond.remainingSeconds, 'New']);
+});
+
+test('as now moves: closed clocks say when they resume', () => {
+  const q = engine.queue(tickets, '2026-03-18T23:00:00Z');
+  const b = q.entries.find((e) => e.id === 'B');
+  assert.equal(b.state, 'breached');
+  assert.equal(b.openNow, false);
+  assert.equal(b.resumesAt, '2026-03-19T12:00:00Z');
+});
+
+test('bad calls are coded errors', () => {
+  assert.throws(() => engine.queue({}, '2026-03-18T15:00:00Z'), { code: 'INVALID_INPUT' });
+  assert.throws(() => engine.queue([], 'yesterday'), { code: 'INVALID_INSTANT' });
+});

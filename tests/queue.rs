@@ -1,0 +1,173 @@
+//! The work queue (issue 9): open tickets ranked by what is most at risk,
+//! each with its reason; closed ones left out, broken ones reported.
+
+use serde_json::{json, Value};
+use ticket_rules::time::parse_instant;
+use ticket_rules::RuleEngine;
+
+/// A: Critical × Work Stopped, responded, long breached (24x7).
+/// B: Major × Work Impaired, new since the morning (business hours).
+/// C: Minor-ish, opened two hours ago: most of its target left.
+/// D: waiting on a vendor: paused. E: resolved. F: an unknown impact.
+fn tickets() -> Vec<Value> {
+    vec![
+        json!({ "id": "C", "type": "incident", "impact": "Single Building affected", "urgency": "Work not Impaired", "openedAt": "2026-03-18T13:00:00Z" }),
+        json!({ "id": "A", "type": "incident", "impact": "Entire University affected", "urgency": "Work Stopped - No workaround", "openedAt": "2026-03-16T13:00:00Z",
+                "history": [{ "at": "2026-03-16T13:05:00Z", "event": "responded" }, { "at": "2026-03-16T13:05:00Z", "status": "In Process" }] }),
+        json!({ "id": "B", "type": "incident", "impact": "Multiple Buildings affected", "urgency": "Work Impaired", "openedAt": "2026-03-18T09:00:00Z" }),
+        json!({ "id": "D", "type": "incident", "impact": "Multiple Buildings affected", "urgency": "Work Impaired", "openedAt": "2026-03-17T13:00:00Z",
+                "history": [{ "at": "2026-03-17T13:05:00Z", "event": "responded" }, { "at": "2026-03-17T14:00:00Z", "status": "Wait Vendor" }] }),
+        json!({ "id": "E", "type": "incident", "impact": "Multiple Buildings affected", "urgency": "Work Impaired", "openedAt": "2026-03-17T13:00:00Z",
+                "history": [{ "at": "2026-03-17T15:00:00Z", "status": "Resolved" }] }),
+        json!({ "id": "F", "impact": "Galaxy", "urgency": "Work Impaired", "openedAt": "2026-03-17T13:00:00Z" }),
+    ]
+}
+
+fn ids(q: &ticket_rules::queue::QueueReport) -> Vec<&str> {
+    q.entries
+        .iter()
+        .map(|e| e.id.as_deref().unwrap_or(""))
+        .collect()
+}
+
+#[test]
+fn breached_first_then_least_left_then_paused() {
+    let e = RuleEngine::embedded().unwrap();
+    // Wednesday 11:00 in New York: the business calendar is open.
+    let q = e
+        .queue(
+            &tickets(),
+            parse_instant("2026-03-18T15:00:00Z", "now").unwrap(),
+        )
+        .unwrap();
+    assert_eq!(ids(&q), ["A", "B", "C", "D"]);
+    assert_eq!(
+        q.entries.iter().map(|x| x.rank).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert_eq!(q.not_open, [4]);
+    assert_eq!(q.problems.len(), 1);
+    assert_eq!(
+        (q.problems[0].index, q.problems[0].code),
+        (5, "UNKNOWN_IMPACT")
+    );
+    let [a, b, c, d] = [0, 1, 2, 3].map(|i| &q.entries[i]);
+    assert_eq!(
+        (a.clock, a.state),
+        ("resolve", ticket_rules::sla::ClockState::Breached)
+    );
+    assert!(
+        a.reason.starts_with("resolve breached 1 d 22 h ago;"),
+        "{}",
+        a.reason
+    );
+    assert_eq!(b.reason, "respond due in 5 h of business time; 37.5% used");
+    assert_eq!(c.reason, "respond due in 6 h of business time; 25% used");
+    assert!(b.percent_used > c.percent_used);
+    assert_eq!(d.reason, "resolve clock paused (Wait Vendor); 6.3% used");
+    assert!(q
+        .entries
+        .iter()
+        .all(|x| x.open_now && x.resumes_at.is_none()));
+    // The running clock's figures are sla's.
+    let sla = e
+        .sla(
+            &tickets()[2],
+            parse_instant("2026-03-18T15:00:00Z", "now").unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        (b.due.as_ref(), b.remaining_seconds, b.status.as_str()),
+        (
+            sla.respond.due.as_ref(),
+            sla.respond.remaining_seconds,
+            "New"
+        )
+    );
+}
+
+#[test]
+fn the_order_moves_with_now_and_closed_clocks_say_when_they_resume() {
+    let e = RuleEngine::embedded().unwrap();
+    // 19:00 in New York: closed; B has run out of business time, C not.
+    let q = e
+        .queue(
+            &tickets(),
+            parse_instant("2026-03-18T23:00:00Z", "now").unwrap(),
+        )
+        .unwrap();
+    assert_eq!(ids(&q), ["A", "B", "C", "D"]);
+    let b = &q.entries[1];
+    assert_eq!(b.state, ticket_rules::sla::ClockState::Breached);
+    assert!(!b.open_now);
+    // Thursday 08:00 in New York.
+    assert_eq!(b.resumes_at.as_deref(), Some("2026-03-19T12:00:00Z"));
+    assert!(
+        b.reason.ends_with("; clock resumes 2026-03-19T12:00:00Z"),
+        "{}",
+        b.reason
+    );
+    assert!(
+        b.reason
+            .starts_with("respond breached 1 h of business time ago"),
+        "{}",
+        b.reason
+    );
+    // Before B was opened, only the older tickets are open; a ticket
+    // responded to moves from the respond clock to the resolve clock.
+    let mut t = tickets();
+    t[2]["history"] = json!([{ "at": "2026-03-18T09:30:00Z", "event": "responded" }]);
+    let q = e
+        .queue(&t, parse_instant("2026-03-18T15:00:00Z", "now").unwrap())
+        .unwrap();
+    let b = q
+        .entries
+        .iter()
+        .find(|x| x.id.as_deref() == Some("B"))
+        .unwrap();
+    assert_eq!(b.clock, "resolve");
+    // Less of the resolve target is used than of C's respond target.
+    assert_eq!(ids(&q), ["A", "C", "B", "D"]);
+}
+
+#[test]
+fn ties_go_to_the_higher_priority_then_the_older_ticket() {
+    let e = RuleEngine::embedded().unwrap();
+    // Saturday: the business clock has not run for any of them, so none
+    // has used any of its target.
+    let now = parse_instant("2026-03-21T18:00:00Z", "now").unwrap();
+    let t = |id: &str, urgency: &str, opened: &str| json!({ "id": id, "type": "incident", "impact": "Multiple Buildings affected", "urgency": urgency, "openedAt": opened });
+    let q = e
+        .queue(
+            &[
+                t("scheduled-old", "Work not Impaired", "2026-03-21T12:00:00Z"),
+                t("standard-new", "Work Impaired", "2026-03-21T16:00:00Z"),
+                t("standard-old", "Work Impaired", "2026-03-21T13:00:00Z"),
+                t("scheduled-new", "Work not Impaired", "2026-03-21T17:00:00Z"),
+            ],
+            now,
+        )
+        .unwrap();
+    assert!(
+        q.entries.iter().all(|x| x.percent_used == 0.0),
+        "{:?}",
+        q.entries
+    );
+    assert_eq!(
+        ids(&q),
+        [
+            "standard-old",
+            "standard-new",
+            "scheduled-old",
+            "scheduled-new"
+        ]
+    );
+    assert!(q
+        .entries
+        .iter()
+        .all(|x| x.resumes_at.as_deref() == Some("2026-03-23T12:00:00Z")));
+    // A ticket without what the clocks need is reported, not ranked.
+    let q = e.queue(&[json!({ "id": "none" })], now).unwrap();
+    assert_eq!(q.problems[0].code, "MISSING_FIELD");
+    assert!(e.queue(&[], now).unwrap().entries.is_empty());
+}
