@@ -532,7 +532,7 @@ export class RuleEngine {
  * ```js
  * const packs = new PackSet();
  * packs.add(RuleEngine.fromSources(lastYear));   // 2025.4.0
- * packs.add(RuleEngine.default());               // 2026.11.1, the newest
+ * packs.add(RuleEngine.default());               // 2026.12.1, the newest
  * packs.forTicket({ ...ticket, packVersion: '2025.4.0' }).sla(ticket, now);
  * packs.forTicket(ticketWithoutVersion);          // the newest
  * ```

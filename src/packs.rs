@@ -45,7 +45,7 @@ impl<T: Versioned> Versioned for std::rc::Rc<T> {
 /// let mut packs = PackSet::new();
 /// packs.add(RuleEngine::embedded()?)?;
 /// let ticket = json!({ "impact": "Critical", "urgency": "Work Impaired",
-///                      "packVersion": "2026.11.1" });
+///                      "packVersion": "2026.12.1" });
 /// assert_eq!(packs.for_ticket(&ticket)?.priority(&ticket)?.priority, "High");
 /// let old = json!({ "impact": "Critical", "urgency": "Work Impaired", "packVersion": "2019.1" });
 /// assert_eq!(packs.for_ticket(&old).unwrap_err().code(), "UNKNOWN_PACK_VERSION");

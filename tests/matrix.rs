@@ -51,7 +51,7 @@ fn sixteen_cells_five_facts() {
         assert_eq!(got, want, "{} × {}", c.impact, c.urgency);
         assert_eq!(p.impact_level, c.impact);
         assert_eq!(p.urgency, c.urgency);
-        assert_eq!(p.pack_version, "2026.11.1");
+        assert_eq!(p.pack_version, "2026.12.1");
     }
 }
 
@@ -122,7 +122,7 @@ fn json_shape_is_camel_case() {
         json!({
             "priority": "Emergency", "impactLevel": "Critical", "urgency": "Work Stopped - No workaround",
             "clock": "24x7", "respondSeconds": 900, "resolveSeconds": 14400,
-            "process": "Outage Management", "packVersion": "2026.11.1"
+            "process": "Outage Management", "packVersion": "2026.12.1"
         })
     );
 }

@@ -12,7 +12,7 @@ use ticket_rules::{RuleEngine, DEFAULT_PACK};
 fn last_year() -> RuleEngine {
     RuleEngine::from_sources(DEFAULT_PACK.iter().map(|(name, src)| {
         let src = src
-            .replace("pack_version(\"2026.11.1\")", "pack_version(\"2025.4.0\")")
+            .replace("pack_version(\"2026.12.1\")", "pack_version(\"2025.4.0\")")
             .replace(
                 "cell(\"24x7\",     \"15m\", \"Emergency\"",
                 "cell(\"24x7\",     \"30m\", \"Emergency\"",
@@ -48,11 +48,11 @@ fn a_ticket_is_answered_under_the_pack_it_names_or_the_newest() {
     let mut packs = PackSet::new();
     packs.add(last_year()).unwrap();
     packs.add(RuleEngine::embedded().unwrap()).unwrap();
-    assert_eq!(packs.versions(), ["2025.4.0", "2026.11.1"]);
+    assert_eq!(packs.versions(), ["2025.4.0", "2026.12.1"]);
     let now = parse_instant("2026-03-16T14:20:00Z", "now").unwrap();
     for (version, due, state) in [
         (Some("2025.4.0"), "2026-03-16T14:30:00Z", "running"),
-        (Some("2026.11.1"), "2026-03-16T14:15:00Z", "breached"),
+        (Some("2026.12.1"), "2026-03-16T14:15:00Z", "breached"),
         (None, "2026-03-16T14:15:00Z", "breached"),
     ] {
         let t = emergency(version);
@@ -60,14 +60,14 @@ fn a_ticket_is_answered_under_the_pack_it_names_or_the_newest() {
         let sla = serde_json::to_value(engine.sla(&t, now).unwrap()).unwrap();
         assert_eq!(sla["respond"]["due"], due, "{version:?}");
         assert_eq!(sla["respond"]["state"], state, "{version:?}");
-        assert_eq!(sla["packVersion"], version.unwrap_or("2026.11.1"));
+        assert_eq!(sla["packVersion"], version.unwrap_or("2026.12.1"));
     }
     let e = packs.for_ticket(&emergency(Some("2019.1"))).unwrap_err();
     assert_eq!(
         (e.code(), e.field()),
         ("UNKNOWN_PACK_VERSION", Some("packVersion"))
     );
-    assert_eq!(e.allowed().unwrap(), ["2025.4.0", "2026.11.1"]);
+    assert_eq!(e.allowed().unwrap(), ["2025.4.0", "2026.12.1"]);
     let mut t = emergency(None);
     t["packVersion"] = json!(7);
     assert_eq!(packs.for_ticket(&t).unwrap_err().code(), "INVALID_TYPE");
@@ -88,7 +88,7 @@ fn a_version_names_one_set_of_rules() {
     packs.add(RuleEngine::embedded().unwrap()).unwrap();
     // The same files again: nothing changes.
     packs.add(RuleEngine::embedded().unwrap()).unwrap();
-    assert_eq!(packs.versions(), ["2026.11.1"]);
+    assert_eq!(packs.versions(), ["2026.12.1"]);
     // Other rules under the same version: refused.
     let changed = RuleEngine::from_sources(DEFAULT_PACK.iter().map(|(name, src)| {
         (

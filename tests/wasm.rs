@@ -55,7 +55,7 @@ fn sixteen_cells_five_facts() {
         }
         assert_eq!(n(&r, "resolveSeconds"), c.resolve_seconds as f64);
         assert_eq!(s(&r, "impactLevel"), c.impact);
-        assert_eq!(s(&r, "packVersion"), "2026.11.1");
+        assert_eq!(s(&r, "packVersion"), "2026.12.1");
         assert!(get(&r, "customerSeverity").is_undefined());
     }
 }
@@ -237,7 +237,7 @@ fn a_runaway_hook_is_stopped_and_the_engine_keeps_answering() {
 #[wasm_bindgen_test]
 fn the_default_pack_describes_itself() {
     let e = engine();
-    assert_eq!(e.pack_version(), "2026.11.1");
+    assert_eq!(e.pack_version(), "2026.12.1");
     let names: Vec<&str> = ticket_rules::DEFAULT_PACK.iter().map(|(n, _)| *n).collect();
     assert_eq!(e.files(), names);
     assert!(names.contains(&"priority.rhai") && names.contains(&"escalation.rhai"));
@@ -418,7 +418,9 @@ fn forms_through_the_binding() {
         s(&get(&get(&r, "ticket"), "contact"), "phone"),
         "7035551234"
     );
-    let schema = engine().form_schema("incident").unwrap();
+    let schema = engine()
+        .form_schema("incident", &JsValue::UNDEFINED)
+        .unwrap();
     assert_eq!(Array::from(&get(&schema, "fields")).length(), 11);
     let tr = engine()
         .transition(
@@ -428,6 +430,64 @@ fn forms_through_the_binding() {
         )
         .unwrap();
     assert_eq!(get(&tr, "allowed"), JsValue::FALSE);
+}
+
+/// Permissions and the queue through the binding (Node and Chromium): a
+/// customer's crafted re-rating refused, the form's modes, redaction, and
+/// the queue in one call.
+#[wasm_bindgen_test]
+fn roles_and_the_queue() {
+    let e = engine();
+    let before = json!({ "type": "incident", "status": "In Process", "summary": "VPN down",
+        "impact": "Single Department affected", "urgency": "Work Impaired", "service": "VPN",
+        "contact": { "name": "Pat Doe" }, "resolution": "draft",
+        "openedAt": "2026-03-18T09:00:00Z" });
+    let mut after = before.clone();
+    after["urgency"] = json!("Work Stopped - No workaround");
+    let options = js(&json!({ "role": "customer", "previous": before }));
+    let r = e.validate(&js(&after), None, &options).unwrap();
+    let refused: Vec<String> = Array::from(&get(&r, "errors"))
+        .iter()
+        .filter(|x| s(x, "field") == "urgency")
+        .map(|x| s(&x, "code"))
+        .collect();
+    assert_eq!(refused, ["READ_ONLY"]);
+    let schema = e
+        .form_schema(
+            "incident",
+            &js(&json!({ "role": "customer", "status": "In Process" })),
+        )
+        .unwrap();
+    let modes: Vec<(String, String)> = Array::from(&get(&schema, "fields"))
+        .iter()
+        .map(|f| (s(&f, "name"), s(&f, "mode")))
+        .filter(|(_, m)| m != "editable")
+        .collect();
+    assert_eq!(
+        modes,
+        [
+            ("impact".to_string(), "readonly".to_string()),
+            ("urgency".into(), "readonly".into()),
+            ("priority".into(), "readonly".into()),
+            ("resolution".into(), "hidden".into()),
+        ]
+    );
+    let shown = e.redact(&js(&before), "customer").unwrap();
+    assert!(get(&shown, "resolution").is_undefined());
+    let err = e.redact(&js(&before), "janitor").unwrap_err();
+    assert_eq!(s(&err, "code"), "UNKNOWN_ROLE");
+    let mut open = before.clone();
+    open["status"] = json!("New");
+    let q = e
+        .queue(
+            &js(&json!([open, { "id": "x" }])),
+            &JsValue::from_str("2026-03-18T15:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(Array::from(&get(&q, "problems")).length(), 1);
+    let entries = Array::from(&get(&q, "entries"));
+    assert_eq!(entries.length(), 1);
+    assert_eq!(s(&entries.get(0), "clock"), "respond");
 }
 
 // ---- the malformed-input catalogue (tests/data/malformed.json) ----------
@@ -630,7 +690,7 @@ mod malformed {
                 e.transition(&g("ticket"), &s("to"), &context)
             }
             "reclassify" => e.reclassify(&g("ticket"), &s("to")),
-            "formSchema" => e.form_schema(&s("type")),
+            "formSchema" => e.form_schema(&s("type"), &JsValue::UNDEFINED),
             "packCalendar" => e.calendar(&s("name")).map(|c| described(&c)),
             "calendar" => JsCalendar::from_object(&g("spec")).map(|c| described(&c)),
             "calendarAdd" => calendar(e, &g("calendar"))?

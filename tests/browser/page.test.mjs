@@ -29,7 +29,7 @@ test('the portal: a form from the pack, errors as you type, priority and promise
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html`);
   await page.waitForSelector('body[data-ready="true"]');
-  assert.equal(await page.textContent('#pack'), 'its-incident-management 2026.11.1');
+  assert.equal(await page.textContent('#pack'), 'its-incident-management 2026.12.1');
   // The form is the pack's incident type: its fields, menus, help and required marks.
   assert.equal(await page.locator('#fields .field').count(), 9);
   assert.equal(await page.locator('#f-impact option').count(), 9);

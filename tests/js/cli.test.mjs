@@ -15,7 +15,7 @@ const run = (args, input) => spawnSync(process.execPath, [bin, ...args], { input
 test('check: the default pack loads and its own tests pass', () => {
   const r = run(['check', 'rules']);
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /its-incident-management 2026\.11\.1 loads/);
+  assert.match(r.stdout, /its-incident-management 2026\.12\.1 loads/);
   assert.match(r.stdout, /3 of 3 pack tests passed/);
 });
 

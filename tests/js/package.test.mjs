@@ -16,7 +16,7 @@ cases.runawayHook = readFileSync(data('runaway-hook.rhai'), 'utf8');
 test('default export is the init function (for bundlers) and RuleEngine works without awaiting it', () => {
   assert.equal(typeof init, 'function');
   const e = RuleEngine.default();
-  assert.equal(e.packVersion, '2026.11.1');
+  assert.equal(e.packVersion, '2026.12.1');
 });
 
 test('16 cells x 5 facts, by level name and by every alias', () => {
@@ -41,7 +41,7 @@ test('result shape is plain JSON, camelCase, with the pack version', () => {
   const r = e.priority({ impact: 'Entire University affected', urgency: 'Work Stopped - No workaround', id: 'TT-1' });
   assert.equal(
     JSON.stringify(r),
-    '{"priority":"Emergency","impactLevel":"Critical","urgency":"Work Stopped - No workaround","clock":"24x7","respondSeconds":900,"resolveSeconds":14400,"process":"Outage Management","packVersion":"2026.11.1"}',
+    '{"priority":"Emergency","impactLevel":"Critical","urgency":"Work Stopped - No workaround","clock":"24x7","respondSeconds":900,"resolveSeconds":14400,"process":"Outage Management","packVersion":"2026.12.1"}',
   );
   assert.equal(Object.getPrototypeOf(r), Object.prototype);
   const cs = e.priority({ impact: 'Minor', urgency: 'Work Impaired', customerSeverity: 'Work Stopped - No workaround' });

@@ -10,7 +10,7 @@ function lastYear() {
   const sources = {};
   for (const [name, bytes] of Object.entries(readRulesDir(rules))) {
     sources[name] = new TextDecoder().decode(bytes)
-      .replace('pack_version("2026.11.1")', 'pack_version("2025.4.0")')
+      .replace('pack_version("2026.12.1")', 'pack_version("2025.4.0")')
       .replace('cell("24x7",     "15m", "Emergency"', 'cell("24x7",     "30m", "Emergency"');
   }
   return RuleEngine.fromSources(sources);
@@ -26,29 +26,29 @@ test('a ticket is answered under the pack its packVersion names, or the newest',
   const packs = new PackSet();
   packs.add(old);
   packs.add(RuleEngine.default());
-  assert.deepEqual(packs.versions, ['2025.4.0', '2026.11.1']);
-  assert.equal(packs.latest.packVersion, '2026.11.1');
+  assert.deepEqual(packs.versions, ['2025.4.0', '2026.12.1']);
+  assert.equal(packs.latest.packVersion, '2026.12.1');
   const now = '2026-03-16T14:20:00Z';
   const due = (t) => packs.forTicket(t).sla(t, now).respond.due;
   assert.equal(due({ ...ticket, packVersion: '2025.4.0' }), '2026-03-16T14:30:00Z');
-  assert.equal(due({ ...ticket, packVersion: '2026.11.1' }), '2026-03-16T14:15:00Z');
+  assert.equal(due({ ...ticket, packVersion: '2026.12.1' }), '2026-03-16T14:15:00Z');
   assert.equal(due(ticket), '2026-03-16T14:15:00Z');
   assert.throws(() => packs.forTicket({ ...ticket, packVersion: '2019.1' }),
-    { code: 'UNKNOWN_PACK_VERSION', field: 'packVersion', allowed: ['2025.4.0', '2026.11.1'] });
+    { code: 'UNKNOWN_PACK_VERSION', field: 'packVersion', allowed: ['2025.4.0', '2026.12.1'] });
   assert.throws(() => packs.forTicket({ ...ticket, packVersion: 7 }), { code: 'INVALID_TYPE', field: 'packVersion' });
   // The engine added stays usable on its own.
   assert.equal(old.priority(ticket).respondSeconds, 1800);
   assert.equal(packs.get('2025.4.0').priority(ticket).packVersion, '2025.4.0');
   assert.equal(packs.get('nope'), undefined);
   assert.equal(packs.remove('2025.4.0'), true);
-  assert.deepEqual(packs.versions, ['2026.11.1']);
+  assert.deepEqual(packs.versions, ['2026.12.1']);
 });
 
 test('a version names one set of rules', () => {
   const packs = new PackSet();
   packs.add(RuleEngine.default());
   packs.add(RuleEngine.default());
-  assert.deepEqual(packs.versions, ['2026.11.1']);
+  assert.deepEqual(packs.versions, ['2026.12.1']);
   const changed = {};
   for (const [name, bytes] of Object.entries(readRulesDir(rules))) {
     changed[name] = new TextDecoder().decode(bytes).replace('"15m", "Emergency"', '"20m", "Emergency"');
