@@ -107,4 +107,41 @@ pub fn operations(engine: &RuleEngine, ticket: &Value, now: Instant) {
         }
     }
     let _ = engine.transition(ticket, "No Such Status", None);
+
+    // Permissions: for every role, redaction removes only what the role
+    // may not read, and a redacted ticket sent back as a change by that
+    // role is not refused for what redaction took out.
+    let roles = engine.pack().user_roles().to_vec();
+    for role in &roles {
+        let Ok(shown) = engine.redact(ticket, role) else {
+            continue;
+        };
+        assert!(engine.redact(&shown, role).is_ok(), "a redacted ticket fails redact");
+        let who = ticket_rules::Requester {
+            role: Some(role),
+            previous: Some(ticket),
+        };
+        if let Ok(r) = engine.validate_as(&shown, None, None, who) {
+            for e in &r.errors {
+                assert!(
+                    !matches!(e.code.as_str(), "READ_ONLY" | "FORBIDDEN"),
+                    "{role}: the unchanged ticket, redacted, is refused: {e:?}"
+                );
+            }
+        }
+        let who = ticket_rules::Requester {
+            role: Some(role),
+            previous: None,
+        };
+        let _ = engine.validate_as(ticket, None, None, who);
+    }
+    // The queue of this ticket alone agrees with its SLA clocks.
+    if let Ok(q) = engine.queue(std::slice::from_ref(ticket), now) {
+        let _ = serde_json::to_string(&q);
+        if let (Some(e), Ok(s)) = (q.entries.first(), &sla) {
+            let c = if e.clock == "respond" { &s.respond } else { &s.resolve };
+            assert_eq!((e.state, &e.due), (c.state, &c.due), "queue and sla disagree");
+        }
+        assert_eq!(q.entries.len() + q.not_open.len() + q.problems.len(), 1);
+    }
 }
