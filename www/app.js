@@ -180,6 +180,7 @@ function renderAgent() {
     $('summary').textContent = `${e.code}: ${e.message}`;
     return;
   }
+  renderQueue(now, ticket);
   const clock = explained[which];
   const r = clock.report;
   $('summary').textContent = `${ticket.id} · ${ticket.impact} × ${ticket.urgency} · ${which === 'resolve' ? 'Resolved By' : 'Respond By'}: ${r.state}, ${r.percentUsed}% used${r.due ? `, due ${when(r.due)}` : ''}`;
@@ -199,6 +200,35 @@ function renderAgent() {
     const detail = { cell: `${e.priority}: ${e.impactLevel} × ${e.urgency}, ${duration(e.targetSeconds)} on ${e.clock}`, counted: duration(e.seconds), closed: e.reason, paused: e.status, stopped: e.status, dst: `${e.offsetBefore} → ${e.offsetAfter}`, due: 'due', now: 'now' }[e.kind];
     body.append(el('tr', { className: e.kind }, el('td', { textContent: e.kind }), el('td', { textContent: span }), el('td', { textContent: detail ?? '' })));
   }
+}
+
+// The work queue of every sample at `now`, one call; a row picks its ticket.
+function renderQueue(now, current) {
+  const body = $('queue').tBodies[0];
+  body.replaceChildren();
+  let q;
+  try {
+    q = state.engine.queue(state.samples, now);
+  } catch (e) {
+    $('queue-rest').textContent = `${e.code}: ${e.message}`;
+    return;
+  }
+  for (const e of q.entries) {
+    const row = el('tr', { className: `${e.state}${state.samples[e.index] === current ? ' current' : ''}` },
+      el('td', { textContent: String(e.rank) }),
+      el('td', { textContent: `${e.id} · ${state.samples[e.index].summary}` }),
+      el('td', { textContent: e.priority }),
+      el('td', { textContent: e.reason.replace(/clock resumes (\S+)/, (_, t) => `clock resumes ${when(t)}`) }));
+    row.addEventListener('click', () => {
+      $('sample').value = String(e.index);
+      renderAgent();
+    });
+    body.append(row);
+  }
+  const rest = [];
+  if (q.notOpen.length) rest.push(`${q.notOpen.length} resolved or closed`);
+  if (q.problems.length) rest.push(`${q.problems.length} not yet opened or unreadable`);
+  $('queue-rest').textContent = rest.length ? `Not in the queue: ${rest.join(', ')}.` : '';
 }
 
 for (const id of ['sample', 'now', 'which']) $(id).addEventListener('change', renderAgent);

@@ -87,6 +87,30 @@ test('the agent view draws a ticket\'s life from the explain ledger', async () =
   assert.deepEqual(page.problems, []);
 });
 
+test('the agent view ranks the open samples, and the order moves with now', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html#agent`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const order = async () => page.locator('#queue tbody tr td:nth-child(2)').allTextContents();
+  const at = async (t) => {
+    await page.fill('#now', t);
+    await page.dispatchEvent('#now', 'change');
+    return order();
+  };
+  const early = await at('2026-03-16T10:30');
+  const late = await at('2026-04-01T12:00');
+  assert.ok(early.length >= 1 && late.length >= 1, `${early} / ${late}`);
+  assert.notDeepEqual(early, late);
+  const ranks = await page.locator('#queue tbody tr td:first-child').allTextContents();
+  assert.deepEqual(ranks, ranks.map((_, i) => String(i + 1)));
+  assert.match((await page.locator('#queue tbody tr td:nth-child(4)').allTextContents()).join('\n'), /(due in|breached|paused)/);
+  // A row picks its ticket.
+  await page.locator('#queue tbody tr').first().click();
+  assert.match(await page.textContent('#summary'), new RegExp(late[0].split(' · ')[0]));
+  await page.screenshot({ path: `${shots}/agent-queue.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
+});
+
 test('the rule playground: errors with line and column, then new answers', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html#playground`);
