@@ -9,6 +9,10 @@
 //! clock relative to its target, then the priority, then the age. Paused
 //! tickets (waiting on the customer or a vendor) sink below the rest. Each
 //! entry says why, in words, and when a clock that is closed now resumes.
+//!
+//! A pack may rank by its own rule: `fn queue_rank(ticket, entry)` returns
+//! a number, lower first, with the default order breaking ties (one rhai
+//! call per ticket).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -136,6 +140,7 @@ impl RuleEngine {
         let mut not_open = Vec::new();
         let mut problems = Vec::new();
         let mut keys = Vec::with_capacity(tickets.len());
+        let mut custom_keys: Vec<f64> = Vec::with_capacity(tickets.len());
         for (index, t) in tickets.iter().enumerate() {
             let id = t.get("id").and_then(Value::as_str).map(str::to_string);
             let (status, priority, which, c) = match self.running_clock(t, now) {
@@ -180,7 +185,7 @@ impl RuleEngine {
                 opened,
                 index,
             ));
-            entries.push(QueueEntry {
+            let entry = QueueEntry {
                 rank: 0,
                 index,
                 id,
@@ -194,10 +199,34 @@ impl RuleEngine {
                 resumes_at: resumes_at.map(format_instant),
                 reason,
                 status,
-            });
+            };
+            // The pack's own ranking, if it has one, before the default.
+            let custom = match serde_json::to_value(&entry)
+                .map_err(|e| crate::Error::input(e.to_string()))
+                .and_then(|v| self.pack().queue_rank(t, &v))
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(QueueProblem {
+                        index,
+                        id: entry.id,
+                        code: e.code(),
+                        message: e.to_string(),
+                    });
+                    keys.pop();
+                    continue;
+                }
+            };
+            custom_keys.push(custom.unwrap_or(0.0));
+            entries.push(entry);
         }
         let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_by(|&a, &b| keys.get(a).cmp(&keys.get(b)));
+        order.sort_by(|&a, &b| {
+            let custom = |i: usize| custom_keys.get(i).copied().unwrap_or(0.0);
+            custom(a)
+                .total_cmp(&custom(b))
+                .then_with(|| keys.get(a).cmp(&keys.get(b)))
+        });
         let mut slots: Vec<Option<QueueEntry>> = entries.into_iter().map(Some).collect();
         let entries = order
             .into_iter()

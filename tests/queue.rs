@@ -171,3 +171,53 @@ fn ties_go_to_the_higher_priority_then_the_older_ticket() {
     assert_eq!(q.problems[0].code, "MISSING_FIELD");
     assert!(e.queue(&[], now).unwrap().entries.is_empty());
 }
+
+fn with_file(name: &str, source: &str) -> RuleEngine {
+    let mut sources: Vec<(String, String)> = ticket_rules::DEFAULT_PACK
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    sources.push((name.into(), source.into()));
+    RuleEngine::from_sources(sources).unwrap()
+}
+
+/// A pack's own ranking: payroll tickets before everything, the default
+/// order among equals; a hook answering something else than a number is
+/// a coded problem for that ticket, not a failed queue.
+#[test]
+fn a_pack_ranks_by_its_own_rule() {
+    let e = with_file(
+        "queue.rhai",
+        r#"fn queue_rank(ticket, entry) {
+    if ticket.service == "Payroll" { return -1; }
+    if entry.state == "paused" { return 0; }
+    if ticket.service == "bad" { return "first"; }
+    0
+}"#,
+    );
+    let mut t = tickets();
+    t[0]["service"] = json!("Payroll"); // C: otherwise third
+    t[3]["service"] = json!("Wi-Fi"); // D: paused, still last among equals
+    let now = parse_instant("2026-03-18T15:00:00Z", "now").unwrap();
+    let q = e.queue(&t, now).unwrap();
+    assert_eq!(ids(&q), ["C", "A", "B", "D"]);
+    t[2]["service"] = json!("bad");
+    let q = e.queue(&t, now).unwrap();
+    assert_eq!(ids(&q), ["C", "A", "D"]);
+    let p = q
+        .problems
+        .iter()
+        .find(|p| p.id.as_deref() == Some("B"))
+        .unwrap();
+    assert_eq!(p.code, "PACK_INVALID");
+    assert!(
+        p.message.contains("queue_rank must return a number"),
+        "{}",
+        p.message
+    );
+    // Without the hook: the default order.
+    assert_eq!(
+        ids(&RuleEngine::embedded().unwrap().queue(&t, now).unwrap()),
+        ["A", "B", "C", "D"]
+    );
+}

@@ -20,10 +20,14 @@ use crate::pack::sandbox::{self, Limits};
 use crate::priority::{Matrix, PriorityResult};
 
 /// Hook names and their parameter counts.
-pub(crate) const HOOKS: &[(&str, usize)] = &[(ADJUST_PRIORITY, 2)];
+pub(crate) const HOOKS: &[(&str, usize)] = &[(ADJUST_PRIORITY, 2), (QUEUE_RANK, 2)];
 
 /// The priority hook's name.
 pub(crate) const ADJUST_PRIORITY: &str = "adjust_priority";
+
+/// The work queue's ranking hook: `queue_rank(ticket, entry)` returns a
+/// number, lower first.
+pub(crate) const QUEUE_RANK: &str = "queue_rank";
 
 /// One hook: the file that defines it and that file's functions.
 pub(crate) struct HookFn {
@@ -40,6 +44,7 @@ pub(crate) struct HookFn {
 pub(crate) struct Hooks {
     engine: Option<Engine>,
     pub adjust_priority: Option<HookFn>,
+    pub queue_rank: Option<HookFn>,
     /// Per escalation level, its condition function if it has one.
     conditions: Vec<Option<HookFn>>,
     /// Form functions by (type, function name).
@@ -53,13 +58,14 @@ pub(crate) struct Hooks {
 impl Hooks {
     pub(crate) fn new(
         matrix: &Rc<Matrix>,
-        adjust_priority: Option<HookFn>,
+        [adjust_priority, queue_rank]: [Option<HookFn>; 2],
         conditions: Vec<Option<HookFn>>,
         forms: Vec<((String, String), HookFn)>,
         clocks: Vec<String>,
         limits: Limits,
     ) -> Self {
         let any = adjust_priority.is_some()
+            || queue_rank.is_some()
             || conditions.iter().any(Option::is_some)
             || !forms.is_empty();
         let engine = any.then(|| {
@@ -70,6 +76,7 @@ impl Hooks {
         Hooks {
             engine,
             adjust_priority,
+            queue_rank,
             conditions,
             forms,
             clocks,
@@ -144,6 +151,30 @@ impl Hooks {
             Error::pack(
                 Some(hook.span.clone()),
                 format!("condition {name} must return true or false, not {t}"),
+            )
+        })
+    }
+
+    /// Runs `queue_rank(ticket, entry)`: a number, lower first; `None`
+    /// when the pack has no such hook.
+    pub(crate) fn queue_rank(&self, ticket: &Value, entry: &Value) -> Result<Option<f64>> {
+        let Some(hook) = &self.queue_rank else {
+            return Ok(None);
+        };
+        let out = self.call(hook, QUEUE_RANK, (self.given(ticket)?, to_dynamic(entry)))?;
+        let n = out
+            .as_int()
+            .map(|i| i as f64)
+            .or_else(|_| out.as_float())
+            .ok()
+            .filter(|n| n.is_finite());
+        n.map(Some).ok_or_else(|| {
+            Error::pack(
+                Some(hook.span.clone()),
+                format!(
+                    "{QUEUE_RANK} must return a number (lower ranks first), not {}",
+                    out.type_name()
+                ),
             )
         })
     }

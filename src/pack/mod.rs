@@ -215,10 +215,13 @@ impl Pack {
             Some(v) => v.value.clone(),
             None => format!("dev+{}", &hash[..8]),
         };
-        let adjust = hooks
-            .into_iter()
-            .find(|(n, _)| *n == hooks::ADJUST_PRIORITY)
-            .map(|(_, h)| h);
+        let mut take = |name: &str| {
+            hooks
+                .iter()
+                .position(|(n, _)| *n == name)
+                .map(|i| hooks.swap_remove(i).1)
+        };
+        let adjust = [take(hooks::ADJUST_PRIORITY), take(hooks::QUEUE_RANK)];
         let calendars: Vec<Calendar> = std::iter::once(Calendar::always())
             .chain(b.calendars.drain(..).map(|d| d.value))
             .collect();
@@ -412,6 +415,11 @@ impl Pack {
         result: PriorityResult,
     ) -> crate::Result<PriorityResult> {
         self.hooks.adjust_priority(&self.matrix, ticket, result)
+    }
+
+    /// The pack's `queue_rank(ticket, entry)`, if it defines one.
+    pub(crate) fn queue_rank(&self, ticket: &Value, entry: &Value) -> crate::Result<Option<f64>> {
+        self.hooks.queue_rank(ticket, entry)
     }
 }
 
