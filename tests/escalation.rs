@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use ticket_rules::escalation::EscalationReport;
 use ticket_rules::time::{format_instant, parse_instant};
-use ticket_rules::{RuleEngine, DEFAULT_PACK};
+use ticket_rules::RuleEngine;
 
 fn engine() -> RuleEngine {
     RuleEngine::embedded().unwrap()
@@ -357,12 +357,7 @@ fn waiting_and_inactivity_repeat() {
 }
 
 fn with_file(name: &str, source: &str) -> Result<RuleEngine, ticket_rules::Error> {
-    let mut sources: Vec<(String, String)> = DEFAULT_PACK
-        .iter()
-        .map(|(n, s)| (n.to_string(), s.to_string()))
-        .collect();
-    sources.push((name.to_string(), source.to_string()));
-    RuleEngine::from_sources(sources)
+    RuleEngine::from_sources(common::default_pack_with(name, source))
 }
 
 #[test]

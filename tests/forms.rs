@@ -1,8 +1,10 @@
 //! Ticket types, validation, schemas and the lifecycle, on the default pack.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use serde_json::{json, Value};
-use ticket_rules::{RuleEngine, DEFAULT_PACK};
+use ticket_rules::RuleEngine;
 
 fn engine() -> RuleEngine {
     RuleEngine::embedded().unwrap()
@@ -303,13 +305,7 @@ fn an_outage_becomes_a_problem_once_a_workaround_is_recorded() {
 }
 
 fn with_forms(source: &str) -> Result<RuleEngine, ticket_rules::Error> {
-    let mut sources: Vec<(String, String)> = DEFAULT_PACK
-        .iter()
-        .filter(|(n, _)| *n != "forms.rhai")
-        .map(|(n, s)| (n.to_string(), s.to_string()))
-        .collect();
-    sources.push(("forms.rhai".into(), source.into()));
-    RuleEngine::from_sources(sources)
+    RuleEngine::from_sources(common::default_pack_with("forms.rhai", source))
 }
 
 #[test]

@@ -350,12 +350,7 @@ fn vip_engine() -> RuleEngine {
         "/rules/examples/vip-services/adjust_priority.rhai"
     ))
     .unwrap();
-    let mut sources: Vec<(String, String)> = DEFAULT_PACK
-        .iter()
-        .map(|(n, s)| (n.to_string(), s.to_string()))
-        .collect();
-    sources.push(("adjust_priority.rhai".into(), hook));
-    RuleEngine::from_sources(sources).unwrap()
+    RuleEngine::from_sources(common::default_pack_with("adjust_priority.rhai", &hook)).unwrap()
 }
 
 #[test]

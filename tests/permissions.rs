@@ -3,8 +3,10 @@
 //! `validate_as` refuses, and what `redact` removes — plus the crafted
 //! request a form would not have allowed, and the pack's own checks.
 
+mod common;
+
 use serde_json::{json, Value};
-use ticket_rules::{Requester, RuleEngine, DEFAULT_PACK};
+use ticket_rules::{Requester, RuleEngine};
 
 const ROLES: [&str; 4] = ["customer", "technician", "dispatcher", "incident manager"];
 
@@ -334,13 +336,7 @@ fn unknown_roles_and_bad_previous_are_errors() {
 }
 
 fn with_forms(source: &str) -> Result<RuleEngine, Vec<ticket_rules::Error>> {
-    let mut sources: Vec<(String, String)> = DEFAULT_PACK
-        .iter()
-        .filter(|(n, _)| *n != "forms.rhai")
-        .map(|(n, s)| (n.to_string(), s.to_string()))
-        .collect();
-    sources.push(("forms.rhai".into(), source.into()));
-    RuleEngine::load_sources(sources)
+    RuleEngine::load_sources(common::default_pack_with("forms.rhai", source))
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The work queue (issue 9): open tickets ranked by what is most at risk,
 //! each with its reason; closed ones left out, broken ones reported.
 
+mod common;
+
 use serde_json::{json, Value};
 use ticket_rules::time::parse_instant;
 use ticket_rules::RuleEngine;
@@ -173,12 +175,7 @@ fn ties_go_to_the_higher_priority_then_the_older_ticket() {
 }
 
 fn with_file(name: &str, source: &str) -> RuleEngine {
-    let mut sources: Vec<(String, String)> = ticket_rules::DEFAULT_PACK
-        .iter()
-        .map(|(n, s)| (n.to_string(), s.to_string()))
-        .collect();
-    sources.push((name.into(), source.into()));
-    RuleEngine::from_sources(sources).unwrap()
+    RuleEngine::from_sources(common::default_pack_with(name, source)).unwrap()
 }
 
 /// A pack's own ranking: payroll tickets before everything, the default

@@ -130,17 +130,15 @@ pub(crate) fn validate<P: FormPack>(
     // Values the role may not give are taken back before anything is
     // derived from them (a refused urgency must not raise the priority);
     // fields the engine fills are judged after it has filled them.
-    if let Some(role) = who.role {
-        permissions(
-            &mut ctx,
-            pack,
-            ty,
-            ticket,
-            &mut out,
-            role,
-            who.previous,
-            false,
-        );
+    let status = status_of(pack, ty, who.previous.unwrap_or(ticket));
+    let asker = who.role.map(|role| Asker {
+        role,
+        sent: ticket,
+        previous: who.previous,
+        status: &status,
+    });
+    if let Some(a) = &asker {
+        permissions(&mut ctx, ty, a, &mut out, false);
     }
     let refused = std::mem::take(&mut ctx.errors);
 
@@ -323,17 +321,8 @@ pub(crate) fn validate<P: FormPack>(
     }
 
     ctx.errors.extend(refused);
-    if let Some(role) = who.role {
-        permissions(
-            &mut ctx,
-            pack,
-            ty,
-            ticket,
-            &mut out,
-            role,
-            who.previous,
-            true,
-        );
+    if let Some(a) = &asker {
+        permissions(&mut ctx, ty, a, &mut out, true);
     }
 
     Ok(ValidationResult {
@@ -382,25 +371,35 @@ pub(crate) fn status_of<P: FormPack>(pack: &P, ty: &TicketType, ticket: &Value) 
     }
 }
 
+/// Who asks to validate, and the status their change is made at.
+#[derive(Clone, Copy)]
+struct Asker<'a> {
+    role: &'a str,
+    sent: &'a Value,
+    previous: Option<&'a Value>,
+    status: &'a str,
+}
+
 /// The fields `role` set or changed that it may not: `READ_ONLY` where it
 /// may see the field, `FORBIDDEN` where it may not. A value the engine
 /// itself gives the field (a default or a fill) is not the sender's doing.
 /// A refused value is taken back out of the returned ticket. `filled`:
 /// the fields with a default or a fill (after filling), or the others
 /// (before).
-#[allow(clippy::too_many_arguments)]
 fn permissions<P: FormPack>(
     ctx: &mut Ctx<'_, P>,
-    pack: &P,
     ty: &TicketType,
-    sent: &Value,
+    a: &Asker<'_>,
     out: &mut Value,
-    role: &str,
-    previous: Option<&Value>,
     filled: bool,
 ) {
+    let Asker {
+        role,
+        sent,
+        previous,
+        status,
+    } = *a;
     let creating = previous.is_none();
-    let status = status_of(pack, ty, previous.unwrap_or(sent));
     let engine_fills = |f: &&FieldSpec| (f.fill.is_some() || f.default.is_some()) == filled;
     for f in ty
         .fields
@@ -421,15 +420,12 @@ fn permissions<P: FormPack>(
         if !changed || engines {
             continue;
         }
-        let code = match f.access.mode(role, &status, creating) {
+        let code = match f.access.mode(role, status, creating) {
             super::access::Mode::Editable => continue,
             super::access::Mode::ReadOnly => "READ_ONLY",
             super::access::Mode::Hidden => "FORBIDDEN",
         };
-        let p = params([
-            ("role", Value::from(role)),
-            ("status", Value::from(status.as_str())),
-        ]);
+        let p = params([("role", Value::from(role)), ("status", Value::from(status))]);
         ctx.error(&f.name, code, &f.label, p);
         // Where a fill replaced the sent value, the engine's stands.
         if get_path(out, &f.name) == Some(value) {

@@ -40,3 +40,16 @@ pub const TINY_PACK: &str = include_str!("../data/tiny-pack.rhai");
 
 /// A hook that loops forever when `ticket.service == "spin"`.
 pub const RUNAWAY_HOOK: &str = include_str!("../data/runaway-hook.rhai");
+
+/// The default pack's files with `name` set to `source`: replaced if the
+/// pack has a file of that name, added otherwise.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn default_pack_with(name: &str, source: &str) -> Vec<(String, String)> {
+    let mut sources: Vec<(String, String)> = ticket_rules::DEFAULT_PACK
+        .iter()
+        .filter(|(n, _)| *n != name)
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect();
+    sources.push((name.to_string(), source.to_string()));
+    sources
+}
