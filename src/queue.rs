@@ -141,6 +141,7 @@ impl RuleEngine {
         let mut problems = Vec::new();
         let mut keys = Vec::with_capacity(tickets.len());
         let mut custom_keys: Vec<f64> = Vec::with_capacity(tickets.len());
+        let hooked = self.pack().has_queue_hook();
         for (index, t) in tickets.iter().enumerate() {
             let id = t.get("id").and_then(Value::as_str).map(str::to_string);
             let (status, priority, which, c) = match self.running_clock(t, now) {
@@ -201,10 +202,14 @@ impl RuleEngine {
                 status,
             };
             // The pack's own ranking, if it has one, before the default.
-            let custom = match serde_json::to_value(&entry)
-                .map_err(|e| crate::Error::input(e.to_string()))
-                .and_then(|v| self.pack().queue_rank(t, &v))
-            {
+            let ranked = if hooked {
+                serde_json::to_value(&entry)
+                    .map_err(|e| crate::Error::input(e.to_string()))
+                    .and_then(|v| self.pack().queue_rank(t, &v))
+            } else {
+                Ok(None)
+            };
+            let custom = match ranked {
                 Ok(r) => r,
                 Err(e) => {
                     problems.push(QueueProblem {

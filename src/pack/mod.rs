@@ -417,6 +417,11 @@ impl Pack {
         self.hooks.adjust_priority(&self.matrix, ticket, result)
     }
 
+    /// Whether the pack defines `queue_rank`.
+    pub fn has_queue_hook(&self) -> bool {
+        self.hooks.queue_rank.is_some()
+    }
+
     /// The pack's `queue_rank(ticket, entry)`, if it defines one.
     pub(crate) fn queue_rank(&self, ticket: &Value, entry: &Value) -> crate::Result<Option<f64>> {
         self.hooks.queue_rank(ticket, entry)
