@@ -116,7 +116,10 @@ pub fn operations(engine: &RuleEngine, ticket: &Value, now: Instant) {
         let Ok(shown) = engine.redact(ticket, role) else {
             continue;
         };
-        assert!(engine.redact(&shown, role).is_ok(), "a redacted ticket fails redact");
+        assert!(
+            engine.redact(&shown, role).is_ok(),
+            "a redacted ticket fails redact"
+        );
         let who = ticket_rules::Requester {
             role: Some(role),
             previous: Some(ticket),
@@ -139,8 +142,16 @@ pub fn operations(engine: &RuleEngine, ticket: &Value, now: Instant) {
     if let Ok(q) = engine.queue(std::slice::from_ref(ticket), now) {
         let _ = serde_json::to_string(&q);
         if let (Some(e), Ok(s)) = (q.entries.first(), &sla) {
-            let c = if e.clock == "respond" { &s.respond } else { &s.resolve };
-            assert_eq!((e.state, &e.due), (c.state, &c.due), "queue and sla disagree");
+            let c = if e.clock == "respond" {
+                &s.respond
+            } else {
+                &s.resolve
+            };
+            assert_eq!(
+                (e.state, &e.due),
+                (c.state, &c.due),
+                "queue and sla disagree"
+            );
         }
         assert_eq!(q.entries.len() + q.not_open.len() + q.problems.len(), 1);
     }
