@@ -515,6 +515,8 @@ export class RuleEngine {
   reclassify(ticket: TicketLike, to: string): TransitionResult;
   /** The pack's ticket types. */
   readonly types: string[];
+  /** The user roles the pack declares (`user_roles`), for permissions. */
+  readonly userRoles: string[];
   /** A calendar of the pack by name (`24x7`, `business`, ...). */
   calendar(name: string): Calendar;
   /** The pack's calendar names, `24x7` first. */

@@ -209,6 +209,12 @@ impl JsRuleEngine {
         self.inner.pack().files().to_vec()
     }
 
+    /// The user roles the pack declares (`user_roles`), for permissions.
+    #[wasm_bindgen(getter, js_name = userRoles)]
+    pub fn user_roles(&self) -> Vec<String> {
+        self.inner.pack().user_roles().to_vec()
+    }
+
     /// How many hook calls this engine has made (0 for a pack without hooks).
     #[wasm_bindgen(getter, js_name = hookCalls)]
     pub fn hook_calls(&self) -> f64 {

@@ -17,11 +17,17 @@ const state = { engine: null, sources: {}, schema: null, touched: new Set(), sub
 
 // ---------------------------------------------------------------- report --
 
-/** Fields the portal does not ask a customer for: computed ones, agent ones. */
-const hidden = (f) => (f.fill && f.fill.from === 'priority') || f.name === 'resolution';
+// The customer's form: the pack's permissions say what a customer sees
+// and sets (formSchema with a role); derived read-only fields (the
+// priority) are shown beside the form, not in it. A pack edited in the
+// playground may have no customer role: then the form is the whole type,
+// less what the engine fills and the resolution.
+const role = () => (state.engine.userRoles.includes('customer') ? 'customer' : null);
+const hidden = (f) =>
+  role() ? f.mode === 'hidden' || (f.mode === 'readonly' && f.fill) : (f.fill && f.fill.from === 'priority') || f.name === 'resolution';
 
 function renderForm() {
-  const schema = state.engine.formSchema('incident');
+  const schema = state.engine.formSchema('incident', { role: role() });
   state.schema = schema;
   $('form-help').textContent = schema.help ?? '';
   const box = $('fields');
@@ -89,7 +95,7 @@ const duration = (s) => (s % 3600 === 0 ? `${s / 3600} h` : `${Math.round(s / 60
 
 function update() {
   const ticket = formTicket();
-  const result = state.engine.validate(ticket, 'incident');
+  const result = state.engine.validate(ticket, 'incident', { role: role() });
   // Fill what the pack fills (the contact's details), where the user has not typed.
   for (const input of $('fields').querySelectorAll('input')) {
     const value = input.name.split('.').reduce((v, p) => v?.[p], result.ticket);

@@ -35,6 +35,11 @@ test('the portal: a form from the pack, errors as you type, priority and promise
   assert.equal(await page.locator('#f-impact option').count(), 9);
   assert.equal(await page.textContent('#f-summary-help'), 'One line: what is not working?');
   assert.equal(await page.textContent('.field[data-name="summary"] .required'), ' *');
+  // The customer's form, from the pack's permissions: no resolution
+  // summary (hidden from customers until resolved), no priority input.
+  assert.equal(await page.locator('#f-resolution').count(), 0);
+  assert.equal(await page.locator('#f-priority').count(), 0);
+  assert.equal(await page.locator('#f-impact').count(), 1);
 
   await page.fill('#f-summary', 'Campus network down');
   await page.selectOption('#f-impact', 'Entire University affected');

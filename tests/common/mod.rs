@@ -43,7 +43,6 @@ pub const RUNAWAY_HOOK: &str = include_str!("../data/runaway-hook.rhai");
 
 /// The default pack's files with `name` set to `source`: replaced if the
 /// pack has a file of that name, added otherwise.
-#[cfg(not(target_arch = "wasm32"))]
 pub fn default_pack_with(name: &str, source: &str) -> Vec<(String, String)> {
     let mut sources: Vec<(String, String)> = ticket_rules::DEFAULT_PACK
         .iter()

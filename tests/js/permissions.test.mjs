@@ -81,6 +81,11 @@ test('redacted for the customer, and whole again when it comes back', () => {
   assert.equal(r.ticket.resolution, 'Draft');
 });
 
+test('the pack says which roles there are', () => {
+  assert.deepEqual(engine.userRoles, ROLES);
+  assert.deepEqual(RuleEngine.fromSources({ 'a.rhai': 'priorities(["P"]); impact("I"); urgency("U"); row("U", [cell("24x7", "1h", "P", "2h")]);' }).userRoles, []);
+});
+
 test('unknown roles are coded errors', () => {
   assert.throws(() => engine.validate(base('New'), null, { role: 'janitor' }), { code: 'UNKNOWN_ROLE' });
   assert.throws(() => engine.redact(base('New'), 'janitor'), { code: 'UNKNOWN_ROLE' });
