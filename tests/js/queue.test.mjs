@@ -2,7 +2,8 @@
 // same order and reasons as natively (tests/queue.rs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RuleEngine } from 'ticket-rules';
+import { fileURLToPath } from 'node:url';
+import { RuleEngine, readRulesDir } from 'ticket-rules';
 
 const engine = RuleEngine.default();
 const tickets = [
@@ -40,4 +41,13 @@ test('as now moves: closed clocks say when they resume', () => {
 test('bad calls are coded errors', () => {
   assert.throws(() => engine.queue({}, '2026-03-18T15:00:00Z'), { code: 'INVALID_INPUT' });
   assert.throws(() => engine.queue([], 'yesterday'), { code: 'INVALID_INSTANT' });
+});
+
+test("a pack's own ranking: queue_rank(ticket, entry)", () => {
+  const rules = fileURLToPath(new URL('../../rules', import.meta.url));
+  const sources = { ...readRulesDir(rules), 'queue.rhai': 'fn queue_rank(ticket, entry) { if ticket.service == "Payroll" { -1 } else { 0 } }' };
+  const mine = RuleEngine.fromSources(sources);
+  const payroll = tickets.map((t) => (t.id === 'C' ? { ...t, service: 'Payroll' } : t));
+  assert.deepEqual(mine.queue(payroll, '2026-03-18T15:00:00Z').entries.map((e) => e.id), ['C', 'A', 'B', 'D']);
+  assert.deepEqual(engine.queue(payroll, '2026-03-18T15:00:00Z').entries.map((e) => e.id), ['A', 'B', 'C', 'D']);
 });
