@@ -10,7 +10,9 @@
 //! tickets (waiting on the customer or a vendor) sink below the rest. Each
 //! entry says why, in words, and when a clock that is closed now resumes.
 //!
-//! A pack may rank by its own rule: `fn queue_rank(ticket, entry)` returns
+//! The order is pack data: `queue_order([...])` lists criteria (see
+//! [`QueueKey`]); without it, [`QueueKey::DEFAULT`]. A pack may also rank by
+//! its own rule: `fn queue_rank(ticket, entry)` returns
 //! a number, lower first, with the default order breaking ties (one rhai
 //! call per ticket).
 
@@ -86,6 +88,56 @@ pub struct QueueReport {
     pub pack_version: String,
 }
 
+/// One criterion of the queue's order (`queue_order([...])` in a pack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueKey {
+    /// Paused tickets (waiting on the customer or a vendor) after the rest.
+    PausedLast,
+    /// Breached tickets before the rest.
+    BreachedFirst,
+    /// The most of the running clock's target used first.
+    PercentUsed,
+    /// The least time left on the running clock first (absolute).
+    Remaining,
+    /// The highest priority first.
+    Priority,
+    /// The oldest first.
+    Age,
+    /// The earliest due first (a paused clock has no due instant: last).
+    Due,
+}
+
+impl QueueKey {
+    /// The names a pack writes, and what they mean.
+    pub const NAMES: [(&'static str, QueueKey); 7] = [
+        ("paused_last", QueueKey::PausedLast),
+        ("breached_first", QueueKey::BreachedFirst),
+        ("percent_used", QueueKey::PercentUsed),
+        ("remaining", QueueKey::Remaining),
+        ("priority", QueueKey::Priority),
+        ("age", QueueKey::Age),
+        ("due", QueueKey::Due),
+    ];
+
+    /// The order without a declaration: breached first, then the least of
+    /// the target left, then priority, then age, paused last.
+    pub const DEFAULT: [QueueKey; 5] = [
+        QueueKey::PausedLast,
+        QueueKey::BreachedFirst,
+        QueueKey::PercentUsed,
+        QueueKey::Priority,
+        QueueKey::Age,
+    ];
+
+    /// The criterion a pack names.
+    pub fn named(name: &str) -> Option<QueueKey> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, k)| *k)
+    }
+}
+
 /// Seconds as people say them: `35 min`, `2 h 10 min`, `3 d 4 h`.
 fn spoken(seconds: i64) -> String {
     let m = (seconds.max(0) + 59) / 60;
@@ -142,6 +194,7 @@ impl RuleEngine {
         let mut keys = Vec::with_capacity(tickets.len());
         let mut custom_keys: Vec<f64> = Vec::with_capacity(tickets.len());
         let hooked = self.pack().has_queue_hook();
+        let order_by = self.pack().queue_order();
         for (index, t) in tickets.iter().enumerate() {
             let id = t.get("id").and_then(Value::as_str).map(str::to_string);
             let (status, priority, which, c) = match self.running_clock(t, now) {
@@ -177,15 +230,25 @@ impl RuleEngine {
                 .and_then(Value::as_str)
                 .and_then(|s| crate::time::parse_instant(s, "openedAt").ok())
                 .unwrap_or(now);
-            keys.push((
-                c.state == ClockState::Paused,
-                c.state != ClockState::Breached,
-                // Most of the target used first (tenths of a percent).
-                std::cmp::Reverse((c.percent_used * 10.0).round() as i64),
-                matrix.priority_rank(&priority).unwrap_or(usize::MAX),
-                opened,
-                index,
-            ));
+            let due = c
+                .due
+                .as_deref()
+                .and_then(|d| crate::time::parse_instant(d, "due").ok());
+            let part = |k: QueueKey| -> i64 {
+                match k {
+                    QueueKey::PausedLast => i64::from(c.state == ClockState::Paused),
+                    QueueKey::BreachedFirst => i64::from(c.state != ClockState::Breached),
+                    // Tenths of a percent, most used first.
+                    QueueKey::PercentUsed => -((c.percent_used * 10.0).round() as i64),
+                    QueueKey::Remaining => c.remaining_seconds,
+                    QueueKey::Priority => matrix
+                        .priority_rank(&priority)
+                        .map_or(i64::MAX, |r| r as i64),
+                    QueueKey::Age => opened,
+                    QueueKey::Due => due.unwrap_or(i64::MAX),
+                }
+            };
+            keys.push(order_by.iter().map(|k| part(*k)).collect::<Vec<i64>>());
             let entry = QueueEntry {
                 rank: 0,
                 index,
@@ -231,6 +294,7 @@ impl RuleEngine {
             custom(a)
                 .total_cmp(&custom(b))
                 .then_with(|| keys.get(a).cmp(&keys.get(b)))
+                .then_with(|| a.cmp(&b))
         });
         let mut slots: Vec<Option<QueueEntry>> = entries.into_iter().map(Some).collect();
         let entries = order

@@ -218,3 +218,48 @@ fn a_pack_ranks_by_its_own_rule() {
         ["A", "B", "C", "D"]
     );
 }
+
+/// The order is pack data: the same tickets by priority first, and an
+/// unknown or repeated criterion refused at load with its place.
+#[test]
+fn the_order_is_pack_data() {
+    let by_priority = r#"queue_order(["priority", "age"]);"#;
+    let sla = ticket_rules::DEFAULT_PACK
+        .iter()
+        .find(|(n, _)| *n == "sla.rhai")
+        .map(|(_, s)| {
+            s.replace(
+            r#"queue_order(["paused_last", "breached_first", "percent_used", "priority", "age"]);"#,
+            by_priority,
+        )
+        })
+        .unwrap();
+    assert!(sla.contains(by_priority));
+    let e = RuleEngine::from_sources(common::default_pack_with("sla.rhai", &sla)).unwrap();
+    let now = parse_instant("2026-03-18T15:00:00Z", "now").unwrap();
+    let q = e.queue(&tickets(), now).unwrap();
+    // Emergency A, then the two Standard tickets oldest first (D, paused,
+    // is older than B), then Scheduled C.
+    assert_eq!(ids(&q), ["A", "D", "B", "C"]);
+    for (order, says) in [
+        (
+            r#"queue_order(["priority", "urgent"]);"#,
+            "unknown criterion \"urgent\"",
+        ),
+        (r#"queue_order(["age", "age"]);"#, "names \"age\" twice"),
+    ] {
+        let errors = RuleEngine::load_sources(common::default_pack_with(
+            "sla.rhai",
+            &sla.replace(by_priority, order),
+        ))
+        .err()
+        .unwrap_or_default();
+        assert!(
+            errors
+                .iter()
+                .any(|x| x.to_string().contains(says)
+                    && x.span().is_some_and(|s| s.file == "sla.rhai")),
+            "{order}: {errors:?}"
+        );
+    }
+}

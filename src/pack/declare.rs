@@ -62,6 +62,8 @@ pub(crate) struct Builder {
     pub roles: Option<Decl<Vec<String>>>,
     /// The roles of the people using tickets, for permissions.
     pub user_roles: Option<Decl<Vec<String>>>,
+    /// The work queue's order.
+    pub queue_order: Option<Decl<Vec<crate::queue::QueueKey>>>,
     /// Ticket types, with the file that declared each (for its functions).
     pub types: Vec<Decl<(TicketType, String)>>,
     pub lookups: Vec<Decl<(String, Vec<serde_json::Value>)>>,
@@ -739,6 +741,41 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
                     span: here,
                 });
             }
+            Ok(())
+        },
+    );
+
+    let s = b.clone();
+    engine.register_fn(
+        "queue_order",
+        move |ctx: NativeCallContext, names: Dynamic| -> RhaiResult<()> {
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let names = strings(&names, "queue_order(criteria)")?;
+            if let Some(prev) = &b.queue_order {
+                let msg = format!("queue_order declared again (first at {})", prev.span);
+                b.error(here, msg);
+                return Ok(());
+            }
+            let known: Vec<&str> = crate::queue::QueueKey::NAMES
+                .iter()
+                .map(|(n, _)| *n)
+                .collect();
+            let mut keys = Vec::new();
+            for n in &names {
+                match crate::queue::QueueKey::named(n) {
+                    Some(k) if !keys.contains(&k) => keys.push(k),
+                    Some(_) => b.error(here.clone(), format!("queue_order names {n:?} twice")),
+                    None => b.error(
+                        here.clone(),
+                        format!("queue_order: unknown criterion {n:?}; criteria: {known:?}"),
+                    ),
+                }
+            }
+            b.queue_order = Some(Decl {
+                value: keys,
+                span: here,
+            });
             Ok(())
         },
     );

@@ -46,6 +46,7 @@ pub struct Pack {
     levels: Vec<EscalationLevel>,
     roles: Vec<String>,
     user_roles: Vec<String>,
+    queue_order: Vec<crate::queue::QueueKey>,
     types: Vec<crate::form::TicketType>,
     lookups: BTreeMap<String, Vec<Value>>,
     messages: BTreeMap<String, String>,
@@ -253,6 +254,10 @@ impl Pack {
             levels: b.levels.drain(..).map(|d| d.value.0).collect(),
             roles: b.roles.take().map(|d| d.value).unwrap_or_default(),
             user_roles: b.user_roles.take().map(|d| d.value).unwrap_or_default(),
+            queue_order: b
+                .queue_order
+                .take()
+                .map_or_else(|| crate::queue::QueueKey::DEFAULT.to_vec(), |d| d.value),
             matrix,
             calendars,
             sla,
@@ -415,6 +420,11 @@ impl Pack {
         result: PriorityResult,
     ) -> crate::Result<PriorityResult> {
         self.hooks.adjust_priority(&self.matrix, ticket, result)
+    }
+
+    /// The work queue's order (`queue_order([...])`, or the default).
+    pub fn queue_order(&self) -> &[crate::queue::QueueKey] {
+        &self.queue_order
     }
 
     /// Whether the pack defines `queue_rank`.
