@@ -895,3 +895,41 @@ fn a_calendar_that_never_opens_gives_up_at_the_end_of_the_range() {
         "OUT_OF_RANGE"
     );
 }
+
+/// Fuzzing found it (CI's own run): St. John's put its clocks back at
+/// 00:01 in 1987, so Sunday's first minute (00:00–00:01 NDT) came before
+/// the repeat of Saturday's 23:01–23:42 (NST) in UTC. `add` and `next_open`
+/// walked Saturday's spans first and skipped that minute, which `between`
+/// and `is_open` counted: due dates a minute late.
+#[test]
+fn a_fall_back_just_after_midnight() {
+    let cal = Calendar::from_json(&json!({
+        "timezone": "America/St_Johns",
+        "weekly": { "sat": ["16:17:47-23:42:44"], "sun": ["00:00-03:45"] },
+    }))
+    .unwrap();
+    let none = Pauses::none();
+    let start = t("1987-10-24T20:00:00Z");
+    // Saturday's first run ends 23:42:44 NDT = 02:12:44 UTC; the next
+    // open second is Sunday 00:00:00 NDT = 02:30:00 UTC.
+    let before = cal
+        .between(start, t("1987-10-25T02:12:44Z"), &none)
+        .unwrap();
+    let due = cal.add(start, before + 1, &none).unwrap();
+    assert_eq!(format_instant(due), "1987-10-25T02:30:01Z");
+    assert_eq!(cal.between(start, due, &none).unwrap(), before + 1);
+    assert_eq!(
+        cal.next_open(t("1987-10-25T02:13:00Z"))
+            .unwrap()
+            .map(format_instant),
+        Some("1987-10-25T02:30:00Z".to_string())
+    );
+    // Then the repeated Saturday hour, then Sunday again from 00:00 NST.
+    let sixty_one = cal.add(start, before + 61, &none).unwrap();
+    assert_eq!(format_instant(sixty_one), "1987-10-25T02:31:01Z");
+    let day = cal
+        .between(start, t("1987-10-26T00:00:00Z"), &none)
+        .unwrap();
+    let end = cal.add(start, day, &none).unwrap();
+    assert_eq!(cal.between(start, end, &none).unwrap(), day);
+}

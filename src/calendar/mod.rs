@@ -429,6 +429,33 @@ impl Calendar {
         }
     }
 
+    /// Day `d`'s open spans in UTC order together with any of day
+    /// `d + 1`'s that come before `d`'s last one ends. After a fall-back
+    /// change just past midnight, a late interval of `d` repeats after the
+    /// first minutes of `d + 1` (St. John's, 1987: the clocks went back at
+    /// 00:01, so Saturday's 23:01 came after Sunday's 00:00). Walks that
+    /// keep a cursor (`add`, `next_open`) must see those minutes first;
+    /// the next day's pass then skips them as already behind the cursor.
+    fn day_spans_in_order(&self, d: NaiveDate, out: &mut Spans, next: &mut Spans) {
+        self.day_spans(d, out);
+        let Some(&(_, last)) = out.last() else {
+            return;
+        };
+        let next_day = d + Days::days(1);
+        // The earliest the next date can begin in UTC: at the larger of
+        // the offsets around.
+        let offset = self.offset(last - DAY).max(self.offset(last));
+        if last <= date_to_days(next_day) * DAY - offset {
+            return;
+        }
+        self.day_spans(next_day, next);
+        let before = out.len();
+        out.extend(next.iter().filter(|(s, _)| *s < last));
+        if out.len() > before {
+            out.sort_unstable();
+        }
+    }
+
     /// The open spans of local date `d`, in UTC, sorted, merged.
     fn day_spans(&self, d: NaiveDate, out: &mut Spans) {
         out.clear();
@@ -536,6 +563,7 @@ impl Calendar {
         }
         let mut d = self.local_date(start) - Days::days(1);
         let mut spans = Spans::new();
+        let mut lookahead = Spans::new();
         let mut cursor = start; // everything before it is accounted for
                                 // Long adds step whole days and weeks inside stretches (see `bulk`).
         let long = !T::DETAILED && seconds > 2 * DAY;
@@ -593,7 +621,7 @@ impl Calendar {
                     }
                 }
             }
-            self.day_spans(d, &mut spans);
+            self.day_spans_in_order(d, &mut spans, &mut lookahead);
             for &(s, e) in &spans {
                 if e <= cursor {
                     continue;
@@ -742,8 +770,9 @@ impl Calendar {
         }
         let mut d = self.local_date(t) - Days::days(1);
         let mut spans = Spans::new();
+        let mut lookahead = Spans::new();
         for _ in 0..HORIZON_DAYS {
-            self.day_spans(d, &mut spans);
+            self.day_spans_in_order(d, &mut spans, &mut lookahead);
             if let Some(&(s, _)) = spans.iter().find(|&&(_, e)| e > t) {
                 return Ok(Some(s.max(t)).filter(|x| *x < MAX_INSTANT));
             }
