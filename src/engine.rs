@@ -426,14 +426,10 @@ impl RuleEngine {
         let creating = status.is_none();
         let status = match status {
             Some(s) => policy
-                .status(s)
-                .and_then(|i| policy.statuses.get(i).cloned())
+                .canonical(s)
+                .map(str::to_string)
                 .ok_or_else(|| policy.unknown_status("status".into(), s))?,
-            None => ty
-                .initial
-                .clone()
-                .or_else(|| policy.statuses.first().cloned())
-                .unwrap_or_default(),
+            None => ty.initial_status(policy).unwrap_or_default(),
         };
         let mut schema = form::form_schema(
             ty,

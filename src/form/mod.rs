@@ -341,6 +341,16 @@ pub struct TicketType {
     pub initial: Option<String>,
 }
 
+impl TicketType {
+    /// The status a new ticket of this type starts at: its own `initial`,
+    /// else the policy's first.
+    pub fn initial_status(&self, policy: &crate::sla::policy::SlaPolicy) -> Option<String> {
+        self.initial
+            .clone()
+            .or_else(|| policy.statuses.first().cloned())
+    }
+}
+
 /// What to do with fields a type does not declare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -119,7 +119,7 @@ pub(crate) fn form_schema(
         "fields": ty.fields.iter().map(|f| field_json(f, matrix, policy, lookups)).collect::<Vec<_>>(),
         "unknownFields": unknown,
         "statuses": policy.statuses,
-        "initial": ty.initial.clone().or_else(|| policy.statuses.first().cloned()),
+        "initial": ty.initial_status(policy),
         "transitions": transitions,
         "requiredAt": required_at,
         "children": ty.children,

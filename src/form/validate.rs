@@ -359,15 +359,8 @@ pub(crate) fn check_role<P: FormPack>(pack: &P, role: &str) -> Result<()> {
 pub(crate) fn status_of<P: FormPack>(pack: &P, ty: &TicketType, ticket: &Value) -> String {
     let policy = pack.policy();
     match ticket.get("status").and_then(Value::as_str) {
-        Some(s) => policy
-            .status(s)
-            .and_then(|i| policy.statuses.get(i).cloned())
-            .unwrap_or_else(|| s.to_string()),
-        None => ty
-            .initial
-            .clone()
-            .or_else(|| policy.statuses.first().cloned())
-            .unwrap_or_default(),
+        Some(s) => policy.canonical(s).unwrap_or(s).to_string(),
+        None => ty.initial_status(policy).unwrap_or_default(),
     }
 }
 
@@ -770,8 +763,8 @@ pub(crate) fn transition<P: FormPack>(
     let policy = pack.policy();
     let canonical = |s: &str, field: &str| -> Result<String> {
         policy
-            .status(s)
-            .and_then(|i| policy.statuses.get(i).cloned())
+            .canonical(s)
+            .map(str::to_string)
             .ok_or_else(|| policy.unknown_status(field.to_string(), s))
     };
     if to.trim().is_empty() {
@@ -780,11 +773,7 @@ pub(crate) fn transition<P: FormPack>(
     let to = canonical(to, "to")?;
     let from = match crate::ticket::Field::of(ticket, "status").optional_str("status")? {
         Some(s) => canonical(s, "status")?,
-        None => ty
-            .initial
-            .clone()
-            .or_else(|| policy.statuses.first().cloned())
-            .unwrap_or_default(),
+        None => ty.initial_status(policy).unwrap_or_default(),
     };
     let mut ctx = Ctx {
         pack,

@@ -81,6 +81,13 @@ impl SlaPolicy {
         self.statuses.iter().position(|x| x.eq_ignore_ascii_case(s))
     }
 
+    /// A status as the policy spells it (matching is case-insensitive).
+    pub fn canonical(&self, s: &str) -> Option<&str> {
+        self.status(s)
+            .and_then(|i| self.statuses.get(i))
+            .map(String::as_str)
+    }
+
     fn is_in(list: &[String], status: &str) -> bool {
         list.iter().any(|x| x == status)
     }
@@ -143,8 +150,8 @@ impl SlaPolicy {
             given
                 .iter()
                 .map(|s| {
-                    p.status(s)
-                        .and_then(|i| p.statuses.get(i).cloned())
+                    p.canonical(s)
+                        .map(str::to_string)
                         .ok_or_else(|| format!("`{k}` names {s:?}, which is not in `statuses`"))
                 })
                 .collect()
