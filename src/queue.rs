@@ -4,7 +4,7 @@
 //! time of day, or in response to timer alerts"; the process has a
 //! dispatcher review the queue and assign.
 //!
-//! The default order is data: breached first (the most overdue, relative
+//! The default order: breached first (the most overdue, relative
 //! to its target, first), then the least remaining time on the running
 //! clock relative to its target, then the priority, then the age. Paused
 //! tickets (waiting on the customer or a vendor) sink below the rest. Each
@@ -13,8 +13,8 @@
 //! The order is pack data: `queue_order([...])` lists criteria (see
 //! [`QueueKey`]); without it, [`QueueKey::DEFAULT`]. A pack may also rank by
 //! its own rule: `fn queue_rank(ticket, entry)` returns
-//! a number, lower first, with the default order breaking ties (one rhai
-//! call per ticket).
+//! a number, lower first, with `queue_order` breaking ties (one rhai call
+//! per ticket).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -152,29 +152,21 @@ fn spoken(seconds: i64) -> String {
 }
 
 fn reason(which: &str, c: &ClockReport, status: &str) -> String {
-    let kind = if c.clock == "24x7" { "" } else { "business " };
+    let unit = if c.clock == crate::pack::declare::ALWAYS {
+        ""
+    } else {
+        " of business time"
+    };
     let used = format!("{}% used", c.percent_used);
     match c.state {
         ClockState::Paused => format!("{which} clock paused ({status}); {used}"),
         ClockState::Breached => {
-            let over = c.by_seconds.unwrap_or(0);
-            let unit = if kind.is_empty() {
-                ""
-            } else {
-                " of business time"
-            };
-            format!("{which} breached {}{unit} ago; {used}", spoken(over))
+            let over = spoken(c.by_seconds.unwrap_or(0));
+            format!("{which} breached {over}{unit} ago; {used}")
         }
         _ => {
-            let unit = if kind.is_empty() {
-                ""
-            } else {
-                " of business time"
-            };
-            format!(
-                "{which} due in {}{unit}; {used}",
-                spoken(c.remaining_seconds)
-            )
+            let left = spoken(c.remaining_seconds);
+            format!("{which} due in {left}{unit}; {used}")
         }
     }
 }
@@ -188,11 +180,10 @@ impl RuleEngine {
     pub fn queue(&self, tickets: &[Value], now: Instant) -> Result<QueueReport> {
         let policy = self.pack().sla();
         let matrix = self.matrix();
-        let mut entries = Vec::with_capacity(tickets.len());
+        // (the pack's own rank, the order's key, the entry)
+        let mut ranked: Vec<(f64, Vec<i64>, QueueEntry)> = Vec::with_capacity(tickets.len());
         let mut not_open = Vec::new();
         let mut problems = Vec::new();
-        let mut keys = Vec::with_capacity(tickets.len());
-        let mut custom_keys: Vec<f64> = Vec::with_capacity(tickets.len());
         let hooked = self.pack().has_queue_hook();
         let order_by = self.pack().queue_order();
         for (index, t) in tickets.iter().enumerate() {
@@ -225,15 +216,8 @@ impl RuleEngine {
             if let Some(r) = resumes_at.filter(|_| c.state != ClockState::Paused) {
                 reason.push_str(&format!("; clock resumes {}", format_instant(r)));
             }
-            let opened = t
-                .get("openedAt")
-                .and_then(Value::as_str)
-                .and_then(|s| crate::time::parse_instant(s, "openedAt").ok())
-                .unwrap_or(now);
-            let due = c
-                .due
-                .as_deref()
-                .and_then(|d| crate::time::parse_instant(d, "due").ok());
+            let instant =
+                |s: Option<&str>| s.and_then(|s| crate::time::parse_instant(s, "instant").ok());
             let part = |k: QueueKey| -> i64 {
                 match k {
                     QueueKey::PausedLast => i64::from(c.state == ClockState::Paused),
@@ -244,11 +228,13 @@ impl RuleEngine {
                     QueueKey::Priority => matrix
                         .priority_rank(&priority)
                         .map_or(i64::MAX, |r| r as i64),
-                    QueueKey::Age => opened,
-                    QueueKey::Due => due.unwrap_or(i64::MAX),
+                    QueueKey::Age => {
+                        instant(t.get("openedAt").and_then(Value::as_str)).unwrap_or(now)
+                    }
+                    QueueKey::Due => instant(c.due.as_deref()).unwrap_or(i64::MAX),
                 }
             };
-            keys.push(order_by.iter().map(|k| part(*k)).collect::<Vec<i64>>());
+            let key: Vec<i64> = order_by.iter().map(|k| part(*k)).collect();
             let entry = QueueEntry {
                 rank: 0,
                 index,
@@ -264,46 +250,32 @@ impl RuleEngine {
                 reason,
                 status,
             };
-            // The pack's own ranking, if it has one, before the default.
-            let ranked = if hooked {
+            // The pack's own ranking, if it has one, before the order.
+            let custom = if hooked {
                 serde_json::to_value(&entry)
                     .map_err(|e| crate::Error::input(e.to_string()))
                     .and_then(|v| self.pack().queue_rank(t, &v))
             } else {
                 Ok(None)
             };
-            let custom = match ranked {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(QueueProblem {
-                        index,
-                        id: entry.id,
-                        code: e.code(),
-                        message: e.to_string(),
-                    });
-                    keys.pop();
-                    continue;
-                }
-            };
-            custom_keys.push(custom.unwrap_or(0.0));
-            entries.push(entry);
+            match custom {
+                Ok(r) => ranked.push((r.unwrap_or(0.0), key, entry)),
+                Err(e) => problems.push(QueueProblem {
+                    index,
+                    id: entry.id,
+                    code: e.code(),
+                    message: e.to_string(),
+                }),
+            }
         }
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_by(|&a, &b| {
-            let custom = |i: usize| custom_keys.get(i).copied().unwrap_or(0.0);
-            custom(a)
-                .total_cmp(&custom(b))
-                .then_with(|| keys.get(a).cmp(&keys.get(b)))
-                .then_with(|| a.cmp(&b))
-        });
-        let mut slots: Vec<Option<QueueEntry>> = entries.into_iter().map(Some).collect();
-        let entries = order
+        // Stable: full ties keep the order given.
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        let entries = ranked
             .into_iter()
             .zip(1..)
-            .filter_map(|(i, rank)| {
-                let mut e = slots.get_mut(i)?.take()?;
+            .map(|((_, _, mut e), rank)| {
                 e.rank = rank;
-                Some(e)
+                e
             })
             .collect();
         Ok(QueueReport {
