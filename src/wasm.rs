@@ -317,11 +317,7 @@ impl JsRuleEngine {
     ) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
             let t = via_json(ticket)?;
-            let options = if options.is_undefined() || options.is_null() {
-                serde_json::Value::Null
-            } else {
-                via_json(options)?
-            };
+            let options = options_json(options)?;
             let lookups = match options.get("lookups") {
                 Some(serde_json::Value::Object(l)) => Some(l),
                 None | Some(serde_json::Value::Null) => None,
@@ -344,17 +340,13 @@ impl JsRuleEngine {
         run().map_err(|e| js_error(&e))
     }
 
-    /// What a portal needs to draw a type's form.
+    /// What a portal needs to draw a type's form. `options.role` marks
+    /// each field hidden, readonly or editable for that role, at
+    /// `options.status` (none: a new ticket).
     #[wasm_bindgen(js_name = formSchema)]
-    /// `options.role` marks each field hidden, readonly or editable for
-    /// that role, at `options.status` (none: a new ticket).
     pub fn form_schema(&self, type_name: &str, options: &JsValue) -> Result<JsValue, JsValue> {
         let run = || -> Result<serde_json::Value, Error> {
-            let options = if options.is_undefined() || options.is_null() {
-                serde_json::Value::Null
-            } else {
-                via_json(options)?
-            };
+            let options = options_json(options)?;
             let role = optional_text(&options, "role")?;
             let status = optional_text(&options, "status")?;
             self.inner.form_schema_for(type_name, role, status)
@@ -367,11 +359,6 @@ impl JsRuleEngine {
     /// `{ entries, notOpen, problems, now, packVersion }`, in one call.
     pub fn queue(&self, tickets: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
-            if !Array::is_array(tickets) {
-                return Err(Error::InvalidInput {
-                    message: "queue(tickets, now) takes an array of tickets".into(),
-                });
-            }
             let serde_json::Value::Array(list) = via_json(tickets)? else {
                 return Err(Error::input(
                     "queue(tickets, now) takes an array of tickets",
@@ -414,11 +401,7 @@ impl JsRuleEngine {
     ) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
             let t = via_json(ticket)?;
-            let children = if context.is_undefined() || context.is_null() {
-                None
-            } else {
-                via_json(context)?.get("children").cloned()
-            };
+            let children = options_json(context)?.get("children").cloned();
             let r = self.inner.transition(&t, to, children.as_ref())?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
@@ -760,10 +743,14 @@ fn pauses_of(v: &JsValue) -> Result<Pauses, Error> {
     Pauses::new(pairs)
 }
 
-/// A JS value as JSON through `JSON.stringify` and serde_json: one
-/// boundary crossing and one string copy, which for a ticket with a
-/// history is several times cheaper than walking the object from wasm.
-/// `Date`s become ISO strings (their `toJSON`), `undefined` fields vanish.
+/// An options argument as JSON: `null` when it is absent.
+fn options_json(v: &JsValue) -> Result<serde_json::Value, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(serde_json::Value::Null);
+    }
+    via_json(v)
+}
+
 /// `options[key]`: a string, or absent/null.
 fn optional_text<'a>(options: &'a serde_json::Value, key: &str) -> Result<Option<&'a str>, Error> {
     match options.get(key) {
@@ -777,6 +764,10 @@ fn optional_text<'a>(options: &'a serde_json::Value, key: &str) -> Result<Option
     }
 }
 
+/// A JS value as JSON through `JSON.stringify` and serde_json: one
+/// boundary crossing and one string copy, which for a ticket with a
+/// history is several times cheaper than walking the object from wasm.
+/// `Date`s become ISO strings (their `toJSON`), `undefined` fields vanish.
 fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
     let text = js_sys::JSON::stringify(v).map_err(|e| {
         // JS says why: a BigInt, a cycle, or nesting too deep for its stack.

@@ -222,7 +222,7 @@ impl Pack {
                 .position(|(n, _)| *n == name)
                 .map(|i| hooks.swap_remove(i).1)
         };
-        let adjust = [take(hooks::ADJUST_PRIORITY), take(hooks::QUEUE_RANK)];
+        let named = [take(hooks::ADJUST_PRIORITY), take(hooks::QUEUE_RANK)];
         let calendars: Vec<Calendar> = std::iter::once(Calendar::always())
             .chain(b.calendars.drain(..).map(|d| d.value))
             .collect();
@@ -234,7 +234,7 @@ impl Pack {
             files: sources.into_iter().map(|(n, _)| n).collect(),
             hooks: Hooks::new(
                 &matrix,
-                adjust,
+                named,
                 conditions,
                 forms,
                 clocks,
