@@ -442,10 +442,17 @@ impl Calendar {
             return;
         };
         let next_day = d + Days::days(1);
+        let next_midnight = date_to_days(next_day) * DAY;
+        // No zone is more than 14 hours ahead of UTC (the largest offset in
+        // the database since 1900; an hour's margin here): most days end
+        // well before the next can begin, with no offset to look up.
+        if last <= next_midnight - 15 * 3600 {
+            return;
+        }
         // The earliest the next date can begin in UTC: at the larger of
         // the offsets around.
         let offset = self.offset(last - DAY).max(self.offset(last));
-        if last <= date_to_days(next_day) * DAY - offset {
+        if last <= next_midnight - offset {
             return;
         }
         self.day_spans(next_day, next);

@@ -130,12 +130,14 @@ pub(crate) fn validate<P: FormPack>(
     // Values the role may not give are taken back before anything is
     // derived from them (a refused urgency must not raise the priority);
     // fields the engine fills are judged after it has filled them.
-    let status = status_of(pack, ty, who.previous.unwrap_or(ticket));
-    let asker = who.role.map(|role| Asker {
+    let status = who
+        .role
+        .map(|_| status_of(pack, ty, who.previous.unwrap_or(ticket)));
+    let asker = who.role.zip(status.as_deref()).map(|(role, status)| Asker {
         role,
         sent: ticket,
         previous: who.previous,
-        status: &status,
+        status,
     });
     if let Some(a) = &asker {
         permissions(&mut ctx, ty, a, &mut out, false);
