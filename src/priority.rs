@@ -37,8 +37,10 @@ impl Level {
         }
     }
 
-    fn matches(&self, input: &str) -> bool {
-        self.keys.iter().any(|k| folded_eq(k, input))
+    /// Whether a trimmed input, whose ASCII-ness is known (a search checks
+    /// that once, not once per key), names this level.
+    fn matches(&self, input: &str, ascii: bool) -> bool {
+        self.keys.iter().any(|k| folded_eq(k, input, ascii))
     }
 }
 
@@ -47,10 +49,10 @@ fn fold(s: &str) -> String {
     s.trim().chars().flat_map(char::to_lowercase).collect()
 }
 
-/// `fold(input) == key` without allocating: the per-ticket comparison.
-fn folded_eq(key: &str, input: &str) -> bool {
-    let input = input.trim();
-    if input.is_ascii() {
+/// `fold(input) == key` without allocating, for a trimmed input: the
+/// per-ticket comparison.
+fn folded_eq(key: &str, input: &str, ascii: bool) -> bool {
+    if ascii {
         key.len() == input.len() && key.as_bytes().eq_ignore_ascii_case(input.as_bytes())
     } else {
         input.chars().flat_map(char::to_lowercase).eq(key.chars())
@@ -337,7 +339,8 @@ impl Matrix {
 }
 
 fn find(levels: &[Level], input: &str) -> Option<usize> {
-    levels.iter().position(|l| l.matches(input))
+    let (trimmed, ascii) = (input.trim(), input.is_ascii());
+    levels.iter().position(|l| l.matches(trimmed, ascii))
 }
 
 /// Level names first, then aliases, as people would read them.
@@ -353,11 +356,14 @@ mod tests {
 
     #[test]
     fn folded_matching_ignores_case_and_outer_space() {
-        let l = Level::new("Critical", vec!["Entire University affected".into()]);
-        assert!(l.matches("critical"));
-        assert!(l.matches("  ENTIRE university AFFECTED "));
-        assert!(!l.matches("Entire University"));
-        let l = Level::new("Größe", vec![]);
-        assert!(l.matches("GRÖßE"));
+        let levels = [
+            Level::new("Critical", vec!["Entire University affected".into()]),
+            Level::new("Größe", vec![]),
+        ];
+        assert_eq!(find(&levels, "critical"), Some(0));
+        assert_eq!(find(&levels, "  ENTIRE university AFFECTED "), Some(0));
+        assert_eq!(find(&levels, "Entire University"), None);
+        assert_eq!(find(&levels, "GRÖßE"), Some(1));
+        assert_eq!(find(&levels, " größe "), Some(1));
     }
 }

@@ -16,6 +16,8 @@
 //! a number, lower first, with `queue_order` breaking ties (one rhai call
 //! per ticket).
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -107,6 +109,9 @@ pub enum QueueKey {
     Due,
 }
 
+/// The most criteria an order can have: each at most once.
+const KEY_PARTS: usize = QueueKey::NAMES.len();
+
 impl QueueKey {
     /// The names a pack writes, and what they mean.
     pub const NAMES: [(&'static str, QueueKey); 7] = [
@@ -139,36 +144,48 @@ impl QueueKey {
 }
 
 /// Seconds as people say them: `35 min`, `2 h 10 min`, `3 d 4 h`.
-fn spoken(seconds: i64) -> String {
+fn spoken(out: &mut String, seconds: i64) {
     let m = (seconds.max(0) + 59) / 60;
     let (d, h, m) = (m / 1440, m / 60 % 24, m % 60);
-    match (d, h, m) {
-        (0, 0, m) => format!("{m} min"),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (d, 0, _) => format!("{d} d"),
-        (d, h, _) => format!("{d} d {h} h"),
-    }
+    // Writing to a String cannot fail.
+    let _ = match (d, h, m) {
+        (0, 0, m) => write!(out, "{m} min"),
+        (0, h, 0) => write!(out, "{h} h"),
+        (0, h, m) => write!(out, "{h} h {m} min"),
+        (d, 0, _) => write!(out, "{d} d"),
+        (d, h, _) => write!(out, "{d} d {h} h"),
+    };
 }
 
+/// Why a ticket is where it is, in words, into one string.
 fn reason(which: &str, c: &ClockReport, status: &str) -> String {
     let unit = if c.clock == crate::pack::declare::ALWAYS {
         ""
     } else {
         " of business time"
     };
-    let used = format!("{}% used", c.percent_used);
+    let mut out = String::with_capacity(64);
+    out.push_str(which);
     match c.state {
-        ClockState::Paused => format!("{which} clock paused ({status}); {used}"),
+        ClockState::Paused => {
+            out.push_str(" clock paused (");
+            out.push_str(status);
+            out.push(')');
+        }
         ClockState::Breached => {
-            let over = spoken(c.by_seconds.unwrap_or(0));
-            format!("{which} breached {over}{unit} ago; {used}")
+            out.push_str(" breached ");
+            spoken(&mut out, c.by_seconds.unwrap_or(0));
+            out.push_str(unit);
+            out.push_str(" ago");
         }
         _ => {
-            let left = spoken(c.remaining_seconds);
-            format!("{which} due in {left}{unit}; {used}")
+            out.push_str(" due in ");
+            spoken(&mut out, c.remaining_seconds);
+            out.push_str(unit);
         }
     }
+    let _ = write!(out, "; {}% used", c.percent_used);
+    out
 }
 
 impl RuleEngine {
@@ -180,8 +197,10 @@ impl RuleEngine {
     pub fn queue(&self, tickets: &[Value], now: Instant) -> Result<QueueReport> {
         let policy = self.pack().sla();
         let matrix = self.matrix();
-        // (the pack's own rank, the order's key, the entry)
-        let mut ranked: Vec<(f64, Vec<i64>, QueueEntry)> = Vec::with_capacity(tickets.len());
+        // (the pack's own rank, the order's key, where its entry is): small
+        // and fixed-size, so sorting moves 80 bytes a ticket, not entries.
+        let mut ranked: Vec<(f64, [i64; KEY_PARTS], usize)> = Vec::with_capacity(tickets.len());
+        let mut placed: Vec<Option<QueueEntry>> = Vec::with_capacity(tickets.len());
         let mut not_open = Vec::new();
         let mut problems = Vec::new();
         let hooked = self.pack().has_queue_hook();
@@ -214,7 +233,8 @@ impl RuleEngine {
             };
             let mut reason = reason(which, &c, &status);
             if let Some(r) = resumes_at.filter(|_| c.state != ClockState::Paused) {
-                reason.push_str(&format!("; clock resumes {}", format_instant(r)));
+                reason.push_str("; clock resumes ");
+                reason.push_str(&format_instant(r));
             }
             let instant =
                 |s: Option<&str>| s.and_then(|s| crate::time::parse_instant(s, "instant").ok());
@@ -234,7 +254,10 @@ impl RuleEngine {
                     QueueKey::Due => instant(c.due.as_deref()).unwrap_or(i64::MAX),
                 }
             };
-            let key: Vec<i64> = order_by.iter().map(|k| part(*k)).collect();
+            let mut key = [0; KEY_PARTS];
+            for (slot, k) in key.iter_mut().zip(order_by) {
+                *slot = part(*k);
+            }
             let entry = QueueEntry {
                 rank: 0,
                 index,
@@ -259,7 +282,10 @@ impl RuleEngine {
                 Ok(None)
             };
             match custom {
-                Ok(r) => ranked.push((r.unwrap_or(0.0), key, entry)),
+                Ok(r) => {
+                    ranked.push((r.unwrap_or(0.0), key, placed.len()));
+                    placed.push(Some(entry));
+                }
                 Err(e) => problems.push(QueueProblem {
                     index,
                     id: entry.id,
@@ -271,9 +297,10 @@ impl RuleEngine {
         // Stable: full ties keep the order given.
         ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         let entries = ranked
-            .into_iter()
+            .iter()
+            .filter_map(|(_, _, at)| placed.get_mut(*at).and_then(Option::take))
             .zip(1..)
-            .map(|((_, _, mut e), rank)| {
+            .map(|(mut e, rank)| {
                 e.rank = rank;
                 e
             })
