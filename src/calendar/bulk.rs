@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
+use super::Zone;
 use chrono::{Datelike, Duration as Days, NaiveDate, Weekday};
-use chrono_tz::Tz;
 
 use super::{date_to_days, Calendar, Holiday, HolidayRule, Pauses, DAY, INDEX_LAST_YEAR};
 use crate::time::Instant;
@@ -40,10 +40,10 @@ struct Block {
 
 /// An offset segment: `(zone, from, to, offset, to is an offset change
 /// rather than a block's end)`.
-type Segment = (Tz, Instant, Instant, i64, bool);
+type Segment = (Zone, Instant, Instant, i64, bool);
 
 /// Per (zone, block).
-type ChangeCache = HashMap<(Tz, i64), Rc<Block>, BuildHasherDefault<Mix>>;
+type ChangeCache = HashMap<(Zone, i64), Rc<Block>, BuildHasherDefault<Mix>>;
 
 thread_local! {
     /// Computed once per thread and zone-block.

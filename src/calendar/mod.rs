@@ -34,16 +34,17 @@
 
 mod bulk;
 mod spec;
+pub mod zone;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Datelike, Duration as Days, NaiveDate, Offset, TimeZone, Weekday};
-use chrono_tz::Tz;
+use chrono::{Datelike, Duration as Days, NaiveDate, Weekday};
 
 use crate::duration::MAX_SECONDS;
 use crate::error::{Error, Result};
 use crate::time::{Instant, MAX_INSTANT, MIN_INSTANT};
+pub use zone::Zone;
 
 pub use spec::parse_time_of_day;
 
@@ -110,7 +111,7 @@ pub struct Holiday {
 #[derive(Debug, Clone)]
 pub struct Calendar {
     name: String,
-    zone: Tz,
+    zone: Zone,
     /// Monday first.
     weekly: [Vec<Interval>; 7],
     /// Open seconds in a week with no holiday and no offset change.
@@ -220,7 +221,7 @@ impl Calendar {
     pub fn always() -> Self {
         Calendar {
             name: "24x7".into(),
-            zone: Tz::UTC,
+            zone: Zone::utc(),
             weekly: std::array::from_fn(|_| {
                 vec![Interval {
                     start: 0,
@@ -268,7 +269,7 @@ impl Calendar {
 
     fn new(
         name: String,
-        zone: Tz,
+        zone: Zone,
         weekly: [Vec<Interval>; 7],
         holidays: Vec<Holiday>,
         overrides: BTreeMap<NaiveDate, Vec<Interval>>,
@@ -377,15 +378,7 @@ impl Calendar {
     /// The UTC offset at `t`, from the zone's own tables (what fills the
     /// cache behind [`offset`](Self::offset)).
     fn raw_offset(&self, t: Instant) -> i64 {
-        match DateTime::from_timestamp(t, 0) {
-            Some(dt) => i64::from(
-                self.zone
-                    .offset_from_utc_datetime(&dt.naive_utc())
-                    .fix()
-                    .local_minus_utc(),
-            ),
-            None => 0,
-        }
+        self.zone.offset_at(t)
     }
 
     /// The local date at instant `t`.

@@ -27,7 +27,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Weekday};
-use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::{Calendar, Holiday, HolidayRule, Interval};
@@ -71,10 +70,12 @@ impl Calendar {
                     field: "timezone".into(),
                 })
             }
-            Some(Value::String(z)) => z.parse::<Tz>().map_err(|_| Error::UnknownTimezone {
-                field: "timezone".into(),
-                value: z.chars().take(64).collect(),
-            })?,
+            Some(Value::String(z)) => {
+                super::Zone::named(z).ok_or_else(|| Error::UnknownTimezone {
+                    field: "timezone".into(),
+                    value: z.chars().take(64).collect(),
+                })?
+            }
             None | Some(Value::Null) => {
                 return Err(Error::MissingField {
                     field: "timezone".into(),
