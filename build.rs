@@ -1,11 +1,34 @@
-//! Embeds the default pack: every `rules/*.rhai` file, so a file added to
-//! `rules/` is part of `RuleEngine::embedded()` without a second list to
-//! keep in step.
+//! Two things the crate embeds, made at build time:
+//!
+//! - The default pack: every `rules/*.rhai` file, so a file added to
+//!   `rules/` is part of `RuleEngine::embedded()` without a second list to
+//!   keep in step.
+//! - The zone table: `src/calendar/zones.bin` as it is, or, for a slim
+//!   build, only the zones named in `TICKET_RULES_ZONES` at build time
+//!   (comma-separated; a name ending in `/` keeps every zone under it):
+//!   `TICKET_RULES_ZONES='America/,Europe/London' make wasm`. UTC is always
+//!   kept (the `24x7` clock runs on it); a calendar naming a zone that was
+//!   left out is refused at load with `UNKNOWN_TIMEZONE`. The format is
+//!   described in `scripts/tz_compact.py`.
 
+use std::env;
 use std::fmt::Write as _;
+use std::fs;
 use std::path::Path;
 
+#[path = "src/calendar/zone_table.rs"]
+#[allow(dead_code)]
+mod zone_table;
+
+const ZONES: &str = "src/calendar/zones.bin";
+const FILTER: &str = "TICKET_RULES_ZONES";
+
 fn main() {
+    embed_default_pack();
+    embed_zones();
+}
+
+fn embed_default_pack() {
     let dir = Path::new("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -29,4 +52,25 @@ fn main() {
     let dest =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("default_pack.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+fn embed_zones() {
+    println!("cargo:rerun-if-changed={ZONES}");
+    println!("cargo:rerun-if-changed=src/calendar/zone_table.rs");
+    println!("cargo:rerun-if-env-changed={FILTER}");
+    let data = fs::read(ZONES).expect("src/calendar/zones.bin is readable");
+    let out = match env::var(FILTER) {
+        Ok(filter) if !filter.trim().is_empty() => {
+            let slim = zone_table::filtered(&data, |name| zone_table::kept_by(&filter, name));
+            println!(
+                "cargo:warning=zones filtered by {FILTER}={filter}: {} of {} bytes",
+                slim.len(),
+                data.len()
+            );
+            slim
+        }
+        _ => data,
+    };
+    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("zones.bin");
+    fs::write(dest, out).expect("OUT_DIR is writable");
 }

@@ -35,6 +35,7 @@
 mod bulk;
 mod spec;
 pub mod zone;
+mod zone_table;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

@@ -11,9 +11,11 @@
 
 use std::sync::OnceLock;
 
+use super::zone_table::{self, Reader};
 use crate::time::Instant;
 
-static DATA: &[u8] = include_bytes!("zones.bin");
+/// The table, or the part of it a slim build keeps (see `build.rs`).
+static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/zones.bin"));
 
 /// An IANA zone (or link) by name, e.g. `America/New_York`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -35,62 +37,13 @@ struct Table {
     decoded: Vec<OnceLock<Spans>>,
 }
 
-/// Reads LEB128 varints off the front of a byte slice; a truncated or
-/// overlong one reads as 0 (the table is ours and checked by tests).
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn unsigned(&mut self) -> u64 {
-        let mut value = 0u64;
-        for (i, b) in self.0.iter().enumerate() {
-            if i >= 10 {
-                break;
-            }
-            value |= u64::from(b & 0x7F) << (7 * i);
-            if b & 0x80 == 0 {
-                self.0 = self.0.get(i + 1..).unwrap_or_default();
-                return value;
-            }
-        }
-        self.0 = &[];
-        0
-    }
-
-    fn signed(&mut self) -> i64 {
-        let u = self.unsigned();
-        ((u >> 1) as i64) ^ -((u & 1) as i64)
-    }
-
-    fn bytes(&mut self, n: usize) -> &'a [u8] {
-        let n = n.min(self.0.len());
-        let (head, tail) = self.0.split_at(n);
-        self.0 = tail;
-        head
-    }
-}
-
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut r = Reader(DATA);
-        let magic = r.bytes(4);
-        let (zones, sets) = if magic == b"TZC1" {
-            (r.unsigned() as usize, r.unsigned() as usize)
-        } else {
-            (0, 0)
-        };
-        let names = (0..zones)
-            .map(|_| {
-                let len = r.unsigned() as usize;
-                let name = std::str::from_utf8(r.bytes(len)).unwrap_or_default();
-                (name, r.unsigned() as u16)
-            })
-            .collect();
-        let sets: Vec<&'static [u8]> = (0..sets)
-            .map(|_| {
-                let len = r.unsigned() as usize;
-                r.bytes(len)
-            })
+        let (names, sets) = zone_table::parse(DATA);
+        let names = names
+            .into_iter()
+            .map(|(n, s)| (n, u16::try_from(s).unwrap_or(u16::MAX)))
             .collect();
         let decoded = sets.iter().map(|_| OnceLock::new()).collect();
         Table {
