@@ -90,23 +90,24 @@ pub fn format_instant(t: Instant) -> String {
         };
     }
     let mut b = *b"0000-00-00T00:00:00Z";
-    let mut put = |at: usize, v: i64, width: usize| {
-        let mut v = v;
-        for k in (0..width).rev() {
-            if let Some(slot) = b.get_mut(at + k) {
-                *slot = b'0' + (v % 10) as u8;
-            }
-            v /= 10;
+    // Two digits at a time; every value here is below 100.
+    let two = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
+    let fields = [
+        (0, y / 100),
+        (2, y % 100),
+        (5, i64::from(m)),
+        (8, i64::from(d)),
+        (11, secs / 3600),
+        (14, secs / 60 % 60),
+        (17, secs % 60),
+    ];
+    for (at, v) in fields {
+        if let Some(slot) = b.get_mut(at..at + 2) {
+            slot.copy_from_slice(&two(v));
         }
-    };
-    put(0, y, 4);
-    put(5, i64::from(m), 2);
-    put(8, i64::from(d), 2);
-    put(11, secs / 3600, 2);
-    put(14, secs / 60 % 60, 2);
-    put(17, secs % 60, 2);
+    }
     // Only ASCII digits and separators were written.
-    String::from_utf8(b.to_vec()).unwrap_or_default()
+    std::str::from_utf8(&b).map_or_else(|_| String::new(), String::from)
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` exactly (the form every answer has), parsed
