@@ -437,10 +437,10 @@ impl Calendar {
         };
         let next_day = d + Days::days(1);
         let next_midnight = date_to_days(next_day) * DAY;
-        // No zone is more than 14 hours ahead of UTC (the largest offset in
-        // the database since 1900; an hour's margin here): most days end
-        // well before the next can begin, with no offset to look up.
-        if last <= next_midnight - 15 * 3600 {
+        // The next date begins no earlier than its midnight minus the
+        // zone's largest offset ever: most days end well before, with no
+        // offset to look up.
+        if last <= next_midnight - self.zone.max_offset() {
             return;
         }
         // The earliest the next date can begin in UTC: at the larger of

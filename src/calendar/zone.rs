@@ -25,6 +25,8 @@ pub struct Zone(u16);
 #[derive(Debug, Default)]
 struct Spans {
     first: i32,
+    /// The largest offset the zone ever has.
+    max: i32,
     /// `(from, offset)`, ascending.
     changes: Box<[(Instant, i32)]>,
 }
@@ -77,7 +79,12 @@ fn decode(bytes: &[u8]) -> Spans {
             (day * 86_400 + second, offset)
         })
         .collect();
-    Spans { first, changes }
+    let max = offsets.iter().copied().fold(first, i32::max);
+    Spans {
+        first,
+        max,
+        changes,
+    }
 }
 
 impl Zone {
@@ -106,24 +113,28 @@ impl Zone {
     /// The UTC offset in seconds at instant `t` (what local time minus
     /// UTC is then).
     pub fn offset_at(self, t: Instant) -> i64 {
-        let table = table();
-        let Some(set) = table
-            .names
-            .get(usize::from(self.0))
-            .map(|(_, s)| usize::from(*s))
-        else {
+        let Some(spans) = self.spans() else {
             return 0;
         };
-        let (Some(cell), Some(bytes)) = (table.decoded.get(set), table.sets.get(set)) else {
-            return 0;
-        };
-        let spans = cell.get_or_init(|| decode(bytes));
         let i = spans.changes.partition_point(|(from, _)| *from <= t);
         let offset = match i.checked_sub(1) {
             Some(last) => spans.changes.get(last).map_or(spans.first, |c| c.1),
             None => spans.first,
         };
         i64::from(offset)
+    }
+
+    /// The largest UTC offset the zone ever has, in seconds: the earliest
+    /// a local date can begin is its midnight minus this.
+    pub fn max_offset(self) -> i64 {
+        self.spans().map_or(0, |s| i64::from(s.max))
+    }
+
+    fn spans(self) -> Option<&'static Spans> {
+        let table = table();
+        let set = usize::from(table.names.get(usize::from(self.0))?.1);
+        let bytes = table.sets.get(set)?;
+        Some(table.decoded.get(set)?.get_or_init(|| decode(bytes)))
     }
 
     /// Every zone name, sorted.
