@@ -26,15 +26,16 @@ if (q.entries.length + q.notOpen.length + q.problems.length !== tickets.length |
   throw new Error(`queue lost tickets: ${JSON.stringify(q.problems.slice(0, 3))}`);
 }
 const times = [];
-for (let round = 0; round < 7; round++) {
+for (let round = 0; round < 15; round++) {
   const s = process.hrtime.bigint();
   engine.queue(tickets, new Date(now));
   times.push(Number(process.hrtime.bigint() - s) / 1e6);
 }
 times.sort((a, b) => a - b);
-const median = times[3];
+// The best of 15 calls (see harness.mjs on why the best), and the median.
+const [best, median] = [times[0], times[7]];
 console.log('### Work queue, from Node\n');
-console.log('| what | ms (median of 7) | tickets/s |');
-console.log('|---|---:|---:|');
-console.log(`| \`engine.queue(10,000 open tickets, now)\`, one call | ${median.toFixed(1)} | ${(10000 / median * 1000 / 1000).toFixed(0)} k/s |`);
+console.log('| what | ms (best of 15) | ms (median) | tickets/s (best) |');
+console.log('|---|---:|---:|---:|');
+console.log(`| \`engine.queue(10,000 open tickets, now)\`, one call | ${best.toFixed(1)} | ${median.toFixed(1)} | ${(10000 / best * 1000 / 1000).toFixed(0)} k/s |`);
 console.log(`\nBreached: ${q.entries.filter((e) => e.state === 'breached').length}, paused: ${q.entries.filter((e) => e.state === 'paused').length}, of ${q.entries.length}. Target (issue 9): under 50 ms. node ${process.version}; command: \`node tests/bench/queue.mjs\``);
