@@ -2,15 +2,17 @@
 // to the SLA clocks, one to a status, one to inactivity) on a ticket with a
 // realistic history and an alarm clock. `make bench` runs it.
 import { RuleEngine } from 'ticket-rules';
-import { measure, fmt } from './harness.mjs';
+import { compare, fmt } from './harness.mjs';
 import { incident, now } from './tickets.mjs';
 
 const engine = RuleEngine.default();
 const ticket = incident;
 const first = engine.escalations(ticket, now);
 const fired = first.due.map((d) => d.id);
-const all = measure('escalations', () => engine.escalations(ticket, now));
-const some = measure('escalations, fired passed back', () => engine.escalations(ticket, now, fired));
+const [all, some] = await compare([
+  ['escalations', () => engine.escalations(ticket, now)],
+  ['escalations, fired passed back', () => engine.escalations(ticket, now, fired)],
+]);
 console.log('### Escalations, from Node\n');
 console.log(`A ticket with 3 history events and an alarm, ${engine.escalations(ticket, now).due.length} escalations due, the default pack's 8 levels:\n`);
 console.log('| what | rate |\n|---|---:|');

@@ -60,6 +60,25 @@ export async function measureAsync(name, fn, { ms = 60, rounds = 25 } = {}) {
   return { name, perSecond: best };
 }
 
+/**
+ * Measures each of `cases` (`[name, fn, options]`, `options.async` for a
+ * function returning a promise) `passes` times in turn (A B C, A B C, ...)
+ * and keeps each one's best: a slow stretch of the machine, which can last
+ * seconds here, then costs every contender alike instead of whichever was
+ * running in it, so the ratios of one run hold.
+ */
+export async function compare(cases, { passes = 3, rounds = 10 } = {}) {
+  const best = cases.map(([name]) => ({ name, perSecond: 0 }));
+  for (let p = 0; p < passes; p++) {
+    for (const [k, [name, fn, options = {}]] of cases.entries()) {
+      const o = { rounds, ...options };
+      const r = o.async ? await measureAsync(name, fn, o) : measure(name, fn, o);
+      best[k].perSecond = Math.max(best[k].perSecond, r.perSecond);
+    }
+  }
+  return best;
+}
+
 export function fmt(rate) {
   if (rate >= 1e6) return `${(rate / 1e6).toFixed(2)} M/s`;
   if (rate >= 1e3) return `${(rate / 1e3).toFixed(1)} k/s`;

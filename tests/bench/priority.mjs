@@ -6,7 +6,7 @@ import os from 'node:os';
 import { Engine } from 'json-rules-engine';
 import { ZenEngine } from '@gorules/zen-engine';
 import { RuleEngine, readRulesDir } from 'ticket-rules';
-import { measure, measureAsync, table } from './harness.mjs';
+import { compare, measure, table } from './harness.mjs';
 
 const cases = JSON.parse(readFileSync(new URL('../data/matrix-cases.json', import.meta.url)));
 const byLevel = {};
@@ -94,17 +94,18 @@ let i = 0;
 const next = () => tickets[(i = (i + 1) % tickets.length)];
 const batch = Array.from({ length: 10_000 }, (_, k) => tickets[k % tickets.length]);
 
-const rows = [];
-rows.push(measure('plain JS object lookup (floor)', () => lookup[`${next().impact}\u0000${tickets[i].urgency}`]));
-rows.push(measure('ticket-rules priority(ticket)', () => engine.priority(next())));
-rows.push(measure('ticket-rules priorityOf(impact, urgency)', () => {
-  const t = next();
-  return engine.priorityOf(t.impact, t.urgency);
-}));
-rows.push(measure('ticket-rules priorities(10,000 tickets), per ticket', () => engine.priorities(batch), { unit: batch.length }));
-rows.push(measure('ticket-rules priority(ticket), pack with an adjust_priority hook (rhai per ticket)', () => hooked.priority({ ...next(), service: 'Payroll' })));
-rows.push(await measureAsync('json-rules-engine run(ticket)', () => jre.run(next())));
-rows.push(await measureAsync('@gorules/zen-engine evaluate(ticket)', () => zenDecision.evaluate(next())));
+const rows = await compare([
+  ['plain JS object lookup (floor)', () => lookup[`${next().impact}\u0000${tickets[i].urgency}`]],
+  ['ticket-rules priority(ticket)', () => engine.priority(next())],
+  ['ticket-rules priorityOf(impact, urgency)', () => {
+    const t = next();
+    return engine.priorityOf(t.impact, t.urgency);
+  }],
+  ['ticket-rules priorities(10,000 tickets), per ticket', () => engine.priorities(batch), { unit: batch.length }],
+  ['ticket-rules priority(ticket), pack with an adjust_priority hook (rhai per ticket)', () => hooked.priority({ ...next(), service: 'Payroll' })],
+  ['json-rules-engine run(ticket)', () => jre.run(next()), { async: true }],
+  ['@gorules/zen-engine evaluate(ticket)', () => zenDecision.evaluate(next()), { async: true }],
+]);
 const load = measure('ticket-rules RuleEngine.default() (load the pack)', () => RuleEngine.default().free());
 
 const versions = {

@@ -8,7 +8,7 @@ import Ajv from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { RuleEngine } from 'ticket-rules';
-import { measure, table } from './harness.mjs';
+import { compare, table } from './harness.mjs';
 
 const engine = RuleEngine.default();
 const schema = engine.formSchema('incident');
@@ -92,13 +92,12 @@ for (const [t, ok] of [[valid, true], [invalid, false]]) {
   }
 }
 
-const rows = [];
-for (const [label, t] of [['valid ticket', valid], ['invalid ticket (7 errors)', invalid]]) {
-  rows.push(measure(`hand-written JS (floor), ${label}`, () => byHand(t)));
-  rows.push(measure(`ticket-rules validate, ${label}`, () => engine.validate(t)));
-  rows.push(measure(`ajv 8 (compiled, allErrors), ${label}`, () => ajvValidate(t)));
-  rows.push(measure(`zod 3 safeParse, ${label}`, () => zodSchema.safeParse(t)));
-}
+const rows = await compare([['valid ticket', valid], ['invalid ticket (7 errors)', invalid]].flatMap(([label, t]) => [
+  [`hand-written JS (floor), ${label}`, () => byHand(t)],
+  [`ticket-rules validate, ${label}`, () => engine.validate(t)],
+  [`ajv 8 (compiled, allErrors), ${label}`, () => ajvValidate(t)],
+  [`zod 3 safeParse, ${label}`, () => zodSchema.safeParse(t)],
+]));
 const v = (p) => JSON.parse(readFileSync(new URL(`../node_modules/${p}/package.json`, import.meta.url))).version;
 console.log('### Form validation, from Node\n');
 console.log(table(rows, 'zod 3 safeParse, valid ticket'));

@@ -5,7 +5,7 @@
 // the boundary; the native figure is in `cargo bench --bench
 // business_time`. `make bench` runs it.
 import { RuleEngine } from 'ticket-rules';
-import { measure, fmt } from './harness.mjs';
+import { compare, fmt } from './harness.mjs';
 import { incident, now } from './tickets.mjs';
 
 const engine = RuleEngine.default();
@@ -29,13 +29,13 @@ if (!first.valid || first.escalations.due.length === 0 || !first.sla.resolve) {
   throw new Error(`unexpected answer: ${JSON.stringify(first).slice(0, 400)}`);
 }
 
-const rows = [
-  measure('priority(ticket)', () => engine.priority(ticket)),
-  measure('sla(ticket, now)', () => engine.sla(ticket, now)),
-  measure('escalations(ticket, now)', () => engine.escalations(ticket, now)),
-  measure('validate(ticket)', () => engine.validate(ticket)),
-  measure('all four (whole ticket)', () => whole(ticket)),
-];
+const rows = await compare([
+  ['priority(ticket)', () => engine.priority(ticket)],
+  ['sla(ticket, now)', () => engine.sla(ticket, now)],
+  ['escalations(ticket, now)', () => engine.escalations(ticket, now)],
+  ['validate(ticket)', () => engine.validate(ticket)],
+  ['all four (whole ticket)', () => whole(ticket)],
+]);
 console.log('### Whole-ticket evaluation, from Node\n');
 console.log(`An incident with 3 history events, an alarm and a full form; ${first.escalations.due.length} escalations due, valid:\n`);
 console.log('| what | rate | µs per ticket |\n|---|---:|---:|');
