@@ -51,6 +51,8 @@ fn every_zone_has_its_name_and_no_other_exists() {
     for name in theirs {
         assert_eq!(Zone::named(name).map(Zone::name), Some(name));
     }
+    let ny = Zone::named("America/New_York").expect("New York");
+    assert_eq!(format!("{ny:?}"), r#"Zone("America/New_York")"#);
     for wrong in [
         "america/new_york",
         "America/New_York ",

@@ -18,8 +18,14 @@ use crate::time::Instant;
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/zones.bin"));
 
 /// An IANA zone (or link) by name, e.g. `America/New_York`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Zone(u16);
+
+impl std::fmt::Debug for Zone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Zone").field(&self.name()).finish()
+    }
+}
 
 /// A zone's offsets: before the first transition, and from each on.
 #[derive(Debug, Default)]
