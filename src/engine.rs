@@ -249,7 +249,7 @@ impl RuleEngine {
         &self,
         ticket: &Value,
         now: Instant,
-    ) -> Result<(String, String, &'static str, sla::ClockReport)> {
+    ) -> Result<(String, String, &'static str, sla::ClockFigures<'_>)> {
         check_depth(ticket)?;
         let policy = self.pack.sla();
         let t = Timeline::read(ticket, now, policy, self)?;
@@ -260,12 +260,12 @@ impl RuleEngine {
             .ok_or_else(|| Error::input("no priority"))?;
         let status = t.status().to_string();
         if t.responded.is_none() {
-            let respond = sla::plan(&t, policy, self, Which::Respond)?.report()?;
+            let respond = sla::plan(&t, policy, self, Which::Respond)?.figures()?;
             if respond.stopped_at.is_none() {
                 return Ok((status, priority, "respond", respond));
             }
         }
-        let resolve = sla::plan(&t, policy, self, Which::Resolve)?.report()?;
+        let resolve = sla::plan(&t, policy, self, Which::Resolve)?.figures()?;
         Ok((status, priority, "resolve", resolve))
     }
 

@@ -21,9 +21,10 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::calendar::Calendar;
 use crate::engine::RuleEngine;
 use crate::error::Result;
-use crate::sla::{ClockReport, ClockState};
+use crate::sla::{ClockFigures, ClockState};
 use crate::time::{format_instant, Instant};
 
 /// One open ticket in the queue.
@@ -158,8 +159,8 @@ fn spoken(out: &mut String, seconds: i64) {
 }
 
 /// Why a ticket is where it is, in words, into one string.
-fn reason(which: &str, c: &ClockReport, status: &str) -> String {
-    let unit = if c.clock == crate::pack::declare::ALWAYS {
+fn reason(which: &str, c: &ClockFigures<'_>, status: &str) -> String {
+    let unit = if c.calendar.name() == crate::pack::declare::ALWAYS {
         ""
     } else {
         " of business time"
@@ -174,17 +175,17 @@ fn reason(which: &str, c: &ClockReport, status: &str) -> String {
         }
         ClockState::Breached => {
             out.push_str(" breached ");
-            spoken(&mut out, c.by_seconds.unwrap_or(0));
+            spoken(&mut out, c.by.unwrap_or(0));
             out.push_str(unit);
             out.push_str(" ago");
         }
         _ => {
             out.push_str(" due in ");
-            spoken(&mut out, c.remaining_seconds);
+            spoken(&mut out, c.remaining());
             out.push_str(unit);
         }
     }
-    let _ = write!(out, "; {}% used", c.percent_used);
+    let _ = write!(out, "; {}% used", c.percent);
     out
 }
 
@@ -205,6 +206,9 @@ impl RuleEngine {
         let mut problems = Vec::new();
         let hooked = self.pack().has_queue_hook();
         let order_by = self.pack().queue_order();
+        // Whether each clock's calendar is open at `now`, and when it opens
+        // next: the same for every ticket on that clock.
+        let mut at_now: Vec<(&Calendar, bool, Option<Instant>)> = Vec::new();
         for (index, t) in tickets.iter().enumerate() {
             let id = t.get("id").and_then(Value::as_str).map(str::to_string);
             let (status, priority, which, c) = match self.running_clock(t, now) {
@@ -224,34 +228,42 @@ impl RuleEngine {
                 not_open.push(index);
                 continue;
             }
-            let calendar = self.calendar(&c.clock)?;
-            let open_now = calendar.is_open(now)?;
-            let resumes_at = if open_now {
-                None
-            } else {
-                calendar.next_open(now)?
+            let same =
+                |(cal, ..): &&(&Calendar, bool, Option<Instant>)| std::ptr::eq(*cal, c.calendar);
+            let (open_now, resumes_at) = match at_now.iter().find(same) {
+                Some(&(_, open, resumes)) => (open, resumes),
+                None => {
+                    let open = c.calendar.is_open(now)?;
+                    let resumes = if open {
+                        None
+                    } else {
+                        c.calendar.next_open(now)?
+                    };
+                    at_now.push((c.calendar, open, resumes));
+                    (open, resumes)
+                }
             };
             let mut reason = reason(which, &c, &status);
             if let Some(r) = resumes_at.filter(|_| c.state != ClockState::Paused) {
                 reason.push_str("; clock resumes ");
                 reason.push_str(&format_instant(r));
             }
-            let instant =
-                |s: Option<&str>| s.and_then(|s| crate::time::parse_instant(s, "instant").ok());
             let part = |k: QueueKey| -> i64 {
                 match k {
                     QueueKey::PausedLast => i64::from(c.state == ClockState::Paused),
                     QueueKey::BreachedFirst => i64::from(c.state != ClockState::Breached),
                     // Tenths of a percent, most used first.
-                    QueueKey::PercentUsed => -((c.percent_used * 10.0).round() as i64),
-                    QueueKey::Remaining => c.remaining_seconds,
+                    QueueKey::PercentUsed => -((c.percent * 10.0).round() as i64),
+                    QueueKey::Remaining => c.remaining(),
                     QueueKey::Priority => matrix
                         .priority_rank(&priority)
                         .map_or(i64::MAX, |r| r as i64),
-                    QueueKey::Age => {
-                        instant(t.get("openedAt").and_then(Value::as_str)).unwrap_or(now)
-                    }
-                    QueueKey::Due => instant(c.due.as_deref()).unwrap_or(i64::MAX),
+                    QueueKey::Age => t
+                        .get("openedAt")
+                        .and_then(Value::as_str)
+                        .and_then(|s| crate::time::parse_instant(s, "openedAt").ok())
+                        .unwrap_or(now),
+                    QueueKey::Due => c.due.unwrap_or(i64::MAX),
                 }
             };
             let mut key = [0; KEY_PARTS];
@@ -265,9 +277,9 @@ impl RuleEngine {
                 priority,
                 clock: which,
                 state: c.state,
-                due: c.due,
-                remaining_seconds: c.remaining_seconds,
-                percent_used: c.percent_used,
+                due: c.due.map(format_instant),
+                remaining_seconds: c.remaining(),
+                percent_used: c.percent,
                 open_now,
                 resumes_at: resumes_at.map(format_instant),
                 reason,

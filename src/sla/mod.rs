@@ -498,9 +498,9 @@ pub(crate) fn plan<'a>(
     })
 }
 
-impl ClockPlan<'_> {
+impl<'a> ClockPlan<'a> {
     /// The current regime's start, calendar and target.
-    fn current(&self) -> Option<&(Instant, &Calendar, i64)> {
+    fn current(&self) -> Option<&(Instant, &'a Calendar, i64)> {
         self.regimes.last()
     }
 
@@ -633,8 +633,11 @@ impl ClockPlan<'_> {
         self.due()
     }
 
-    pub(crate) fn report(&self) -> Result<ClockReport> {
-        let Some(&(start, cal, target)) = self.current() else {
+    /// The clock's figures at the end of the plan, before they are written
+    /// out: what [`report`](Self::report) formats, and what the work queue
+    /// uses as it is.
+    pub(crate) fn figures(&self) -> Result<ClockFigures<'a>> {
+        let Some(&(start, calendar, target)) = self.current() else {
             return Err(Error::input("no clock"));
         };
         let elapsed = self.elapsed(self.end)?;
@@ -656,18 +659,59 @@ impl ClockPlan<'_> {
         } else {
             0.0
         };
-        Ok(ClockReport {
-            clock: cal.name().to_string(),
-            target_seconds: target,
-            started_at: format_instant(start.min(self.regimes.first().map_or(start, |r| r.0))),
-            due: due.map(format_instant),
-            elapsed_seconds: elapsed,
-            remaining_seconds: (target - elapsed).max(0),
-            percent_used: percent,
+        Ok(ClockFigures {
+            calendar,
+            target,
+            started: start.min(self.regimes.first().map_or(start, |r| r.0)),
+            due,
+            elapsed,
             state,
-            stopped_at: self.stopped_at.map(format_instant),
-            by_seconds: by,
+            stopped_at: self.stopped_at,
+            by,
+            percent,
         })
+    }
+
+    pub(crate) fn report(&self) -> Result<ClockReport> {
+        let f = self.figures()?;
+        Ok(ClockReport {
+            clock: f.calendar.name().to_string(),
+            target_seconds: f.target,
+            started_at: format_instant(f.started),
+            due: f.due.map(format_instant),
+            elapsed_seconds: f.elapsed,
+            remaining_seconds: f.remaining(),
+            percent_used: f.percent,
+            state: f.state,
+            stopped_at: f.stopped_at.map(format_instant),
+            by_seconds: f.by,
+        })
+    }
+}
+
+/// A clock's figures before they are written out as a [`ClockReport`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClockFigures<'a> {
+    /// The calendar it runs on now.
+    pub calendar: &'a Calendar,
+    /// Its target in seconds of that calendar.
+    pub target: i64,
+    pub started: Instant,
+    pub due: Option<Instant>,
+    /// Clock seconds used.
+    pub elapsed: i64,
+    pub state: ClockState,
+    pub stopped_at: Option<Instant>,
+    /// Met: seconds to spare; breached: seconds over.
+    pub by: Option<i64>,
+    /// Of the target, to 0.1.
+    pub percent: f64,
+}
+
+impl ClockFigures<'_> {
+    /// Clock seconds left (0 once breached).
+    pub(crate) fn remaining(&self) -> i64 {
+        (self.target - self.elapsed).max(0)
     }
 }
 
