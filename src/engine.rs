@@ -14,6 +14,7 @@ use crate::sla::explain::{self, ClockLedger};
 use crate::sla::{self, SlaReport, Timeline, Which};
 use crate::ticket::{check_depth, expect_object, json_type, Field};
 use crate::time::{format_instant, parse_instant, Instant};
+use std::sync::Arc;
 
 /// Both clocks of a ticket, each with its ledger.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -48,9 +49,33 @@ include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
 #[derive(Debug)]
 pub struct RuleEngine {
     pack: Pack,
+    /// Every matrix result, made once at load and shared by the tickets
+    /// that land in its cell: `results[cell * (1 + urgencies) + k]`, k = 0
+    /// without a customer severity, 1 + s with severity `s`.
+    results: Vec<Option<Arc<PriorityResult>>>,
 }
 
 impl RuleEngine {
+    fn new(pack: Pack) -> Self {
+        let m = pack.matrix();
+        let mut results =
+            Vec::with_capacity(m.impacts.len() * m.urgencies.len() * (1 + m.urgencies.len()));
+        for urgency in 0..m.urgencies.len() {
+            for impact in 0..m.impacts.len() {
+                let severities = std::iter::once(None).chain((0..m.urgencies.len()).map(Some));
+                for customer_severity in severities {
+                    let at = CellRef {
+                        impact,
+                        urgency,
+                        customer_severity,
+                    };
+                    results.push(m.result(at, pack.version()).map(Arc::new));
+                }
+            }
+        }
+        RuleEngine { pack, results }
+    }
+
     /// The default pack, embedded in the binary from `rules/`.
     pub fn embedded() -> Result<Self> {
         Self::from_sources(DEFAULT_PACK.iter().map(|(n, s)| (*n, *s)))
@@ -64,7 +89,7 @@ impl RuleEngine {
         S: Into<String>,
     {
         Pack::load(collect(sources))
-            .map(|pack| RuleEngine { pack })
+            .map(RuleEngine::new)
             .map_err(first)
     }
 
@@ -87,7 +112,7 @@ impl RuleEngine {
         N: Into<String>,
         S: Into<String>,
     {
-        Pack::load(collect(sources)).map(|pack| RuleEngine { pack })
+        Pack::load(collect(sources)).map(RuleEngine::new)
     }
 
     /// A pack from the `*.rhai` files in `dir` (not its subdirectories).
@@ -141,6 +166,7 @@ impl RuleEngine {
             let explicit = now.priority.map(|(p, _)| p);
             return self
                 .prioritise(ticket, impact, urgency, explicit)
+                .map(Arc::unwrap_or_clone)
                 .map_err(|e| now.locate(e));
         }
         let at = self.locate(
@@ -228,7 +254,7 @@ impl RuleEngine {
         let priority = t
             .regimes
             .last()
-            .map(|r| r.result.clone())
+            .map(|r| PriorityResult::clone(&r.result))
             .ok_or_else(|| Error::input("no priority"))?;
         Ok(SlaReport {
             priority,
@@ -516,7 +542,7 @@ impl RuleEngine {
         impact: &str,
         urgency: &str,
         explicit: Option<&str>,
-    ) -> Result<PriorityResult> {
+    ) -> Result<Arc<PriorityResult>> {
         let at = self.locate(
             Field::Text(impact),
             Field::Text(urgency),
@@ -525,7 +551,7 @@ impl RuleEngine {
         let mut result = if self.pack.has_priority_hook() {
             let same = ticket.get("impact").and_then(Value::as_str) == Some(impact)
                 && ticket.get("urgency").and_then(Value::as_str) == Some(urgency);
-            if same {
+            Arc::new(if same {
                 self.priority_at(at, ticket)?
             } else {
                 let mut now = ticket.clone();
@@ -534,9 +560,9 @@ impl RuleEngine {
                     o.insert("urgency".into(), urgency.into());
                 }
                 self.priority_at(at, &now)?
-            }
+            })
         } else {
-            self.cell_result(at)?
+            Arc::clone(self.shared_result(at)?)
         };
         if let Some(p) = explicit {
             let m = self.matrix();
@@ -557,6 +583,7 @@ impl RuleEngine {
                     format!("priority {p:?} has different targets in different cells, so a ticket cannot be set to it directly"),
                 ));
             };
+            let result = Arc::make_mut(&mut result);
             result.priority = m.priorities.get(rank).cloned().unwrap_or_default();
             result.clock = cell.clock.clone();
             result.respond_seconds = cell.respond_seconds;
@@ -567,8 +594,28 @@ impl RuleEngine {
     }
 
     fn cell_result(&self, at: CellRef) -> Result<PriorityResult> {
-        self.matrix()
-            .result(at, self.pack_version())
+        self.shared_result(at).map(|r| PriorityResult::clone(r))
+    }
+
+    /// Every matrix result made at load, in the order of [`Self::results`]
+    /// (the JS binding makes its per-cell templates from them).
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn cell_results(&self) -> impl Iterator<Item = Option<&PriorityResult>> {
+        self.results.iter().map(|r| r.as_deref())
+    }
+
+    /// The result made at load for a cell.
+    fn shared_result(&self, at: CellRef) -> Result<&Arc<PriorityResult>> {
+        let m = self.matrix();
+        let stride = 1 + m.urgencies.len();
+        let cell = at.urgency * m.impacts.len() + at.impact;
+        let k = at.customer_severity.map_or(0, |s| s + 1);
+        let ok = at.impact < m.impacts.len()
+            && at.customer_severity.is_none_or(|s| s < m.urgencies.len());
+        self.results
+            .get(cell * stride + k)
+            .and_then(Option::as_ref)
+            .filter(|_| ok)
             .ok_or_else(|| Error::input("cell out of range"))
     }
 }
@@ -580,7 +627,7 @@ impl sla::Prioritise for RuleEngine {
         impact: &str,
         urgency: &str,
         priority: Option<&str>,
-    ) -> Result<PriorityResult> {
+    ) -> Result<Arc<PriorityResult>> {
         RuleEngine::prioritise(self, ticket, impact, urgency, priority)
     }
 }

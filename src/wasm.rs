@@ -72,24 +72,13 @@ impl Templates {
     fn new(engine: &RuleEngine) -> Self {
         let m = engine.matrix();
         let stride = 1 + m.urgencies.len();
-        let mut results = Vec::with_capacity(m.impacts.len() * m.urgencies.len() * stride);
-        for urgency in 0..m.urgencies.len() {
-            for impact in 0..m.impacts.len() {
-                let severities = std::iter::once(None).chain((0..m.urgencies.len()).map(Some));
-                for customer_severity in severities {
-                    let at = CellRef {
-                        impact,
-                        urgency,
-                        customer_severity,
-                    };
-                    let obj = m
-                        .result(at, engine.pack_version())
-                        .and_then(|r| to_js(&r).ok())
-                        .map_or_else(Object::new, Object::from);
-                    results.push(obj);
-                }
-            }
-        }
+        let results = engine
+            .cell_results()
+            .map(|r| {
+                r.and_then(|r| to_js(r).ok())
+                    .map_or_else(Object::new, Object::from)
+            })
+            .collect();
         let s = JsValue::from_str;
         Templates {
             results,

@@ -103,7 +103,7 @@ pub struct SlaReport {
 #[derive(Debug, Clone)]
 pub(crate) struct Regime {
     pub at: Instant,
-    pub result: PriorityResult,
+    pub result: std::sync::Arc<PriorityResult>,
 }
 
 /// What a ticket's history says, up to `now`.
@@ -128,7 +128,7 @@ pub(crate) trait Prioritise {
         impact: &str,
         urgency: &str,
         priority: Option<&str>,
-    ) -> Result<PriorityResult>;
+    ) -> Result<std::sync::Arc<PriorityResult>>;
 }
 
 impl Timeline {
@@ -331,7 +331,7 @@ impl Timeline {
             .rev()
             .find(|r| r.at <= at)
             .or(self.regimes.first())
-            .map(|r| &r.result)
+            .map(|r| &*r.result)
     }
 
     /// The status at `now`.
