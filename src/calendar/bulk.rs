@@ -9,10 +9,7 @@
 //! at a time with integer sums. Holidays are found by their next occurrence,
 //! not by testing each date.
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
+use std::cell::Cell;
 
 use super::Zone;
 use chrono::{Datelike, Duration as Days, NaiveDate, Weekday};
@@ -20,109 +17,41 @@ use chrono::{Datelike, Duration as Days, NaiveDate, Weekday};
 use super::{date_to_days, Calendar, Holiday, HolidayRule, Pauses, DAY, INDEX_LAST_YEAR};
 use crate::time::Instant;
 
-/// Offset changes are looked up in blocks of 2^23 s (~97 days).
+/// How far ahead a stretch looks for the next offset change: to the end of
+/// the 16th block of 2^23 s (~97 days each, ~4 years) from where it starts.
 const BLOCK_BITS: u32 = 23;
-/// Probe spacing inside a block. Every zone in the IANA database keeps its
-/// offset changes far more than 6 hours apart.
-const PROBE: i64 = 6 * 3600;
+const HORIZON_BLOCKS: i64 = 16;
 /// How many years ahead a holiday rule is searched for its next date.
 const SCAN_YEARS: i32 = 8;
-/// How far ahead a stretch looks for the next offset change (~4 years).
-const HORIZON_BLOCKS: i64 = 16;
-
-/// A block's offsets: the one at its start, and each change in it with the
-/// offset after.
-#[derive(Debug)]
-struct Block {
-    start_offset: i64,
-    changes: Vec<(Instant, i64)>,
-}
 
 /// An offset segment: `(zone, from, to, offset, to is an offset change
-/// rather than a block's end)`.
+/// rather than the end of time)`.
 type Segment = (Zone, Instant, Instant, i64, bool);
 
-/// Per (zone, block).
-type ChangeCache = HashMap<(Zone, i64), Rc<Block>, BuildHasherDefault<Mix>>;
-
 thread_local! {
-    /// Computed once per thread and zone-block.
-    static CHANGES: RefCell<ChangeCache> = RefCell::new(HashMap::default());
     /// The last offset segment asked for: most questions in a row fall in
     /// the same months-long segment.
     static LAST: Cell<Option<Segment>> = const { Cell::new(None) };
 }
 
-/// A hasher for the cache's small integer keys (SipHash is slow and its
-/// HashDoS resistance buys nothing here: the keys are zones and years).
-#[derive(Default)]
-struct Mix(u64);
-
-impl Hasher for Mix {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_i64(&mut self, n: i64) {
-        self.write_u64(n as u64);
-    }
-}
-
 impl Calendar {
-    /// The offsets of block `b`.
-    fn block(&self, b: i64) -> Rc<Block> {
-        if let Some(hit) = CHANGES.with(|c| c.borrow().get(&(self.zone, b)).cloned()) {
-            return hit;
-        }
-        let start = b << BLOCK_BITS;
-        let end = (b + 1) << BLOCK_BITS;
-        let start_offset = self.raw_offset(start);
-        let mut found = Vec::new();
-        let mut t = start;
-        let mut off = start_offset;
-        while t < end {
-            let next = (t + PROBE).min(end);
-            let after = self.raw_offset(next);
-            if after != off {
-                self.bisect_transitions(t, next, &mut found);
-                off = after;
-            }
-            t = next;
-        }
-        let block = Rc::new(Block {
-            start_offset,
-            changes: found,
-        });
-        CHANGES.with(|c| c.borrow_mut().insert((self.zone, b), block.clone()));
-        block
-    }
-
-    /// The UTC offset at `t`, from the cache.
+    /// The UTC offset at `t`: from the last segment asked for, or the
+    /// zone's table (one binary search).
     pub(super) fn cached_offset(&self, t: Instant) -> i64 {
         if let Some((zone, from, to, off, _)) = LAST.with(Cell::get) {
             if zone == self.zone && from <= t && t < to {
                 return off;
             }
         }
-        let b = t >> BLOCK_BITS;
-        let block = self.block(b);
-        let at = block.changes.partition_point(|(c, _)| *c <= t);
-        let (from, off) = match at.checked_sub(1).and_then(|i| block.changes.get(i)) {
-            Some(&(c, off)) => (c, off),
-            None => (b << BLOCK_BITS, block.start_offset),
-        };
-        let (to, change) = block
-            .changes
-            .get(at)
-            .map_or(((b + 1) << BLOCK_BITS, false), |c| (c.0, true));
-        LAST.with(|l| l.set(Some((self.zone, from, to, off, change))));
+        let (since, off, until) = self.zone.segment(t);
+        let segment = (
+            self.zone,
+            since.unwrap_or(Instant::MIN),
+            until.unwrap_or(Instant::MAX),
+            off,
+            until.is_some(),
+        );
+        LAST.with(|l| l.set(Some(segment)));
         off
     }
 
@@ -131,19 +60,15 @@ impl Calendar {
         if self.always {
             return None;
         }
+        let horizon = ((t >> BLOCK_BITS) + HORIZON_BLOCKS) << BLOCK_BITS;
         // The segment `offset` last found often ends at the answer.
-        if let Some((zone, from, to, _, true)) = LAST.with(Cell::get) {
-            if zone == self.zone && from <= t && t < to {
-                return Some(to);
+        let next = match LAST.with(Cell::get) {
+            Some((zone, from, to, _, change)) if zone == self.zone && from <= t && t < to => {
+                change.then_some(to)
             }
-        }
-        let first = t >> BLOCK_BITS;
-        for b in first..first + HORIZON_BLOCKS {
-            if let Some(&(c, _)) = self.block(b).changes.iter().find(|(c, _)| *c > t) {
-                return Some(c);
-            }
-        }
-        None
+            _ => self.zone.segment(t).2,
+        };
+        next.filter(|c| *c < horizon)
     }
 
     /// A stretch from local date `d`: the dates `[d, until)` share the UTC
@@ -152,9 +77,8 @@ impl Calendar {
         let midnight = date_to_days(d) * DAY;
         let lo = midnight - 2 * DAY;
         let off = self.offset(lo);
-        // No change found means none up to the end of the blocks searched
-        // (which end up to a block short of `lo` + the horizon: a bound
-        // past them once missed a zone's first DST after decades without).
+        // No change found means none up to the horizon (a bound past it
+        // once missed a zone's first DST after decades without).
         let mut limit = self
             .next_change(lo)
             .unwrap_or(((lo >> BLOCK_BITS) + HORIZON_BLOCKS) << BLOCK_BITS);

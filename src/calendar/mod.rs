@@ -25,8 +25,8 @@
 //!
 //! In whole intervals, never in minute steps. For each local date the
 //! calendar's intervals are mapped to UTC once (with the zone's offset
-//! segments, found by probing the offset either side of the day and
-//! bisecting to the second where it changes), then intersected with the
+//! segments, read from its table of transitions: see [`zone`]), then
+//! intersected with the
 //! range asked for, minus pauses. Runs of ordinary weeks (no holiday,
 //! override, offset change or pause) are skipped whole, so the cost of
 //! `add` grows with the holidays, pauses and DST changes in range, not
@@ -376,50 +376,19 @@ impl Calendar {
         self.cached_offset(t)
     }
 
-    /// The UTC offset at `t`, from the zone's own tables (what fills the
-    /// cache behind [`offset`](Self::offset)).
-    fn raw_offset(&self, t: Instant) -> i64 {
-        self.zone.offset_at(t)
-    }
-
     /// The local date at instant `t`.
     pub fn local_date(&self, t: Instant) -> NaiveDate {
         let local = t + self.offset(t);
         days_to_date(local.div_euclid(DAY))
     }
 
-    /// The offset changes in `(lo, hi]`, as `(instant, new offset)`, found
-    /// by bisection; assumes no zone changes its offset and back inside one
-    /// probe window (true of every zone in the IANA database: changes are
-    /// weeks apart).
+    /// The offset changes in `(lo, hi]`, as `(instant, new offset)`, from
+    /// the zone's table.
     fn transitions(&self, lo: Instant, hi: Instant, out: &mut Vec<(Instant, i64)>) {
-        // From the per-zone cache of changes (see `bulk`).
         let mut t = lo;
         while let Some(c) = self.next_change(t).filter(|c| *c <= hi) {
             out.push((c, self.offset(c)));
             t = c;
-        }
-    }
-
-    /// [`transitions`](Self::transitions) by bisection on the zone itself:
-    /// what fills the cache.
-    fn bisect_transitions(&self, lo: Instant, hi: Instant, out: &mut Vec<(Instant, i64)>) {
-        let mut from = lo;
-        let mut off = self.raw_offset(lo);
-        while from < hi && self.raw_offset(hi) != off {
-            // Smallest t in (from, hi] with offset(t) != off.
-            let (mut a, mut b) = (from, hi);
-            while b - a > 1 {
-                let m = a + (b - a) / 2;
-                if self.raw_offset(m) == off {
-                    a = m;
-                } else {
-                    b = m;
-                }
-            }
-            off = self.raw_offset(b);
-            out.push((b, off));
-            from = b;
         }
     }
 

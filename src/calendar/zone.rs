@@ -119,15 +119,22 @@ impl Zone {
     /// The UTC offset in seconds at instant `t` (what local time minus
     /// UTC is then).
     pub fn offset_at(self, t: Instant) -> i64 {
+        self.segment(t).1
+    }
+
+    /// The offset at instant `t` with the stretch it holds for: `(since,
+    /// offset, until)`, `since` the change that set it (`None`: always
+    /// before) and `until` the next change (`None`: no more).
+    pub fn segment(self, t: Instant) -> (Option<Instant>, i64, Option<Instant>) {
         let Some(spans) = self.spans() else {
-            return 0;
+            return (None, 0, None);
         };
         let i = spans.changes.partition_point(|(from, _)| *from <= t);
-        let offset = match i.checked_sub(1) {
-            Some(last) => spans.changes.get(last).map_or(spans.first, |c| c.1),
-            None => spans.first,
+        let (since, offset) = match i.checked_sub(1).and_then(|k| spans.changes.get(k)) {
+            Some(&(from, offset)) => (Some(from), offset),
+            None => (None, spans.first),
         };
-        i64::from(offset)
+        (since, i64::from(offset), spans.changes.get(i).map(|c| c.0))
     }
 
     /// The largest UTC offset the zone ever has, in seconds: the earliest
