@@ -568,3 +568,38 @@ fn no_blobs_or_bit_fields() {
         assert!(e.span().is_some_and(|s| s.file == "extra.rhai"), "{e}");
     }
 }
+
+/// Each one-per-pack declaration made a second time is a pack error at the
+/// later one (files load in name order, so `again.rhai` comes first),
+/// naming where the first is.
+#[test]
+fn one_per_pack_declarations_made_twice_name_the_first() {
+    for (decl, what, file, line) in [
+        (r#"pack_name("other");"#, "pack_name", "pack.rhai", 7),
+        (r#"pack_version("9.9.9");"#, "pack_version", "pack.rhai", 8),
+        (
+            r#"priorities(["P1", "P2"]);"#,
+            "priorities",
+            "priority.rhai",
+            12,
+        ),
+        (r#"sla(#{});"#, "sla(...)", "sla.rhai", 15),
+        (r#"queue_order(["age"]);"#, "queue_order", "sla.rhai", 33),
+        (r#"roles(["Manager"]);"#, "roles", "escalation.rhai", 6),
+        (
+            r#"user_roles(["customer"]);"#,
+            "user_roles",
+            "forms.rhai",
+            27,
+        ),
+    ] {
+        let errors = RuleEngine::check_sources(common::default_pack_with("again.rhai", decl));
+        let says = format!("{what} declared again (first at again.rhai:1:1)");
+        assert!(
+            errors.iter().any(|e| e.code() == "PACK_INVALID"
+                && e.span().is_some_and(|s| s.file == file && s.line == line)
+                && e.to_string().contains(&says)),
+            "{decl}: {errors:?}"
+        );
+    }
+}

@@ -86,6 +86,24 @@ impl Builder {
         self.errors.push(Error::pack(Some(span), message));
     }
 
+    /// Whether a one-per-pack declaration was made before: if so, reported
+    /// at `here` with where the first one is.
+    fn declared_again<T>(
+        &mut self,
+        here: &Span,
+        what: &str,
+        first: impl Fn(&mut Self) -> Option<&Decl<T>>,
+    ) -> bool {
+        let Some(at) = first(self).map(|d| d.span.clone()) else {
+            return false;
+        };
+        self.error(
+            here.clone(),
+            format!("{what} declared again (first at {at})"),
+        );
+        true
+    }
+
     /// Checks the escalation levels against the rest of the pack: statuses,
     /// calendars, priorities and roles they name must exist.
     pub(crate) fn check_levels(&mut self, matrix: &Matrix, policy: &SlaPolicy) {
@@ -421,10 +439,7 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
                 b.error(here, "priorities(names): at least one priority is needed");
             } else if let Some(dup) = first_duplicate(&names) {
                 b.error(here, format!("priority {dup:?} is listed twice"));
-            } else if let Some(prev) = &b.priorities {
-                let msg = format!("priorities declared again (first at {})", prev.span);
-                b.error(here, msg);
-            } else {
+            } else if !b.declared_again(&here, "priorities", |b| b.priorities.as_ref()) {
                 b.priorities = Some(Decl {
                     value: names,
                     span: here,
@@ -513,9 +528,7 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             let mut b = s.borrow_mut();
             let here = b.here(&ctx);
             let json = to_json(&spec).map_err(complain)?;
-            if let Some(prev) = &b.sla {
-                let msg = format!("sla(...) declared again (first at {})", prev.span);
-                b.error(here, msg);
+            if b.declared_again(&here, "sla(...)", |b| b.sla.as_ref()) {
                 return Ok(());
             }
             match SlaPolicy::from_json(&json) {
@@ -634,9 +647,7 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
         move |ctx: NativeCallContext, map: Dynamic| -> RhaiResult<()> {
             let mut b = s.borrow_mut();
             let here = b.here(&ctx);
-            if let Some(prev) = &b.limits {
-                let msg = format!("limits declared again (first at {})", prev.span);
-                b.error(here, msg);
+            if b.declared_again(&here, "limits", |b| b.limits.as_ref()) {
                 return Ok(());
             }
             let serde_json::Value::Object(o) = to_json(&map).map_err(complain)? else {
@@ -710,10 +721,7 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             let mut b = s.borrow_mut();
             let here = b.here(&ctx);
             let names = strings(&names, "roles(names)")?;
-            if let Some(prev) = &b.roles {
-                let msg = format!("roles declared again (first at {})", prev.span);
-                b.error(here, msg);
-            } else {
+            if !b.declared_again(&here, "roles", |b| b.roles.as_ref()) {
                 b.roles = Some(Decl {
                     value: names,
                     span: here,
@@ -730,10 +738,10 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             let mut b = s.borrow_mut();
             let here = b.here(&ctx);
             let names = strings(&names, "user_roles(names)")?;
-            if let Some(prev) = &b.user_roles {
-                let msg = format!("user_roles declared again (first at {})", prev.span);
-                b.error(here, msg);
-            } else if names.iter().any(|n| n.trim().is_empty()) {
+            if b.declared_again(&here, "user_roles", |b| b.user_roles.as_ref()) {
+                return Ok(());
+            }
+            if names.iter().any(|n| n.trim().is_empty()) {
                 b.error(here, "user_roles: a role needs a name");
             } else {
                 b.user_roles = Some(Decl {
@@ -752,9 +760,7 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             let mut b = s.borrow_mut();
             let here = b.here(&ctx);
             let names = strings(&names, "queue_order(criteria)")?;
-            if let Some(prev) = &b.queue_order {
-                let msg = format!("queue_order declared again (first at {})", prev.span);
-                b.error(here, msg);
+            if b.declared_again(&here, "queue_order", |b| b.queue_order.as_ref()) {
                 return Ok(());
             }
             let known: Vec<&str> = crate::queue::QueueKey::NAMES
@@ -912,10 +918,7 @@ fn declare_once(
     let value = string(&value, what)?;
     if value.trim().is_empty() {
         b.error(here, format!("{what}: must not be empty"));
-    } else if let Some(prev) = slot(&mut b) {
-        let msg = format!("{what} declared again (first at {})", prev.span);
-        b.error(here, msg);
-    } else {
+    } else if !b.declared_again(&here, what, |b| slot(b).as_ref()) {
         *slot(&mut b) = Some(Decl { value, span: here });
     }
     Ok(())
