@@ -50,29 +50,17 @@ include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
 pub struct RuleEngine {
     pack: Pack,
     /// Every matrix result, made once at load and shared by the tickets
-    /// that land in its cell: `results[cell * (1 + urgencies) + k]`, k = 0
-    /// without a customer severity, 1 + s with severity `s`.
+    /// that land in its cell: in the order of [`Matrix::cell_refs`].
     results: Vec<Option<Arc<PriorityResult>>>,
 }
 
 impl RuleEngine {
     fn new(pack: Pack) -> Self {
         let m = pack.matrix();
-        let mut results =
-            Vec::with_capacity(m.impacts.len() * m.urgencies.len() * (1 + m.urgencies.len()));
-        for urgency in 0..m.urgencies.len() {
-            for impact in 0..m.impacts.len() {
-                let severities = std::iter::once(None).chain((0..m.urgencies.len()).map(Some));
-                for customer_severity in severities {
-                    let at = CellRef {
-                        impact,
-                        urgency,
-                        customer_severity,
-                    };
-                    results.push(m.result(at, pack.version()).map(Arc::new));
-                }
-            }
-        }
+        let results = m
+            .cell_refs()
+            .map(|at| m.result(at, pack.version()).map(Arc::new))
+            .collect();
         RuleEngine { pack, results }
     }
 
@@ -597,8 +585,9 @@ impl RuleEngine {
         self.shared_result(at).map(|r| PriorityResult::clone(r))
     }
 
-    /// Every matrix result made at load, in the order of [`Self::results`]
-    /// (the JS binding makes its per-cell templates from them).
+    /// Every matrix result made at load, in the order of
+    /// [`Matrix::cell_refs`] (the JS binding makes its per-cell templates
+    /// from them).
     #[cfg(target_arch = "wasm32")]
     pub(crate) fn cell_results(&self) -> impl Iterator<Item = Option<&PriorityResult>> {
         self.results.iter().map(|r| r.as_deref())
@@ -606,16 +595,10 @@ impl RuleEngine {
 
     /// The result made at load for a cell.
     fn shared_result(&self, at: CellRef) -> Result<&Arc<PriorityResult>> {
-        let m = self.matrix();
-        let stride = 1 + m.urgencies.len();
-        let cell = at.urgency * m.impacts.len() + at.impact;
-        let k = at.customer_severity.map_or(0, |s| s + 1);
-        let ok = at.impact < m.impacts.len()
-            && at.customer_severity.is_none_or(|s| s < m.urgencies.len());
-        self.results
-            .get(cell * stride + k)
+        self.matrix()
+            .cell_index(at)
+            .and_then(|i| self.results.get(i))
             .and_then(Option::as_ref)
-            .filter(|_| ok)
             .ok_or_else(|| Error::input("cell out of range"))
     }
 }

@@ -245,6 +245,34 @@ impl Matrix {
         })
     }
 
+    /// Every cell reference, with and without each customer severity, in
+    /// the order of [`cell_index`](Self::cell_index): what a table of
+    /// every possible result is built from.
+    pub fn cell_refs(&self) -> impl Iterator<Item = CellRef> + '_ {
+        let (impacts, urgencies) = (self.impacts.len(), self.urgencies.len());
+        (0..urgencies).flat_map(move |urgency| {
+            (0..impacts).flat_map(move |impact| {
+                std::iter::once(None).chain((0..urgencies).map(Some)).map(
+                    move |customer_severity| CellRef {
+                        impact,
+                        urgency,
+                        customer_severity,
+                    },
+                )
+            })
+        })
+    }
+
+    /// Where `at` is in [`cell_refs`](Self::cell_refs); `None` out of range.
+    pub fn cell_index(&self, at: CellRef) -> Option<usize> {
+        let (impacts, urgencies) = (self.impacts.len(), self.urgencies.len());
+        let in_range = at.impact < impacts
+            && at.urgency < urgencies
+            && at.customer_severity.is_none_or(|s| s < urgencies);
+        let k = at.customer_severity.map_or(0, |s| s + 1);
+        in_range.then(|| (at.urgency * impacts + at.impact) * (1 + urgencies) + k)
+    }
+
     /// The full result for a located cell.
     pub fn result(&self, at: CellRef, pack_version: &str) -> Option<PriorityResult> {
         let cell = self.cell(at.impact, at.urgency)?;

@@ -20,7 +20,7 @@ use crate::calendar::{Calendar, Pauses};
 use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::Error;
 use crate::packs::{PackSet, Versioned};
-use crate::priority::CellRef;
+use crate::priority::{CellRef, Matrix};
 use crate::ticket::{not_an_object, Field};
 use crate::time::{format_instant, from_millis, parse_instant, Instant};
 use crate::RuleEngine;
@@ -49,10 +49,8 @@ pub fn set_time_guard(on: bool) {
 /// returns a shallow copy (`Object.assign({}, template)`): two boundary
 /// crossings per ticket instead of one per field.
 struct Templates {
-    /// `results[cell * (1 + urgencies) + k]`: k = 0 without a customer
-    /// severity, k = 1 + s with customer severity `s`.
+    /// In the order of [`crate::priority::Matrix::cell_refs`].
     results: Vec<Object>,
-    stride: usize,
     key_impact: JsValue,
     key_urgency: JsValue,
     key_severity: JsValue,
@@ -70,8 +68,6 @@ const MEMO_LIMIT: u32 = 1024;
 
 impl Templates {
     fn new(engine: &RuleEngine) -> Self {
-        let m = engine.matrix();
-        let stride = 1 + m.urgencies.len();
         let results = engine
             .cell_results()
             .map(|r| {
@@ -82,7 +78,6 @@ impl Templates {
         let s = JsValue::from_str;
         Templates {
             results,
-            stride,
             key_impact: s("impact"),
             key_urgency: s("urgency"),
             key_severity: s("customerSeverity"),
@@ -121,10 +116,8 @@ impl Templates {
         }
     }
 
-    fn result(&self, impacts: usize, at: CellRef) -> Option<JsValue> {
-        let cell = at.urgency * impacts + at.impact;
-        let k = at.customer_severity.map_or(0, |s| s + 1);
-        let template = self.results.get(cell * self.stride + k)?;
+    fn result(&self, matrix: &Matrix, at: CellRef) -> Option<JsValue> {
+        let template = self.results.get(matrix.cell_index(at)?)?;
         Some(Object::assign(&Object::new(), template).into())
     }
 }
@@ -868,7 +861,7 @@ impl JsRuleEngine {
     }
 
     fn cell_result(&self, at: CellRef) -> Option<JsValue> {
-        self.js.result(self.inner.matrix().impacts.len(), at)
+        self.js.result(self.inner.matrix(), at)
     }
 }
 

@@ -5,6 +5,7 @@ mod common;
 
 use common::cases;
 use serde_json::{json, Value};
+use ticket_rules::priority::CellRef;
 use ticket_rules::{Error, RuleEngine, DEFAULT_PACK};
 
 fn engine() -> RuleEngine {
@@ -498,4 +499,41 @@ fn reprioritised() {
     let r = priority(&e, ticket);
     assert_eq!(r.impact_level, "Critical");
     assert_eq!(r.priority, "High");
+}
+
+/// The table of every possible result is built in `cell_refs` order and
+/// read by `cell_index`: the two agree for every cell, with and without a
+/// customer severity, and nothing out of range has a place.
+#[test]
+fn cell_refs_and_cell_index_agree() {
+    let engine = RuleEngine::embedded().unwrap();
+    let m = engine.matrix();
+    let refs: Vec<CellRef> = m.cell_refs().collect();
+    assert_eq!(
+        refs.len(),
+        m.impacts.len() * m.urgencies.len() * (1 + m.urgencies.len())
+    );
+    for (i, at) in refs.iter().enumerate() {
+        assert_eq!(m.cell_index(*at), Some(i), "{at:?}");
+    }
+    let n = m.urgencies.len();
+    for at in [
+        CellRef {
+            impact: m.impacts.len(),
+            urgency: 0,
+            customer_severity: None,
+        },
+        CellRef {
+            impact: 0,
+            urgency: n,
+            customer_severity: None,
+        },
+        CellRef {
+            impact: 0,
+            urgency: 0,
+            customer_severity: Some(n),
+        },
+    ] {
+        assert_eq!(m.cell_index(at), None, "{at:?}");
+    }
 }
