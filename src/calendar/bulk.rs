@@ -24,9 +24,9 @@ const HORIZON_BLOCKS: i64 = 16;
 /// How many years ahead a holiday rule is searched for its next date.
 const SCAN_YEARS: i32 = 8;
 
-/// An offset segment: `(zone, from, to, offset, to is an offset change
-/// rather than the end of time)`.
-type Segment = (Zone, Instant, Instant, i64, bool);
+/// An offset segment: `(zone, from, to, offset)`, `to` the next offset
+/// change (`Instant::MAX`: none).
+type Segment = (Zone, Instant, Instant, i64);
 
 thread_local! {
     /// The last offset segment asked for: most questions in a row fall in
@@ -35,12 +35,12 @@ thread_local! {
 }
 
 impl Calendar {
-    /// The UTC offset at `t`: from the last segment asked for, or the
-    /// zone's table (one binary search).
-    pub(super) fn cached_offset(&self, t: Instant) -> i64 {
-        if let Some((zone, from, to, off, _)) = LAST.with(Cell::get) {
+    /// The offset segment around `t`: the last one asked for, or from the
+    /// zone's table (one binary search), then remembered.
+    fn segment_at(&self, t: Instant) -> Segment {
+        if let Some(last @ (zone, from, to, _)) = LAST.with(Cell::get) {
             if zone == self.zone && from <= t && t < to {
-                return off;
+                return last;
             }
         }
         let (since, off, until) = self.zone.segment(t);
@@ -49,10 +49,14 @@ impl Calendar {
             since.unwrap_or(Instant::MIN),
             until.unwrap_or(Instant::MAX),
             off,
-            until.is_some(),
         );
         LAST.with(|l| l.set(Some(segment)));
-        off
+        segment
+    }
+
+    /// The UTC offset at `t`.
+    pub(super) fn cached_offset(&self, t: Instant) -> i64 {
+        self.segment_at(t).3
     }
 
     /// The first offset change after `t`, or `None` within ~4 years.
@@ -61,14 +65,7 @@ impl Calendar {
             return None;
         }
         let horizon = ((t >> BLOCK_BITS) + HORIZON_BLOCKS) << BLOCK_BITS;
-        // The segment `offset` last found often ends at the answer.
-        let next = match LAST.with(Cell::get) {
-            Some((zone, from, to, _, change)) if zone == self.zone && from <= t && t < to => {
-                change.then_some(to)
-            }
-            _ => self.zone.segment(t).2,
-        };
-        next.filter(|c| *c < horizon)
+        Some(self.segment_at(t).2).filter(|c| *c < horizon)
     }
 
     /// A stretch from local date `d`: the dates `[d, until)` share the UTC
