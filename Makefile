@@ -25,6 +25,11 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-reference-types --enable-nont
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
+# wasm-bindgen writes the binding's inline JS (src/wasm.rs) as ES modules
+# even for its nodejs target, whose glue `require`s them (wasm-bindgen
+# issue 1525): rewrite their `export function f` to CommonJS.
+NODE_SNIPPETS_TO_CJS := sed -i -E 's/^export function ([A-Za-z0-9_]+)/exports.\1 = function \1/'
+
 .PHONY: all tools tool-target tool-bindgen tool-chromium tool-npm wasm size \
         test lint test-native test-wasm-node test-wasm-browser test-js typecheck test-page \
         demo bench clean size-check size-slim
@@ -75,6 +80,7 @@ wasm: tool-target tool-bindgen tool-npm
 	cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm
 	wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir pkg/web $(WASM_RAW)
 	wasm-bindgen --target nodejs --no-typescript --remove-name-section --remove-producers-section --out-dir pkg/node $(WASM_RAW)
+	$(NODE_SNIPPETS_TO_CJS) pkg/node/snippets/*/*.js
 	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(WASM_OUT) -o $(WASM_OUT)
 	cp $(WASM_OUT) pkg/node/ticket_rules_bg.wasm
 	@$(MAKE) --no-print-directory size-check

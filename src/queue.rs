@@ -306,8 +306,14 @@ impl RuleEngine {
                 }),
             }
         }
-        // Stable: full ties keep the order given.
-        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        // Full ties keep the order given: the entry's place (the order
+        // given) is the last key, so no two keys are equal and an unstable
+        // sort gives the one stable answer.
+        ranked.sort_unstable_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then_with(|| a.1.cmp(&b.1))
+                .then_with(|| a.2.cmp(&b.2))
+        });
         let entries = ranked
             .iter()
             .filter_map(|(_, _, at)| placed.get_mut(*at).and_then(Option::take))

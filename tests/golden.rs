@@ -44,6 +44,7 @@ fn lines() -> Vec<String> {
                 "explainSla": answer(engine.explain_sla(t, now)),
                 "escalations": answer(engine.escalations(t, now, &[])),
                 "validate": answer(engine.validate(t, None, None)),
+                "queue": answer(engine.queue(std::slice::from_ref(t), now)),
             });
             serde_json::to_string(&json!({ "name": c["name"], "out": out })).unwrap()
         })

@@ -47,6 +47,18 @@ pub enum ClockState {
     Breached,
 }
 
+impl ClockState {
+    /// The state as serialised (`running`, `paused`, `met`, `breached`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Running => "running",
+            ClockState::Paused => "paused",
+            ClockState::Met => "met",
+            ClockState::Breached => "breached",
+        }
+    }
+}
+
 /// One SLA clock at `now`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

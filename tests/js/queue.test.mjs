@@ -2,6 +2,7 @@
 // same order and reasons as natively (tests/queue.rs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RuleEngine, readRulesDir } from 'ticket-rules';
 
@@ -50,4 +51,19 @@ test("a pack's own ranking: queue_rank(ticket, entry)", () => {
   const payroll = tickets.map((t) => (t.id === 'C' ? { ...t, service: 'Payroll' } : t));
   assert.deepEqual(mine.queue(payroll, '2026-03-18T15:00:00Z').entries.map((e) => e.id), ['C', 'A', 'B', 'D']);
   assert.deepEqual(engine.queue(payroll, '2026-03-18T15:00:00Z').entries.map((e) => e.id), ['A', 'B', 'C', 'D']);
+});
+
+test('a long queue gives each ticket the entry it gets alone (the golden file holds those to the native answers)', () => {
+  const { cases } = JSON.parse(readFileSync(new URL('../data/golden/cases.json', import.meta.url), 'utf8'));
+  const now = '2026-03-18T23:00:00Z';
+  const all = cases.map((c) => c.ticket);
+  const q = engine.queue(all, now);
+  assert.equal(q.entries.length + q.notOpen.length + q.problems.length, all.length);
+  assert.ok(q.entries.length > 20 && new Set(q.entries.map((e) => e.priority)).size > 2);
+  for (const e of q.entries) {
+    const alone = engine.queue([all[e.index]], now).entries[0];
+    assert.deepStrictEqual({ ...e, rank: 1, index: 0 }, alone, `ticket ${e.index}`);
+    assert.deepStrictEqual(Object.keys(e), Object.keys(alone));
+  }
+  assert.deepStrictEqual(Object.keys(q), ['entries', 'notOpen', 'problems', 'now', 'packVersion']);
 });

@@ -31,6 +31,7 @@ export function goldenLines(engine, cases) {
       explainSla: answer(() => engine.explainSla(ticket, now)),
       escalations: answer(() => engine.escalations(ticket, now)),
       validate: answer(() => engine.validate(ticket)),
+      queue: answer(() => engine.queue([ticket], now)),
     },
   }));
 }
