@@ -8,6 +8,7 @@ use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::escalation::{self, EscalationReport};
 use crate::form::{self, Requester, TransitionResult, ValidationResult};
+use crate::json::JsonView;
 use crate::pack::Pack;
 use crate::priority::{CellRef, Matrix, PriorityResult};
 use crate::sla::explain::{self, ClockLedger};
@@ -259,9 +260,9 @@ impl RuleEngine {
     /// For the work queue: the ticket's status, its priority now, and the
     /// clock that decides its place (Respond By until the first response,
     /// then Resolved By), computing only that clock.
-    pub(crate) fn running_clock(
+    pub(crate) fn running_clock<J: JsonView>(
         &self,
-        ticket: &Value,
+        ticket: &J,
         now: Instant,
     ) -> Result<(String, String, &'static str, sla::ClockFigures<'_>)> {
         check_depth(ticket)?;
@@ -524,9 +525,9 @@ impl RuleEngine {
 
     /// The result for impact and urgency as given, after the hook, with an
     /// explicit priority (from a dispatcher) applied last.
-    fn prioritise(
+    fn prioritise<J: JsonView>(
         &self,
-        ticket: &Value,
+        ticket: &J,
         impact: &str,
         urgency: &str,
         explicit: Option<&str>,
@@ -537,12 +538,12 @@ impl RuleEngine {
             Field::of(ticket, "customerSeverity"),
         )?;
         let mut result = if self.pack.has_priority_hook() {
-            let same = ticket.get("impact").and_then(Value::as_str) == Some(impact)
-                && ticket.get("urgency").and_then(Value::as_str) == Some(urgency);
+            let same = ticket.get("impact").and_then(JsonView::as_str) == Some(impact)
+                && ticket.get("urgency").and_then(JsonView::as_str) == Some(urgency);
             Arc::new(if same {
-                self.priority_at(at, ticket)?
+                self.priority_at(at, &ticket.to_value())?
             } else {
-                let mut now = ticket.clone();
+                let mut now = ticket.to_value().into_owned();
                 if let Value::Object(o) = &mut now {
                     o.insert("impact".into(), impact.into());
                     o.insert("urgency".into(), urgency.into());
@@ -604,9 +605,9 @@ impl RuleEngine {
 }
 
 impl sla::Prioritise for RuleEngine {
-    fn prioritise(
+    fn prioritise<J: JsonView>(
         &self,
-        ticket: &Value,
+        ticket: &J,
         impact: &str,
         urgency: &str,
         priority: Option<&str>,

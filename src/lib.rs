@@ -54,6 +54,7 @@ pub mod engine;
 pub mod error;
 pub mod escalation;
 pub mod form;
+pub mod json;
 pub mod pack;
 pub mod packs;
 pub mod priority;

@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::json::JsonView;
 
 /// One field of a ticket as an operation sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,11 +24,14 @@ pub enum Field<'a> {
 
 impl<'a> Field<'a> {
     /// The field `name` of a ticket object.
-    pub fn of(ticket: &'a Value, name: &str) -> Self {
+    pub fn of<J: JsonView>(ticket: &'a J, name: &str) -> Self {
         match ticket.get(name) {
-            None | Some(Value::Null) => Field::Absent,
-            Some(Value::String(s)) => Field::Text(s),
-            Some(v) => Field::Other(json_type(v)),
+            None => Field::Absent,
+            Some(v) => match v.as_str() {
+                Some(s) => Field::Text(s),
+                None if v.is_null() => Field::Absent,
+                None => Field::Other(v.type_name()),
+            },
         }
     }
 
@@ -81,27 +85,20 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Refuses a value nested more than [`MAX_DEPTH`] levels deep, naming the
 /// top-level field that is (`INVALID_INPUT`).
-pub fn check_depth(v: &Value) -> Result<()> {
-    /// Whether `v` fits in `levels` levels; recursion bounded by `levels`.
-    fn fits(v: &Value, levels: usize) -> bool {
-        match v {
-            Value::Array(a) => levels > 0 && a.iter().all(|x| fits(x, levels - 1)),
-            Value::Object(o) => levels > 0 && o.values().all(|x| fits(x, levels - 1)),
-            _ => true,
-        }
-    }
-    if fits(v, MAX_DEPTH) {
+pub fn check_depth<J: JsonView>(v: &J) -> Result<()> {
+    if v.fits(MAX_DEPTH) {
         return Ok(());
     }
     let below = MAX_DEPTH - 1;
-    let place = match v {
+    // The place named in key order, as a `Value` keeps its keys.
+    let place = match &*v.to_value() {
         Value::Object(o) => o
             .iter()
-            .find(|(_, x)| !fits(x, below))
+            .find(|(_, x)| !x.fits(below))
             .map(|(k, _)| format!(" (in `{}`)", k.chars().take(64).collect::<String>())),
         Value::Array(a) => a
             .iter()
-            .position(|x| !fits(x, below))
+            .position(|x| !x.fits(below))
             .map(|i| format!(" (in `[{i}]`)")),
         _ => None,
     };
@@ -112,11 +109,11 @@ pub fn check_depth(v: &Value) -> Result<()> {
 }
 
 /// Checks that a ticket is a JSON object.
-pub fn expect_object(ticket: &Value) -> Result<()> {
+pub fn expect_object<J: JsonView>(ticket: &J) -> Result<()> {
     if ticket.is_object() {
         Ok(())
     } else {
-        Err(not_an_object(json_type(ticket)))
+        Err(not_an_object(ticket.type_name()))
     }
 }
 

@@ -19,6 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::calendar::{Calendar, Pauses};
 use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::Error;
+use crate::json::Doc;
 use crate::packs::{PackSet, Versioned};
 use crate::priority::{CellRef, Matrix};
 use crate::ticket::{not_an_object, Field};
@@ -341,12 +342,17 @@ impl JsRuleEngine {
     /// `{ entries, notOpen, problems, now, packVersion }`, in one call.
     pub fn queue(&self, tickets: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
-            let serde_json::Value::Array(list) = via_json(tickets)? else {
+            // Read as `Doc`s: strings borrowed from the text, one
+            // allocation per object (see crate::json).
+            let text = json_text_of(tickets)?;
+            let Doc::Array(list) = serde_json::from_str::<Doc>(&text)
+                .map_err(|e| Error::input(format!("the value is not JSON: {e}")))?
+            else {
                 return Err(Error::input(
                     "queue(tickets, now) takes an array of tickets",
                 ));
             };
-            let r = self.inner.queue(&list, instant(now, "now")?)?;
+            let r = self.inner.queue_of(&list, instant(now, "now")?)?;
             queue_to_js(&r)
         };
         run().map_err(|e| js_error(&e))
@@ -766,6 +772,14 @@ extern "C" {
 /// history is several times cheaper than walking the object from wasm.
 /// `Date`s become ISO strings (their `toJSON`), `undefined` fields vanish.
 fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
+    serde_json::from_str(&json_text_of(v)?)
+        .map_err(|e| Error::input(format!("the value is not JSON: {e}")))
+}
+
+/// A JS value's JSON text (`JSON.stringify`), copied into wasm memory as
+/// UTF-8 and checked once as a whole (serde_json's reader of a `str` then
+/// need not check each string again).
+fn json_text_of(v: &JsValue) -> Result<String, Error> {
     let bytes = json_bytes(v).map_err(|e| {
         // JS says why: a BigInt, a cycle, or nesting too deep for its stack.
         let why = e
@@ -779,13 +793,10 @@ fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
             .unwrap_or_else(|| "a BigInt, or a cycle".into());
         Error::input(format!("the value cannot be written as JSON: {why}"))
     })?;
-    let Some(bytes) = bytes else {
-        return Err(Error::input("the value has no JSON form"));
-    };
-    // TextEncoder writes well-formed UTF-8 (lone surrogates become U+FFFD,
-    // as they did through a Rust `String`).
-    serde_json::from_slice(&bytes.to_vec())
-        .map_err(|e| Error::input(format!("the value is not JSON: {e}")))
+    let bytes = bytes.ok_or_else(|| Error::input("the value has no JSON form"))?;
+    // TextEncoder writes well-formed UTF-8 (a lone surrogate becomes
+    // U+FFFD, as it did through a Rust `String`), so this cannot fail.
+    String::from_utf8(bytes.to_vec()).map_err(|_| Error::input("the value is not UTF-8"))
 }
 
 impl JsRuleEngine {

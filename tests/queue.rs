@@ -263,3 +263,62 @@ fn the_order_is_pack_data() {
         );
     }
 }
+
+/// Tickets read as `Doc`s (parsed from the JSON text, strings borrowed, as
+/// the JS binding reads them) give the very report `Value`s give: every
+/// golden case and every malformed ticket of the catalogue, problems and
+/// their messages included, with and without a pack hook that sees the
+/// whole ticket.
+#[test]
+fn docs_and_values_give_the_same_queue() {
+    let golden: Value = serde_json::from_str(include_str!("data/golden/cases.json")).unwrap();
+    let malformed: Value = serde_json::from_str(include_str!("data/malformed.json")).unwrap();
+    let mut tickets: Vec<Value> = golden["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["ticket"].clone())
+        .collect();
+    let before = tickets.len();
+    tickets.extend(
+        malformed
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["args"].get("ticket").cloned()),
+    );
+    assert!(
+        tickets.len() > before + 50,
+        "the catalogue's tickets are in"
+    );
+    // A key given twice: the last one counts, in both.
+    let mut text = serde_json::to_string(&tickets).unwrap();
+    text.insert_str(
+        text.len() - 1,
+        r#",{"id":"dup","impact":"Galaxy","impact":"Entire University affected","urgency":"Work Impaired","openedAt":"2026-03-17T13:00:00Z"}"#,
+    );
+    let values: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let docs: Vec<ticket_rules::json::Doc> = serde_json::from_str(&text).unwrap();
+    let ranked = RuleEngine::from_sources(common::default_pack_with(
+        "queue.rhai",
+        "fn queue_rank(ticket, entry) { if ticket.service == \"Email\" { -1 } else { 0 } }",
+    ))
+    .unwrap();
+    let vip = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/examples/vip-services/adjust_priority.rhai"
+    ))
+    .unwrap();
+    let adjusted =
+        RuleEngine::from_sources(common::default_pack_with("adjust_priority.rhai", &vip)).unwrap();
+    for engine in [RuleEngine::embedded().unwrap(), ranked, adjusted] {
+        for now in ["2026-03-18T15:00:00Z", "2026-03-21T03:00:00Z"] {
+            let now = parse_instant(now, "now").unwrap();
+            let (v, d) = (engine.queue(&values, now), engine.queue_of(&docs, now));
+            assert_eq!(v, d);
+            let q = v.unwrap();
+            assert!(q.entries.len() > 20 && q.problems.len() > 20);
+            assert!(q.entries.iter().any(|e| e.id.as_deref() == Some("dup")));
+        }
+    }
+}

@@ -23,12 +23,12 @@ pub mod policy;
 use std::cell::RefCell;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::calendar::{Calendar, Pauses};
 use crate::error::{Error, Result};
+use crate::json::JsonView;
 use crate::priority::PriorityResult;
-use crate::ticket::{json_type, Field};
+use crate::ticket::Field;
 use crate::time::{format_instant, parse_instant, Instant};
 use policy::{OnPriorityChange, SlaPolicy};
 
@@ -134,9 +134,9 @@ pub(crate) struct Timeline {
 /// Something that knows the matrix (the engine): the result for a ticket
 /// whose priority fields are as given.
 pub(crate) trait Prioritise {
-    fn prioritise(
+    fn prioritise<J: JsonView>(
         &self,
-        ticket: &Value,
+        ticket: &J,
         impact: &str,
         urgency: &str,
         priority: Option<&str>,
@@ -144,8 +144,8 @@ pub(crate) trait Prioritise {
 }
 
 impl Timeline {
-    pub(crate) fn read(
-        ticket: &Value,
+    pub(crate) fn read<J: JsonView>(
+        ticket: &J,
         now: Instant,
         policy: &SlaPolicy,
         p: &impl Prioritise,
@@ -175,12 +175,8 @@ impl Timeline {
                 ),
             });
         }
-        let mut impact = Field::of(ticket, "impact")
-            .required_str("impact")?
-            .to_string();
-        let mut urgency = Field::of(ticket, "urgency")
-            .required_str("urgency")?
-            .to_string();
+        let mut impact = Field::of(ticket, "impact").required_str("impact")?;
+        let mut urgency = Field::of(ticket, "urgency").required_str("urgency")?;
         let first = policy.statuses.first().cloned().unwrap_or_default();
         let mut status = first.clone();
         let mut since = opened;
@@ -188,28 +184,26 @@ impl Timeline {
         let mut responded = None;
         let mut regimes = vec![Regime {
             at: opened,
-            result: p.prioritise(ticket, &impact, &urgency, None)?,
+            result: p.prioritise(ticket, impact, urgency, None)?,
         }];
-        let empty = Vec::new();
-        let history = match ticket.get("history") {
-            None | Some(Value::Null) => &empty,
-            Some(Value::Array(a)) => a,
-            Some(v) => {
-                return Err(Error::InvalidType {
-                    field: "history".into(),
-                    expected: "array",
-                    found: json_type(v),
-                })
-            }
+        let history: &[J] = match ticket.get("history") {
+            None => &[],
+            Some(v) if v.is_null() => &[],
+            Some(v) => v.as_array().ok_or_else(|| Error::InvalidType {
+                field: "history".into(),
+                expected: "array",
+                found: v.type_name(),
+            })?,
         };
         let mut last = opened;
-        let mut updates = vec![opened];
+        let mut updates = Vec::with_capacity(history.len() + 1);
+        updates.push(opened);
         for (i, e) in history.iter().enumerate() {
             let path = |k: &str| format!("history[{i}].{k}");
             if !e.is_object() {
                 return Err(Error::InvalidHistory {
                     field: format!("history[{i}]"),
-                    message: format!("an event must be an object, not a {}", json_type(e)),
+                    message: format!("an event must be an object, not a {}", e.type_name()),
                 });
             }
             let at = match Field::of(e, "at") {
@@ -276,15 +270,15 @@ impl Timeline {
             let new_priority = Field::of(e, "priority").optional_str_at(|| path("priority"))?;
             if new_impact.is_some() || new_urgency.is_some() || new_priority.is_some() {
                 if let Some(v) = new_impact {
-                    impact = v.to_string();
+                    impact = v;
                 }
                 if let Some(v) = new_urgency {
-                    urgency = v.to_string();
+                    urgency = v;
                 }
                 // An explicit priority holds until impact or urgency change
                 // (the next change event without one).
                 let result = p
-                    .prioritise(ticket, &impact, &urgency, new_priority)
+                    .prioritise(ticket, impact, urgency, new_priority)
                     .map_err(|err| retarget(err, i))?;
                 if act {
                     regimes.push(Regime { at, result });
@@ -302,7 +296,7 @@ impl Timeline {
                 .rev()
                 .find_map(|e| {
                     e.get("status")
-                        .and_then(Value::as_str)
+                        .and_then(JsonView::as_str)
                         .and_then(|x| policy.status(x))
                 })
                 .and_then(|k| policy.statuses.get(k))
