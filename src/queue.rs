@@ -147,16 +147,43 @@ impl QueueKey {
 
 /// Seconds as people say them: `35 min`, `2 h 10 min`, `3 d 4 h`.
 fn spoken(out: &mut String, seconds: i64) {
-    let m = (seconds.max(0) + 59) / 60;
+    let m = seconds.max(0).unsigned_abs().div_ceil(60);
     let (d, h, m) = (m / 1440, m / 60 % 24, m % 60);
-    // Writing to a String cannot fail.
-    let _ = match (d, h, m) {
-        (0, 0, m) => write!(out, "{m} min"),
-        (0, h, 0) => write!(out, "{h} h"),
-        (0, h, m) => write!(out, "{h} h {m} min"),
-        (d, 0, _) => write!(out, "{d} d"),
-        (d, h, _) => write!(out, "{d} d {h} h"),
+    let mut say = |n: u64, unit: &str| {
+        push_number(out, n);
+        out.push_str(unit);
     };
+    match (d, h, m) {
+        (0, 0, m) => say(m, " min"),
+        (0, h, 0) => say(h, " h"),
+        (0, h, m) => {
+            say(h, " h ");
+            say(m, " min");
+        }
+        (d, 0, _) => say(d, " d"),
+        (d, h, _) => {
+            say(d, " d ");
+            say(h, " h");
+        }
+    }
+}
+
+/// `n` in decimal, as `{}` writes it (without the formatting machinery:
+/// this runs several times per ticket in a queue of thousands).
+fn push_number(out: &mut String, n: u64) {
+    let mut unit = 1;
+    while n / unit >= 10 {
+        unit *= 10;
+    }
+    loop {
+        #[allow(clippy::cast_possible_truncation)] // a digit
+        let digit = (n / unit % 10) as u8;
+        out.push(char::from(b'0' + digit));
+        if unit == 1 {
+            break;
+        }
+        unit /= 10;
+    }
 }
 
 /// Why a ticket is where it is, in words, into one string.
@@ -204,7 +231,7 @@ fn tenths(out: &mut String, x: f64) {
         let _ = write!(out, "{x}");
         return;
     }
-    let _ = write!(out, "{}", t / 10);
+    push_number(out, t.unsigned_abs() / 10);
     if t % 10 != 0 {
         out.push('.');
         out.push(char::from(b'0' + (t % 10) as u8));
@@ -364,6 +391,29 @@ impl RuleEngine {
 
 #[cfg(test)]
 mod tests {
+    /// Durations in words, as people read them.
+    #[test]
+    fn spoken_durations() {
+        for (seconds, words) in [
+            (-5, "0 min"),
+            (0, "0 min"),
+            (1, "1 min"),
+            (60, "1 min"),
+            (61, "2 min"),
+            (3600, "1 h"),
+            (3660, "1 h 1 min"),
+            (86_400, "1 d"),
+            (86_400 + 7200 + 59, "1 d 2 h"),
+            (86_400 * 123 + 3600 * 23, "123 d 23 h"),
+            (i64::MAX, "106751991167300 d 15 h"),
+            (86_400 * 100_000_000_000_000, "100000000000000 d"),
+        ] {
+            let mut out = String::new();
+            super::spoken(&mut out, seconds);
+            assert_eq!(out, words, "{seconds}");
+        }
+    }
+
     /// `tenths` writes what `{}` writes, for whole tenths and for the rest.
     #[test]
     fn tenths_writes_what_display_writes() {

@@ -250,13 +250,13 @@ fn explain_gap(
             Entry::Stopped {
                 from: f,
                 to: t2,
-                status: status.clone(),
+                status: status.to_string(),
             }
         } else {
             Entry::Paused {
                 from: f,
                 to: t2,
-                status: status.clone(),
+                status: status.to_string(),
             }
         };
         out.push((s, 2, entry));

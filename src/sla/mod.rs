@@ -22,6 +22,8 @@ pub mod policy;
 
 use std::cell::RefCell;
 
+use smallvec::SmallVec;
+
 use serde::Serialize;
 
 use crate::calendar::{Calendar, Pauses};
@@ -120,15 +122,16 @@ pub(crate) struct Regime {
 
 /// What a ticket's history says, up to `now`.
 #[derive(Debug, Clone)]
-pub(crate) struct Timeline {
+pub(crate) struct Timeline<'p> {
     pub now: Instant,
-    /// Status runs: (from, to, status), covering [opened, now).
-    pub statuses: Vec<(Instant, Instant, String)>,
+    /// Status runs: (from, to, status as the policy spells it), covering
+    /// [opened, now).
+    pub statuses: SmallVec<[(Instant, Instant, &'p str); 4]>,
     pub responded: Option<Instant>,
-    pub regimes: Vec<Regime>,
+    pub regimes: SmallVec<[Regime; 2]>,
     /// The opening and every history event up to now: when the ticket
     /// was last touched (for inactivity).
-    pub updates: Vec<Instant>,
+    pub updates: SmallVec<[Instant; 4]>,
 }
 
 /// Something that knows the matrix (the engine): the result for a ticket
@@ -143,13 +146,13 @@ pub(crate) trait Prioritise {
     ) -> Result<std::sync::Arc<PriorityResult>>;
 }
 
-impl Timeline {
+impl<'p> Timeline<'p> {
     pub(crate) fn read<J: JsonView>(
         ticket: &J,
         now: Instant,
-        policy: &SlaPolicy,
+        policy: &'p SlaPolicy,
         p: &impl Prioritise,
-    ) -> Result<Timeline> {
+    ) -> Result<Timeline<'p>> {
         crate::ticket::expect_object(ticket)?;
         let opened = match Field::of(ticket, "openedAt") {
             Field::Text(s) => parse_instant(s, "openedAt")?,
@@ -177,12 +180,12 @@ impl Timeline {
         }
         let mut impact = Field::of(ticket, "impact").required_str("impact")?;
         let mut urgency = Field::of(ticket, "urgency").required_str("urgency")?;
-        let first = policy.statuses.first().cloned().unwrap_or_default();
-        let mut status = first.clone();
+        let first = policy.statuses.first().map_or("", String::as_str);
+        let mut status = first;
         let mut since = opened;
-        let mut statuses = Vec::new();
+        let mut statuses = SmallVec::new();
         let mut responded = None;
-        let mut regimes = vec![Regime {
+        let mut regimes = smallvec::smallvec![Regime {
             at: opened,
             result: p.prioritise(ticket, impact, urgency, None)?,
         }];
@@ -196,7 +199,7 @@ impl Timeline {
             })?,
         };
         let mut last = opened;
-        let mut updates = Vec::with_capacity(history.len() + 1);
+        let mut updates = SmallVec::with_capacity(history.len() + 1);
         updates.push(opened);
         for (i, e) in history.iter().enumerate() {
             let path = |k: &str| format!("history[{i}].{k}");
@@ -254,7 +257,7 @@ impl Timeline {
                 let Some(k) = policy.status(s) else {
                     return Err(policy.unknown_status(path("status"), s));
                 };
-                let s = policy.statuses.get(k).cloned().unwrap_or_default();
+                let s = policy.statuses.get(k).map_or("", String::as_str);
                 if act && s != status {
                     statuses.push((since, at, std::mem::replace(&mut status, s)));
                     since = at;
@@ -300,7 +303,7 @@ impl Timeline {
                         .and_then(|x| policy.status(x))
                 })
                 .and_then(|k| policy.statuses.get(k))
-                .unwrap_or(&first);
+                .map_or(first, String::as_str);
             if declared != final_status {
                 return Err(Error::InvalidHistory {
                     field: "status".into(),
@@ -327,7 +330,7 @@ impl Timeline {
             .rev()
             .find(|(from, _, _)| *from <= at)
             .or(self.statuses.first())
-            .map_or("", |(_, _, s)| s.as_str())
+            .map_or("", |(_, _, s)| *s)
     }
 
     /// The matrix result in force at instant `at`.
@@ -342,7 +345,7 @@ impl Timeline {
 
     /// The status at `now`.
     pub(crate) fn status(&self) -> &str {
-        self.statuses.last().map_or("", |(_, _, s)| s.as_str())
+        self.statuses.last().map_or("", |(_, _, s)| *s)
     }
 
     fn runs<'a>(
@@ -398,7 +401,7 @@ pub enum Which {
 pub(crate) struct ClockPlan<'a> {
     pub which: Which,
     /// (from, calendar, target) for each regime that counts.
-    pub regimes: Vec<(Instant, &'a Calendar, i64)>,
+    pub regimes: SmallVec<[(Instant, &'a Calendar, i64); 2]>,
     /// Pauses and stopped periods that have ended (or run to now).
     pub pauses: Pauses,
     /// Only the pauses that have ended, for the due instant.
@@ -482,7 +485,7 @@ pub(crate) fn plan<'a>(
         OnPriorityChange::Keep => 0,
         OnPriorityChange::Restart => t.regimes.len().saturating_sub(1),
     };
-    let mut regimes = Vec::new();
+    let mut regimes = SmallVec::new();
     for r in t.regimes.iter().skip(last_restart) {
         let target = match which {
             Which::Respond => r.result.respond_seconds,
