@@ -61,6 +61,8 @@ pub mod priority;
 pub mod queue;
 pub mod sla;
 mod spec;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod tape;
 pub mod ticket;
 pub mod time;
 

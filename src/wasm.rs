@@ -1,16 +1,24 @@
-//! The JS binding: the only module that names wasm-bindgen, js-sys and
-//! serde-wasm-bindgen.
+//! The JS binding: the only module that names wasm-bindgen and js-sys.
 //!
 //! Each method deserializes its arguments, calls the core, serializes the
 //! answer and maps a core [`Error`] to a JS `Error` with `.code` (and
 //! `.field`, `.allowed`, `.file`, `.line`, `.column`, `.limit` where they
 //! apply). Line and column are 1-based, as in the core.
 //!
-//! One optimisation lives here because it is about the boundary itself:
-//! `priority` reads the three fields it needs straight off the JS object,
-//! and copies a result object made once per pack, instead of converting
-//! whole objects through serde on every call (see BENCHMARKS.md for what
-//! each route costs).
+//! The optimisations here are about the boundary itself (BENCHMARKS.md has
+//! what each route costs):
+//! - arguments cross as their `JSON.stringify` text, encoded by
+//!   `TextEncoder` (`json_text_of`);
+//! - answers cross as a tape ([`crate::tape`]): one `Float64Array` and one
+//!   string, made into objects by a small inline JS function (`fromTape`),
+//!   instead of a crossing per field and a decode per string; the work
+//!   queue's entries as columns with their repeated words shared
+//!   (`queueReport`);
+//! - `priority` reads the three fields it needs straight off the JS object,
+//!   and copies a result object made once per pack.
+//!
+//! The inline JS is written as ES modules (`export function`); the Makefile
+//! rewrites it to CommonJS for the nodejs target, whose glue `require`s it.
 
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
@@ -1096,13 +1104,62 @@ fn utf16_len(s: &str) -> usize {
     }
 }
 
+// Answers cross as a tape (crate::tape): the numbers as one Float64Array,
+// the text decoded once, and the objects built here. A key `__proto__`
+// becomes an own property, as JSON.parse makes it.
+#[wasm_bindgen(inline_js = r#"
+export function fromTape(nums, text) {
+  let o = 0, at = 0;
+  const str = () => {
+    const n = nums[o++];
+    const s = text.slice(at, at + n);
+    at += n;
+    return s;
+  };
+  const value = () => {
+    switch (nums[o++]) {
+      case 0: return null;
+      case 1: return false;
+      case 2: return true;
+      case 3: return nums[o++];
+      case 4: return str();
+      case 5: {
+        const a = new Array(nums[o++]);
+        for (let i = 0; i < a.length; i++) a[i] = value();
+        return a;
+      }
+      default: {
+        const n = nums[o++];
+        const r = {};
+        for (let i = 0; i < n; i++) {
+          const k = str();
+          if (k === '__proto__') {
+            Object.defineProperty(r, k, { value: value(), enumerable: true, writable: true, configurable: true });
+          } else {
+            r[k] = value();
+          }
+        }
+        return r;
+      }
+    }
+  };
+  return value();
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = fromTape)]
+    fn from_tape(nums: &[f64], text: &str) -> JsValue;
+}
+
+/// An answer as a JS value: what serde-wasm-bindgen's JSON-compatible
+/// serializer makes, built in JS from a tape.
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            js_error(&Error::InvalidInput {
-                message: e.to_string(),
-            })
-        })
+    match crate::tape::write(v) {
+        Ok((nums, text)) => Ok(from_tape(&nums, &text)),
+        Err(e) => Err(js_error(&Error::InvalidInput {
+            message: e.to_string(),
+        })),
+    }
 }
 
 fn set(target: &JsValue, key: &str, value: &JsValue) {
