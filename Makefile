@@ -27,8 +27,12 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 
 # wasm-bindgen writes the binding's inline JS (src/wasm.rs) as ES modules
 # even for its nodejs target, whose glue `require`s them (wasm-bindgen
-# issue 1525): rewrite their `export function f` to CommonJS.
-NODE_SNIPPETS_TO_CJS := sed -i -E 's/^export function ([A-Za-z0-9_]+)/exports.\1 = function \1/'
+# issue 1525): rewrite each `export function f` to CommonJS (still a
+# hoisted declaration), and stop if any other `export` form is left.
+NODE_SNIPPETS_TO_CJS = for f in $(1); do \
+	  sed -i -E 's/^export function ([A-Za-z0-9_$$]+)/exports.\1 = \1; function \1/' $$f; \
+	  if grep -nE '^\s*export\b' $$f; then echo "$$f: only 'export function' can be rewritten for Node" >&2; exit 1; fi; \
+	done
 
 .PHONY: all tools tool-target tool-bindgen tool-chromium tool-npm wasm size \
         test lint test-native test-wasm-node test-wasm-browser test-js typecheck test-page \
@@ -78,9 +82,10 @@ tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.jso
 # wasm-opt 108 produces broken modules).
 wasm: tool-target tool-bindgen tool-npm
 	cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm
+	rm -rf pkg/web/snippets pkg/node/snippets
 	wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir pkg/web $(WASM_RAW)
 	wasm-bindgen --target nodejs --no-typescript --remove-name-section --remove-producers-section --out-dir pkg/node $(WASM_RAW)
-	$(NODE_SNIPPETS_TO_CJS) pkg/node/snippets/*/*.js
+	@$(call NODE_SNIPPETS_TO_CJS,$$(find pkg/node/snippets -name '*.js'))
 	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(WASM_OUT) -o $(WASM_OUT)
 	cp $(WASM_OUT) pkg/node/ticket_rules_bg.wasm
 	@$(MAKE) --no-print-directory size-check

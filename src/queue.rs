@@ -267,7 +267,14 @@ impl RuleEngine {
         let mut at_now: Vec<(&Calendar, bool, Option<Instant>)> = Vec::new();
         for (index, t) in tickets.iter().enumerate() {
             let id = t.get("id").and_then(JsonView::as_str).map(str::to_string);
-            let (status, priority, which, c) = match self.running_clock(t, now) {
+            // A hook sees the whole ticket as a `Value`: made once per
+            // ticket (not once per re-prioritising event).
+            let whole = (hooked || self.pack().has_priority_hook()).then(|| t.to_value());
+            let clock = match &whole {
+                Some(v) => self.running_clock(&**v, now),
+                None => self.running_clock(t, now),
+            };
+            let (status, priority, which, c) = match clock {
                 Ok(r) => r,
                 Err(e) => {
                     problems.push(QueueProblem {
@@ -345,7 +352,10 @@ impl RuleEngine {
             let custom = if hooked {
                 serde_json::to_value(&entry)
                     .map_err(|e| crate::Error::input(e.to_string()))
-                    .and_then(|v| self.pack().queue_rank(&t.to_value(), &v))
+                    .and_then(|v| match &whole {
+                        Some(t) => self.pack().queue_rank(t, &v),
+                        None => self.pack().queue_rank(&t.to_value(), &v),
+                    })
             } else {
                 Ok(None)
             };

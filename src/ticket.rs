@@ -89,9 +89,14 @@ pub fn check_depth<J: JsonView>(v: &J) -> Result<()> {
     if v.fits(MAX_DEPTH) {
         return Ok(());
     }
+    // As a `Value`: the last of repeated keys is the one that counts (a
+    // `Doc` keeps them all), and the place is named in key order.
+    let value = v.to_value();
+    if value.fits(MAX_DEPTH) {
+        return Ok(());
+    }
     let below = MAX_DEPTH - 1;
-    // The place named in key order, as a `Value` keeps its keys.
-    let place = match &*v.to_value() {
+    let place = match &*value {
         Value::Object(o) => o
             .iter()
             .find(|(_, x)| !x.fits(below))

@@ -802,8 +802,9 @@ fn json_text_of(v: &JsValue) -> Result<String, Error> {
         Error::input(format!("the value cannot be written as JSON: {why}"))
     })?;
     let bytes = bytes.ok_or_else(|| Error::input("the value has no JSON form"))?;
-    // TextEncoder writes well-formed UTF-8 (a lone surrogate becomes
-    // U+FFFD, as it did through a Rust `String`), so this cannot fail.
+    // TextEncoder writes well-formed UTF-8, so this cannot fail. (A lone
+    // surrogate in a JS string reaches here escaped, `\ud800`, by
+    // JSON.stringify; serde_json refuses it, as before.)
     String::from_utf8(bytes.to_vec()).map_err(|_| Error::input("the value is not UTF-8"))
 }
 
@@ -1007,11 +1008,16 @@ export function queueReport(nums, text, rest) {
   for (let i = 0; i < words.length; i++) words[i] = str(nums[o++]);
   const entries = new Array(nums[o++]);
   for (let i = 0; i < entries.length; i++, o += 13) {
+    // The strings in the order they were written.
+    const id = str(nums[o + 2]);
+    const due = str(nums[o + 6]);
+    const resumesAt = str(nums[o + 10]);
+    const reason = str(nums[o + 11]);
     entries[i] = {
-      rank: nums[o], index: nums[o + 1], id: str(nums[o + 2]),
+      rank: nums[o], index: nums[o + 1], id,
       priority: words[nums[o + 3]], clock: words[nums[o + 4]], state: words[nums[o + 5]],
-      due: str(nums[o + 6]), remainingSeconds: nums[o + 7], percentUsed: nums[o + 8] + 0,
-      openNow: nums[o + 9] === 1, resumesAt: str(nums[o + 10]), reason: str(nums[o + 11]),
+      due, remainingSeconds: nums[o + 7], percentUsed: nums[o + 8] + 0,
+      openNow: nums[o + 9] === 1, resumesAt, reason,
       status: words[nums[o + 12]],
     };
   }

@@ -291,11 +291,15 @@ fn docs_and_values_give_the_same_queue() {
         tickets.len() > before + 50,
         "the catalogue's tickets are in"
     );
-    // A key given twice: the last one counts, in both.
+    // A key given twice: the last one counts, in both, for its value and
+    // for how deep the ticket nests.
     let mut text = serde_json::to_string(&tickets).unwrap();
+    let deep = "[".repeat(70) + "]".repeat(70).as_str();
     text.insert_str(
         text.len() - 1,
-        r#",{"id":"dup","impact":"Galaxy","impact":"Entire University affected","urgency":"Work Impaired","openedAt":"2026-03-17T13:00:00Z"}"#,
+        &format!(
+            r#",{{"id":"dup","impact":"Galaxy","impact":"Entire University affected","junk":{deep},"junk":1,"urgency":"Work Impaired","openedAt":"2026-03-17T13:00:00Z"}}"#
+        ),
     );
     let values: Vec<Value> = serde_json::from_str(&text).unwrap();
     let docs: Vec<ticket_rules::json::Doc> = serde_json::from_str(&text).unwrap();
