@@ -21,11 +21,33 @@ pub fn run(data: &[u8]) {
     let Ok(mut ticket) = serde_json::from_slice::<Value>(data) else {
         return;
     };
+    let given = ticket.clone();
     let now = take_now(&mut ticket, data);
     ENGINE.with(|engine| match engine {
-        Some(engine) => operations(engine, &ticket, now),
+        Some(engine) => {
+            operations(engine, &ticket, now);
+            same_as_doc(engine, data, &given, now);
+        }
         None => panic!("the default pack does not load"),
     });
+}
+
+/// The same text read as a `Doc` (strings borrowed, every repeated key
+/// kept) is the same `Value`, and queues the same.
+fn same_as_doc(engine: &RuleEngine, data: &[u8], value: &Value, now: Instant) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let doc: ticket_rules::json::Doc = match serde_json::from_str(text) {
+        Ok(d) => d,
+        Err(e) => panic!("a Value parses but a Doc does not: {e}"),
+    };
+    assert_eq!(&Value::from(&doc), value, "a Doc is not its Value");
+    assert_eq!(
+        engine.queue_of(std::slice::from_ref(&doc), now),
+        engine.queue(std::slice::from_ref(value), now),
+        "a Doc queues differently from its Value"
+    );
 }
 
 /// `now` for this input (always inside the supported range, as the
