@@ -233,7 +233,10 @@ impl RuleEngine {
     /// assert_eq!(sla.resolve.due.as_deref(), Some("2026-03-16T18:00:00Z"));
     /// # Ok::<(), ticket_rules::Error>(())
     /// ```
-    pub fn sla(&self, ticket: &Value, now: Instant) -> Result<SlaReport> {
+    ///
+    /// The ticket is a `serde_json::Value` or a [`Doc`](crate::json::Doc)
+    /// (any [`JsonView`]).
+    pub fn sla<J: JsonView>(&self, ticket: &J, now: Instant) -> Result<SlaReport> {
         check_depth(ticket)?;
         let policy = self.pack.sla();
         let t = Timeline::read(ticket, now, policy, self)?;
@@ -285,7 +288,7 @@ impl RuleEngine {
     }
 
     /// The SLA clocks of a ticket with the ledger behind each due date.
-    pub fn explain_sla(&self, ticket: &Value, now: Instant) -> Result<SlaExplanation> {
+    pub fn explain_sla<J: JsonView>(&self, ticket: &J, now: Instant) -> Result<SlaExplanation> {
         check_depth(ticket)?;
         let policy = self.pack.sla();
         let t = Timeline::read(ticket, now, policy, self)?;

@@ -262,8 +262,8 @@ impl JsRuleEngine {
     /// The SLA clocks of a ticket at `now` (an RFC 3339 string or a `Date`).
     pub fn sla(&self, ticket: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
-            let t = via_json(ticket)?;
-            let r = self.inner.sla(&t, instant(now, "now")?)?;
+            let text = json_text_of(ticket)?;
+            let r = self.inner.sla(&doc_of(&text)?, instant(now, "now")?)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))
@@ -273,8 +273,10 @@ impl JsRuleEngine {
     #[wasm_bindgen(js_name = explainSla)]
     pub fn explain_sla(&self, ticket: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
-            let t = via_json(ticket)?;
-            let r = self.inner.explain_sla(&t, instant(now, "now")?)?;
+            let text = json_text_of(ticket)?;
+            let r = self
+                .inner
+                .explain_sla(&doc_of(&text)?, instant(now, "now")?)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))
@@ -353,9 +355,7 @@ impl JsRuleEngine {
             // Read as `Doc`s: strings borrowed from the text, one
             // allocation per object (see crate::json).
             let text = json_text_of(tickets)?;
-            let Doc::Array(list) = serde_json::from_str::<Doc>(&text)
-                .map_err(|e| Error::input(format!("the value is not JSON: {e}")))?
-            else {
+            let Doc::Array(list) = doc_of(&text)? else {
                 return Err(Error::input(
                     "queue(tickets, now) takes an array of tickets",
                 ));
@@ -782,6 +782,12 @@ extern "C" {
 fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
     serde_json::from_str(&json_text_of(v)?)
         .map_err(|e| Error::input(format!("the value is not JSON: {e}")))
+}
+
+/// JSON text read as a [`Doc`] (strings borrowed from the text), for the
+/// operations that only read a ticket.
+fn doc_of(text: &str) -> Result<Doc<'_>, Error> {
+    serde_json::from_str(text).map_err(|e| Error::input(format!("the value is not JSON: {e}")))
 }
 
 /// A JS value's JSON text (`JSON.stringify`), copied into wasm memory as
