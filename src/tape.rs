@@ -259,6 +259,15 @@ impl ser::Serializer for Key<'_> {
     }
 }
 
+/// Integers: numbers while JS holds them exactly.
+macro_rules! integers {
+    ($($f:ident: $t:ty),*) => {
+        $(fn $f(self, v: $t) -> Result<(), Error> {
+            self.integer(v.into())
+        })*
+    };
+}
+
 impl<'a> ser::Serializer for &'a mut Tape {
     type Ok = ();
     type Error = Error;
@@ -274,30 +283,8 @@ impl<'a> ser::Serializer for &'a mut Tape {
         self.nums.push(if v { TRUE } else { FALSE });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        self.integer(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        self.integer(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        self.integer(v.into())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        self.integer(v.into())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        self.integer(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        self.integer(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        self.integer(v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        self.integer(v.into())
-    }
+    integers!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+              serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64);
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         self.serialize_f64(v.into())
     }
@@ -396,49 +383,29 @@ impl<'a> ser::Serializer for &'a mut Tape {
     }
 }
 
-impl ser::SerializeSeq for Counted<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.item(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close()
-    }
+/// Arrays, tuples and tuple variants: each item counted, the count
+/// written at the end.
+macro_rules! items {
+    ($($trait:ident::$method:ident),*) => {
+        $(impl ser::$trait for Counted<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+                self.item(v)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.close()
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for Counted<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.item(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close()
-    }
-}
-
-impl ser::SerializeTupleStruct for Counted<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.item(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close()
-    }
-}
-
-impl ser::SerializeTupleVariant for Counted<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.item(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close()
-    }
-}
+items!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for Counted<'_> {
     type Ok = ();
@@ -455,37 +422,29 @@ impl ser::SerializeMap for Counted<'_> {
     }
 }
 
-impl ser::SerializeStruct for Counted<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), Error> {
-        self.count += 1;
-        self.tape.text_of(key);
-        v.serialize(&mut *self.tape)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close()
-    }
+/// Structs and struct variants: each field a member, named by its key.
+macro_rules! fields {
+    ($($trait:ident),*) => {
+        $(impl ser::$trait for Counted<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                v: &T,
+            ) -> Result<(), Error> {
+                self.count += 1;
+                self.tape.text_of(key);
+                v.serialize(&mut *self.tape)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.close()
+            }
+        })*
+    };
 }
 
-impl ser::SerializeStructVariant for Counted<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), Error> {
-        ser::SerializeStruct::serialize_field(self, key, v)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.close()
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
