@@ -316,9 +316,9 @@ impl RuleEngine {
     /// assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:15:00Z"));
     /// # Ok::<(), ticket_rules::Error>(())
     /// ```
-    pub fn escalations(
+    pub fn escalations<J: JsonView>(
         &self,
-        ticket: &Value,
+        ticket: &J,
         now: Instant,
         fired: &[String],
     ) -> Result<EscalationReport> {

@@ -34,6 +34,12 @@ pub trait JsonView: Sized {
     fn is_null(&self) -> bool;
     /// The JSON type name, as messages name it (`number`, …).
     fn type_name(&self) -> &'static str;
+    /// A string's text, or a number or boolean written as serde_json
+    /// writes it (`5`, `1.5`, `true`); `None` for the rest.
+    fn scalar_text(&self) -> Option<String>;
+    /// Whether it is a whole number (as serde_json reads one: no fraction
+    /// or exponent written).
+    fn is_integer(&self) -> bool;
     /// Whether it nests at most `levels` arrays and objects deep (a
     /// scalar fits in 0).
     fn fits(&self, levels: usize) -> bool;
@@ -59,6 +65,17 @@ impl JsonView for Value {
     }
     fn type_name(&self) -> &'static str {
         crate::ticket::json_type(self)
+    }
+    fn scalar_text(&self) -> Option<String> {
+        match self {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+    fn is_integer(&self) -> bool {
+        matches!(self, Value::Number(n) if n.is_i64() || n.is_u64())
     }
     fn fits(&self, levels: usize) -> bool {
         match self {
@@ -128,6 +145,19 @@ impl JsonView for Doc<'_> {
             Doc::Array(_) => "array",
             Doc::Object(_) => "object",
         }
+    }
+    fn scalar_text(&self) -> Option<String> {
+        match self {
+            Doc::Str(s) => Some(s.to_string()),
+            Doc::U64(n) => Some(n.to_string()),
+            Doc::I64(n) => Some(n.to_string()),
+            Doc::F64(f) => serde_json::Number::from_f64(*f).map(|n| n.to_string()),
+            Doc::Bool(b) => Some(b.to_string()),
+            Doc::Null | Doc::Array(_) | Doc::Object(_) => None,
+        }
+    }
+    fn is_integer(&self) -> bool {
+        matches!(self, Doc::U64(_) | Doc::I64(_))
     }
     fn fits(&self, levels: usize) -> bool {
         match self {
@@ -263,6 +293,12 @@ mod tests {
             "null",
             "-0",
             "0.1",
+            "5.0",
+            "1e21",
+            "-7",
+            "18446744073709551615",
+            "true",
+            "1.5e-7",
         ];
         for text in texts {
             let value: Value = serde_json::from_str(text).unwrap();
@@ -272,6 +308,8 @@ mod tests {
             assert_eq!(doc.is_object(), value.is_object());
             assert_eq!(doc.is_null(), value.is_null());
             assert_eq!(JsonView::as_str(&doc), JsonView::as_str(&value));
+            assert_eq!(doc.scalar_text(), value.scalar_text(), "{text}");
+            assert_eq!(doc.is_integer(), value.is_integer(), "{text}");
             for key in ["a", "d", "e", "missing"] {
                 assert_eq!(
                     doc.get(key).map(Value::from),

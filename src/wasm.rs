@@ -291,9 +291,11 @@ impl JsRuleEngine {
         fired: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
-            let t = via_json(ticket)?;
+            let text = json_text_of(ticket)?;
             let fired = string_list(fired, "fired")?;
-            let r = self.inner.escalations(&t, instant(now, "now")?, &fired)?;
+            let r = self
+                .inner
+                .escalations(&doc_of(&text)?, instant(now, "now")?, &fired)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))

@@ -482,3 +482,79 @@ fn bad_tickets_and_alarms() {
     );
     assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:07:30Z"));
 }
+
+/// Tickets read as `Doc`s (as the JS binding reads them) get the very
+/// escalations, SLA clocks and ledgers `Value`s get: every golden case and
+/// every malformed ticket of the catalogue, at several instants, with the
+/// default pack and with one whose levels have rhai conditions and field
+/// conditions.
+#[test]
+fn docs_and_values_answer_the_same() {
+    let golden: Value = serde_json::from_str(include_str!("data/golden/cases.json")).unwrap();
+    let malformed: Value = serde_json::from_str(include_str!("data/malformed.json")).unwrap();
+    let mut tickets: Vec<Value> = golden["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["ticket"].clone())
+        .collect();
+    tickets.extend(
+        malformed
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["args"].get("ticket").cloned()),
+    );
+    // Ids of every kind, and a field condition on a number.
+    tickets.push(
+        json!({ "id": 7, "impact": "Entire University affected", "urgency": "Work Impaired",
+                         "openedAt": "2026-03-16T14:00:00Z", "floor": 2.5 }),
+    );
+    tickets.push(
+        json!({ "id": 7.5, "impact": "Entire University affected", "urgency": "Work Impaired",
+                         "openedAt": "2026-03-16T14:00:00Z" }),
+    );
+    tickets.push(json!({ "id": "TT-1e21", "impact": "Entire University affected", "urgency": "Work Impaired",
+                         "openedAt": "2026-03-16T14:00:00Z", "floor": 1e21, "contact": { "name": "Pat" } }));
+    let conditioned = with_file(
+        "conditions.rhai",
+        r#"
+fn has_contact(ticket) { ticket.contact != () }
+escalation("big-floor", #{
+    when: #{ clock: "respond", percent: 10 },
+    applies: #{ fields: #{ floor: [2.5, "2.5", 1e21] } },
+    actions: [ notify_group("Floor", "Floor {floor} of {id}: {contact.name}") ],
+});
+escalation("by-rule", #{
+    when: #{ clock: "resolve", percent: 10 },
+    condition: "has_contact",
+    actions: [ notify_group("Rule", "{id}") ],
+});
+"#,
+    )
+    .unwrap();
+    let mut answered = 0;
+    for engine in [engine(), conditioned] {
+        for t in &tickets {
+            let text = serde_json::to_string(t).unwrap();
+            let doc: ticket_rules::json::Doc = serde_json::from_str(&text).unwrap();
+            for now in [
+                "2026-03-16T14:30:00Z",
+                "2026-03-18T23:00:00Z",
+                "2026-04-30T12:00:00Z",
+            ] {
+                let now = parse_instant(now, "now").unwrap();
+                let e = engine.escalations(t, now, &[]);
+                answered += usize::from(e.as_ref().is_ok_and(|r| !r.due.is_empty()));
+                assert_eq!(engine.escalations(&doc, now, &[]), e, "{text}");
+                assert_eq!(engine.sla(&doc, now), engine.sla(t, now), "{text}");
+                assert_eq!(
+                    engine.explain_sla(&doc, now),
+                    engine.explain_sla(t, now),
+                    "{text}"
+                );
+            }
+        }
+    }
+    assert!(answered > 100, "{answered} answers with escalations due");
+}

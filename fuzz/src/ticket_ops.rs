@@ -33,7 +33,8 @@ pub fn run(data: &[u8]) {
 }
 
 /// The same text read as a `Doc` (strings borrowed, every repeated key
-/// kept) is the same `Value`, and queues the same.
+/// kept) is the same `Value`, and gets the same answers from every
+/// operation that takes one.
 fn same_as_doc(engine: &RuleEngine, data: &[u8], value: &Value, now: Instant) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -47,6 +48,21 @@ fn same_as_doc(engine: &RuleEngine, data: &[u8], value: &Value, now: Instant) {
         engine.queue_of(std::slice::from_ref(&doc), now),
         engine.queue(std::slice::from_ref(value), now),
         "a Doc queues differently from its Value"
+    );
+    assert_eq!(
+        engine.sla(&doc, now),
+        engine.sla(value, now),
+        "sla of a Doc"
+    );
+    assert_eq!(
+        engine.explain_sla(&doc, now),
+        engine.explain_sla(value, now),
+        "explain_sla of a Doc"
+    );
+    assert_eq!(
+        engine.escalations(&doc, now, &[]),
+        engine.escalations(value, now, &[]),
+        "escalations of a Doc"
     );
 }
 

@@ -34,10 +34,11 @@ use serde_json::Value;
 
 use crate::calendar::{Calendar, Pauses};
 use crate::error::{Error, Result};
+use crate::json::JsonView;
 use crate::priority::Matrix;
 use crate::sla::policy::SlaPolicy;
 use crate::sla::{self, ClockPlan, Timeline, Which};
-use crate::ticket::{json_type, Field};
+use crate::ticket::Field;
 use crate::time::{format_instant, parse_instant, Instant};
 
 pub use spec::parse_level;
@@ -290,12 +291,15 @@ struct Clocks<'a> {
     resolve: Option<ClockPlan<'a>>,
 }
 
-pub(crate) fn evaluate(
+pub(crate) fn evaluate<J: JsonView>(
     pack: &impl Pack,
-    ticket: &Value,
+    ticket: &J,
     now: Instant,
     fired: &HashSet<String>,
 ) -> Result<EscalationReport> {
+    // A level's rhai condition sees the whole ticket as a `Value`: made
+    // once, when the first such level asks.
+    let whole = std::cell::OnceCell::new();
     let policy = pack.policy();
     let t = Timeline::read(ticket, now, policy, pack)?;
     let id = ticket_id(ticket)?;
@@ -323,7 +327,9 @@ pub(crate) fn evaluate(
         if !applies_always(&level.applies, ticket) || !applies_ever(&level.applies, &t) {
             continue;
         }
-        if level.condition.is_some() && !pack.condition(k, ticket)? {
+        if level.condition.is_some()
+            && !pack.condition(k, whole.get_or_init(|| ticket.to_value()))?
+        {
             continue;
         }
         let quiet = match &level.quiet_hours {
@@ -439,33 +445,34 @@ pub(crate) fn evaluate(
 }
 
 /// The ticket's id as text (a string or a whole number).
-fn ticket_id(ticket: &Value) -> Result<String> {
+fn ticket_id<J: JsonView>(ticket: &J) -> Result<String> {
+    let missing = || Error::MissingField { field: "id".into() };
     match ticket.get("id") {
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
-        None | Some(Value::Null) | Some(Value::String(_)) => {
-            Err(Error::MissingField { field: "id".into() })
-        }
-        Some(v) => Err(Error::InvalidType {
-            field: "id".into(),
-            expected: "string",
-            found: json_type(v),
-        }),
+        None => Err(missing()),
+        Some(v) if v.is_null() => Err(missing()),
+        Some(v) => match v.as_str() {
+            Some(s) if !s.trim().is_empty() => Ok(s.to_string()),
+            Some(_) => Err(missing()),
+            None if v.is_integer() => v.scalar_text().ok_or_else(missing),
+            None => Err(Error::InvalidType {
+                field: "id".into(),
+                expected: "string",
+                found: v.type_name(),
+            }),
+        },
     }
 }
 
 /// `alarms: [{ at, message }]`, validated.
-fn alarms(ticket: &Value) -> Result<Vec<(Instant, String)>> {
+fn alarms<J: JsonView>(ticket: &J) -> Result<Vec<(Instant, String)>> {
     let list = match ticket.get("alarms") {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(a)) => a,
-        Some(v) => {
-            return Err(Error::InvalidType {
-                field: "alarms".into(),
-                expected: "array",
-                found: json_type(v),
-            })
-        }
+        None => return Ok(Vec::new()),
+        Some(v) if v.is_null() => return Ok(Vec::new()),
+        Some(v) => v.as_array().ok_or_else(|| Error::InvalidType {
+            field: "alarms".into(),
+            expected: "array",
+            found: v.type_name(),
+        })?,
     };
     let mut out = Vec::with_capacity(list.len());
     for (i, a) in list.iter().enumerate() {
@@ -500,12 +507,14 @@ fn defer(quiet: Option<&Calendar>, at: Instant) -> Result<Instant> {
 }
 
 /// The parts of `applies` that are the ticket's own, fixed fields.
-fn applies_always(a: &Applies, ticket: &Value) -> bool {
-    let ty = ticket.get("type").and_then(Value::as_str).unwrap_or("");
+fn applies_always<J: JsonView>(a: &Applies, ticket: &J) -> bool {
+    let ty = ticket.get("type").and_then(JsonView::as_str).unwrap_or("");
     (a.types.is_empty() || a.types.iter().any(|x| x.eq_ignore_ascii_case(ty)))
-        && a.fields
-            .iter()
-            .all(|(k, values)| ticket.get(k).is_some_and(|v| values.contains(v)))
+        && a.fields.iter().all(|(k, values)| {
+            ticket
+                .get(k)
+                .is_some_and(|v| values.contains(&v.to_value()))
+        })
 }
 
 /// Whether the parts of `applies` that change with the history held at any
@@ -709,8 +718,8 @@ fn clock_plan<'c, 'a>(
 }
 
 /// What a message template may name.
-struct Render<'a> {
-    ticket: &'a Value,
+struct Render<'a, J> {
+    ticket: &'a J,
     level: &'a str,
     due_at: Instant,
     priority: &'a str,
@@ -719,7 +728,7 @@ struct Render<'a> {
     resolve_due: Option<Instant>,
 }
 
-impl Render<'_> {
+impl<J: JsonView> Render<'_, J> {
     /// Fills `{name}` placeholders: `level`, `dueAt`, `priority`, `status`,
     /// `respondDue`, `resolveDue`, or a ticket field (`id`, `contact.name`).
     /// A name with no value stays as written, so a mistake shows.
@@ -741,16 +750,11 @@ impl Render<'_> {
         for part in name.split('.') {
             v = v.get(part)?;
         }
-        match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            _ => None,
-        }
+        v.scalar_text()
     }
 }
 
-fn render(a: &Action, ctx: &Render<'_>, matrix: &Matrix) -> RenderedAction {
+fn render<J: JsonView>(a: &Action, ctx: &Render<'_, J>, matrix: &Matrix) -> RenderedAction {
     match a {
         Action::Notify {
             audience,
