@@ -490,21 +490,7 @@ fn bad_tickets_and_alarms() {
 /// conditions.
 #[test]
 fn docs_and_values_answer_the_same() {
-    let golden: Value = serde_json::from_str(include_str!("data/golden/cases.json")).unwrap();
-    let malformed: Value = serde_json::from_str(include_str!("data/malformed.json")).unwrap();
-    let mut tickets: Vec<Value> = golden["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["ticket"].clone())
-        .collect();
-    tickets.extend(
-        malformed
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|c| c["args"].get("ticket").cloned()),
-    );
+    let mut tickets = common::sample_tickets();
     // Ids of every kind, and a field condition on a number.
     tickets.push(
         json!({ "id": 7, "impact": "Entire University affected", "urgency": "Work Impaired",

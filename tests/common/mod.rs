@@ -52,3 +52,18 @@ pub fn default_pack_with(name: &str, source: &str) -> Vec<(String, String)> {
     sources.push((name.to_string(), source.to_string()));
     sources
 }
+
+/// Every golden case's ticket, then every ticket of the malformed-input
+/// catalogue: a spread of good and broken tickets for differential tests.
+pub fn sample_tickets() -> Vec<serde_json::Value> {
+    let golden: serde_json::Value =
+        serde_json::from_str(include_str!("../data/golden/cases.json")).expect("cases.json");
+    let malformed: serde_json::Value =
+        serde_json::from_str(include_str!("../data/malformed.json")).expect("malformed.json");
+    let cases = golden["cases"].as_array().into_iter().flatten();
+    let broken = malformed.as_array().into_iter().flatten();
+    cases
+        .map(|c| c["ticket"].clone())
+        .chain(broken.filter_map(|c| c["args"].get("ticket").cloned()))
+        .collect()
+}
