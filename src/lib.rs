@@ -25,9 +25,11 @@
 //!
 //! Modules: [`error`] (the one error type and its codes), [`priority`]
 //! (the matrix), [`pack`] (loading rhai packs, the sandbox, hooks),
-//! [`duration`] (`"4h"` → seconds), [`ticket`] (reading ticket fields).
+//! [`duration`] (`"4h"` → seconds), [`ticket`] (reading ticket fields),
+//! [`json`] (reading JSON without owning it: a ticket as a `Value` or as a
+//! [`json::Doc`] that borrows its strings from the text).
 //! The JS binding lives in `src/wasm.rs`, the only module that knows about
-//! wasm-bindgen.
+//! wasm-bindgen; answers cross to JS as a tape (`src/tape.rs`).
 //!
 //! Nothing reachable panics: a panic in wasm kills the instance for the
 //! whole page. The lints below turn every `unwrap`, `expect`, index and
