@@ -261,15 +261,16 @@ impl RuleEngine {
         let mut not_open = Vec::new();
         let mut problems = Vec::new();
         let hooked = self.pack().has_queue_hook();
+        // A hook sees the whole ticket as a `Value`: made once per ticket
+        // (not once per re-prioritising event) when the pack has one.
+        let as_value = hooked || self.pack().has_priority_hook();
         let order_by = self.pack().queue_order();
         // Whether each clock's calendar is open at `now`, and when it opens
         // next: the same for every ticket on that clock.
         let mut at_now: Vec<(&Calendar, bool, Option<Instant>)> = Vec::new();
         for (index, t) in tickets.iter().enumerate() {
             let id = t.get("id").and_then(JsonView::as_str).map(str::to_string);
-            // A hook sees the whole ticket as a `Value`: made once per
-            // ticket (not once per re-prioritising event).
-            let whole = (hooked || self.pack().has_priority_hook()).then(|| t.to_value());
+            let whole = as_value.then(|| t.to_value());
             let clock = match &whole {
                 Some(v) => self.running_clock(&**v, now),
                 None => self.running_clock(t, now),
@@ -349,15 +350,11 @@ impl RuleEngine {
                 status,
             };
             // The pack's own ranking, if it has one, before the order.
-            let custom = if hooked {
-                serde_json::to_value(&entry)
+            let custom = match &whole {
+                Some(t) if hooked => serde_json::to_value(&entry)
                     .map_err(|e| crate::Error::input(e.to_string()))
-                    .and_then(|v| match &whole {
-                        Some(t) => self.pack().queue_rank(t, &v),
-                        None => self.pack().queue_rank(&t.to_value(), &v),
-                    })
-            } else {
-                Ok(None)
+                    .and_then(|v| self.pack().queue_rank(t, &v)),
+                _ => Ok(None),
             };
             match custom {
                 Ok(r) => {

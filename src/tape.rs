@@ -44,6 +44,15 @@ pub(crate) fn write<T: Serialize + ?Sized>(value: &T) -> Result<(Vec<f64>, Strin
     Ok((tape.nums, tape.text))
 }
 
+/// The length of `s` in UTF-16 code units, as JS counts it (and slices).
+pub(crate) fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}
+
 /// Why a value could not be written.
 #[derive(Debug)]
 pub(crate) struct Error(String);
@@ -77,12 +86,7 @@ impl Tape {
     #[allow(clippy::cast_precision_loss)] // lengths are far below 2^53
     fn text_of(&mut self, s: &str) {
         self.text.push_str(s);
-        let units = if s.is_ascii() {
-            s.len()
-        } else {
-            s.encode_utf16().count()
-        };
-        self.nums.push(units as f64);
+        self.nums.push(utf16_len(s) as f64);
     }
 
     /// A container's tag and a place for its count, filled in at its end.

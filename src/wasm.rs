@@ -263,7 +263,9 @@ impl JsRuleEngine {
     pub fn sla(&self, ticket: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
             let text = json_text_of(ticket)?;
-            let r = self.inner.sla(&doc_of(&text)?, instant(now, "now")?)?;
+            let r = self
+                .inner
+                .sla(&parse_text::<Doc>(&text)?, instant(now, "now")?)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))
@@ -276,7 +278,7 @@ impl JsRuleEngine {
             let text = json_text_of(ticket)?;
             let r = self
                 .inner
-                .explain_sla(&doc_of(&text)?, instant(now, "now")?)?;
+                .explain_sla(&parse_text::<Doc>(&text)?, instant(now, "now")?)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))
@@ -293,9 +295,9 @@ impl JsRuleEngine {
         let run = || -> Result<JsValue, Error> {
             let text = json_text_of(ticket)?;
             let fired = string_list(fired, "fired")?;
-            let r = self
-                .inner
-                .escalations(&doc_of(&text)?, instant(now, "now")?, &fired)?;
+            let r =
+                self.inner
+                    .escalations(&parse_text::<Doc>(&text)?, instant(now, "now")?, &fired)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))
@@ -357,7 +359,7 @@ impl JsRuleEngine {
             // Read as `Doc`s: strings borrowed from the text, one
             // allocation per object (see crate::json).
             let text = json_text_of(tickets)?;
-            let Doc::Array(list) = doc_of(&text)? else {
+            let Doc::Array(list) = parse_text::<Doc>(&text)? else {
                 return Err(Error::input(
                     "queue(tickets, now) takes an array of tickets",
                 ));
@@ -782,13 +784,12 @@ extern "C" {
 /// history is several times cheaper than walking the object from wasm.
 /// `Date`s become ISO strings (their `toJSON`), `undefined` fields vanish.
 fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
-    serde_json::from_str(&json_text_of(v)?)
-        .map_err(|e| Error::input(format!("the value is not JSON: {e}")))
+    parse_text(&json_text_of(v)?)
 }
 
-/// JSON text read as a [`Doc`] (strings borrowed from the text), for the
-/// operations that only read a ticket.
-fn doc_of(text: &str) -> Result<Doc<'_>, Error> {
+/// JSON text read as a `Value`, or as a [`Doc`] (strings borrowed from the
+/// text) for the operations that only read a ticket.
+fn parse_text<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|e| Error::input(format!("the value is not JSON: {e}")))
 }
 
@@ -1061,7 +1062,7 @@ fn queue_to_js(r: &crate::queue::QueueReport) -> Result<JsValue, Error> {
     fn put(text: &mut String, s: Option<&str>) -> f64 {
         s.map_or(-1.0, |s| {
             text.push_str(s);
-            utf16_len(s) as f64
+            crate::tape::utf16_len(s) as f64
         })
     }
     let mut words: Vec<&str> = Vec::new();
@@ -1093,7 +1094,7 @@ fn queue_to_js(r: &crate::queue::QueueReport) -> Result<JsValue, Error> {
     nums.push(words.len() as f64);
     let mut all = String::with_capacity(text.len() + 64);
     for w in &words {
-        nums.push(utf16_len(w) as f64);
+        nums.push(crate::tape::utf16_len(w) as f64);
         all.push_str(w);
     }
     all.push_str(&text);
@@ -1107,15 +1108,6 @@ fn queue_to_js(r: &crate::queue::QueueReport) -> Result<JsValue, Error> {
     })
     .map_err(|_| Error::input("result not serialisable"))?;
     Ok(queue_report(&nums, &all, &rest))
-}
-
-/// The length of `s` in UTF-16 code units, as JS counts it.
-fn utf16_len(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.encode_utf16().count()
-    }
 }
 
 // Answers cross as a tape (crate::tape): the numbers as one Float64Array,

@@ -748,6 +748,15 @@ mod tests {
     use super::*;
     use crate::RuleEngine;
 
+    /// `as_str` is the state as serde writes it.
+    #[test]
+    fn clock_state_names_are_the_serialised_ones() {
+        use ClockState::*;
+        for s in [Running, Paused, Met, Breached] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+    }
+
     /// The track answers `reach` exactly as walking the calendar does, for
     /// tickets with pauses, a re-prioritisation, a stop and a pause now.
     #[test]
