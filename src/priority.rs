@@ -367,7 +367,16 @@ impl Matrix {
 }
 
 fn find(levels: &[Level], input: &str) -> Option<usize> {
-    let (trimmed, ascii) = (input.trim(), input.is_ascii());
+    // Text that starts and ends with a visible ASCII character has nothing
+    // to trim (the usual case: `trim` decodes chars, per ticket).
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let bytes = input.as_bytes();
+    let trimmed = if visible(bytes.first()) && visible(bytes.last()) {
+        input
+    } else {
+        input.trim()
+    };
+    let ascii = trimmed.is_ascii();
     levels.iter().position(|l| l.matches(trimmed, ascii))
 }
 
@@ -393,5 +402,12 @@ mod tests {
         assert_eq!(find(&levels, "Entire University"), None);
         assert_eq!(find(&levels, "GRÖßE"), Some(1));
         assert_eq!(find(&levels, " größe "), Some(1));
+        // Whitespace of every kind at either end, or none.
+        assert_eq!(find(&levels, "\u{3000}critical\u{a0}"), Some(0));
+        assert_eq!(find(&levels, "critical\t"), Some(0));
+        assert_eq!(find(&levels, "\ncritical"), Some(0));
+        assert_eq!(find(&levels, "critical."), None);
+        assert_eq!(find(&levels, ""), None);
+        assert_eq!(find(&levels, " "), None);
     }
 }

@@ -111,6 +111,10 @@ pub enum QueueKey {
     Due,
 }
 
+/// From how many tickets a queue indexes its calendars first (building an
+/// index costs about what a few dozen tickets' walks do).
+const INDEX_FROM: usize = 32;
+
 /// The most criteria an order can have: each at most once.
 const KEY_PARTS: usize = QueueKey::NAMES.len();
 
@@ -238,6 +242,39 @@ fn tenths(out: &mut String, x: f64) {
     }
 }
 
+/// `x` mapped to `u64` keeping its order.
+#[allow(clippy::cast_sign_loss)] // the bits, reinterpreted
+fn ordered(x: i64) -> u64 {
+    (x as u64) ^ (1 << 63)
+}
+
+/// A prefix of a ticket's place in the order, as one integer: if
+/// `prefix(a) < prefix(b)` then `a` comes first, and only equal prefixes
+/// need the whole key. The pack's own rank when it has a queue hook (its
+/// `total_cmp` order, exactly); else the yes/no criteria a bit each, then
+/// the top bits of the first other criterion.
+fn prefix(hooked: bool, rank: f64, key: &[i64; KEY_PARTS], order_by: &[QueueKey]) -> u64 {
+    if hooked {
+        // As `f64::total_cmp` orders: negative numbers' magnitude bits flipped.
+        #[allow(clippy::cast_possible_wrap)] // the bits, reinterpreted
+        let bits = rank.to_bits() as i64;
+        #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+        return ordered(bits ^ (((bits >> 63) as u64) >> 1) as i64);
+    }
+    let mut out = 0u64;
+    let mut bits = 64;
+    for (k, part) in order_by.iter().zip(key) {
+        if matches!(k, QueueKey::PausedLast | QueueKey::BreachedFirst) {
+            bits -= 1;
+            out |= u64::from(*part != 0) << bits;
+        } else {
+            out |= ordered(*part) >> (64 - bits);
+            break;
+        }
+    }
+    out
+}
+
 impl RuleEngine {
     /// Orders open tickets for a person picking the next task, at `now`
     /// (see the module documentation for the order). Resolved and closed
@@ -268,6 +305,11 @@ impl RuleEngine {
         // Whether each clock's calendar is open at `now`, and when it opens
         // next: the same for every ticket on that clock.
         let mut at_now: Vec<(&Calendar, bool, Option<Instant>)> = Vec::new();
+        // Many tickets ask the same calendars about the days around `now`:
+        // answered from an index of their open time (the same answers, see
+        // `calendar::index`), built once here.
+        let _indexed = (tickets.len() >= INDEX_FROM)
+            .then(|| crate::calendar::index::install(self.pack().calendars(), now));
         for (index, t) in tickets.iter().enumerate() {
             let id = t.get("id").and_then(JsonView::as_str).map(str::to_string);
             let whole = as_value.then(|| t.to_value());
@@ -369,16 +411,29 @@ impl RuleEngine {
                 }),
             }
         }
-        // Full ties keep the order given: the entry's place (the order
-        // given) is the last key, so no two keys are equal and an unstable
-        // sort gives the one stable answer.
-        ranked.sort_unstable_by(|a, b| {
-            a.0.total_cmp(&b.0)
-                .then_with(|| a.1.cmp(&b.1))
-                .then_with(|| a.2.cmp(&b.2))
-        });
-        let entries = ranked
+        // Sorted by a packed prefix of the key (16-byte elements, one
+        // integer compare), then the whole key where prefixes tie. Full ties
+        // keep the order given: the entry's place (the order given) is the
+        // last key, so no two keys are equal and an unstable sort gives the
+        // one stable answer.
+        let mut order: Vec<(u64, usize)> = ranked
             .iter()
+            .enumerate()
+            .map(|(at, (rank, key, _))| (prefix(hooked, *rank, key, order_by), at))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| match (ranked.get(a.1), ranked.get(b.1)) {
+                    (Some(x), Some(y)) => {
+                        x.0.total_cmp(&y.0)
+                            .then_with(|| x.1.cmp(&y.1))
+                            .then_with(|| x.2.cmp(&y.2))
+                    }
+                    _ => a.1.cmp(&b.1),
+                })
+        });
+        let ranked = order.iter().filter_map(|(_, at)| ranked.get(*at));
+        let entries = ranked
             .filter_map(|(_, _, at)| placed.get_mut(*at).and_then(Option::take))
             .zip(1..)
             .map(|(mut e, rank)| {
@@ -418,6 +473,89 @@ mod tests {
             let mut out = String::new();
             super::spoken(&mut out, seconds);
             assert_eq!(out, words, "{seconds}");
+        }
+    }
+
+    /// A smaller prefix always means an earlier place: over ranks of every
+    /// kind (negative, zero of both signs, infinite, NaN) and keys with
+    /// extreme parts, in the default order and others.
+    #[test]
+    fn prefixes_keep_the_order() {
+        use super::{prefix, QueueKey, KEY_PARTS};
+        let ranks = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -0.0,
+            0.0,
+            1e-300,
+            3.0,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        let parts = [
+            i64::MIN,
+            -1001,
+            -1000,
+            -3,
+            -1,
+            0,
+            1,
+            2,
+            3,
+            4,
+            1000,
+            i64::MAX,
+        ];
+        let orders: [&[QueueKey]; 4] = [
+            &QueueKey::DEFAULT,
+            &[QueueKey::Remaining, QueueKey::Age],
+            &[QueueKey::BreachedFirst, QueueKey::PausedLast, QueueKey::Due],
+            &[QueueKey::PausedLast],
+        ];
+        let mut seed = 1u64;
+        let mut pick = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        for order in orders {
+            for hooked in [false, true] {
+                let items: Vec<(f64, [i64; KEY_PARTS])> = (0..400)
+                    .map(|_| {
+                        let mut key = [0; KEY_PARTS];
+                        for (slot, k) in key.iter_mut().zip(order) {
+                            *slot = if matches!(k, QueueKey::PausedLast | QueueKey::BreachedFirst) {
+                                (pick(2)) as i64
+                            } else {
+                                parts[pick(parts.len())]
+                            };
+                        }
+                        (
+                            if hooked {
+                                ranks[pick(ranks.len())]
+                            } else {
+                                0.0
+                            },
+                            key,
+                        )
+                    })
+                    .collect();
+                for a in &items {
+                    for b in &items {
+                        let whole = a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1));
+                        let (pa, pb) = (
+                            prefix(hooked, a.0, &a.1, order),
+                            prefix(hooked, b.0, &b.1, order),
+                        );
+                        if pa != pb {
+                            assert_eq!(pa.cmp(&pb), whole, "{a:?} {b:?} {order:?}");
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -311,3 +311,70 @@ fn docs_and_values_give_the_same_queue() {
         }
     }
 }
+
+/// A long queue (which indexes its calendars' open time around `now`)
+/// gives each ticket the entry it gets when queued alone (which walks the
+/// calendar day by day): tickets opened over ten weeks across a DST change,
+/// on every cell of the matrix, some responded, some waiting on a vendor
+/// for a while, some re-prioritised, at several `now`s.
+#[test]
+fn a_long_queue_answers_as_each_ticket_alone() {
+    let e = RuleEngine::embedded().unwrap();
+    let impacts = [
+        "Entire University affected",
+        "Multiple Buildings affected",
+        "Single Building affected",
+        "Outside of Service's operating hours",
+    ];
+    let urgencies = [
+        "Work Stopped - No workaround",
+        "Work Stopped - Workaround available",
+        "Work Impaired",
+        "Work not Impaired",
+    ];
+    let at = |t: i64| ticket_rules::time::format_instant(t);
+    for now in [
+        "2026-03-09T16:00:00Z",
+        "2026-03-14T03:30:00Z",
+        "2026-11-02T13:59:59Z",
+    ] {
+        let now = parse_instant(now, "now").unwrap();
+        let mut seed = 11u64;
+        let mut next = |n: i64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 17) % n as u64) as i64
+        };
+        let tickets: Vec<Value> = (0..400)
+            .map(|i| {
+                let opened = now - next(70 * 86_400);
+                let mut history = Vec::new();
+                let mut t = opened;
+                for _ in 0..next(4) {
+                    t += next(3 * 86_400);
+                    history.push(match next(4) {
+                        0 => json!({ "at": at(t), "event": "responded" }),
+                        1 => json!({ "at": at(t), "status": "Wait Vendor" }),
+                        2 => json!({ "at": at(t), "status": "In Process" }),
+                        _ => json!({ "at": at(t), "urgency": urgencies[next(4) as usize] }),
+                    });
+                }
+                json!({ "id": format!("T{i}"), "type": "incident",
+                        "impact": impacts[next(4) as usize], "urgency": urgencies[next(4) as usize],
+                        "openedAt": at(opened), "history": history })
+            })
+            .collect();
+        let all = e.queue(&tickets, now).unwrap();
+        assert!(all.entries.len() > 300, "{} placed", all.entries.len());
+        for entry in &all.entries {
+            let alone = e
+                .queue(std::slice::from_ref(&tickets[entry.index]), now)
+                .unwrap();
+            let mut expected = alone.entries[0].clone();
+            expected.rank = entry.rank;
+            expected.index = entry.index;
+            assert_eq!(*entry, expected);
+        }
+    }
+}

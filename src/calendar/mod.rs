@@ -33,6 +33,7 @@
 //! with the duration.
 
 mod bulk;
+pub(crate) mod index;
 mod spec;
 pub mod zone;
 mod zone_table;
@@ -497,6 +498,11 @@ impl Calendar {
     /// # Ok::<(), ticket_rules::Error>(())
     /// ```
     pub fn add(&self, start: Instant, seconds: i64, pauses: &Pauses) -> Result<Instant> {
+        if (1..=MAX_SECONDS as i64).contains(&seconds) && !self.always {
+            if let Some(t) = index::add(self, start, seconds, pauses) {
+                return Ok(t);
+            }
+        }
         self.add_traced(start, seconds, pauses, &mut NoTrace)
     }
 
@@ -621,6 +627,9 @@ impl Calendar {
         }
         if self.always {
             return Ok(b - a - pauses.inside(a, b));
+        }
+        if let Some(total) = index::between(self, a, b, pauses) {
+            return Ok(total);
         }
         let mut total = 0;
         let mut d = self.local_date(a) - Days::days(1);
