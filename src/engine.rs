@@ -267,10 +267,11 @@ impl RuleEngine {
         &self,
         ticket: &J,
         now: Instant,
+        priorities: &impl sla::Prioritise,
     ) -> Result<(String, String, &'static str, sla::ClockFigures<'_>)> {
         check_depth(ticket)?;
         let policy = self.pack.sla();
-        let t = Timeline::read(ticket, now, policy, self)?;
+        let t = Timeline::read(ticket, now, policy, priorities)?;
         let priority = t
             .regimes
             .last()
@@ -616,6 +617,70 @@ impl sla::Prioritise for RuleEngine {
         priority: Option<&str>,
     ) -> Result<Arc<PriorityResult>> {
         RuleEngine::prioritise(self, ticket, impact, urgency, priority)
+    }
+}
+
+/// Priorities remembered by their exact impact, urgency and customer
+/// severity text, for a call that prioritises thousands of tickets with a
+/// few distinct values (the queue). Only the matrix's own answer is
+/// remembered: a pack's priority hook reads the whole ticket, and an
+/// explicit priority is the ticket's own.
+pub(crate) struct PriorityMemo<'e> {
+    engine: &'e RuleEngine,
+    seen: std::cell::RefCell<Vec<Remembered>>,
+}
+
+/// An impact, an urgency and a customer severity, and their priority.
+type Remembered = (String, String, Option<String>, Arc<PriorityResult>);
+
+impl<'e> PriorityMemo<'e> {
+    /// Remembers at most this many combinations (the default matrix has 80
+    /// with severities; a queue usually sees a handful).
+    const MOST: usize = 32;
+
+    pub(crate) fn new(engine: &'e RuleEngine) -> Self {
+        PriorityMemo {
+            engine,
+            seen: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl sla::Prioritise for PriorityMemo<'_> {
+    fn prioritise<J: JsonView>(
+        &self,
+        ticket: &J,
+        impact: &str,
+        urgency: &str,
+        explicit: Option<&str>,
+    ) -> Result<Arc<PriorityResult>> {
+        let severity = match Field::of(ticket, "customerSeverity") {
+            Field::Absent => None,
+            Field::Text(s) => Some(s),
+            Field::Other(_) => return self.engine.prioritise(ticket, impact, urgency, explicit),
+        };
+        if explicit.is_some() || self.engine.pack.has_priority_hook() {
+            return self.engine.prioritise(ticket, impact, urgency, explicit);
+        }
+        let Ok(mut seen) = self.seen.try_borrow_mut() else {
+            return self.engine.prioritise(ticket, impact, urgency, explicit);
+        };
+        let known = seen
+            .iter()
+            .find(|(i, u, s, _)| i == impact && u == urgency && s.as_deref() == severity);
+        if let Some((.., r)) = known {
+            return Ok(Arc::clone(r));
+        }
+        let r = self.engine.prioritise(ticket, impact, urgency, None)?;
+        if seen.len() < Self::MOST {
+            let key = (
+                impact.to_string(),
+                urgency.to_string(),
+                severity.map(str::to_string),
+            );
+            seen.push((key.0, key.1, key.2, Arc::clone(&r)));
+        }
+        Ok(r)
     }
 }
 

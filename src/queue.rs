@@ -302,6 +302,8 @@ impl RuleEngine {
         // (not once per re-prioritising event) when the pack has one.
         let as_value = hooked || self.pack().has_priority_hook();
         let order_by = self.pack().queue_order();
+        // A few distinct impacts and urgencies among thousands of tickets.
+        let memo = crate::engine::PriorityMemo::new(self);
         // Whether each clock's calendar is open at `now`, and when it opens
         // next: the same for every ticket on that clock.
         let mut at_now: Vec<(&Calendar, bool, Option<Instant>)> = Vec::new();
@@ -314,8 +316,8 @@ impl RuleEngine {
             let id = t.get("id").and_then(JsonView::as_str).map(str::to_string);
             let whole = as_value.then(|| t.to_value());
             let clock = match &whole {
-                Some(v) => self.running_clock(&**v, now),
-                None => self.running_clock(t, now),
+                Some(v) => self.running_clock(&**v, now, &memo),
+                None => self.running_clock(t, now, &memo),
             };
             let (status, priority, which, c) = match clock {
                 Ok(r) => r,

@@ -53,7 +53,7 @@ impl<'a> Field<'a> {
     pub fn optional_str_at(self, name: impl FnOnce() -> String) -> Result<Option<&'a str>> {
         match self {
             Field::Absent => Ok(None),
-            Field::Text(s) if s.trim().is_empty() => Ok(None),
+            Field::Text(s) if blank(s) => Ok(None),
             Field::Text(s) => Ok(Some(s)),
             Field::Other(found) => Err(Error::InvalidType {
                 field: name(),
@@ -62,6 +62,12 @@ impl<'a> Field<'a> {
             }),
         }
     }
+}
+
+/// Whether `s` is empty or only whitespace (quick for text that starts
+/// with a visible ASCII character: most does).
+fn blank(s: &str) -> bool {
+    !s.as_bytes().first().is_some_and(u8::is_ascii_graphic) && s.trim().is_empty()
 }
 
 /// The JSON type name of a value, as messages name it.
@@ -125,4 +131,17 @@ pub fn expect_object<J: JsonView>(ticket: &J) -> Result<()> {
 /// The error for a ticket that is not an object; `found` is its JSON type.
 pub fn not_an_object(found: &str) -> Error {
     Error::input(format!("a ticket must be an object, not a {found}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn blank_is_empty_or_whitespace_of_any_kind() {
+        for s in ["", " ", "\t\n", "\u{3000}", " \u{a0} "] {
+            assert!(super::blank(s), "{s:?}");
+        }
+        for s in ["a", " a", "\u{3000}x", "é", "-", "x "] {
+            assert!(!super::blank(s), "{s:?}");
+        }
+    }
 }

@@ -353,20 +353,29 @@ fn a_long_queue_answers_as_each_ticket_alone() {
                 let mut t = opened;
                 for _ in 0..next(4) {
                     t += next(3 * 86_400);
-                    history.push(match next(4) {
+                    history.push(match next(5) {
                         0 => json!({ "at": at(t), "event": "responded" }),
                         1 => json!({ "at": at(t), "status": "Wait Vendor" }),
                         2 => json!({ "at": at(t), "status": "In Process" }),
+                        3 => json!({ "at": at(t), "priority": (["Emergency", "high", "standard"][next(3) as usize]) }),
                         _ => json!({ "at": at(t), "urgency": urgencies[next(4) as usize] }),
                     });
                 }
-                json!({ "id": format!("T{i}"), "type": "incident",
-                        "impact": impacts[next(4) as usize], "urgency": urgencies[next(4) as usize],
-                        "openedAt": at(opened), "history": history })
+                // The same levels spelled differently, and customer severities.
+                let impact = impacts[next(4) as usize];
+                let impact = if next(5) == 0 { format!(" {}", impact.to_uppercase()) } else { impact.to_string() };
+                let mut t = json!({ "id": format!("T{i}"), "type": "incident",
+                        "impact": impact, "urgency": urgencies[next(4) as usize],
+                        "openedAt": at(opened), "history": history });
+                if next(4) == 0 {
+                    t["customerSeverity"] = json!(urgencies[next(4) as usize]);
+                }
+                t
             })
             .collect();
         let all = e.queue(&tickets, now).unwrap();
-        assert!(all.entries.len() > 300, "{} placed", all.entries.len());
+        assert!(all.problems.is_empty(), "{:?}", all.problems.first());
+        assert_eq!(all.entries.len(), tickets.len());
         for entry in &all.entries {
             let alone = e
                 .queue(std::slice::from_ref(&tickets[entry.index]), now)
