@@ -434,15 +434,14 @@ impl RuleEngine {
                     _ => a.1.cmp(&b.1),
                 })
         });
-        let ranked = order.iter().filter_map(|(_, at)| ranked.get(*at));
-        let entries = ranked
-            .filter_map(|(_, _, at)| placed.get_mut(*at).and_then(Option::take))
-            .zip(1..)
-            .map(|(mut e, rank)| {
+        let mut entries = Vec::with_capacity(order.len());
+        for (rank, (_, at)) in (1..).zip(&order) {
+            let entry = ranked.get(*at).and_then(|r| placed.get_mut(r.2));
+            if let Some(mut e) = entry.and_then(Option::take) {
                 e.rank = rank;
-                e
-            })
-            .collect();
+                entries.push(e);
+            }
+        }
         Ok(QueueReport {
             entries,
             not_open,

@@ -1076,13 +1076,16 @@ fn queue_to_js(r: &crate::queue::QueueReport) -> Result<JsValue, Error> {
         now: &'a str,
         pack_version: &'a str,
     }
-    /// `w`'s place among the words, added if new.
-    fn word<'a>(words: &mut Vec<&'a str>, w: &'a str) -> f64 {
-        let at = words.iter().position(|x| *x == w).unwrap_or_else(|| {
-            words.push(w);
-            words.len() - 1
-        });
-        at as f64
+    /// `w`'s place among the words, added if new; `column` holds the
+    /// places of one field's words (a few each), searched first.
+    fn word<'a>(words: &mut Vec<&'a str>, column: &mut Vec<(&'a str, f64)>, w: &'a str) -> f64 {
+        if let Some(&(_, at)) = column.iter().find(|(x, _)| *x == w) {
+            return at;
+        }
+        words.push(w);
+        let at = (words.len() - 1) as f64;
+        column.push((w, at));
+        at
     }
     /// `s` appended to the text, and its length (-1 for none).
     fn put(text: &mut String, s: Option<&str>) -> f64 {
@@ -1092,8 +1095,10 @@ fn queue_to_js(r: &crate::queue::QueueReport) -> Result<JsValue, Error> {
         })
     }
     let mut words: Vec<&str> = Vec::new();
+    let mut columns: [Vec<(&str, f64)>; 4] = Default::default();
+    let [priorities, clocks, states, statuses] = &mut columns;
     let mut entries = Vec::with_capacity(r.entries.len() * 13);
-    let mut text = String::with_capacity(r.entries.len() * 64);
+    let mut text = String::with_capacity(r.entries.len() * 96);
     for e in &r.entries {
         let id = put(&mut text, e.id.as_deref());
         let due = put(&mut text, e.due.as_deref());
@@ -1104,16 +1109,16 @@ fn queue_to_js(r: &crate::queue::QueueReport) -> Result<JsValue, Error> {
             e.rank as f64,
             e.index as f64,
             id,
-            word(&mut words, &e.priority),
-            word(&mut words, e.clock),
-            word(&mut words, e.state.as_str()),
+            word(&mut words, priorities, &e.priority),
+            word(&mut words, clocks, e.clock),
+            word(&mut words, states, e.state.as_str()),
             due,
             e.remaining_seconds as f64,
             e.percent_used,
             f64::from(u8::from(e.open_now)),
             resumes,
             reason,
-            word(&mut words, &e.status),
+            word(&mut words, statuses, &e.status),
         ]);
     }
     let mut nums = Vec::with_capacity(entries.len() + words.len() + 2);
