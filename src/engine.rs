@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::calendar::Calendar;
@@ -268,16 +269,22 @@ impl RuleEngine {
         ticket: &J,
         now: Instant,
         priorities: &impl sla::Prioritise,
-    ) -> Result<(String, String, &'static str, sla::ClockFigures<'_>)> {
+    ) -> Result<(&str, Cow<'_, str>, &'static str, sla::ClockFigures<'_>)> {
         check_depth(ticket)?;
         let policy = self.pack.sla();
         let t = Timeline::read(ticket, now, policy, priorities)?;
         let priority = t
             .regimes
             .last()
-            .map(|r| r.result.priority.clone())
+            .map(|r| r.result.priority.as_str())
             .ok_or_else(|| Error::input("no priority"))?;
-        let status = t.status().to_string();
+        // The matrix's own name where it is one (it is, but for a hook's
+        // answer): borrowed, not copied per ticket.
+        let priority = match self.matrix().priorities.iter().find(|p| *p == priority) {
+            Some(p) => Cow::Borrowed(p.as_str()),
+            None => Cow::Owned(priority.to_string()),
+        };
+        let status = t.status();
         if t.responded.is_none() {
             let respond = sla::plan(&t, policy, self, Which::Respond)?.figures()?;
             if respond.stopped_at.is_none() {

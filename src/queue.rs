@@ -18,6 +18,8 @@
 
 use std::fmt::Write as _;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -31,15 +33,15 @@ use crate::time::{format_instant, Instant};
 /// One open ticket in the queue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueueEntry {
+pub struct QueueEntry<'a> {
     /// 1 for the ticket to pick up first.
     pub rank: usize,
     /// Where the ticket was in the list given.
     pub index: usize,
     /// The ticket's `id`, if it has one.
-    pub id: Option<String>,
+    pub id: Option<Cow<'a, str>>,
     /// Its priority now.
-    pub priority: String,
+    pub priority: Cow<'a, str>,
     /// The clock that decides its place: `respond` until the first
     /// response, then `resolve`.
     pub clock: &'static str,
@@ -59,7 +61,7 @@ pub struct QueueEntry {
     /// Why it is here, in words.
     pub reason: String,
     /// The ticket's status now.
-    pub status: String,
+    pub status: Cow<'a, str>,
 }
 
 /// A ticket that could not be placed, and why.
@@ -79,9 +81,9 @@ pub struct QueueProblem {
 /// The queue at `now`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueueReport {
+pub struct QueueReport<'a> {
     /// Open tickets, first to pick up first.
-    pub entries: Vec<QueueEntry>,
+    pub entries: Vec<QueueEntry<'a>>,
     /// Tickets left out because they are resolved or closed.
     pub not_open: Vec<usize>,
     /// Tickets whose clocks could not be computed.
@@ -90,6 +92,27 @@ pub struct QueueReport {
     pub now: String,
     /// The pack version.
     pub pack_version: String,
+}
+
+impl QueueReport<'_> {
+    /// The same report owning all its text (one borrowed from the tickets
+    /// and the engine by [`RuleEngine::queue_of`], to save copying).
+    pub fn into_owned(self) -> QueueReport<'static> {
+        let own = |s: Cow<'_, str>| Cow::Owned(s.into_owned());
+        QueueReport {
+            entries: self
+                .entries
+                .into_iter()
+                .map(|e| QueueEntry {
+                    id: e.id.map(own),
+                    priority: own(e.priority),
+                    status: own(e.status),
+                    ..e
+                })
+                .collect(),
+            ..self
+        }
+    }
 }
 
 /// One criterion of the queue's order (`queue_order([...])` in a pack).
@@ -281,14 +304,18 @@ impl RuleEngine {
     /// tickets are left out (`not_open`); a ticket whose clocks cannot be
     /// computed is reported in `problems`, not ranked, and does not stop
     /// the others.
-    pub fn queue(&self, tickets: &[Value], now: Instant) -> Result<QueueReport> {
-        self.queue_of(tickets, now)
+    pub fn queue(&self, tickets: &[Value], now: Instant) -> Result<QueueReport<'static>> {
+        self.queue_of(tickets, now).map(QueueReport::into_owned)
     }
 
     /// [`queue`](Self::queue) of tickets in any [`JsonView`]: `Value`s, or
     /// [`Doc`](crate::json::Doc)s parsed from JSON text (cheaper to read in
     /// bulk; the answer is the same).
-    pub fn queue_of<J: JsonView>(&self, tickets: &[J], now: Instant) -> Result<QueueReport> {
+    pub fn queue_of<'a, J: JsonView>(
+        &'a self,
+        tickets: &'a [J],
+        now: Instant,
+    ) -> Result<QueueReport<'a>> {
         let policy = self.pack().sla();
         let matrix = self.matrix();
         // (the pack's own rank, the order's key, where its entry is): small
@@ -313,7 +340,7 @@ impl RuleEngine {
         let _indexed = (tickets.len() >= INDEX_FROM)
             .then(|| crate::calendar::index::install(self.pack().calendars(), now));
         for (index, t) in tickets.iter().enumerate() {
-            let id = t.get("id").and_then(JsonView::as_str).map(str::to_string);
+            let id = t.get("id").and_then(JsonView::as_str).map(Cow::Borrowed);
             let whole = as_value.then(|| t.to_value());
             let clock = match &whole {
                 Some(v) => self.running_clock(&**v, now, &memo),
@@ -324,14 +351,14 @@ impl RuleEngine {
                 Err(e) => {
                     problems.push(QueueProblem {
                         index,
-                        id,
+                        id: id.map(Cow::into_owned),
                         code: e.code(),
                         message: e.to_string(),
                     });
                     continue;
                 }
             };
-            let done = |list: &[String]| list.iter().any(|s| s.eq_ignore_ascii_case(&status));
+            let done = |list: &[String]| list.iter().any(|s| s.eq_ignore_ascii_case(status));
             if done(&policy.resolved) || done(&policy.closed) {
                 not_open.push(index);
                 continue;
@@ -351,7 +378,7 @@ impl RuleEngine {
                     (open, resumes)
                 }
             };
-            let mut reason = reason(which, &c, &status);
+            let mut reason = reason(which, &c, status);
             if let Some(r) = resumes_at.filter(|_| c.state != ClockState::Paused) {
                 reason.push_str("; clock resumes ");
                 reason.push_str(&format_instant(r));
@@ -391,7 +418,7 @@ impl RuleEngine {
                 open_now,
                 resumes_at: resumes_at.map(format_instant),
                 reason,
-                status,
+                status: Cow::Borrowed(status),
             };
             // The pack's own ranking, if it has one, before the order.
             let custom = match &whole {
@@ -407,7 +434,7 @@ impl RuleEngine {
                 }
                 Err(e) => problems.push(QueueProblem {
                     index,
-                    id: entry.id,
+                    id: entry.id.map(Cow::into_owned),
                     code: e.code(),
                     message: e.to_string(),
                 }),

@@ -25,7 +25,7 @@ fn tickets() -> Vec<Value> {
     ]
 }
 
-fn ids(q: &ticket_rules::queue::QueueReport) -> Vec<&str> {
+fn ids<'a>(q: &'a ticket_rules::queue::QueueReport<'_>) -> Vec<&'a str> {
     q.entries
         .iter()
         .map(|e| e.id.as_deref().unwrap_or(""))
@@ -79,7 +79,7 @@ fn breached_first_then_least_left_then_paused() {
         )
         .unwrap();
     assert_eq!(
-        (b.due.as_ref(), b.remaining_seconds, b.status.as_str()),
+        (b.due.as_ref(), b.remaining_seconds, &*b.status),
         (
             sla.respond.due.as_ref(),
             sla.respond.remaining_seconds,

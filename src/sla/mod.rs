@@ -344,7 +344,7 @@ impl<'p> Timeline<'p> {
     }
 
     /// The status at `now`.
-    pub(crate) fn status(&self) -> &str {
+    pub(crate) fn status(&self) -> &'p str {
         self.statuses.last().map_or("", |(_, _, s)| *s)
     }
 
