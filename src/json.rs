@@ -160,9 +160,14 @@ impl JsonView for Doc<'_> {
         matches!(self, Doc::U64(_) | Doc::I64(_))
     }
     fn fits(&self, levels: usize) -> bool {
+        // Scalars fit anywhere: only arrays and objects are visited (most
+        // members of a ticket are scalars).
+        let fits = |x: &Doc<'_>| {
+            !matches!(x, Doc::Array(_) | Doc::Object(_)) || x.fits(levels - 1)
+        };
         match self {
-            Doc::Array(a) => levels > 0 && a.iter().all(|x| x.fits(levels - 1)),
-            Doc::Object(o) => levels > 0 && o.iter().all(|(_, x)| x.fits(levels - 1)),
+            Doc::Array(a) => levels > 0 && a.iter().all(fits),
+            Doc::Object(o) => levels > 0 && o.iter().all(|(_, x)| fits(x)),
             _ => true,
         }
     }
