@@ -269,7 +269,7 @@ impl RuleEngine {
         ticket: &J,
         now: Instant,
         priorities: &impl sla::Prioritise,
-    ) -> Result<(&str, Cow<'_, str>, &'static str, sla::ClockFigures<'_>)> {
+    ) -> Result<RunningClock<'_>> {
         check_depth(ticket)?;
         let policy = self.pack.sla();
         let t = Timeline::read(ticket, now, policy, priorities)?;
@@ -285,14 +285,22 @@ impl RuleEngine {
             None => Cow::Owned(priority.to_string()),
         };
         let status = t.status();
+        let opened = t.regimes.first().map_or(now, |r| r.at);
+        let clock = |which, figures| RunningClock {
+            status,
+            priority,
+            which,
+            figures,
+            opened,
+        };
         if t.responded.is_none() {
             let respond = sla::plan(&t, policy, self, Which::Respond)?.figures()?;
             if respond.stopped_at.is_none() {
-                return Ok((status, priority, "respond", respond));
+                return Ok(clock("respond", respond));
             }
         }
         let resolve = sla::plan(&t, policy, self, Which::Resolve)?.figures()?;
-        Ok((status, priority, "resolve", resolve))
+        Ok(clock("resolve", resolve))
     }
 
     /// The SLA clocks of a ticket with the ledger behind each due date.
@@ -625,6 +633,20 @@ impl sla::Prioritise for RuleEngine {
     ) -> Result<Arc<PriorityResult>> {
         RuleEngine::prioritise(self, ticket, impact, urgency, priority)
     }
+}
+
+/// What the work queue needs of a ticket's running clock.
+pub(crate) struct RunningClock<'e> {
+    /// The ticket's status now.
+    pub status: &'e str,
+    /// Its priority now.
+    pub priority: Cow<'e, str>,
+    /// `respond` or `resolve`.
+    pub which: &'static str,
+    /// That clock's figures.
+    pub figures: sla::ClockFigures<'e>,
+    /// When the ticket opened.
+    pub opened: Instant,
 }
 
 /// Priorities remembered by their exact impact, urgency and customer

@@ -162,9 +162,7 @@ impl JsonView for Doc<'_> {
     fn fits(&self, levels: usize) -> bool {
         // Scalars fit anywhere: only arrays and objects are visited (most
         // members of a ticket are scalars).
-        let fits = |x: &Doc<'_>| {
-            !matches!(x, Doc::Array(_) | Doc::Object(_)) || x.fits(levels - 1)
-        };
+        let fits = |x: &Doc<'_>| !matches!(x, Doc::Array(_) | Doc::Object(_)) || x.fits(levels - 1);
         match self {
             Doc::Array(a) => levels > 0 && a.iter().all(fits),
             Doc::Object(o) => levels > 0 && o.iter().all(|(_, x)| fits(x)),

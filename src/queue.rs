@@ -346,7 +346,13 @@ impl RuleEngine {
                 Some(v) => self.running_clock(&**v, now, &memo),
                 None => self.running_clock(t, now, &memo),
             };
-            let (status, priority, which, c) = match clock {
+            let crate::engine::RunningClock {
+                status,
+                priority,
+                which,
+                figures: c,
+                opened,
+            } = match clock {
                 Ok(r) => r,
                 Err(e) => {
                     problems.push(QueueProblem {
@@ -393,11 +399,7 @@ impl RuleEngine {
                     QueueKey::Priority => matrix
                         .priority_rank(&priority)
                         .map_or(i64::MAX, |r| r as i64),
-                    QueueKey::Age => t
-                        .get("openedAt")
-                        .and_then(JsonView::as_str)
-                        .and_then(|s| crate::time::parse_instant(s, "openedAt").ok())
-                        .unwrap_or(now),
+                    QueueKey::Age => opened,
                     QueueKey::Due => c.due.unwrap_or(i64::MAX),
                 }
             };
