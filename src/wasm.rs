@@ -776,7 +776,9 @@ export function jsonText(v) {
 }
 export function encodeInto(text, memory, at, capacity) {
   const r = encoder.encodeInto(text, new Uint8Array(memory.buffer, at, capacity));
-  return r.read === text.length ? r.written : -1;
+  // Short of room: -1 - the most the whole text can take (what was
+  // written, and 3 bytes for each unit not read).
+  return r.read === text.length ? r.written : -1 - (r.written + 3 * (text.length - r.read));
 }
 "#)]
 extern "C" {
@@ -822,21 +824,27 @@ fn json_text_of(v: &JsValue) -> Result<String, Error> {
         .ok_or_else(|| Error::input("the value has no JSON form"))?;
     // Written into a zeroed buffer and cut to what was written: first one
     // byte per UTF-16 unit, which ASCII text fills exactly; if that was too
-    // small, again with the most any text can need, 3 bytes a unit.
-    let units = text.length() as usize;
-    let encoded = [units, units.saturating_mul(3)]
-        .into_iter()
-        .find_map(|capacity| {
-            let mut bytes = vec![0u8; capacity];
-            let at = bytes.as_mut_ptr() as usize;
-            let written = encode_into(text, &wasm_bindgen::memory(), at, capacity);
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // at most `capacity`
-            (written >= 0.0).then(|| {
-                bytes.truncate(written as usize);
-                bytes
-            })
-        })
-        .ok_or_else(|| Error::input("the value's JSON text could not be encoded"))?;
+    // small, again with room for the most the text can take.
+    let mut capacity = text.length() as usize;
+    let mut encoded = None;
+    for _ in 0..2 {
+        let mut bytes = vec![0u8; capacity];
+        let at = bytes.as_mut_ptr() as usize;
+        let got = encode_into(text, &wasm_bindgen::memory(), at, capacity);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // lengths
+        if got >= 0.0 {
+            bytes.truncate(got as usize);
+            if bytes.capacity() - bytes.len() > bytes.len() / 8 {
+                bytes.shrink_to_fit();
+            }
+            encoded = Some(bytes);
+            break;
+        } else {
+            capacity = (-got - 1.0) as usize;
+        }
+    }
+    let encoded =
+        encoded.ok_or_else(|| Error::input("the value's JSON text could not be encoded"))?;
     // TextEncoder writes well-formed UTF-8, so this cannot fail. (A lone
     // surrogate in a JS string reaches here escaped, `\ud800`, by
     // JSON.stringify; serde_json refuses it, as before.)

@@ -45,6 +45,7 @@ thread_local! {
 /// While held, `between` and `add` on the calendars it was made for use
 /// their indexes. Dropping it removes them.
 #[derive(Debug)]
+#[must_use = "the indexes are removed when the guard is dropped"]
 pub(crate) struct Installed {
     below: usize,
 }
@@ -88,7 +89,9 @@ fn with_index<R>(calendar: &Calendar, f: impl FnOnce(&SpanIndex) -> Option<R>) -
     INSTALLED
         .try_with(|i| {
             let i = i.try_borrow().ok()?;
-            i.iter().find(|x| x.calendar == at).and_then(f)
+            // The latest installed first (an inner call's, around its own
+            // instant).
+            i.iter().rev().find(|x| x.calendar == at).and_then(f)
         })
         .ok()
         .flatten()
