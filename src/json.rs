@@ -262,8 +262,13 @@ impl<'de> Deserialize<'de> for Doc<'de> {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
                 // serde_json gives no size hint: start where a ticket's
-                // arrays and objects mostly end, not at 0 (4, then 8).
+                // arrays mostly end, not at 0 (4, then 8); an empty one
+                // (a new ticket's history) allocates nothing.
+                let Some(first) = seq.next_element()? else {
+                    return Ok(Doc::Array(Vec::new()));
+                };
                 let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
+                items.push(first);
                 while let Some(x) = seq.next_element()? {
                     items.push(x);
                 }
