@@ -279,8 +279,9 @@ impl RuleEngine {
             .map(|r| r.result.priority.as_str())
             .ok_or_else(|| Error::input("no priority"))?;
         // The matrix's own name where it is one (it is, but for a hook's
-        // answer): borrowed, not copied per ticket.
-        let priority = match self.matrix().priorities.iter().find(|p| *p == priority) {
+        // answer): borrowed, not copied per ticket; its rank found once.
+        let priority_rank = self.matrix().priority_rank(priority);
+        let priority = match priority_rank.and_then(|r| self.matrix().priorities.get(r)) {
             Some(p) => Cow::Borrowed(p.as_str()),
             None => Cow::Owned(priority.to_string()),
         };
@@ -289,6 +290,7 @@ impl RuleEngine {
         let clock = |which, figures| RunningClock {
             status,
             priority,
+            priority_rank,
             which,
             figures,
             opened,
@@ -641,6 +643,9 @@ pub(crate) struct RunningClock<'e> {
     pub status: &'e str,
     /// Its priority now.
     pub priority: Cow<'e, str>,
+    /// That priority's rank in the matrix (0 = highest), if it is one of
+    /// its names.
+    pub priority_rank: Option<usize>,
     /// `respond` or `resolve`.
     pub which: &'static str,
     /// That clock's figures.
@@ -683,16 +688,17 @@ impl sla::Prioritise for PriorityMemo<'_> {
         urgency: &str,
         explicit: Option<&str>,
     ) -> Result<Arc<PriorityResult>> {
+        let ask = || self.engine.prioritise(ticket, impact, urgency, explicit);
+        if explicit.is_some() || self.engine.pack.has_priority_hook() {
+            return ask();
+        }
         let severity = match Field::of(ticket, "customerSeverity") {
             Field::Absent => None,
             Field::Text(s) => Some(s),
-            Field::Other(_) => return self.engine.prioritise(ticket, impact, urgency, explicit),
+            Field::Other(_) => return ask(),
         };
-        if explicit.is_some() || self.engine.pack.has_priority_hook() {
-            return self.engine.prioritise(ticket, impact, urgency, explicit);
-        }
         let Ok(mut seen) = self.seen.try_borrow_mut() else {
-            return self.engine.prioritise(ticket, impact, urgency, explicit);
+            return ask();
         };
         let known = seen
             .iter()
@@ -700,14 +706,14 @@ impl sla::Prioritise for PriorityMemo<'_> {
         if let Some((.., r)) = known {
             return Ok(Arc::clone(r));
         }
-        let r = self.engine.prioritise(ticket, impact, urgency, None)?;
+        let r = ask()?;
         if seen.len() < Self::MOST {
-            let key = (
+            seen.push((
                 impact.to_string(),
                 urgency.to_string(),
                 severity.map(str::to_string),
-            );
-            seen.push((key.0, key.1, key.2, Arc::clone(&r)));
+                Arc::clone(&r),
+            ));
         }
         Ok(r)
     }

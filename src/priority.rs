@@ -367,15 +367,7 @@ impl Matrix {
 }
 
 fn find(levels: &[Level], input: &str) -> Option<usize> {
-    // Text that starts and ends with a visible ASCII character has nothing
-    // to trim (the usual case: `trim` decodes chars, per ticket).
-    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    let bytes = input.as_bytes();
-    let trimmed = if visible(bytes.first()) && visible(bytes.last()) {
-        input
-    } else {
-        input.trim()
-    };
+    let trimmed = crate::ticket::trimmed(input);
     let ascii = trimmed.is_ascii();
     levels.iter().position(|l| l.matches(trimmed, ascii))
 }

@@ -317,10 +317,9 @@ impl RuleEngine {
         now: Instant,
     ) -> Result<QueueReport<'a>> {
         let policy = self.pack().sla();
-        let matrix = self.matrix();
-        // (the pack's own rank, the order's key, where its entry is): small
-        // and fixed-size, so sorting moves 80 bytes a ticket, not entries.
-        let mut ranked: Vec<(f64, [i64; KEY_PARTS], usize)> = Vec::with_capacity(tickets.len());
+        // (the pack's own rank, the order's key) of each entry in `placed`,
+        // at the same place.
+        let mut ranked: Vec<(f64, [i64; KEY_PARTS])> = Vec::with_capacity(tickets.len());
         let mut placed: Vec<Option<QueueEntry>> = Vec::with_capacity(tickets.len());
         let mut not_open = Vec::new();
         let mut problems = Vec::new();
@@ -349,6 +348,7 @@ impl RuleEngine {
             let crate::engine::RunningClock {
                 status,
                 priority,
+                priority_rank,
                 which,
                 figures: c,
                 opened,
@@ -396,9 +396,7 @@ impl RuleEngine {
                     // Tenths of a percent, most used first.
                     QueueKey::PercentUsed => -((c.percent * 10.0).round() as i64),
                     QueueKey::Remaining => c.remaining(),
-                    QueueKey::Priority => matrix
-                        .priority_rank(&priority)
-                        .map_or(i64::MAX, |r| r as i64),
+                    QueueKey::Priority => priority_rank.map_or(i64::MAX, |r| r as i64),
                     QueueKey::Age => opened,
                     QueueKey::Due => c.due.unwrap_or(i64::MAX),
                 }
@@ -431,7 +429,7 @@ impl RuleEngine {
             };
             match custom {
                 Ok(r) => {
-                    ranked.push((r.unwrap_or(0.0), key, placed.len()));
+                    ranked.push((r.unwrap_or(0.0), key));
                     placed.push(Some(entry));
                 }
                 Err(e) => problems.push(QueueProblem {
@@ -450,23 +448,18 @@ impl RuleEngine {
         let mut order: Vec<(u64, usize)> = ranked
             .iter()
             .enumerate()
-            .map(|(at, (rank, key, _))| (prefix(hooked, *rank, key, order_by), at))
+            .map(|(at, (rank, key))| (prefix(hooked, *rank, key, order_by), at))
             .collect();
         order.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| match (ranked.get(a.1), ranked.get(b.1)) {
-                    (Some(x), Some(y)) => {
-                        x.0.total_cmp(&y.0)
-                            .then_with(|| x.1.cmp(&y.1))
-                            .then_with(|| x.2.cmp(&y.2))
-                    }
-                    _ => a.1.cmp(&b.1),
-                })
+            let whole = || match (ranked.get(a.1), ranked.get(b.1)) {
+                (Some(x), Some(y)) => x.0.total_cmp(&y.0).then_with(|| x.1.cmp(&y.1)),
+                _ => std::cmp::Ordering::Equal,
+            };
+            a.0.cmp(&b.0).then_with(whole).then_with(|| a.1.cmp(&b.1))
         });
         let mut entries = Vec::with_capacity(order.len());
         for (rank, (_, at)) in (1..).zip(&order) {
-            let entry = ranked.get(*at).and_then(|r| placed.get_mut(r.2));
-            if let Some(mut e) = entry.and_then(Option::take) {
+            if let Some(mut e) = placed.get_mut(*at).and_then(Option::take) {
                 e.rank = rank;
                 entries.push(e);
             }

@@ -64,10 +64,21 @@ impl<'a> Field<'a> {
     }
 }
 
-/// Whether `s` is empty or only whitespace (quick for text that starts
-/// with a visible ASCII character: most does).
+/// `s.trim()`, quick for text that starts and ends with a visible ASCII
+/// character (most field values: `trim` decodes chars, per ticket).
+pub(crate) fn trimmed(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let bytes = s.as_bytes();
+    if visible(bytes.first()) && visible(bytes.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// Whether `s` is empty or only whitespace.
 fn blank(s: &str) -> bool {
-    !s.as_bytes().first().is_some_and(u8::is_ascii_graphic) && s.trim().is_empty()
+    trimmed(s).is_empty()
 }
 
 /// The JSON type name of a value, as messages name it.
@@ -135,6 +146,24 @@ pub fn not_an_object(found: &str) -> Error {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn trimmed_is_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{3000}x\u{a0}",
+            "x\t",
+            "é",
+            " é ",
+            "a b",
+        ] {
+            assert_eq!(super::trimmed(s), s.trim(), "{s:?}");
+        }
+    }
+
     #[test]
     fn blank_is_empty_or_whitespace_of_any_kind() {
         for s in ["", " ", "\t\n", "\u{3000}", " \u{a0} "] {

@@ -824,30 +824,25 @@ fn json_text_of(v: &JsValue) -> Result<String, Error> {
         .ok_or_else(|| Error::input("the value has no JSON form"))?;
     // Written into a zeroed buffer and cut to what was written: first one
     // byte per UTF-16 unit, which ASCII text fills exactly; if that was too
-    // small, again with room for the most the text can take.
-    let mut capacity = text.length() as usize;
-    let mut encoded = None;
-    for _ in 0..2 {
+    // small (`Err(room)`), again with `room`: the most the text can take.
+    let attempt = |capacity: usize| -> Result<Vec<u8>, usize> {
         let mut bytes = vec![0u8; capacity];
         let at = bytes.as_mut_ptr() as usize;
         let got = encode_into(text, &wasm_bindgen::memory(), at, capacity);
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // lengths
-        if got >= 0.0 {
-            bytes.truncate(got as usize);
-            if bytes.capacity() - bytes.len() > bytes.len() / 8 {
-                bytes.shrink_to_fit();
-            }
-            encoded = Some(bytes);
-            break;
-        } else {
-            capacity = (-got - 1.0) as usize;
+        if got < 0.0 {
+            return Err((-got - 1.0) as usize);
         }
-    }
-    let encoded =
-        encoded.ok_or_else(|| Error::input("the value's JSON text could not be encoded"))?;
-    // TextEncoder writes well-formed UTF-8, so this cannot fail. (A lone
-    // surrogate in a JS string reaches here escaped, `\ud800`, by
-    // JSON.stringify; serde_json refuses it, as before.)
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        bytes.truncate(got as usize);
+        if bytes.capacity() - bytes.len() > bytes.len() / 8 {
+            bytes.shrink_to_fit();
+        }
+        Ok(bytes)
+    };
+    let encoded = attempt(text.length() as usize)
+        .or_else(attempt)
+        .map_err(|_| Error::input("the value's JSON text could not be encoded"))?;
     String::from_utf8(encoded).map_err(|_| Error::input("the value is not UTF-8"))
 }
 
