@@ -8,7 +8,7 @@
 // (Inside this repository the package is imported by path; in a project
 // of yours it is `import { RuleEngine } from 'ticket-rules'`.)
 import { readFileSync } from 'node:fs';
-import { RuleEngine } from '../pkg/web/node.mjs';
+import { RuleEngine } from '../pkg/node/index.mjs';
 
 const file = process.argv[2];
 const text = readFileSync(file ?? 0, 'utf8');

@@ -11,7 +11,7 @@
 import { createReadStream, createWriteStream, readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join, extname } from 'node:path';
-import { RuleEngine } from '../web/node.mjs';
+import { RuleEngine } from '../node/index.mjs';
 import { parseCsvLine, CsvSplitter, toCsvRow, flatten, unflatten } from './csv.mjs';
 
 const USAGE = `usage:

@@ -21,21 +21,28 @@ const tickets = Array.from({ length: 10000 }, (_, i) => {
   return t;
 });
 
-const q = engine.queue(tickets, new Date(now));
+const timed = () => {
+  const s = process.hrtime.bigint();
+  const r = engine.queue(tickets, new Date(now));
+  return [Number(process.hrtime.bigint() - s) / 1e6, r];
+};
+const [first, q] = timed();
 if (q.entries.length + q.notOpen.length + q.problems.length !== tickets.length || q.problems.length) {
   throw new Error(`queue lost tickets: ${JSON.stringify(q.problems.slice(0, 3))}`);
 }
+// V8 runs wasm first as baseline code and recompiles a hot function
+// optimised in the background; for a call this long that takes ~15 calls
+// here. The first calls are reported apart, the rest after 25 calls.
+const early = [first];
+for (let round = 1; round < 25; round++) early.push(timed()[0]);
 const times = [];
-for (let round = 0; round < 15; round++) {
-  const s = process.hrtime.bigint();
-  engine.queue(tickets, new Date(now));
-  times.push(Number(process.hrtime.bigint() - s) / 1e6);
-}
+for (let round = 0; round < 15; round++) times.push(timed()[0]);
 times.sort((a, b) => a - b);
 // The best of 15 calls (see harness.mjs on why the best), and the median.
 const [best, median] = [times[0], times[7]];
+const firstFive = early.slice(0, 5).sort((a, b) => a - b)[2];
 console.log('### Work queue, from Node\n');
 console.log('| what | ms (best of 15) | ms (median) | tickets/s (best) |');
 console.log('|---|---:|---:|---:|');
-console.log(`| \`engine.queue(10,000 open tickets, now)\`, one call | ${best.toFixed(1)} | ${median.toFixed(1)} | ${(10000 / best * 1000 / 1000).toFixed(0)} k/s |`);
-console.log(`\nBreached: ${q.entries.filter((e) => e.state === 'breached').length}, paused: ${q.entries.filter((e) => e.state === 'paused').length}, of ${q.entries.length}. Target (issue 9): under 50 ms. node ${process.version}; command: \`node tests/bench/queue.mjs\``);
+console.log(`| \`engine.queue(10,000 open tickets, now)\`, one call, after 25 calls | ${best.toFixed(1)} | ${median.toFixed(1)} | ${(10000 / best).toFixed(0)} k/s |`);
+console.log(`\nThe first call took ${first.toFixed(1)} ms, the median of the first five ${firstFive.toFixed(1)} ms (before V8 optimises the wasm). Breached: ${q.entries.filter((e) => e.state === 'breached').length}, paused: ${q.entries.filter((e) => e.state === 'paused').length}, of ${q.entries.length}. Target (issue 9): under 50 ms. node ${process.version}; command: \`node tests/bench/queue.mjs\``);

@@ -3,7 +3,7 @@
 // median and worst. The bar: stopped within 100 ms in Chromium.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RuleEngine } from '../../pkg/web/node.mjs';
+import { RuleEngine } from '../../pkg/node/index.mjs';
 import { runRunawayHooks } from '../data/runaway-hooks.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

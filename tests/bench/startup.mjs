@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 if (process.argv[2] === '--child') {
   const { readFileSync } = await import('node:fs');
-  const bytes = readFileSync(fileURLToPath(new URL('../../pkg/web/ticket_rules_bg.wasm', import.meta.url)));
-  const glue = await import('../../pkg/web/ticket_rules.js');
+  const bytes = readFileSync(fileURLToPath(new URL('../../pkg/node/ticket_rules_bg.wasm', import.meta.url)));
+  const glue = await import('../../pkg/node/esm/ticket_rules.js');
   const t0 = performance.now();
   glue.initSync({ module: bytes });
   const t1 = performance.now();

@@ -1,5 +1,5 @@
 // The npm package from Node through `import` (ES modules): the exports map
-// resolves to web/node.mjs, which initialises the wasm synchronously.
+// resolves to node/index.mjs, which initialises the wasm synchronously.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';

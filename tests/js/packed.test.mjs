@@ -1,0 +1,47 @@
+// The npm package as `npm pack` makes it, installed into an empty project
+// and loaded the four ways a user's code can: `require` and `import` in
+// Node (both the speed-built module in node/), the browser glue in web/
+// (the size-built module) initialised by hand, and the command line.
+// Catches a file the package needs but does not ship (node/esm/ is
+// generated and ignored by git), and the two builds disagreeing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
+const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+
+test('the packed package installs and answers alike through require, import, the browser glue and the CLI', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ticket-rules-packed-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  npm(['pack', '--pack-destination', dir], pkg);
+  const [tarball] = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
+  assert.ok(tarball, 'npm pack made no tarball');
+  const app = join(dir, 'app');
+  execFileSync('mkdir', [app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+  npm(['install', '--offline', join(dir, tarball)], app);
+
+  const ticket = { impact: 'Entire University affected', urgency: 'Work Impaired', openedAt: '2026-03-20T10:00:00Z' };
+  const ask = `(m) => { const e = m.RuleEngine.default(); return JSON.stringify([e.priority(${JSON.stringify(ticket)}), e.sla(${JSON.stringify(ticket)}, '2026-03-23T12:00:00Z')]); }`;
+  const viaRequire = execFileSync(process.execPath, ['-e', `console.log((${ask})(require('ticket-rules')))`], { cwd: app, encoding: 'utf8' });
+  const viaImport = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as m from 'ticket-rules'; console.log((${ask})(m))`], { cwd: app, encoding: 'utf8' });
+  // The browser build, as a bundler's `default` condition resolves it,
+  // initialised from its own .wasm file.
+  const viaWeb = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    import { readFileSync } from 'node:fs';
+    import * as m from './node_modules/ticket-rules/web/ticket_rules.js';
+    m.initSync({ module: readFileSync('./node_modules/ticket-rules/web/ticket_rules_bg.wasm') });
+    console.log((${ask})(m));`], { cwd: app, encoding: 'utf8' });
+  const answer = JSON.parse(viaRequire);
+  assert.equal(answer[0].priority, 'High');
+  assert.equal(viaImport, viaRequire);
+  assert.equal(viaWeb, viaRequire);
+
+  const help = execFileSync(join(app, 'node_modules', '.bin', 'ticket-rules'), ['--help'], { cwd: app, encoding: 'utf8' });
+  assert.match(help, /triage/);
+});
