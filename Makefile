@@ -84,7 +84,7 @@ tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.jso
 # and rlib. Two modules from one source: pkg/web/ for browsers and bundlers
 # (profile `wasm`, opt-level z, held to the size budget) and pkg/node/ for
 # Node (profile `wasm-node`, opt-level 3: read from disk, not downloaded,
-# and 1.5-2x faster a call). pkg/node/ has CommonJS glue (index.cjs) and ES
+# and up to 2x faster on the heavy calls). pkg/node/ has CommonJS glue (index.cjs) and ES
 # module glue (esm/, for index.mjs) over one .wasm: wasm-bindgen writes the
 # same .wasm for both targets, which the `cmp` checks. Each is optimised
 # with binaryen from npm (Debian's wasm-opt 108 produces broken modules).
