@@ -348,13 +348,27 @@ export interface QueueEntry {
 
 /** The work queue at `now`: breached first, then the least of the running clock's target left, then priority, then age; paused tickets last. */
 export interface QueueReport {
+  /** The ranked open tickets: all of them, or the first `options.limit`. */
   entries: QueueEntry[];
+  /** How many open tickets were ranked (with `limit`, more than `entries` may hold). */
+  ranked: number;
   /** Indexes of the resolved and closed tickets left out. */
   notOpen: number[];
   /** Tickets whose clocks could not be computed (they do not stop the others). */
   problems: Array<{ index: number; id: string | null; code: ErrorCode; message: string }>;
   now: string;
   packVersion: string;
+}
+
+/** One criterion of the queue's order, as a pack's `queue_order([...])` names it. */
+export type QueueCriterion = 'paused_last' | 'breached_first' | 'percent_used' | 'remaining' | 'priority' | 'age' | 'due';
+
+/** Options of `queue`. Unknown options are refused (`INVALID_INPUT`). */
+export interface QueueOptions {
+  /** Criteria to order by instead of the pack's `queue_order` (after the pack's `queue_rank` hook, if any); `[]` keeps the order given. */
+  order?: QueueCriterion[] | null;
+  /** Only the first this many entries (`ranked` still counts them all). */
+  limit?: number | null;
 }
 
 /** Options of `validate`. */
@@ -504,7 +518,7 @@ export class RuleEngine {
   /** What a portal needs to draw a type's form; with `role`, each field's `mode` for that role. */
   formSchema(type: string, options?: { role?: string | null; status?: string | null } | null): FormSchema;
   /** Open tickets ranked for a person picking the next task at `now` (one call for the whole list). */
-  queue(tickets: TicketLike[], now: InstantLike): QueueReport;
+  queue(tickets: TicketLike[], now: InstantLike, options?: QueueOptions | null): QueueReport;
   /** The ticket without the fields `role` may not read at its status (in its history too): what a server sends that role. */
   redact(ticket: TicketLike, role: string): TicketLike;
   /** A type's form as a JSON Schema (draft 2020-12). */

@@ -15,6 +15,10 @@
 //! its own rule: `fn queue_rank(ticket, entry)` returns
 //! a number, lower first, with `queue_order` breaking ties (one rhai call
 //! per ticket).
+//!
+//! A call may ask for its own order and for the first entries only
+//! ([`QueueOptions`]: `{ order, limit }` from JS), for a view sorted
+//! another way or the top of a long queue.
 
 use std::fmt::Write as _;
 
@@ -84,6 +88,9 @@ pub struct QueueProblem {
 pub struct QueueReport<'a> {
     /// Open tickets, first to pick up first.
     pub entries: Vec<QueueEntry<'a>>,
+    /// How many open tickets were ranked: `entries` holds them all, or the
+    /// first [`QueueOptions::limit`] of them.
+    pub ranked: usize,
     /// Tickets left out because they are resolved or closed.
     pub not_open: Vec<usize>,
     /// Tickets whose clocks could not be computed.
@@ -134,6 +141,74 @@ pub enum QueueKey {
     Due,
 }
 
+/// What one call of the queue may ask besides the pack's order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueOptions {
+    /// Criteria to order by instead of the pack's `queue_order` (after
+    /// the pack's `queue_rank` hook, if it has one, as that order is).
+    pub order: Option<Vec<QueueKey>>,
+    /// Only the first this many entries (`ranked` still counts them all).
+    pub limit: Option<usize>,
+}
+
+impl QueueOptions {
+    /// From JSON as JS passes it: `{ order?: [criterion, ...], limit?:
+    /// n }`, `null` for none. Unknown keys are refused (a misspelt
+    /// `limt` would otherwise be silently ignored).
+    pub fn from_json(v: &Value) -> Result<QueueOptions> {
+        let wrong =
+            |field: &str, expected: &'static str, found: &Value| crate::Error::InvalidType {
+                field: format!("options.{field}"),
+                expected,
+                found: crate::ticket::json_type(found),
+            };
+        let mut out = QueueOptions::default();
+        let members = match v {
+            Value::Null => return Ok(out),
+            Value::Object(m) => m,
+            other => return Err(wrong("", "an object", other)),
+        };
+        for (k, v) in members {
+            match (k.as_str(), v) {
+                (_, Value::Null) => {}
+                ("order", Value::Array(names)) => {
+                    let mut texts = Vec::with_capacity(names.len());
+                    for n in names {
+                        match n.as_str() {
+                            Some(n) => texts.push(n),
+                            None => return Err(wrong("order", "an array of criteria", n)),
+                        }
+                    }
+                    let (order, errors) = QueueKey::order_of(texts, "options.order");
+                    if let Some(e) = errors.into_iter().next() {
+                        return Err(crate::Error::input(e));
+                    }
+                    out.order = Some(order);
+                }
+                ("order", other) => return Err(wrong("order", "an array of criteria", other)),
+                ("limit", Value::Number(n)) => {
+                    match n.as_u64().and_then(|n| usize::try_from(n).ok()) {
+                        Some(n) => out.limit = Some(n),
+                        None => {
+                            return Err(crate::Error::input(format!(
+                                "options.limit must be a whole number, 0 or more, not {n}"
+                            )))
+                        }
+                    }
+                }
+                ("limit", other) => return Err(wrong("limit", "a whole number", other)),
+                (other, _) => {
+                    return Err(crate::Error::input(format!(
+                        "options: unknown option {:?}; options: order, limit",
+                        other.chars().take(64).collect::<String>()
+                    )))
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// From how many tickets a queue indexes its calendars first (building an
 /// index costs about what a few dozen tickets' walks do).
 const INDEX_FROM: usize = 32;
@@ -162,6 +237,26 @@ impl QueueKey {
         QueueKey::Priority,
         QueueKey::Age,
     ];
+
+    /// Criteria by name, each at most once: the order, and what is wrong
+    /// with the names (`what` names the list in the messages).
+    pub(crate) fn order_of<'n>(
+        names: impl IntoIterator<Item = &'n str>,
+        what: &str,
+    ) -> (Vec<QueueKey>, Vec<String>) {
+        let (mut keys, mut errors) = (Vec::new(), Vec::new());
+        for n in names {
+            match Self::named(n) {
+                Some(k) if !keys.contains(&k) => keys.push(k),
+                Some(_) => errors.push(format!("{what} names {n:?} twice")),
+                None => errors.push(format!(
+                    "{what}: unknown criterion {n:?}; criteria: {:?}",
+                    Self::NAMES.map(|(n, _)| n)
+                )),
+            }
+        }
+        (keys, errors)
+    }
 
     /// The criterion a pack names.
     pub fn named(name: &str) -> Option<QueueKey> {
@@ -305,16 +400,18 @@ impl RuleEngine {
     /// computed is reported in `problems`, not ranked, and does not stop
     /// the others.
     pub fn queue(&self, tickets: &[Value], now: Instant) -> Result<QueueReport<'static>> {
-        self.queue_of(tickets, now).map(QueueReport::into_owned)
+        self.queue_of(tickets, now, &QueueOptions::default())
+            .map(QueueReport::into_owned)
     }
 
     /// [`queue`](Self::queue) of tickets in any [`JsonView`]: `Value`s, or
     /// [`Doc`](crate::json::Doc)s parsed from JSON text (cheaper to read in
-    /// bulk; the answer is the same).
+    /// bulk; the answer is the same), with a call's own `options`.
     pub fn queue_of<'a, J: JsonView>(
         &'a self,
         tickets: &'a [J],
         now: Instant,
+        options: &QueueOptions,
     ) -> Result<QueueReport<'a>> {
         let policy = self.pack().sla();
         // (the pack's own rank, the order's key) of each entry in `placed`,
@@ -327,7 +424,10 @@ impl RuleEngine {
         // A hook sees the whole ticket as a `Value`: made once per ticket
         // (not once per re-prioritising event) when the pack has one.
         let as_value = hooked || self.pack().has_priority_hook();
-        let order_by = self.pack().queue_order();
+        let order_by = options
+            .order
+            .as_deref()
+            .unwrap_or_else(|| self.pack().queue_order());
         // A few distinct impacts and urgencies among thousands of tickets.
         let memo = crate::engine::PriorityMemo::new(self);
         // Whether each clock's calendar is open at `now`, and when it opens
@@ -457,8 +557,9 @@ impl RuleEngine {
             };
             a.0.cmp(&b.0).then_with(whole).then_with(|| a.1.cmp(&b.1))
         });
-        let mut entries = Vec::with_capacity(order.len());
-        for (rank, (_, at)) in (1..).zip(&order) {
+        let shown = options.limit.map_or(order.len(), |n| n.min(order.len()));
+        let mut entries = Vec::with_capacity(shown);
+        for (rank, (_, at)) in (1..).zip(order.iter().take(shown)) {
             if let Some(mut e) = placed.get_mut(*at).and_then(Option::take) {
                 e.rank = rank;
                 entries.push(e);
@@ -466,6 +567,7 @@ impl RuleEngine {
         }
         Ok(QueueReport {
             entries,
+            ranked: order.len(),
             not_open,
             problems,
             now: format_instant(now),

@@ -353,8 +353,14 @@ impl JsRuleEngine {
     }
 
     /// Open tickets ranked for a person picking the next task at `now`:
-    /// `{ entries, notOpen, problems, now, packVersion }`, in one call.
-    pub fn queue(&self, tickets: &JsValue, now: &JsValue) -> Result<JsValue, JsValue> {
+    /// `{ entries, ranked, notOpen, problems, now, packVersion }`, in one
+    /// call. `options`: `{ order, limit }` (see `QueueOptions`).
+    pub fn queue(
+        &self,
+        tickets: &JsValue,
+        now: &JsValue,
+        options: &JsValue,
+    ) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
             // Read as `Doc`s: strings borrowed from the text, one
             // allocation per object (see crate::json).
@@ -364,7 +370,8 @@ impl JsRuleEngine {
                     "queue(tickets, now) takes an array of tickets",
                 ));
             };
-            let r = self.inner.queue_of(&list, instant(now, "now")?)?;
+            let options = crate::queue::QueueOptions::from_json(&options_json(options)?)?;
+            let r = self.inner.queue_of(&list, instant(now, "now")?, &options)?;
             queue_to_js(&r)
         };
         run().map_err(|e| js_error(&e))
@@ -1074,6 +1081,7 @@ fn queue_to_js(r: &crate::queue::QueueReport) -> Result<JsValue, Error> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Rest<'a> {
+        ranked: usize,
         not_open: &'a [usize],
         problems: &'a [crate::queue::QueueProblem],
         now: &'a str,
@@ -1135,6 +1143,7 @@ fn queue_to_js(r: &crate::queue::QueueReport) -> Result<JsValue, Error> {
     nums.push(r.entries.len() as f64);
     nums.extend_from_slice(&entries);
     let rest = to_js(&Rest {
+        ranked: r.ranked,
         not_open: &r.not_open,
         problems: &r.problems,
         now: &r.now,

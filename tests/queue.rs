@@ -4,6 +4,7 @@
 mod common;
 
 use serde_json::{json, Value};
+use ticket_rules::queue::{QueueKey, QueueOptions};
 use ticket_rules::time::parse_instant;
 use ticket_rules::RuleEngine;
 
@@ -303,7 +304,10 @@ fn docs_and_values_give_the_same_queue() {
     for engine in [RuleEngine::embedded().unwrap(), ranked, adjusted] {
         for now in ["2026-03-18T15:00:00Z", "2026-03-21T03:00:00Z"] {
             let now = parse_instant(now, "now").unwrap();
-            let (v, d) = (engine.queue(&values, now), engine.queue_of(&docs, now));
+            let (v, d) = (
+                engine.queue(&values, now),
+                engine.queue_of(&docs, now, &QueueOptions::default()),
+            );
             assert_eq!(v, d);
             let q = v.unwrap();
             assert!(q.entries.len() > 20 && q.problems.len() > 20);
@@ -385,5 +389,92 @@ fn a_long_queue_answers_as_each_ticket_alone() {
             expected.index = entry.index;
             assert_eq!(*entry, expected);
         }
+    }
+}
+
+/// A call's own order replaces the pack's, and `limit` keeps the first
+/// entries of the same ranking; `ranked` still counts every open ticket.
+#[test]
+fn a_call_may_order_its_own_way_and_keep_the_first() {
+    let e = RuleEngine::embedded().unwrap();
+    let now = parse_instant("2026-03-18T15:00:00Z", "now").unwrap();
+    let tickets = tickets();
+    let all = e.queue(&tickets, now).unwrap();
+    assert_eq!((all.ranked, all.entries.len()), (4, 4));
+
+    let q = |o: Value| {
+        let options = QueueOptions::from_json(&o).unwrap();
+        e.queue_of(&tickets, now, &options).unwrap()
+    };
+    for n in 0..6 {
+        let first = q(json!({ "limit": n }));
+        assert_eq!(first.ranked, 4);
+        assert_eq!(first.entries.as_slice(), &all.entries[..n.min(4)]);
+        assert_eq!(
+            (&first.not_open, &first.problems),
+            (&all.not_open, &all.problems)
+        );
+    }
+    // By due instant alone: the paused ticket (no due instant) last, the
+    // rest earliest due first, whatever the pack's order says.
+    let by_due = q(json!({ "order": ["due"] }));
+    let mut expected: Vec<_> = all.entries.iter().collect();
+    expected.sort_by_key(|x| (x.due.is_none(), x.due.clone(), x.index));
+    assert_eq!(
+        by_due.entries.iter().map(|x| x.index).collect::<Vec<_>>(),
+        expected.iter().map(|x| x.index).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        by_due.entries.iter().map(|x| x.rank).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    // Oldest first: not the pack's order, and the paused ticket no longer
+    // last.
+    assert_eq!(ids(&q(json!({ "order": ["age"] }))), ["A", "D", "B", "C"]);
+    assert_eq!(ids(&q(json!({ "order": ["age"], "limit": 2 }))), ["A", "D"]);
+    // The pack's order written out is the pack's order; an empty one keeps
+    // the order given.
+    let names: Vec<&str> = QueueKey::DEFAULT
+        .iter()
+        .map(|k| QueueKey::NAMES.iter().find(|(_, x)| x == k).unwrap().0)
+        .collect();
+    assert_eq!(q(json!({ "order": names })), all);
+    let given = q(json!({ "order": [] }));
+    assert_eq!(
+        given.entries.iter().map(|x| x.index).collect::<Vec<_>>(),
+        [0, 1, 2, 3]
+    );
+    assert_eq!(q(json!(null)), all);
+    assert_eq!(q(json!({ "order": null, "limit": null })), all);
+}
+
+#[test]
+fn queue_options_are_checked() {
+    for (options, code, says) in [
+        (
+            json!({ "order": ["due", "soon"] }),
+            "INVALID_INPUT",
+            "unknown criterion \"soon\"",
+        ),
+        (
+            json!({ "order": ["due", "due"] }),
+            "INVALID_INPUT",
+            "names \"due\" twice",
+        ),
+        (json!({ "order": "due" }), "INVALID_TYPE", "options.order"),
+        (json!({ "order": [1] }), "INVALID_TYPE", "options.order"),
+        (json!({ "limit": -1 }), "INVALID_INPUT", "options.limit"),
+        (json!({ "limit": 2.5 }), "INVALID_INPUT", "options.limit"),
+        (json!({ "limit": "10" }), "INVALID_TYPE", "options.limit"),
+        (
+            json!({ "limt": 10 }),
+            "INVALID_INPUT",
+            "unknown option \"limt\"",
+        ),
+        (json!([10]), "INVALID_TYPE", "an object"),
+    ] {
+        let e = QueueOptions::from_json(&options).unwrap_err();
+        assert_eq!(e.code(), code, "{options}");
+        assert!(e.to_string().contains(says), "{options}: {e}");
     }
 }

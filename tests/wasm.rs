@@ -478,16 +478,21 @@ fn roles_and_the_queue() {
     assert_eq!(s(&err, "code"), "UNKNOWN_ROLE");
     let mut open = before.clone();
     open["status"] = json!("New");
-    let q = e
-        .queue(
-            &js(&json!([open, { "id": "x" }])),
-            &JsValue::from_str("2026-03-18T15:00:00Z"),
-        )
-        .unwrap();
+    let list = js(&json!([open, { "id": "x" }]));
+    let now = JsValue::from_str("2026-03-18T15:00:00Z");
+    let q = e.queue(&list, &now, &JsValue::UNDEFINED).unwrap();
     assert_eq!(Array::from(&get(&q, "problems")).length(), 1);
     let entries = Array::from(&get(&q, "entries"));
     assert_eq!(entries.length(), 1);
     assert_eq!(s(&entries.get(0), "clock"), "respond");
+    // Options: the first 0 of 1, and a coded error for an unknown one.
+    let q = e.queue(&list, &now, &js(&json!({ "limit": 0 }))).unwrap();
+    assert_eq!(Array::from(&get(&q, "entries")).length(), 0);
+    assert_eq!(get(&q, "ranked").as_f64(), Some(1.0));
+    let err = e
+        .queue(&list, &now, &js(&json!({ "limt": 0 })))
+        .unwrap_err();
+    assert_eq!(s(&err, "code"), "INVALID_INPUT");
 }
 
 // ---- the malformed-input catalogue (tests/data/malformed.json) ----------

@@ -45,7 +45,7 @@ fn same_as_doc(engine: &RuleEngine, data: &[u8], value: &Value, now: Instant) {
     };
     assert_eq!(&Value::from(&doc), value, "a Doc is not its Value");
     assert_eq!(
-        engine.queue_of(std::slice::from_ref(&doc), now),
+        engine.queue_of(std::slice::from_ref(&doc), now, &Default::default()),
         engine.queue(std::slice::from_ref(value), now),
         "a Doc queues differently from its Value"
     );

@@ -763,20 +763,10 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             if b.declared_again(&here, "queue_order", |b| b.queue_order.as_ref()) {
                 return Ok(());
             }
-            let known: Vec<&str> = crate::queue::QueueKey::NAMES
-                .iter()
-                .map(|(n, _)| *n)
-                .collect();
-            let mut keys = Vec::new();
-            for n in &names {
-                match crate::queue::QueueKey::named(n) {
-                    Some(k) if !keys.contains(&k) => keys.push(k),
-                    Some(_) => b.error(here.clone(), format!("queue_order names {n:?} twice")),
-                    None => b.error(
-                        here.clone(),
-                        format!("queue_order: unknown criterion {n:?}; criteria: {known:?}"),
-                    ),
-                }
+            let (keys, errors) =
+                crate::queue::QueueKey::order_of(names.iter().map(String::as_str), "queue_order");
+            for e in errors {
+                b.error(here.clone(), e);
             }
             b.queue_order = Some(Decl {
                 value: keys,

@@ -42,6 +42,30 @@ test('as now moves: closed clocks say when they resume', () => {
 test('bad calls are coded errors', () => {
   assert.throws(() => engine.queue({}, '2026-03-18T15:00:00Z'), { code: 'INVALID_INPUT' });
   assert.throws(() => engine.queue([], 'yesterday'), { code: 'INVALID_INSTANT' });
+  const now = '2026-03-18T15:00:00Z';
+  assert.throws(() => engine.queue(tickets, now, { order: ['due', 'soon'] }), { code: 'INVALID_INPUT', message: /unknown criterion "soon"/ });
+  assert.throws(() => engine.queue(tickets, now, { order: ['age', 'age'] }), { code: 'INVALID_INPUT' });
+  assert.throws(() => engine.queue(tickets, now, { limit: -1 }), { code: 'INVALID_INPUT' });
+  assert.throws(() => engine.queue(tickets, now, { limit: '5' }), { code: 'INVALID_TYPE' });
+  assert.throws(() => engine.queue(tickets, now, { limt: 5 }), { code: 'INVALID_INPUT', message: /unknown option "limt"/ });
+});
+
+test('options: a call orders its own way and keeps the first entries', () => {
+  const now = '2026-03-18T15:00:00Z';
+  const all = engine.queue(tickets, now);
+  assert.equal(all.ranked, 4);
+  for (const limit of [0, 1, 3, 4, 9]) {
+    const q = engine.queue(tickets, now, { limit });
+    assert.equal(q.ranked, 4);
+    assert.deepEqual(q.entries, all.entries.slice(0, limit));
+    assert.deepEqual([q.notOpen, q.problems], [all.notOpen, all.problems]);
+  }
+  // Oldest first, whatever the pack's order: the paused ticket moves up.
+  assert.deepEqual(engine.queue(tickets, now, { order: ['age'] }).entries.map((e) => e.id), ['A', 'D', 'B', 'C']);
+  assert.deepEqual(engine.queue(tickets, now, { order: ['age'], limit: 2 }).entries.map((e) => [e.id, e.rank]), [['A', 1], ['D', 2]]);
+  assert.deepEqual(engine.queue(tickets, now, { order: [] }).entries.map((e) => e.index), [0, 1, 2, 3]);
+  assert.deepEqual(engine.queue(tickets, now, null), all);
+  assert.deepEqual(engine.queue(tickets, now, { order: null, limit: undefined }), all);
 });
 
 test("a pack's own ranking: queue_rank(ticket, entry)", () => {
@@ -65,5 +89,5 @@ test('a long queue gives each ticket the entry it gets alone (the golden file ho
     assert.deepStrictEqual({ ...e, rank: 1, index: 0 }, alone, `ticket ${e.index}`);
     assert.deepStrictEqual(Object.keys(e), Object.keys(alone));
   }
-  assert.deepStrictEqual(Object.keys(q), ['entries', 'notOpen', 'problems', 'now', 'packVersion']);
+  assert.deepStrictEqual(Object.keys(q), ['entries', 'ranked', 'notOpen', 'problems', 'now', 'packVersion']);
 });
