@@ -85,10 +85,11 @@ tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.jso
 # and rlib. Two modules from one source: pkg/web/ for browsers and bundlers
 # (profile `wasm`, opt-level z, held to the size budget) and pkg/node/ for
 # Node (profile `wasm-node`, opt-level 3: read from disk, not downloaded,
-# and up to 2x faster on the heavy calls). pkg/node/ has CommonJS glue (index.cjs) and ES
-# module glue (esm/, for index.mjs) over one .wasm: wasm-bindgen writes the
-# same .wasm for both targets, which the `cmp` checks. Each is optimised
-# with binaryen from npm (Debian's wasm-opt 108 produces broken modules).
+# and up to 2x faster on the heavy calls). pkg/node/ has CommonJS glue
+# (index.cjs) and ES module glue (esm/, for index.mjs) over one .wasm:
+# wasm-bindgen writes the same .wasm for both targets, which the `cmp`
+# checks. Each is optimised with binaryen from npm (Debian's wasm-opt 108
+# produces broken modules).
 wasm: tool-target tool-bindgen tool-npm
 	cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm
 	cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm-node

@@ -158,7 +158,7 @@ impl QueueOptions {
     pub fn from_json(v: &Value) -> Result<QueueOptions> {
         let wrong =
             |field: &str, expected: &'static str, found: &Value| crate::Error::InvalidType {
-                field: format!("options.{field}"),
+                field: field.to_string(),
                 expected,
                 found: crate::ticket::json_type(found),
             };
@@ -166,17 +166,17 @@ impl QueueOptions {
         let members = match v {
             Value::Null => return Ok(out),
             Value::Object(m) => m,
-            other => return Err(wrong("", "an object", other)),
+            other => return Err(wrong("options", "JSON object", other)),
         };
         for (k, v) in members {
             match (k.as_str(), v) {
-                (_, Value::Null) => {}
+                ("order" | "limit", Value::Null) => {}
                 ("order", Value::Array(names)) => {
                     let mut texts = Vec::with_capacity(names.len());
                     for n in names {
                         match n.as_str() {
                             Some(n) => texts.push(n),
-                            None => return Err(wrong("order", "an array of criteria", n)),
+                            None => return Err(wrong("options.order", "list of criteria", n)),
                         }
                     }
                     let (order, errors) = QueueKey::order_of(texts, "options.order");
@@ -185,7 +185,7 @@ impl QueueOptions {
                     }
                     out.order = Some(order);
                 }
-                ("order", other) => return Err(wrong("order", "an array of criteria", other)),
+                ("order", other) => return Err(wrong("options.order", "list of criteria", other)),
                 ("limit", Value::Number(n)) => {
                     match n.as_u64().and_then(|n| usize::try_from(n).ok()) {
                         Some(n) => out.limit = Some(n),
@@ -196,7 +196,7 @@ impl QueueOptions {
                         }
                     }
                 }
-                ("limit", other) => return Err(wrong("limit", "a whole number", other)),
+                ("limit", other) => return Err(wrong("options.limit", "whole number", other)),
                 (other, _) => {
                     return Err(crate::Error::input(format!(
                         "options: unknown option {:?}; options: order, limit",
@@ -557,7 +557,7 @@ impl RuleEngine {
             };
             a.0.cmp(&b.0).then_with(whole).then_with(|| a.1.cmp(&b.1))
         });
-        let shown = options.limit.map_or(order.len(), |n| n.min(order.len()));
+        let shown = options.limit.unwrap_or(usize::MAX).min(order.len());
         let mut entries = Vec::with_capacity(shown);
         for (rank, (_, at)) in (1..).zip(order.iter().take(shown)) {
             if let Some(mut e) = placed.get_mut(*at).and_then(Option::take) {

@@ -461,17 +461,39 @@ fn queue_options_are_checked() {
             "INVALID_INPUT",
             "names \"due\" twice",
         ),
-        (json!({ "order": "due" }), "INVALID_TYPE", "options.order"),
-        (json!({ "order": [1] }), "INVALID_TYPE", "options.order"),
+        (
+            json!({ "order": "due" }),
+            "INVALID_TYPE",
+            "`options.order` must be a list of criteria",
+        ),
+        (
+            json!({ "order": [1] }),
+            "INVALID_TYPE",
+            "`options.order` must be a list of criteria",
+        ),
         (json!({ "limit": -1 }), "INVALID_INPUT", "options.limit"),
         (json!({ "limit": 2.5 }), "INVALID_INPUT", "options.limit"),
-        (json!({ "limit": "10" }), "INVALID_TYPE", "options.limit"),
+        (
+            json!({ "limit": "10" }),
+            "INVALID_TYPE",
+            "`options.limit` must be a whole number",
+        ),
         (
             json!({ "limt": 10 }),
             "INVALID_INPUT",
             "unknown option \"limt\"",
         ),
-        (json!([10]), "INVALID_TYPE", "an object"),
+        // A null is no option only for the options there are.
+        (
+            json!({ "limt": null }),
+            "INVALID_INPUT",
+            "unknown option \"limt\"",
+        ),
+        (
+            json!([10]),
+            "INVALID_TYPE",
+            "`options` must be a JSON object",
+        ),
     ] {
         let e = QueueOptions::from_json(&options).unwrap_err();
         assert_eq!(e.code(), code, "{options}");
