@@ -182,6 +182,8 @@ bench: wasm tool-chromium
 # (fuzz/corpus/<target>/ is read, not written: new inputs go to
 # fuzz/target/corpus-work/), then each input in fuzz/regressions/<target>/
 # once. A crash lands in fuzz/artifacts/<target>/ (see fuzz/README.md).
+# As many targets run at once as there are cores, each on its own core
+# for its FUZZ_SECONDS (scripts/fuzz-one.sh).
 FUZZ_SECONDS ?= 30
 # libFuzzer's seed: 0 picks one at random; CI fixes it, so that a landing
 # explores the same inputs each time (a longer random run finds new ones:
@@ -196,17 +198,8 @@ tool-fuzz:
 
 fuzz: tool-fuzz
 	cd fuzz && cargo +nightly fuzz build
-	@cd fuzz && for t in $(FUZZ_TARGETS); do \
-	  mkdir -p target/corpus-work/$$t regressions/$$t; \
-	  echo "== $$t: $(FUZZ_SECONDS) s"; \
-	  cargo +nightly fuzz run $$t target/corpus-work/$$t corpus/$$t -- \
-	    -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=30 -print_final_stats=1 2>&1 \
-	    | { grep -Ev '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)' || true; }; \
-	  echo "== $$t: regressions"; \
-	  if ! cargo +nightly fuzz run $$t regressions/$$t -- -runs=0 >target/regressions-$$t.log 2>&1; then \
-	    cat target/regressions-$$t.log; exit 1; fi; \
-	  tail -n 1 target/regressions-$$t.log; \
-	done
+	@cd fuzz && printf '%s\n' $(FUZZ_TARGETS) \
+	  | xargs -P "$$(nproc)" -I{} ../scripts/fuzz-one.sh {} $(FUZZ_SECONDS) $(FUZZ_SEED)
 
 clean:
 	cargo clean
