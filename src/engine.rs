@@ -32,6 +32,10 @@ pub struct SlaExplanation {
 
 include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
 
+/// The default pack compiled (`RuleEngine::compile_sources`), kept in step
+/// with `rules/` by `tests/compiled.rs`.
+const DEFAULT_COMPILED: &str = include_str!("pack/default.compiled.json");
+
 /// A rule pack, loaded and ready to answer for tickets.
 ///
 /// ```
@@ -66,9 +70,47 @@ impl RuleEngine {
         RuleEngine { pack, results }
     }
 
-    /// The default pack, embedded in the binary from `rules/`.
+    /// The default pack, embedded in the binary from `rules/`. It loads
+    /// from its compiled form (`src/pack/default.compiled.json`, see
+    /// [`compile_sources`](Self::compile_sources)) when that was compiled
+    /// from these very sources, and from the sources otherwise.
     pub fn embedded() -> Result<Self> {
-        Self::from_sources(DEFAULT_PACK.iter().map(|(n, s)| (*n, *s)))
+        let sources = collect(DEFAULT_PACK.iter().map(|(n, s)| (*n, *s)));
+        Pack::load_cached(sources, DEFAULT_COMPILED)
+            .map(RuleEngine::new)
+            .map_err(first)
+    }
+
+    /// A pack compiled: its declarations as data (JSON text), which
+    /// [`from_compiled`](Self::from_compiled) loads without parsing or
+    /// running rhai, checking every declaration as a load from source
+    /// does. Files that define functions keep their source, compiled on
+    /// the first hook call. Fails with every error of the pack.
+    ///
+    /// ```
+    /// use ticket_rules::{RuleEngine, DEFAULT_PACK};
+    ///
+    /// let text = RuleEngine::compile_sources(DEFAULT_PACK.iter().copied()).expect("compiles");
+    /// let engine = RuleEngine::from_compiled(&text)?;
+    /// assert_eq!(engine.pack().files().len(), DEFAULT_PACK.len());
+    /// # Ok::<(), ticket_rules::Error>(())
+    /// ```
+    pub fn compile_sources<N, S>(
+        sources: impl IntoIterator<Item = (N, S)>,
+    ) -> std::result::Result<String, Vec<Error>>
+    where
+        N: Into<String>,
+        S: Into<String>,
+    {
+        Pack::compile(collect(sources))
+    }
+
+    /// A pack from the text [`compile_sources`](Self::compile_sources)
+    /// wrote. Fails with the first error.
+    pub fn from_compiled(text: &str) -> Result<Self> {
+        Pack::from_compiled(text)
+            .map(RuleEngine::new)
+            .map_err(first)
     }
 
     /// A pack from `(file name, rhai source)` pairs. Fails with the first

@@ -16,7 +16,7 @@ use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::{Error, Span};
 use crate::escalation::{parse_level, Action, Audience, Level as EscalationLevel, Trigger};
 use crate::form::{parse_type, Fill, Kind, TicketType, UnknownFields};
-use crate::pack::convert::to_json;
+use crate::pack::convert::{to_dynamic, to_json};
 use crate::pack::diag::{complain, span};
 use crate::pack::sandbox::Limits;
 use crate::priority::{Cell, Level, Matrix};
@@ -72,6 +72,8 @@ pub(crate) struct Builder {
     /// Sandbox limits for hooks, if the pack set them.
     pub limits: Option<Decl<Limits>>,
     pub errors: Vec<Error>,
+    /// Every declaration call, when compiling a pack.
+    pub calls: Option<Vec<Call>>,
 }
 
 type Shared = Rc<RefCell<Builder>>;
@@ -418,52 +420,162 @@ impl Builder {
 }
 
 /// Registers every declaration function on `engine`, writing into `b`.
-pub(crate) fn register(engine: &mut Engine, b: &Shared) {
-    let s = b.clone();
-    engine.register_fn("pack_name", move |ctx: NativeCallContext, name: Dynamic| {
-        declare_once(&s, &ctx, name, "pack_name", |b| &mut b.name)
-    });
-    let s = b.clone();
-    engine.register_fn("pack_version", move |ctx: NativeCallContext, v: Dynamic| {
-        declare_once(&s, &ctx, v, "pack_version", |b| &mut b.version)
-    });
+/// A declaration: what it does with its arguments, at `here`.
+type Handler = fn(&mut Builder, Span, &[Dynamic]) -> RhaiResult<()>;
 
-    let s = b.clone();
-    engine.register_fn(
-        "priorities",
-        move |ctx: NativeCallContext, names: Dynamic| -> RhaiResult<()> {
+/// The declarations a file may make, by name and number of arguments.
+/// Each call is recorded when the builder records (a compiled pack is
+/// the list of them), and a compiled pack replays them through the same
+/// handlers, so both ways of loading check the same things.
+const DECLARATIONS: &[(&str, usize, Handler)] = &[
+    ("pack_name", 1, |b, here, a| {
+        declare_once(b, here, arg(a, 0), "pack_name", |b| &mut b.name)
+    }),
+    ("pack_version", 1, |b, here, a| {
+        declare_once(b, here, arg(a, 0), "pack_version", |b| &mut b.version)
+    }),
+    ("priorities", 1, declare_priorities),
+    ("impact", 1, |b, here, a| {
+        declare_level(
+            b,
+            here,
+            Axis::Impact,
+            arg(a, 0),
+            &Dynamic::from_array(Array::new()),
+        )
+    }),
+    ("impact", 2, |b, here, a| {
+        declare_level(b, here, Axis::Impact, arg(a, 0), arg(a, 1))
+    }),
+    ("urgency", 1, |b, here, a| {
+        declare_level(
+            b,
+            here,
+            Axis::Urgency,
+            arg(a, 0),
+            &Dynamic::from_array(Array::new()),
+        )
+    }),
+    ("urgency", 2, |b, here, a| {
+        declare_level(b, here, Axis::Urgency, arg(a, 0), arg(a, 1))
+    }),
+    ("row", 2, declare_row),
+    ("calendar", 2, declare_calendar),
+    ("sla", 1, declare_sla),
+    ("ticket_type", 2, declare_type),
+    ("lookup", 2, declare_lookup),
+    ("messages", 1, declare_messages),
+    ("limits", 1, declare_limits),
+    ("unknown_fields", 1, declare_unknown_fields),
+    ("escalation", 2, declare_escalation),
+    ("roles", 1, declare_roles),
+    ("user_roles", 1, declare_user_roles),
+    ("queue_order", 1, declare_queue_order),
+];
+
+fn arg(args: &[Dynamic], i: usize) -> &Dynamic {
+    const UNIT: &Dynamic = &Dynamic::UNIT;
+    args.get(i).unwrap_or(UNIT)
+}
+
+/// One declaration call as a compiled pack keeps it: its name, where it
+/// was made and its arguments as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Call {
+    pub name: String,
+    pub span: Span,
+    pub args: Vec<serde_json::Value>,
+}
+
+impl Builder {
+    /// Runs a declaration (from a file, or replayed from a compiled pack),
+    /// recording it first if this builder records.
+    fn declare(
+        &mut self,
+        name: &str,
+        handler: Handler,
+        here: Span,
+        args: &[Dynamic],
+    ) -> RhaiResult<()> {
+        if let Some(calls) = &mut self.calls {
+            let json = args.iter().map(call_json).collect::<Result<Vec<_>, _>>();
+            match json {
+                Ok(args) => calls.push(Call {
+                    name: name.to_string(),
+                    span: here.clone(),
+                    args,
+                }),
+                Err(e) => return Err(complain(format!("{name}: {e}"))),
+            }
+        }
+        handler(self, here, args)
+    }
+
+    /// Replays a recorded call: the same handler, at the same place.
+    pub(crate) fn replay(&mut self, call: &Call) -> Result<(), Error> {
+        let Some(&(name, _, handler)) = DECLARATIONS
+            .iter()
+            .find(|(n, arity, _)| *n == call.name && *arity == call.args.len())
+        else {
+            return Err(Error::pack(
+                Some(call.span.clone()),
+                format!(
+                    "a compiled pack calls {}() with {} arguments, which is no declaration",
+                    call.name,
+                    call.args.len()
+                ),
+            ));
+        };
+        self.file.clone_from(&call.span.file);
+        let args: Vec<Dynamic> = call.args.iter().map(to_dynamic).collect();
+        self.declare(name, handler, call.span.clone(), &args)
+            .map_err(|e| super::diag::eval_error(&call.span.file, &e, Some(&call.span)))
+    }
+}
+
+/// A declaration's argument as JSON; a `cell(...)` becomes the map form
+/// `row` also takes.
+fn call_json(d: &Dynamic) -> Result<serde_json::Value, String> {
+    if let Some(c) = d.read_lock::<CellDecl>() {
+        return Ok(serde_json::json!({
+            "clock": c.clock,
+            "respond": c.respond,
+            "priority": c.priority,
+            "process": c.process,
+            "resolve": c.resolve,
+        }));
+    }
+    if let Some(a) = d.read_lock::<Array>() {
+        return a
+            .iter()
+            .map(call_json)
+            .collect::<Result<_, _>>()
+            .map(serde_json::Value::Array);
+    }
+    to_json(d)
+}
+
+pub(crate) fn register(engine: &mut Engine, b: &Shared) {
+    for &(name, arity, handler) in DECLARATIONS {
+        let s = b.clone();
+        let run = move |ctx: &NativeCallContext, args: &[Dynamic]| {
             let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let names = strings(&names, "priorities(names)")?;
-            if names.is_empty() {
-                b.error(here, "priorities(names): at least one priority is needed");
-            } else if let Some(dup) = first_duplicate(&names) {
-                b.error(here, format!("priority {dup:?} is listed twice"));
-            } else if !b.declared_again(&here, "priorities", |b| b.priorities.as_ref()) {
-                b.priorities = Some(Decl {
-                    value: names,
-                    span: here,
+            let here = b.here(ctx);
+            b.declare(name, handler, here, args)
+        };
+        match arity {
+            1 => {
+                engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic| {
+                    run(&ctx, &[a])
                 });
             }
-            Ok(())
-        },
-    );
-
-    for axis in [Axis::Impact, Axis::Urgency] {
-        let s = b.clone();
-        engine.register_fn(
-            axis.fn_name(),
-            move |ctx: NativeCallContext, name: Dynamic| {
-                declare_level(&s, &ctx, axis, name, Dynamic::from_array(Array::new()))
-            },
-        );
-        let s = b.clone();
-        engine.register_fn(
-            axis.fn_name(),
-            move |ctx: NativeCallContext, name: Dynamic, aliases: Dynamic| {
-                declare_level(&s, &ctx, axis, name, aliases)
-            },
-        );
+            _ => {
+                engine.register_fn(
+                    name,
+                    move |ctx: NativeCallContext, a: Dynamic, b: Dynamic| run(&ctx, &[a, b]),
+                );
+            }
+        }
     }
 
     let s = b.clone();
@@ -489,290 +601,6 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
               resolve: Dynamic| {
             let here = s.borrow().here(&ctx);
             make_cell(clock, respond, priority, process, resolve, here)
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "calendar",
-        move |ctx: NativeCallContext, name: Dynamic, spec: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let name = string(&name, "calendar(name, spec): name")?;
-            let json = to_json(&spec).map_err(complain)?;
-            if name.trim().is_empty() || name == ALWAYS {
-                b.error(
-                    here,
-                    format!("calendar name {name:?} is empty or reserved (24x7 is built in)"),
-                );
-            } else if let Some(prev) = b.calendars.iter().find(|d| d.value.name() == name) {
-                let msg = format!("calendar {name:?} declared again (first at {})", prev.span);
-                b.error(here, msg);
-            } else {
-                match Calendar::from_json_named(&json, &name) {
-                    Ok(cal) => b.calendars.push(Decl {
-                        value: cal,
-                        span: here,
-                    }),
-                    Err(e) => b.error(here, format!("calendar {name:?}: {e}")),
-                }
-            }
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "sla",
-        move |ctx: NativeCallContext, spec: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let json = to_json(&spec).map_err(complain)?;
-            if b.declared_again(&here, "sla(...)", |b| b.sla.as_ref()) {
-                return Ok(());
-            }
-            match SlaPolicy::from_json(&json) {
-                Ok(p) => {
-                    b.sla = Some(Decl {
-                        value: p,
-                        span: here,
-                    })
-                }
-                Err(e) => b.error(here, format!("sla: {e}")),
-            }
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "ticket_type",
-        move |ctx: NativeCallContext, name: Dynamic, spec: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let name = string(&name, "ticket_type(name, spec): name")?;
-            let json = to_json(&spec).map_err(complain)?;
-            if name.trim().is_empty() {
-                b.error(here, "ticket_type: the name must not be empty");
-            } else if let Some(prev) = b
-                .types
-                .iter()
-                .find(|d| d.value.0.name.eq_ignore_ascii_case(&name))
-            {
-                let msg = format!(
-                    "ticket type {name:?} declared again (first at {})",
-                    prev.span
-                );
-                b.error(here, msg);
-            } else {
-                match parse_type(&name, &json) {
-                    Ok(t) => {
-                        let file = b.file.clone();
-                        b.types.push(Decl {
-                            value: (t, file),
-                            span: here,
-                        });
-                    }
-                    Err(e) => b.error(here, format!("ticket type {name:?}: {e}")),
-                }
-            }
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "lookup",
-        move |ctx: NativeCallContext, name: Dynamic, records: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let name = string(&name, "lookup(name, records): name")?;
-            let json = to_json(&records).map_err(complain)?;
-            let serde_json::Value::Array(list) = json else {
-                b.error(
-                    here,
-                    format!("lookup {name:?}: records must be an array of maps"),
-                );
-                return Ok(());
-            };
-            if list.iter().any(|r| !r.is_object()) {
-                b.error(here, format!("lookup {name:?}: every record must be a map"));
-            } else if let Some(prev) = b.lookups.iter().find(|d| d.value.0 == name) {
-                let msg = format!("lookup {name:?} declared again (first at {})", prev.span);
-                b.error(here, msg);
-            } else {
-                b.lookups.push(Decl {
-                    value: (name, list),
-                    span: here,
-                });
-            }
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "messages",
-        move |ctx: NativeCallContext, map: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let json = to_json(&map).map_err(complain)?;
-            let serde_json::Value::Object(o) = json else {
-                b.error(here, "messages(#{ CODE: \"template\" }) takes a map");
-                return Ok(());
-            };
-            let mut out = BTreeMap::new();
-            for (k, v) in o {
-                match v.as_str() {
-                    Some(t) => {
-                        out.insert(k, t.to_string());
-                    }
-                    None => b.error(
-                        here.clone(),
-                        format!("messages: the template for {k} must be a string"),
-                    ),
-                }
-            }
-            b.messages = Some(Decl {
-                value: out,
-                span: here,
-            });
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "limits",
-        move |ctx: NativeCallContext, map: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            if b.declared_again(&here, "limits", |b| b.limits.as_ref()) {
-                return Ok(());
-            }
-            let serde_json::Value::Object(o) = to_json(&map).map_err(complain)? else {
-                b.error(here, "limits(#{ operations: 50000, ... }) takes a map");
-                return Ok(());
-            };
-            match Limits::hook_from_json(&o) {
-                Ok(value) => b.limits = Some(Decl { value, span: here }),
-                Err(e) => b.error(here, e),
-            }
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "unknown_fields",
-        move |ctx: NativeCallContext, policy: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let p = match string(&policy, "unknown_fields(policy)")?.as_str() {
-                "keep" => UnknownFields::Keep,
-                "reject" => UnknownFields::Reject,
-                "drop" => UnknownFields::Drop,
-                other => {
-                    b.error(
-                        here,
-                        format!("unknown_fields: {other:?} is not keep, reject or drop"),
-                    );
-                    return Ok(());
-                }
-            };
-            b.unknown_fields = Some(Decl {
-                value: p,
-                span: here,
-            });
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "escalation",
-        move |ctx: NativeCallContext, name: Dynamic, spec: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let name = string(&name, "escalation(name, spec): name")?;
-            let json = to_json(&spec).map_err(complain)?;
-            if name.trim().is_empty() || name.contains('/') {
-                b.error(here, format!("escalation name {name:?} must be non-empty and without `/` (it is part of ids)"));
-            } else if let Some(prev) = b.levels.iter().find(|d| d.value.0.name == name) {
-                let msg = format!("escalation {name:?} declared again (first at {})", prev.span);
-                b.error(here, msg);
-            } else {
-                match parse_level(&name, &json) {
-                    Ok(level) => {
-                        let file = b.file.clone();
-                        b.levels.push(Decl { value: (level, file), span: here });
-                    }
-                    Err(e) => b.error(here, format!("escalation {name:?}: {e}")),
-                }
-            }
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "roles",
-        move |ctx: NativeCallContext, names: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let names = strings(&names, "roles(names)")?;
-            if !b.declared_again(&here, "roles", |b| b.roles.as_ref()) {
-                b.roles = Some(Decl {
-                    value: names,
-                    span: here,
-                });
-            }
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "user_roles",
-        move |ctx: NativeCallContext, names: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let names = strings(&names, "user_roles(names)")?;
-            if b.declared_again(&here, "user_roles", |b| b.user_roles.as_ref()) {
-                return Ok(());
-            }
-            if names.iter().any(|n| n.trim().is_empty()) {
-                b.error(here, "user_roles: a role needs a name");
-            } else {
-                b.user_roles = Some(Decl {
-                    value: names,
-                    span: here,
-                });
-            }
-            Ok(())
-        },
-    );
-
-    let s = b.clone();
-    engine.register_fn(
-        "queue_order",
-        move |ctx: NativeCallContext, names: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let names = strings(&names, "queue_order(criteria)")?;
-            if b.declared_again(&here, "queue_order", |b| b.queue_order.as_ref()) {
-                return Ok(());
-            }
-            let (keys, errors) =
-                crate::queue::QueueKey::order_of(names.iter().map(String::as_str), "queue_order");
-            for e in errors {
-                b.error(here.clone(), e);
-            }
-            b.queue_order = Some(Decl {
-                value: keys,
-                span: here,
-            });
-            Ok(())
         },
     );
 
@@ -833,52 +661,290 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             ("value", value),
         ])
     });
+}
 
-    let s = b.clone();
-    engine.register_fn(
-        "row",
-        move |ctx: NativeCallContext, urgency: Dynamic, cells: Dynamic| -> RhaiResult<()> {
-            let mut b = s.borrow_mut();
-            let here = b.here(&ctx);
-            let urgency = string(&urgency, "row(urgency, cells): urgency")?;
-            let Some(cells) = cells.try_cast::<Array>() else {
-                return Err(complain(
-                    "row(urgency, cells): cells must be an array of cell(...)",
-                ));
-            };
-            // Rows may name an urgency by an alias too; store the level name.
-            let canonical = b
-                .urgencies
-                .iter()
-                .find(|d| {
-                    d.value.name.eq_ignore_ascii_case(&urgency)
-                        || d.value
-                            .aliases
-                            .iter()
-                            .any(|a| a.eq_ignore_ascii_case(&urgency))
-                })
-                .map(|d| d.value.name.clone())
-                .unwrap_or(urgency);
-            let mut parsed = Vec::with_capacity(cells.len());
-            for (i, c) in cells.into_iter().enumerate() {
-                match cell_value(c, &here) {
-                    Ok(c) => parsed.push(c),
-                    Err(msg) => {
-                        b.error(
-                            here.clone(),
-                            format!("row {canonical:?}, cell {}: {msg}", i + 1),
-                        );
-                        return Ok(());
-                    }
-                }
-            }
-            b.rows.push(Decl {
-                value: (canonical, parsed),
+fn declare_priorities(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let names = strings(arg(a, 0), "priorities(names)")?;
+    if names.is_empty() {
+        b.error(here, "priorities(names): at least one priority is needed");
+    } else if let Some(dup) = first_duplicate(&names) {
+        b.error(here, format!("priority {dup:?} is listed twice"));
+    } else if !b.declared_again(&here, "priorities", |b| b.priorities.as_ref()) {
+        b.priorities = Some(Decl {
+            value: names,
+            span: here,
+        });
+    }
+    Ok(())
+}
+
+fn declare_calendar(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let name = string(arg(a, 0), "calendar(name, spec): name")?;
+    let json = to_json(arg(a, 1)).map_err(complain)?;
+    if name.trim().is_empty() || name == ALWAYS {
+        b.error(
+            here,
+            format!("calendar name {name:?} is empty or reserved (24x7 is built in)"),
+        );
+    } else if let Some(prev) = b.calendars.iter().find(|d| d.value.name() == name) {
+        let msg = format!("calendar {name:?} declared again (first at {})", prev.span);
+        b.error(here, msg);
+    } else {
+        match Calendar::from_json_named(&json, &name) {
+            Ok(cal) => b.calendars.push(Decl {
+                value: cal,
                 span: here,
-            });
-            Ok(())
-        },
-    );
+            }),
+            Err(e) => b.error(here, format!("calendar {name:?}: {e}")),
+        }
+    }
+    Ok(())
+}
+
+fn declare_sla(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let json = to_json(arg(a, 0)).map_err(complain)?;
+    if b.declared_again(&here, "sla(...)", |b| b.sla.as_ref()) {
+        return Ok(());
+    }
+    match SlaPolicy::from_json(&json) {
+        Ok(p) => {
+            b.sla = Some(Decl {
+                value: p,
+                span: here,
+            })
+        }
+        Err(e) => b.error(here, format!("sla: {e}")),
+    }
+    Ok(())
+}
+
+fn declare_type(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let name = string(arg(a, 0), "ticket_type(name, spec): name")?;
+    let json = to_json(arg(a, 1)).map_err(complain)?;
+    if name.trim().is_empty() {
+        b.error(here, "ticket_type: the name must not be empty");
+    } else if let Some(prev) = b
+        .types
+        .iter()
+        .find(|d| d.value.0.name.eq_ignore_ascii_case(&name))
+    {
+        let msg = format!(
+            "ticket type {name:?} declared again (first at {})",
+            prev.span
+        );
+        b.error(here, msg);
+    } else {
+        match parse_type(&name, &json) {
+            Ok(t) => {
+                let file = b.file.clone();
+                b.types.push(Decl {
+                    value: (t, file),
+                    span: here,
+                });
+            }
+            Err(e) => b.error(here, format!("ticket type {name:?}: {e}")),
+        }
+    }
+    Ok(())
+}
+
+fn declare_lookup(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let name = string(arg(a, 0), "lookup(name, records): name")?;
+    let json = to_json(arg(a, 1)).map_err(complain)?;
+    let serde_json::Value::Array(list) = json else {
+        b.error(
+            here,
+            format!("lookup {name:?}: records must be an array of maps"),
+        );
+        return Ok(());
+    };
+    if list.iter().any(|r| !r.is_object()) {
+        b.error(here, format!("lookup {name:?}: every record must be a map"));
+    } else if let Some(prev) = b.lookups.iter().find(|d| d.value.0 == name) {
+        let msg = format!("lookup {name:?} declared again (first at {})", prev.span);
+        b.error(here, msg);
+    } else {
+        b.lookups.push(Decl {
+            value: (name, list),
+            span: here,
+        });
+    }
+    Ok(())
+}
+
+fn declare_messages(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let json = to_json(arg(a, 0)).map_err(complain)?;
+    let serde_json::Value::Object(o) = json else {
+        b.error(here, "messages(#{ CODE: \"template\" }) takes a map");
+        return Ok(());
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in o {
+        match v.as_str() {
+            Some(t) => {
+                out.insert(k, t.to_string());
+            }
+            None => b.error(
+                here.clone(),
+                format!("messages: the template for {k} must be a string"),
+            ),
+        }
+    }
+    b.messages = Some(Decl {
+        value: out,
+        span: here,
+    });
+    Ok(())
+}
+
+fn declare_limits(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    if b.declared_again(&here, "limits", |b| b.limits.as_ref()) {
+        return Ok(());
+    }
+    let serde_json::Value::Object(o) = to_json(arg(a, 0)).map_err(complain)? else {
+        b.error(here, "limits(#{ operations: 50000, ... }) takes a map");
+        return Ok(());
+    };
+    match Limits::hook_from_json(&o) {
+        Ok(value) => b.limits = Some(Decl { value, span: here }),
+        Err(e) => b.error(here, e),
+    }
+    Ok(())
+}
+
+fn declare_unknown_fields(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let p = match string(arg(a, 0), "unknown_fields(policy)")?.as_str() {
+        "keep" => UnknownFields::Keep,
+        "reject" => UnknownFields::Reject,
+        "drop" => UnknownFields::Drop,
+        other => {
+            b.error(
+                here,
+                format!("unknown_fields: {other:?} is not keep, reject or drop"),
+            );
+            return Ok(());
+        }
+    };
+    b.unknown_fields = Some(Decl {
+        value: p,
+        span: here,
+    });
+    Ok(())
+}
+
+fn declare_escalation(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let name = string(arg(a, 0), "escalation(name, spec): name")?;
+    let json = to_json(arg(a, 1)).map_err(complain)?;
+    if name.trim().is_empty() || name.contains('/') {
+        b.error(
+            here,
+            format!(
+                "escalation name {name:?} must be non-empty and without `/` (it is part of ids)"
+            ),
+        );
+    } else if let Some(prev) = b.levels.iter().find(|d| d.value.0.name == name) {
+        let msg = format!(
+            "escalation {name:?} declared again (first at {})",
+            prev.span
+        );
+        b.error(here, msg);
+    } else {
+        match parse_level(&name, &json) {
+            Ok(level) => {
+                let file = b.file.clone();
+                b.levels.push(Decl {
+                    value: (level, file),
+                    span: here,
+                });
+            }
+            Err(e) => b.error(here, format!("escalation {name:?}: {e}")),
+        }
+    }
+    Ok(())
+}
+
+fn declare_roles(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let names = strings(arg(a, 0), "roles(names)")?;
+    if !b.declared_again(&here, "roles", |b| b.roles.as_ref()) {
+        b.roles = Some(Decl {
+            value: names,
+            span: here,
+        });
+    }
+    Ok(())
+}
+
+fn declare_user_roles(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let names = strings(arg(a, 0), "user_roles(names)")?;
+    if b.declared_again(&here, "user_roles", |b| b.user_roles.as_ref()) {
+        return Ok(());
+    }
+    if names.iter().any(|n| n.trim().is_empty()) {
+        b.error(here, "user_roles: a role needs a name");
+    } else {
+        b.user_roles = Some(Decl {
+            value: names,
+            span: here,
+        });
+    }
+    Ok(())
+}
+
+fn declare_queue_order(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let names = strings(arg(a, 0), "queue_order(criteria)")?;
+    if b.declared_again(&here, "queue_order", |b| b.queue_order.as_ref()) {
+        return Ok(());
+    }
+    let (keys, errors) =
+        crate::queue::QueueKey::order_of(names.iter().map(String::as_str), "queue_order");
+    for e in errors {
+        b.error(here.clone(), e);
+    }
+    b.queue_order = Some(Decl {
+        value: keys,
+        span: here,
+    });
+    Ok(())
+}
+
+fn declare_row(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+    let urgency = string(arg(a, 0), "row(urgency, cells): urgency")?;
+    let Some(cells) = arg(a, 1).read_lock::<Array>().map(|c| c.clone()) else {
+        return Err(complain(
+            "row(urgency, cells): cells must be an array of cell(...)",
+        ));
+    };
+    // Rows may name an urgency by an alias too; store the level name.
+    let canonical = b
+        .urgencies
+        .iter()
+        .find(|d| {
+            d.value.name.eq_ignore_ascii_case(&urgency)
+                || d.value
+                    .aliases
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(&urgency))
+        })
+        .map(|d| d.value.name.clone())
+        .unwrap_or(urgency);
+    let mut parsed = Vec::with_capacity(cells.len());
+    for (i, c) in cells.into_iter().enumerate() {
+        match cell_value(c, &here) {
+            Ok(c) => parsed.push(c),
+            Err(msg) => {
+                b.error(
+                    here.clone(),
+                    format!("row {canonical:?}, cell {}: {msg}", i + 1),
+                );
+                return Ok(());
+            }
+        }
+    }
+    b.rows.push(Decl {
+        value: (canonical, parsed),
+        span: here,
+    });
+    Ok(())
 }
 
 #[derive(Clone, Copy)]
@@ -897,35 +963,31 @@ impl Axis {
 }
 
 fn declare_once(
-    s: &Shared,
-    ctx: &NativeCallContext,
-    value: Dynamic,
+    b: &mut Builder,
+    here: Span,
+    value: &Dynamic,
     what: &str,
     slot: impl Fn(&mut Builder) -> &mut Option<Decl<String>>,
 ) -> RhaiResult<()> {
-    let mut b = s.borrow_mut();
-    let here = b.here(ctx);
-    let value = string(&value, what)?;
+    let value = string(value, what)?;
     if value.trim().is_empty() {
         b.error(here, format!("{what}: must not be empty"));
     } else if !b.declared_again(&here, what, |b| slot(b).as_ref()) {
-        *slot(&mut b) = Some(Decl { value, span: here });
+        *slot(b) = Some(Decl { value, span: here });
     }
     Ok(())
 }
 
 fn declare_level(
-    s: &Shared,
-    ctx: &NativeCallContext,
+    b: &mut Builder,
+    here: Span,
     axis: Axis,
-    name: Dynamic,
-    aliases: Dynamic,
+    name: &Dynamic,
+    aliases: &Dynamic,
 ) -> RhaiResult<()> {
     let what = axis.fn_name();
-    let name = string(&name, &format!("{what}(name, aliases): name"))?;
-    let aliases = strings(&aliases, &format!("{what}(name, aliases): aliases"))?;
-    let mut b = s.borrow_mut();
-    let here = b.here(ctx);
+    let name = string(name, &format!("{what}(name, aliases): name"))?;
+    let aliases = strings(aliases, &format!("{what}(name, aliases): aliases"))?;
     if name.trim().is_empty() || aliases.iter().any(|a| a.trim().is_empty()) {
         b.error(here, format!("{what}: names and aliases must not be empty"));
         return Ok(());

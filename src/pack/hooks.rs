@@ -7,7 +7,7 @@
 //!
 //! A pack without hooks never runs rhai after load.
 
-use std::cell::Cell as Counter;
+use std::cell::{Cell as Counter, OnceCell};
 use std::rc::Rc;
 
 use rhai::{Array, CallFnOptions, Dynamic, Engine, Scope, AST};
@@ -32,17 +32,70 @@ pub(crate) const QUEUE_RANK: &str = "queue_rank";
 /// One hook: the file that defines it and that file's functions.
 pub(crate) struct HookFn {
     pub file: String,
-    pub ast: AST,
+    pub ast: Rc<FileAst>,
     /// Where `fn name(` is written, for errors about what the hook returned.
     pub span: Span,
     /// The function's name.
     pub name: String,
 }
 
+/// The functions of a rule file, for its hooks: compiled when the pack
+/// loads from source, or on the first hook call when it loads compiled
+/// (so a compiled pack without hook calls never runs rhai's parser).
+pub(crate) struct FileAst {
+    file: String,
+    source: Rc<str>,
+    ast: OnceCell<std::result::Result<AST, Error>>,
+}
+
+impl FileAst {
+    /// Functions already compiled.
+    pub(crate) fn ready(file: &str, source: Rc<str>, ast: AST) -> Self {
+        FileAst {
+            file: file.to_string(),
+            source,
+            ast: OnceCell::from(Ok(ast)),
+        }
+    }
+
+    /// Functions compiled when first needed.
+    pub(crate) fn lazy(file: &str, source: Rc<str>) -> Self {
+        FileAst {
+            file: file.to_string(),
+            source,
+            ast: OnceCell::new(),
+        }
+    }
+
+    /// The file's source.
+    pub(crate) fn source(&self) -> &str {
+        &self.source
+    }
+
+    fn get(&self) -> Result<&AST> {
+        self.ast
+            .get_or_init(|| {
+                // As at load: the same engine settings, so the same parse.
+                let engine = sandbox::engine(&Limits::LOAD);
+                engine
+                    .compile(&*self.source)
+                    .map(|mut ast| {
+                        ast.set_source(self.file.as_str());
+                        ast.clone_functions_only()
+                    })
+                    .map_err(|e| super::diag::parse_error(&self.file, &e))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
 /// The runtime for hooks: its own sandboxed engine and the hooks found.
 /// A pack without hooks has no engine at all.
 pub(crate) struct Hooks {
-    engine: Option<Engine>,
+    /// Built on the first hook call (building it registers rhai's library).
+    engine: OnceCell<Engine>,
+    matrix: Option<Rc<Matrix>>,
     pub adjust_priority: Option<HookFn>,
     pub queue_rank: Option<HookFn>,
     /// Per escalation level, its condition function if it has one.
@@ -68,13 +121,9 @@ impl Hooks {
             || queue_rank.is_some()
             || conditions.iter().any(Option::is_some)
             || !forms.is_empty();
-        let engine = any.then(|| {
-            let mut engine = sandbox::engine(&limits);
-            register_helpers(&mut engine, matrix);
-            engine
-        });
         Hooks {
-            engine,
+            engine: OnceCell::new(),
+            matrix: any.then(|| matrix.clone()),
             adjust_priority,
             queue_rank,
             conditions,
@@ -95,27 +144,37 @@ impl Hooks {
         self.calls.get()
     }
 
-    fn call1(&self, hook: &HookFn, name: &str, arg: Dynamic) -> Result<Dynamic> {
-        self.calls.set(self.calls.get() + 1);
-        let Some(engine) = &self.engine else {
+    /// The engine and the hook's functions, built or compiled on first use.
+    fn runtime<'h>(&'h self, hook: &'h HookFn) -> Result<(&'h Engine, &'h AST)> {
+        let Some(matrix) = &self.matrix else {
             return Err(Error::pack(Some(hook.span.clone()), "hook runtime missing"));
         };
+        let ast = hook.ast.get()?;
+        let engine = self.engine.get_or_init(|| {
+            let mut engine = sandbox::engine(&self.limits);
+            register_helpers(&mut engine, matrix);
+            engine
+        });
+        Ok((engine, ast))
+    }
+
+    fn call1(&self, hook: &HookFn, name: &str, arg: Dynamic) -> Result<Dynamic> {
+        self.calls.set(self.calls.get() + 1);
+        let (engine, ast) = self.runtime(hook)?;
         let mut scope = Scope::new();
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
         engine
-            .call_fn_with_options::<Dynamic>(options, &mut scope, &hook.ast, name, (arg,))
+            .call_fn_with_options::<Dynamic>(options, &mut scope, ast, name, (arg,))
             .map_err(|e| eval_error(&hook.file, &e, Some(&hook.span)))
     }
 
     fn call(&self, hook: &HookFn, name: &str, args: (Dynamic, Dynamic)) -> Result<Dynamic> {
         self.calls.set(self.calls.get() + 1);
+        let (engine, ast) = self.runtime(hook)?;
         let mut scope = Scope::new();
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        let Some(engine) = &self.engine else {
-            return Err(Error::pack(Some(hook.span.clone()), "hook runtime missing"));
-        };
         engine
-            .call_fn_with_options::<Dynamic>(options, &mut scope, &hook.ast, name, args)
+            .call_fn_with_options::<Dynamic>(options, &mut scope, ast, name, args)
             .map_err(|e| eval_error(&hook.file, &e, Some(&hook.span)))
     }
 

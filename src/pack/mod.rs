@@ -12,6 +12,7 @@
 //! After that, per-ticket work is table lookups; rhai runs only for hooks.
 
 mod bounded;
+mod compiled;
 pub(crate) mod convert;
 pub(crate) mod declare;
 mod diag;
@@ -68,6 +69,68 @@ impl Pack {
     /// Loads a pack from `(file name, source)` pairs. On failure, every
     /// error found, in file order.
     pub fn load(sources: Vec<(String, String)>) -> Result<Pack, Vec<Error>> {
+        Self::load_sources(sources, false).map(|(pack, _)| pack)
+    }
+
+    /// Loads a pack from source and returns it compiled: its declarations
+    /// as data (JSON text) that [`from_compiled`](Self::from_compiled)
+    /// loads without running rhai (the sources of files that define
+    /// functions are kept, and compiled on the first hook call).
+    pub fn compile(sources: Vec<(String, String)>) -> Result<String, Vec<Error>> {
+        Self::load_sources(sources, true).map(|(_, compiled)| compiled.unwrap_or_default())
+    }
+
+    /// Loads a pack compiled by [`compile`](Self::compile). Every
+    /// declaration goes through the same checks as from source.
+    pub fn from_compiled(text: &str) -> Result<Pack, Vec<Error>> {
+        Self::replay(compiled::Compiled::parse(text).map_err(|e| vec![e])?)
+    }
+
+    fn replay(c: compiled::Compiled) -> Result<Pack, Vec<Error>> {
+        let mut b = Builder::default();
+        let mut errors = Vec::new();
+        for call in &c.calls {
+            if let Err(e) = b.replay(call) {
+                errors.push(e);
+            }
+        }
+        errors.append(&mut b.errors);
+        let mut hooks = Vec::new();
+        let mut with_fns = Vec::new();
+        for f in c.functions {
+            let ast = Rc::new(hooks::FileAst::lazy(&f.file, f.source));
+            find_hooks(&f.file, &f.fns, &ast, &mut hooks, &mut errors);
+            with_fns.push(FileFns {
+                file: f.file,
+                fns: f.fns,
+                ast,
+            });
+        }
+        Self::assemble(b, c.hash, c.files, with_fns, hooks, errors)
+    }
+
+    /// Loads a pack from its compiled form when `compiled` was compiled
+    /// from exactly these sources (same names, same content hash), and
+    /// from the sources otherwise: the compiled form is only ever a cache.
+    pub(crate) fn load_cached(
+        sources: Vec<(String, String)>,
+        compiled: &str,
+    ) -> Result<Pack, Vec<Error>> {
+        let mut sorted = sources;
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let fresh = compiled::Compiled::parse(compiled).ok().filter(|c| {
+            c.hash == content_hash(&sorted) && c.files.iter().eq(sorted.iter().map(|(n, _)| n))
+        });
+        match fresh {
+            Some(c) => Self::replay(c),
+            None => Self::load(sorted),
+        }
+    }
+
+    fn load_sources(
+        sources: Vec<(String, String)>,
+        record: bool,
+    ) -> Result<(Pack, Option<String>), Vec<Error>> {
         let mut sources = sources;
         sources.sort_by(|a, b| a.0.cmp(&b.0));
         let mut errors = Vec::new();
@@ -85,14 +148,16 @@ impl Pack {
         }
         let hash = content_hash(&sources);
 
-        let builder = Rc::new(RefCell::new(Builder::default()));
+        let mut builder = Builder::default();
+        builder.calls = record.then(Vec::new);
+        let builder = Rc::new(RefCell::new(builder));
         let mut engine = sandbox::engine(&Limits::LOAD);
         declare::register(&mut engine, &builder);
 
-        let mut hooks: Vec<(&str, HookFn)> = Vec::new();
-        // Files that define functions: conditions of escalation levels
-        // name them.
-        let mut with_fns: Vec<(&str, &str, rhai::AST)> = Vec::new();
+        let mut hooks: Vec<(String, HookFn)> = Vec::new();
+        // Files that define functions: hooks, conditions of escalation
+        // levels and form functions name them.
+        let mut with_fns: Vec<FileFns> = Vec::new();
         for (file, source) in &sources {
             let source = source.strip_prefix('\u{feff}').unwrap_or(source);
             builder.borrow_mut().file.clone_from(file);
@@ -105,38 +170,19 @@ impl Pack {
             };
             ast.set_source(file.as_str());
             if ast.iter_functions().next().is_some() {
-                with_fns.push((file, source, ast.clone_functions_only()));
-            }
-            for f in ast.iter_functions() {
-                let Some(&(name, arity)) = HOOKS.iter().find(|(n, _)| *n == f.name) else {
-                    continue;
-                };
-                let span = fn_span(file, source, name);
-                if f.params.len() != arity {
-                    errors.push(Error::pack(
-                        Some(span),
-                        format!(
-                            "hook {name} takes {arity} parameters, not {}",
-                            f.params.len()
-                        ),
-                    ));
-                } else if let Some((_, first)) = hooks.iter().find(|(n, _)| *n == name) {
-                    errors.push(Error::pack(
-                        Some(span),
-                        format!("hook {name} is defined twice (first at {})", first.span),
-                    ));
-                } else {
-                    let fns = ast.clone_functions_only();
-                    hooks.push((
-                        name,
-                        HookFn {
-                            file: file.clone(),
-                            ast: fns,
-                            span,
-                            name: name.to_string(),
-                        },
-                    ));
-                }
+                let fns: Vec<(String, usize)> = ast
+                    .iter_functions()
+                    .map(|f| (f.name.to_string(), f.params.len()))
+                    .collect();
+                let functions =
+                    hooks::FileAst::ready(file, Rc::from(source), ast.clone_functions_only());
+                let ast = Rc::new(functions);
+                find_hooks(file, &fns, &ast, &mut hooks, &mut errors);
+                with_fns.push(FileFns {
+                    file: file.clone(),
+                    fns,
+                    ast,
+                });
             }
             let run = engine.run_ast(&ast);
             // Declarations that failed before whatever stopped the file.
@@ -145,8 +191,30 @@ impl Pack {
                 errors.push(diag::eval_error(file, &e, None));
             }
         }
+        drop(engine);
+        let b = Rc::try_unwrap(builder)
+            .map(RefCell::into_inner)
+            .map_err(|_| vec![Error::pack(None, "the pack's builder is still in use")])?;
+        let files: Vec<String> = sources.into_iter().map(|(n, _)| n).collect();
+        let compiled = match &b.calls {
+            Some(calls) if errors.is_empty() => {
+                Some(compiled::write(&hash, &files, calls, &with_fns))
+            }
+            _ => None,
+        };
+        let pack = Self::assemble(b, hash, files, with_fns, hooks, errors)?;
+        Ok((pack, compiled))
+    }
 
-        let mut b = builder.borrow_mut();
+    /// The native structures from what the files declared.
+    fn assemble(
+        mut b: Builder,
+        hash: String,
+        files: Vec<String>,
+        with_fns: Vec<FileFns>,
+        mut hooks: Vec<(String, HookFn)>,
+        mut errors: Vec<Error>,
+    ) -> Result<Pack, Vec<Error>> {
         // Assembly checks only a pack whose declarations all went in:
         // otherwise a failed declaration would echo as a missing one.
         let matrix = if errors.is_empty() { b.matrix() } else { None };
@@ -231,7 +299,7 @@ impl Pack {
             name: b.name.as_ref().map(|d| d.value.clone()),
             version,
             hash,
-            files: sources.into_iter().map(|(n, _)| n).collect(),
+            files,
             hooks: Hooks::new(
                 &matrix,
                 named,
@@ -460,15 +528,59 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// A rule file that defines functions: their names and parameter counts,
+/// and the functions themselves (compiled now or on first use).
+struct FileFns {
+    file: String,
+    fns: Vec<(String, usize)>,
+    ast: Rc<hooks::FileAst>,
+}
+
+/// The hooks (`adjust_priority`, `queue_rank`) among a file's functions.
+fn find_hooks(
+    file: &str,
+    fns: &[(String, usize)],
+    ast: &Rc<hooks::FileAst>,
+    hooks: &mut Vec<(String, HookFn)>,
+    errors: &mut Vec<Error>,
+) {
+    for (f, params) in fns {
+        let Some(&(name, arity)) = HOOKS.iter().find(|(n, _)| n == f) else {
+            continue;
+        };
+        let span = fn_span(file, ast.source(), name);
+        if *params != arity {
+            errors.push(Error::pack(
+                Some(span),
+                format!("hook {name} takes {arity} parameters, not {params}"),
+            ));
+        } else if let Some((_, first)) = hooks.iter().find(|(n, _)| n == name) {
+            errors.push(Error::pack(
+                Some(span),
+                format!("hook {name} is defined twice (first at {})", first.span),
+            ));
+        } else {
+            hooks.push((
+                name.to_string(),
+                HookFn {
+                    file: file.to_string(),
+                    ast: ast.clone(),
+                    span,
+                    name: name.to_string(),
+                },
+            ));
+        }
+    }
+}
+
 /// The function `name` of one parameter (the ticket) in `file`, as a hook.
-fn one_param_fn(with_fns: &[(&str, &str, rhai::AST)], file: &str, name: &str) -> Option<HookFn> {
-    let (f, source, ast) = with_fns.iter().find(|(f, _, _)| *f == file)?;
-    ast.iter_functions()
-        .find(|x| x.name == name && x.params.len() == 1)?;
+fn one_param_fn(with_fns: &[FileFns], file: &str, name: &str) -> Option<HookFn> {
+    let f = with_fns.iter().find(|f| f.file == file)?;
+    f.fns.iter().find(|(n, params)| n == name && *params == 1)?;
     Some(HookFn {
-        file: f.to_string(),
-        ast: ast.clone(),
-        span: fn_span(f, source, name),
+        file: f.file.clone(),
+        ast: f.ast.clone(),
+        span: fn_span(&f.file, f.ast.source(), name),
         name: name.to_string(),
     })
 }

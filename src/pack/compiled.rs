@@ -1,0 +1,182 @@
+//! Compiled packs: a pack's declarations as data, loaded without rhai.
+//!
+//! Loading a pack from source parses and runs every file; nearly all of
+//! that work is the same each time, and in a browser or a fresh Node
+//! process it is mostly compiling rhai's parser and evaluator to machine
+//! code. A compiled pack is the list of declaration calls a load from
+//! source made (`ticket_type("incident", #{...})` with its arguments as
+//! JSON, and where it was made), replayed through the same handlers, so it
+//! is checked exactly as the source was. Files that define functions keep
+//! their source, compiled on the first hook call.
+//!
+//! The text is JSON, one declaration a line:
+//!
+//! ```text
+//! {"ticketRulesPack": 1,
+//!  "hash": "…", "files": ["calendars.rhai", …],
+//!  "functions": [{"file": "forms.rhai", "fns": [["staff", 0], …], "source": "…"}],
+//!  "calls": [
+//!   ["pack_name", 3, 1, 1, ["default"]],
+//!   …]}
+//! ```
+//!
+//! A call is `[name, file index, line, column, arguments]`.
+
+use std::rc::Rc;
+
+use serde_json::{json, Value};
+
+use super::declare::Call;
+use super::FileFns;
+use crate::error::{Error, Span};
+
+/// The format's version; a different one is refused.
+const FORMAT: u64 = 1;
+
+/// A file that defines functions.
+pub(crate) struct CompiledFile {
+    pub file: String,
+    pub fns: Vec<(String, usize)>,
+    pub source: Rc<str>,
+}
+
+/// A compiled pack, read.
+pub(crate) struct Compiled {
+    pub hash: String,
+    pub files: Vec<String>,
+    pub functions: Vec<CompiledFile>,
+    pub calls: Vec<Call>,
+}
+
+/// The compiled pack's text.
+pub(crate) fn write(hash: &str, files: &[String], calls: &[Call], with_fns: &[FileFns]) -> String {
+    let index = |file: &str| files.iter().position(|f| f == file).unwrap_or(0);
+    let functions: Vec<Value> = with_fns
+        .iter()
+        .map(|f| {
+            json!({
+                "file": f.file,
+                "fns": f.fns.iter().map(|(n, p)| json!([n, p])).collect::<Vec<_>>(),
+                "source": f.ast.source(),
+            })
+        })
+        .collect();
+    let mut out = format!(
+        "{{\"ticketRulesPack\": {FORMAT},\n \"hash\": {},\n \"files\": {},\n \"functions\": {},\n \"calls\": [",
+        json!(hash),
+        json!(files),
+        Value::Array(functions),
+    );
+    for (i, c) in calls.iter().enumerate() {
+        let call = json!([
+            c.name,
+            index(&c.span.file),
+            c.span.line,
+            c.span.column,
+            c.args
+        ]);
+        out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+        out.push_str(&call.to_string());
+    }
+    out.push_str("]}\n");
+    out
+}
+
+impl Compiled {
+    /// Reads a compiled pack's text; any other shape is one error.
+    pub(crate) fn parse(text: &str) -> Result<Compiled, Error> {
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| bad(format!("it is not JSON ({e})")))?;
+        if v.get("ticketRulesPack").and_then(Value::as_u64) != Some(FORMAT) {
+            return Err(bad(format!(
+                "`ticketRulesPack` must be {FORMAT} (this version's format)"
+            )));
+        }
+        let hash = text_at(&v, "hash")?.to_string();
+        let files: Vec<String> = list_at(&v, "files")?
+            .iter()
+            .map(|f| {
+                f.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| bad("`files` must be names"))
+            })
+            .collect::<Result<_, _>>()?;
+        if files.is_empty() {
+            return Err(bad("`files` is empty"));
+        }
+        let mut functions = Vec::new();
+        for f in list_at(&v, "functions")? {
+            let file = text_at(f, "file")?;
+            if !files.iter().any(|n| n == file) {
+                return Err(bad(format!(
+                    "functions of {file:?}, which is not in `files`"
+                )));
+            }
+            let fns = list_at(f, "fns")?
+                .iter()
+                .map(|p| match p.as_array().map(Vec::as_slice) {
+                    Some([Value::String(n), Value::Number(k)]) => k
+                        .as_u64()
+                        .and_then(|k| usize::try_from(k).ok())
+                        .map(|k| (n.clone(), k))
+                        .ok_or_else(|| bad("a parameter count must be a whole number")),
+                    _ => Err(bad("`fns` must be [name, parameters] pairs")),
+                })
+                .collect::<Result<_, _>>()?;
+            functions.push(CompiledFile {
+                file: file.to_string(),
+                fns,
+                source: Rc::from(text_at(f, "source")?),
+            });
+        }
+        let calls = list_at(&v, "calls")?
+            .iter()
+            .map(|c| call(c, &files))
+            .collect::<Result<_, _>>()?;
+        Ok(Compiled {
+            hash,
+            files,
+            functions,
+            calls,
+        })
+    }
+}
+
+fn call(c: &Value, files: &[String]) -> Result<Call, Error> {
+    let shape = || bad("a call must be [name, file index, line, column, [arguments]]");
+    let Some([Value::String(name), file, line, column, Value::Array(args)]) =
+        c.as_array().map(Vec::as_slice)
+    else {
+        return Err(shape());
+    };
+    let number = |v: &Value| {
+        v.as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(shape)
+    };
+    let file = usize::try_from(number(file)?)
+        .ok()
+        .and_then(|i| files.get(i))
+        .ok_or_else(|| bad("a call's file index is past `files`"))?;
+    Ok(Call {
+        name: name.clone(),
+        span: Span::new(file, number(line)?, number(column)?),
+        args: args.clone(),
+    })
+}
+
+fn bad(why: impl std::fmt::Display) -> Error {
+    Error::pack(None, format!("not a compiled pack: {why}"))
+}
+
+fn text_at<'v>(v: &'v Value, key: &str) -> Result<&'v str, Error> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad(format!("`{key}` must be a string")))
+}
+
+fn list_at<'v>(v: &'v Value, key: &str) -> Result<&'v Vec<Value>, Error> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad(format!("`{key}` must be a list")))
+}

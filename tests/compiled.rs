@@ -1,0 +1,231 @@
+//! Compiled packs (`RuleEngine::compile_sources` / `from_compiled`): the
+//! default pack's compiled form is kept in step with `rules/`, and a pack
+//! loaded compiled answers every ticket exactly as the same pack loaded
+//! from source, the example packs and their hooks included.
+//! `UPDATE_COMPILED=1 cargo test --test compiled` rewrites the default
+//! pack's compiled form after a change to `rules/`.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use ticket_rules::time::parse_instant;
+use ticket_rules::{Error, RuleEngine, DEFAULT_PACK};
+
+const COMPILED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/src/pack/default.compiled.json"
+);
+
+fn default_sources() -> Vec<(String, String)> {
+    DEFAULT_PACK
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect()
+}
+
+fn rules_file(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/rules/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn answer<T: Serialize>(r: Result<T, Error>) -> Value {
+    match r {
+        Ok(v) => serde_json::to_value(v).unwrap(),
+        Err(e) => json!({ "error": { "code": e.code(), "message": e.to_string() } }),
+    }
+}
+
+/// Everything a pack answers for the sample tickets, and what it says of
+/// itself: schemas, matrix, calendars, levels (their debug form: every
+/// field of the native structures).
+fn everything(engine: &RuleEngine) -> Vec<Value> {
+    let now = parse_instant("2026-03-18T15:30:00Z", "now").unwrap();
+    let pack = engine.pack();
+    let mut out = vec![json!({
+        "version": pack.version(),
+        "hash": pack.hash(),
+        "files": pack.files(),
+        "matrix": format!("{:?}", pack.matrix()),
+        "calendars": format!("{:?}", pack.calendars()),
+        "sla": format!("{:?}", pack.sla()),
+        "levels": format!("{:?}", pack.levels()),
+        "types": format!("{:?}", pack.types()),
+        "lookups": pack.lookups(),
+        "messages": pack.messages(),
+        "roles": pack.roles(),
+        "userRoles": pack.user_roles(),
+        "queueOrder": format!("{:?}", pack.queue_order()),
+        "unknownFields": format!("{:?}", pack.unknown_fields()),
+        "hooks": [pack.has_priority_hook(), pack.has_queue_hook()],
+    })];
+    for t in pack.types() {
+        out.push(answer(engine.form_schema(&t.name)));
+    }
+    for t in common::sample_tickets() {
+        out.push(json!({
+            "priority": answer(engine.priority(&t)),
+            "sla": answer(engine.sla(&t, now)),
+            "escalations": answer(engine.escalations(&t, now, &[])),
+            "validate": answer(engine.validate(&t, None, None)),
+            "queue": answer(engine.queue(std::slice::from_ref(&t), now)),
+        }));
+    }
+    out
+}
+
+/// Loads `sources` both ways and compares every answer.
+fn same_both_ways(sources: Vec<(String, String)>) -> RuleEngine {
+    let from_source = RuleEngine::from_sources(sources.clone()).unwrap();
+    let text = RuleEngine::compile_sources(sources).unwrap();
+    let compiled = RuleEngine::from_compiled(&text).unwrap();
+    let (a, b) = (everything(&from_source), everything(&compiled));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(
+        from_source.pack().hook_calls(),
+        compiled.pack().hook_calls()
+    );
+    compiled
+}
+
+#[test]
+fn the_default_packs_compiled_form_is_up_to_date() {
+    let text = RuleEngine::compile_sources(default_sources()).unwrap();
+    if std::env::var_os("UPDATE_COMPILED").is_some() {
+        std::fs::write(COMPILED, &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(COMPILED).unwrap();
+    assert!(
+        committed == text,
+        "src/pack/default.compiled.json is not the compiled form of rules/*.rhai: \
+         run `UPDATE_COMPILED=1 cargo test --test compiled` (RuleEngine::embedded() \
+         loads from source until then, so answers stay right, only slower to load)"
+    );
+    // One declaration a line, the sources of files with functions only.
+    assert!(text.lines().count() > 30);
+    assert!(text.contains("\"file\":\"forms.rhai\""));
+    assert!(!text.contains("\"file\":\"priority.rhai\""));
+}
+
+#[test]
+fn the_default_pack_answers_the_same_compiled() {
+    same_both_ways(default_sources());
+    // And `embedded()`, which loads the committed compiled form (both
+    // fresh: the debug forms show caches filled by use).
+    let embedded = RuleEngine::embedded().unwrap();
+    let compiled = RuleEngine::from_sources(default_sources()).unwrap();
+    assert_eq!(everything(&embedded), everything(&compiled));
+}
+
+#[test]
+fn the_example_packs_answer_the_same_compiled() {
+    // The 5x5 matrix on its own; the priority hook and the RFC 1297 forms
+    // (functions, lookups, a lifecycle) with the default files.
+    same_both_ways(vec![(
+        "priority.rhai".to_string(),
+        rules_file("examples/glpi-5x5/priority.rhai"),
+    )]);
+    let vip = rules_file("examples/vip-services/adjust_priority.rhai");
+    let engine = same_both_ways(common::default_pack_with("adjust_priority.rhai", &vip));
+    assert!(engine.pack().has_priority_hook());
+    assert!(
+        engine.pack().hook_calls() > 0,
+        "the hook ran, compiled on first use"
+    );
+    let chain = rules_file("examples/rfc1297-chain/forms.rhai");
+    same_both_ways(common::default_pack_with("forms.rhai", &chain));
+}
+
+#[test]
+fn a_form_function_runs_from_a_compiled_pack() {
+    // The default problem form's cross-field rule is a rhai function.
+    let engine = RuleEngine::embedded().unwrap();
+    let problem = json!({
+        "type": "problem", "summary": "Mail queue stalls", "impact": "Multiple Departments affected",
+        "urgency": "Work Impaired", "service": "Email", "workaround": "Restart the relay",
+        "cause": "Restart the relay",
+    });
+    let from_source = RuleEngine::from_sources(default_sources()).unwrap();
+    let a = from_source.validate(&problem, None, None).unwrap();
+    let before = engine.pack().hook_calls();
+    let b = engine.validate(&problem, None, None).unwrap();
+    assert_eq!(a, b);
+    assert!(engine.pack().hook_calls() > before);
+    assert!(
+        b.errors.iter().any(|e| e.field == "cause"),
+        "{:?}",
+        b.errors
+    );
+}
+
+/// The compiled text with `from` replaced by `to` (once, where it must be).
+fn tampered(from: &str, to: &str) -> String {
+    let text = RuleEngine::compile_sources(default_sources()).unwrap();
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn a_broken_function_source_fails_at_its_first_call_not_at_load() {
+    // Functions compile on first use: a pack whose function file no longer
+    // parses loads, and the hook call gives the syntax error at its place.
+    let text = tampered(
+        "fn cause_is_not_the_workaround(ticket) {",
+        "fn cause_is_not_the_workaround(ticket) { let = ;",
+    );
+    let engine = RuleEngine::from_compiled(&text).unwrap();
+    let ok = engine.priority(&json!({ "impact": "Single Individual", "urgency": "Work Impaired" }));
+    assert!(ok.is_ok());
+    let problem = json!({ "type": "problem", "summary": "x", "workaround": "a", "cause": "a" });
+    let e = engine.validate(&problem, None, None).unwrap_err();
+    assert_eq!(e.code(), "RULE_SYNTAX", "{e}");
+    assert!(e.to_string().contains("forms.rhai:"), "{e}");
+}
+
+#[test]
+fn a_compiled_pack_is_checked_like_its_source() {
+    // Not a compiled pack at all.
+    for text in [
+        "",
+        "[]",
+        "{\"ticketRulesPack\": 2}",
+        "{\"ticketRulesPack\": 1}",
+    ] {
+        let e = RuleEngine::from_compiled(text).unwrap_err();
+        assert_eq!(e.code(), "PACK_INVALID", "{text}: {e}");
+        assert!(e.to_string().contains("not a compiled pack"), "{e}");
+    }
+    // A call to something that is no declaration.
+    let e = RuleEngine::from_compiled(&tampered("[\"pack_name\",", "[\"rm_rf\",")).unwrap_err();
+    assert!(e.to_string().contains("rm_rf"), "{e}");
+    // A declaration with a bad argument: the handler's own error, at the
+    // call's place, as from source.
+    let e = RuleEngine::from_compiled(&tampered("[\"reject\"]]", "[\"sometimes\"]]")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("\"sometimes\" is not keep, reject or drop"),
+        "{e}"
+    );
+    assert!(e.to_string().contains(".rhai:"), "{e}");
+    // A condition naming a function its file does not define.
+    let e = RuleEngine::from_compiled(&tampered(
+        "[\"cause_is_not_the_workaround\",1]",
+        "[\"something_else\",1]",
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("cause_is_not_the_workaround"), "{e}");
+}
+
+#[test]
+fn a_pack_with_errors_does_not_compile() {
+    let errors = RuleEngine::compile_sources(common::default_pack_with(
+        "zz.rhai",
+        "impact(42);\nlet = ;\n",
+    ))
+    .unwrap_err();
+    assert!(!errors.is_empty());
+    assert!(errors.iter().any(|e| e.code() == "RULE_SYNTAX"));
+}
