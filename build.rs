@@ -2,7 +2,10 @@
 //!
 //! - The default pack: every `rules/*.rhai` file, so a file added to
 //!   `rules/` is part of `RuleEngine::embedded()` without a second list to
-//!   keep in step.
+//!   keep in step; and whether `src/pack/default.compiled.json` was
+//!   compiled from exactly these files (its content hash), in which case
+//!   `embedded()` loads it instead and the sources are not linked in. A
+//!   stale one is a build warning (and a failing `tests/compiled.rs`).
 //! - The zone table: `src/calendar/zones.bin` as it is, or, for a slim
 //!   build, only the zones named in `TICKET_RULES_ZONES` at build time
 //!   (comma-separated; a name ending in `/` keeps every zone under it):
@@ -15,6 +18,9 @@ use std::env;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+
+#[path = "src/pack/hash.rs"]
+mod hash;
 
 #[path = "src/calendar/zone_table.rs"]
 #[allow(dead_code)]
@@ -49,6 +55,32 @@ fn embed_default_pack() {
         .unwrap();
     }
     out.push_str("];\n");
+
+    // The compiled form is fresh when its "hash" is these files' hash.
+    const COMPILED: &str = "src/pack/default.compiled.json";
+    println!("cargo:rerun-if-changed={COMPILED}");
+    let sources: Vec<(String, String)> = names
+        .iter()
+        .map(|n| {
+            (
+                n.clone(),
+                fs::read_to_string(dir.join(n)).expect("a rules file is UTF-8"),
+            )
+        })
+        .collect();
+    let hash = hash::content_hash(&sources);
+    let compiled = fs::read_to_string(COMPILED).unwrap_or_default();
+    let fresh = compiled.contains(&format!("\"hash\": \"{hash}\""));
+    if !fresh {
+        println!(
+            "cargo:warning={COMPILED} is not compiled from rules/*.rhai: the default pack loads from source (slower) until `UPDATE_COMPILED=1 cargo test --test compiled` rewrites it"
+        );
+    }
+    writeln!(
+        out,
+        "/// Whether `DEFAULT_COMPILED` was compiled from `DEFAULT_PACK`.\nconst DEFAULT_COMPILED_FRESH: bool = {fresh};"
+    )
+    .unwrap();
     let dest =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("default_pack.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");

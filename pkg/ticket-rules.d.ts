@@ -489,6 +489,20 @@ export class RuleEngine {
   static fromDir?(dir: string): RuleEngine;
   /** Every error of a pack, or `[]` when it loads. Never throws. */
   static checkSources(sources: Sources): ErrorInfo[];
+  /**
+   * A pack compiled: its declarations as data (JSON text) that
+   * {@link RuleEngine.fromCompiled} loads without parsing or running rhai,
+   * so a page can ship it instead of the sources and load in a few
+   * milliseconds. Throws like {@link RuleEngine.fromSources}.
+   */
+  static compile(sources: Sources): string;
+  /**
+   * A pack from the text {@link RuleEngine.compile} wrote. Every
+   * declaration is checked as from source; functions are compiled on the
+   * first hook call. Throws a {@link TicketRulesError} (`PACK_INVALID`
+   * for text that is not a compiled pack).
+   */
+  static fromCompiled(text: string): RuleEngine;
   /** The version the pack declares; every result carries it. */
   readonly packVersion: string;
   /** The name the pack declares. */

@@ -156,14 +156,24 @@ impl JsRuleEngine {
         let sources = read_sources(sources).map_err(|e| js_error(&e))?;
         RuleEngine::load_sources(sources)
             .map(Self::wrap)
-            .map_err(|errors| match errors.first() {
-                Some(first) => {
-                    let err = js_error(first);
-                    set(&err, "errors", &error_list(&errors));
-                    err
-                }
-                None => js_error(&Error::input("the pack did not load")),
-            })
+            .map_err(|errors| pack_errors(&errors))
+    }
+
+    /// A pack compiled from `{ "file.rhai": "source", ... }`: JSON text
+    /// that `fromCompiled` loads without parsing or running rhai (a page
+    /// can ship it instead of the sources). Throws like `fromSources`.
+    pub fn compile(sources: &JsValue) -> Result<String, JsValue> {
+        let sources = read_sources(sources).map_err(|e| js_error(&e))?;
+        RuleEngine::compile_sources(sources).map_err(|errors| pack_errors(&errors))
+    }
+
+    /// A pack from the text `compile` wrote; every declaration is checked
+    /// as from source. Throws the first error.
+    #[wasm_bindgen(js_name = fromCompiled)]
+    pub fn from_compiled(text: &str) -> Result<JsRuleEngine, JsValue> {
+        RuleEngine::from_compiled(text)
+            .map(Self::wrap)
+            .map_err(|e| js_error(&e))
     }
 
     /// Every error in a pack (plain objects with `code`, `message`, `file`,
@@ -1251,6 +1261,18 @@ fn error_object(e: &Error) -> JsValue {
     describe(&o, e);
     set(&o, "message", &JsValue::from_str(&e.to_string()));
     o
+}
+
+/// The first of a pack's errors, thrown, with every one in `.errors`.
+fn pack_errors(errors: &[Error]) -> JsValue {
+    match errors.first() {
+        Some(first) => {
+            let err = js_error(first);
+            set(&err, "errors", &error_list(errors));
+            err
+        }
+        None => js_error(&Error::input("the pack did not load")),
+    }
 }
 
 fn error_list(errors: &[Error]) -> Array {

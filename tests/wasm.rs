@@ -247,6 +247,23 @@ fn the_default_pack_describes_itself() {
     assert_eq!(s(&Array::from(&first).get(0), "priority"), "Emergency");
 }
 
+#[wasm_bindgen_test]
+fn a_compiled_pack_crosses_the_binding() {
+    let files: Vec<(&str, &str)> = ticket_rules::DEFAULT_PACK.to_vec();
+    let text = JsRuleEngine::compile(&sources(&files)).unwrap();
+    let e = JsRuleEngine::from_compiled(&text).unwrap();
+    assert_eq!(e.pack_hash(), engine().pack_hash());
+    let t = js(&json!({ "impact": "Critical", "urgency": "Work Impaired" }));
+    assert_eq!(s(&e.priority(&t).unwrap(), "priority"), "High");
+    let err = JsRuleEngine::from_compiled("{}").err().unwrap();
+    assert_eq!(s(&err, "code"), "PACK_INVALID");
+    let err = JsRuleEngine::compile(&sources(&[("p.rhai", "let = 2;")]))
+        .err()
+        .unwrap();
+    assert_eq!(s(&err, "code"), "RULE_SYNTAX");
+    assert!(Array::from(&get(&err, "errors")).length() >= 1);
+}
+
 // ---- business time and SLA through the binding -------------------------
 
 use ticket_rules::wasm::JsCalendar;

@@ -85,7 +85,7 @@ pub(crate) fn write(hash: &str, files: &[String], calls: &[Call], with_fns: &[Fi
 impl Compiled {
     /// Reads a compiled pack's text; any other shape is one error.
     pub(crate) fn parse(text: &str) -> Result<Compiled, Error> {
-        let v: Value =
+        let mut v: Value =
             serde_json::from_str(text).map_err(|e| bad(format!("it is not JSON ({e})")))?;
         if v.get("ticketRulesPack").and_then(Value::as_u64) != Some(FORMAT) {
             return Err(bad(format!(
@@ -129,10 +129,14 @@ impl Compiled {
                 source: Rc::from(text_at(f, "source")?),
             });
         }
-        let calls = list_at(&v, "calls")?
-            .iter()
-            .map(|c| call(c, &files))
-            .collect::<Result<_, _>>()?;
+        list_at(&v, "calls")?;
+        let calls = match v.get_mut("calls").map(Value::take) {
+            Some(Value::Array(calls)) => calls
+                .into_iter()
+                .map(|c| call(c, &files))
+                .collect::<Result<_, _>>()?,
+            _ => Vec::new(),
+        };
         Ok(Compiled {
             hash,
             files,
@@ -142,10 +146,13 @@ impl Compiled {
     }
 }
 
-fn call(c: &Value, files: &[String]) -> Result<Call, Error> {
+fn call(c: Value, files: &[String]) -> Result<Call, Error> {
     let shape = || bad("a call must be [name, file index, line, column, [arguments]]");
-    let Some([Value::String(name), file, line, column, Value::Array(args)]) =
-        c.as_array().map(Vec::as_slice)
+    let Value::Array(c) = c else {
+        return Err(shape());
+    };
+    let Ok([Value::String(name), file, line, column, Value::Array(args)]) =
+        <[Value; 5]>::try_from(c)
     else {
         return Err(shape());
     };
@@ -154,14 +161,14 @@ fn call(c: &Value, files: &[String]) -> Result<Call, Error> {
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(shape)
     };
-    let file = usize::try_from(number(file)?)
+    let file = usize::try_from(number(&file)?)
         .ok()
         .and_then(|i| files.get(i))
         .ok_or_else(|| bad("a call's file index is past `files`"))?;
     Ok(Call {
-        name: name.clone(),
-        span: Span::new(file, number(line)?, number(column)?),
-        args: args.clone(),
+        name,
+        span: Span::new(file, number(&line)?, number(&column)?),
+        args,
     })
 }
 

@@ -421,7 +421,7 @@ impl Builder {
 
 /// Registers every declaration function on `engine`, writing into `b`.
 /// A declaration: what it does with its arguments, at `here`.
-type Handler = fn(&mut Builder, Span, &[Dynamic]) -> RhaiResult<()>;
+type Handler = fn(&mut Builder, Span, &[Arg]) -> RhaiResult<()>;
 
 /// The declarations a file may make, by name and number of arguments.
 /// Each call is recorded when the builder records (a compiled pack is
@@ -436,25 +436,13 @@ const DECLARATIONS: &[(&str, usize, Handler)] = &[
     }),
     ("priorities", 1, declare_priorities),
     ("impact", 1, |b, here, a| {
-        declare_level(
-            b,
-            here,
-            Axis::Impact,
-            arg(a, 0),
-            &Dynamic::from_array(Array::new()),
-        )
+        declare_level(b, here, Axis::Impact, arg(a, 0), NO_ALIASES)
     }),
     ("impact", 2, |b, here, a| {
         declare_level(b, here, Axis::Impact, arg(a, 0), arg(a, 1))
     }),
     ("urgency", 1, |b, here, a| {
-        declare_level(
-            b,
-            here,
-            Axis::Urgency,
-            arg(a, 0),
-            &Dynamic::from_array(Array::new()),
-        )
+        declare_level(b, here, Axis::Urgency, arg(a, 0), NO_ALIASES)
     }),
     ("urgency", 2, |b, here, a| {
         declare_level(b, here, Axis::Urgency, arg(a, 0), arg(a, 1))
@@ -473,9 +461,53 @@ const DECLARATIONS: &[(&str, usize, Handler)] = &[
     ("queue_order", 1, declare_queue_order),
 ];
 
-fn arg(args: &[Dynamic], i: usize) -> &Dynamic {
-    const UNIT: &Dynamic = &Dynamic::UNIT;
-    args.get(i).unwrap_or(UNIT)
+/// A declaration's argument: a rhai value (a file running) or JSON (a
+/// compiled pack replayed, which so never goes through rhai values).
+#[derive(Clone, Copy)]
+enum Arg<'a> {
+    Rhai(&'a Dynamic),
+    Json(&'a serde_json::Value),
+}
+
+const NO_ALIASES: Arg<'static> = Arg::Json(&serde_json::Value::Array(Vec::new()));
+
+fn arg<'a>(args: &[Arg<'a>], i: usize) -> Arg<'a> {
+    args.get(i)
+        .copied()
+        .unwrap_or(Arg::Json(&serde_json::Value::Null))
+}
+
+impl<'a> Arg<'a> {
+    fn json(self) -> RhaiResult<std::borrow::Cow<'a, serde_json::Value>> {
+        match self {
+            Arg::Rhai(d) => to_json(d).map(std::borrow::Cow::Owned).map_err(complain),
+            Arg::Json(v) => Ok(std::borrow::Cow::Borrowed(v)),
+        }
+    }
+
+    fn string(self, what: &str) -> RhaiResult<String> {
+        match self {
+            Arg::Rhai(d) => string(d, what),
+            Arg::Json(serde_json::Value::String(s)) => Ok(s.clone()),
+            Arg::Json(v) => Err(complain(format!(
+                "{what} must be a string, not {}",
+                crate::ticket::json_type(v)
+            ))),
+        }
+    }
+
+    fn strings(self, what: &str) -> RhaiResult<Vec<String>> {
+        match self {
+            Arg::Rhai(d) => strings(d, what),
+            Arg::Json(serde_json::Value::Array(a)) => {
+                a.iter().map(|v| Arg::Json(v).string(what)).collect()
+            }
+            Arg::Json(v) => Err(complain(format!(
+                "{what} must be an array of strings, not {}",
+                crate::ticket::json_type(v)
+            ))),
+        }
+    }
 }
 
 /// One declaration call as a compiled pack keeps it: its name, where it
@@ -495,10 +527,16 @@ impl Builder {
         name: &str,
         handler: Handler,
         here: Span,
-        args: &[Dynamic],
+        args: &[Arg],
     ) -> RhaiResult<()> {
         if let Some(calls) = &mut self.calls {
-            let json = args.iter().map(call_json).collect::<Result<Vec<_>, _>>();
+            let json = args
+                .iter()
+                .map(|a| match a {
+                    Arg::Rhai(d) => call_json(d),
+                    Arg::Json(v) => Ok((*v).clone()),
+                })
+                .collect::<Result<Vec<_>, _>>();
             match json {
                 Ok(args) => calls.push(Call {
                     name: name.to_string(),
@@ -527,7 +565,7 @@ impl Builder {
             ));
         };
         self.file.clone_from(&call.span.file);
-        let args: Vec<Dynamic> = call.args.iter().map(to_dynamic).collect();
+        let args: Vec<Arg> = call.args.iter().map(Arg::Json).collect();
         self.declare(name, handler, call.span.clone(), &args)
             .map_err(|e| super::diag::eval_error(&call.span.file, &e, Some(&call.span)))
     }
@@ -561,7 +599,8 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
         let run = move |ctx: &NativeCallContext, args: &[Dynamic]| {
             let mut b = s.borrow_mut();
             let here = b.here(ctx);
-            b.declare(name, handler, here, args)
+            let args: Vec<Arg> = args.iter().map(Arg::Rhai).collect();
+            b.declare(name, handler, here, &args)
         };
         match arity {
             1 => {
@@ -663,8 +702,8 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
     });
 }
 
-fn declare_priorities(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let names = strings(arg(a, 0), "priorities(names)")?;
+fn declare_priorities(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let names = arg(a, 0).strings("priorities(names)")?;
     if names.is_empty() {
         b.error(here, "priorities(names): at least one priority is needed");
     } else if let Some(dup) = first_duplicate(&names) {
@@ -678,9 +717,9 @@ fn declare_priorities(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<
     Ok(())
 }
 
-fn declare_calendar(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let name = string(arg(a, 0), "calendar(name, spec): name")?;
-    let json = to_json(arg(a, 1)).map_err(complain)?;
+fn declare_calendar(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let name = arg(a, 0).string("calendar(name, spec): name")?;
+    let json = arg(a, 1).json()?;
     if name.trim().is_empty() || name == ALWAYS {
         b.error(
             here,
@@ -701,8 +740,8 @@ fn declare_calendar(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()
     Ok(())
 }
 
-fn declare_sla(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let json = to_json(arg(a, 0)).map_err(complain)?;
+fn declare_sla(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let json = arg(a, 0).json()?;
     if b.declared_again(&here, "sla(...)", |b| b.sla.as_ref()) {
         return Ok(());
     }
@@ -718,9 +757,9 @@ fn declare_sla(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_type(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let name = string(arg(a, 0), "ticket_type(name, spec): name")?;
-    let json = to_json(arg(a, 1)).map_err(complain)?;
+fn declare_type(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let name = arg(a, 0).string("ticket_type(name, spec): name")?;
+    let json = arg(a, 1).json()?;
     if name.trim().is_empty() {
         b.error(here, "ticket_type: the name must not be empty");
     } else if let Some(prev) = b
@@ -748,9 +787,9 @@ fn declare_type(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_lookup(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let name = string(arg(a, 0), "lookup(name, records): name")?;
-    let json = to_json(arg(a, 1)).map_err(complain)?;
+fn declare_lookup(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let name = arg(a, 0).string("lookup(name, records): name")?;
+    let json = arg(a, 1).json()?.into_owned();
     let serde_json::Value::Array(list) = json else {
         b.error(
             here,
@@ -772,8 +811,8 @@ fn declare_lookup(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> 
     Ok(())
 }
 
-fn declare_messages(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let json = to_json(arg(a, 0)).map_err(complain)?;
+fn declare_messages(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let json = arg(a, 0).json()?.into_owned();
     let serde_json::Value::Object(o) = json else {
         b.error(here, "messages(#{ CODE: \"template\" }) takes a map");
         return Ok(());
@@ -797,11 +836,11 @@ fn declare_messages(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()
     Ok(())
 }
 
-fn declare_limits(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
+fn declare_limits(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
     if b.declared_again(&here, "limits", |b| b.limits.as_ref()) {
         return Ok(());
     }
-    let serde_json::Value::Object(o) = to_json(arg(a, 0)).map_err(complain)? else {
+    let serde_json::Value::Object(o) = arg(a, 0).json()?.into_owned() else {
         b.error(here, "limits(#{ operations: 50000, ... }) takes a map");
         return Ok(());
     };
@@ -812,8 +851,8 @@ fn declare_limits(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> 
     Ok(())
 }
 
-fn declare_unknown_fields(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let p = match string(arg(a, 0), "unknown_fields(policy)")?.as_str() {
+fn declare_unknown_fields(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let p = match arg(a, 0).string("unknown_fields(policy)")?.as_str() {
         "keep" => UnknownFields::Keep,
         "reject" => UnknownFields::Reject,
         "drop" => UnknownFields::Drop,
@@ -832,9 +871,9 @@ fn declare_unknown_fields(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiRes
     Ok(())
 }
 
-fn declare_escalation(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let name = string(arg(a, 0), "escalation(name, spec): name")?;
-    let json = to_json(arg(a, 1)).map_err(complain)?;
+fn declare_escalation(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let name = arg(a, 0).string("escalation(name, spec): name")?;
+    let json = arg(a, 1).json()?;
     if name.trim().is_empty() || name.contains('/') {
         b.error(
             here,
@@ -863,8 +902,8 @@ fn declare_escalation(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<
     Ok(())
 }
 
-fn declare_roles(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let names = strings(arg(a, 0), "roles(names)")?;
+fn declare_roles(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let names = arg(a, 0).strings("roles(names)")?;
     if !b.declared_again(&here, "roles", |b| b.roles.as_ref()) {
         b.roles = Some(Decl {
             value: names,
@@ -874,8 +913,8 @@ fn declare_roles(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_user_roles(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let names = strings(arg(a, 0), "user_roles(names)")?;
+fn declare_user_roles(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let names = arg(a, 0).strings("user_roles(names)")?;
     if b.declared_again(&here, "user_roles", |b| b.user_roles.as_ref()) {
         return Ok(());
     }
@@ -890,8 +929,8 @@ fn declare_user_roles(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<
     Ok(())
 }
 
-fn declare_queue_order(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let names = strings(arg(a, 0), "queue_order(criteria)")?;
+fn declare_queue_order(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let names = arg(a, 0).strings("queue_order(criteria)")?;
     if b.declared_again(&here, "queue_order", |b| b.queue_order.as_ref()) {
         return Ok(());
     }
@@ -907,13 +946,15 @@ fn declare_queue_order(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult
     Ok(())
 }
 
-fn declare_row(b: &mut Builder, here: Span, a: &[Dynamic]) -> RhaiResult<()> {
-    let urgency = string(arg(a, 0), "row(urgency, cells): urgency")?;
-    let Some(cells) = arg(a, 1).read_lock::<Array>().map(|c| c.clone()) else {
-        return Err(complain(
-            "row(urgency, cells): cells must be an array of cell(...)",
-        ));
-    };
+fn declare_row(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+    let urgency = arg(a, 0).string("row(urgency, cells): urgency")?;
+    let cells: Array = match arg(a, 1) {
+        Arg::Rhai(d) => d.read_lock::<Array>().map(|c| c.clone()),
+        // Replayed: each cell is the map form `call_json` wrote.
+        Arg::Json(serde_json::Value::Array(c)) => Some(c.iter().map(to_dynamic).collect()),
+        Arg::Json(_) => None,
+    }
+    .ok_or_else(|| complain("row(urgency, cells): cells must be an array of cell(...)"))?;
     // Rows may name an urgency by an alias too; store the level name.
     let canonical = b
         .urgencies
@@ -965,11 +1006,11 @@ impl Axis {
 fn declare_once(
     b: &mut Builder,
     here: Span,
-    value: &Dynamic,
+    value: Arg,
     what: &str,
     slot: impl Fn(&mut Builder) -> &mut Option<Decl<String>>,
 ) -> RhaiResult<()> {
-    let value = string(value, what)?;
+    let value = value.string(what)?;
     if value.trim().is_empty() {
         b.error(here, format!("{what}: must not be empty"));
     } else if !b.declared_again(&here, what, |b| slot(b).as_ref()) {
@@ -982,12 +1023,12 @@ fn declare_level(
     b: &mut Builder,
     here: Span,
     axis: Axis,
-    name: &Dynamic,
-    aliases: &Dynamic,
+    name: Arg,
+    aliases: Arg,
 ) -> RhaiResult<()> {
     let what = axis.fn_name();
-    let name = string(name, &format!("{what}(name, aliases): name"))?;
-    let aliases = strings(aliases, &format!("{what}(name, aliases): aliases"))?;
+    let name = name.string(&format!("{what}(name, aliases): name"))?;
+    let aliases = aliases.strings(&format!("{what}(name, aliases): aliases"))?;
     if name.trim().is_empty() || aliases.iter().any(|a| a.trim().is_empty()) {
         b.error(here, format!("{what}: names and aliases must not be empty"));
         return Ok(());

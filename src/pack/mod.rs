@@ -16,6 +16,7 @@ mod compiled;
 pub(crate) mod convert;
 pub(crate) mod declare;
 mod diag;
+pub(crate) mod hash;
 pub(crate) mod hooks;
 pub mod sandbox;
 
@@ -31,6 +32,7 @@ use crate::escalation::Level as EscalationLevel;
 use crate::priority::{Matrix, PriorityResult};
 use crate::sla::policy::SlaPolicy;
 use declare::Builder;
+use hash::content_hash;
 use hooks::{HookFn, Hooks, HOOKS};
 use sandbox::Limits;
 
@@ -107,24 +109,6 @@ impl Pack {
             });
         }
         Self::assemble(b, c.hash, c.files, with_fns, hooks, errors)
-    }
-
-    /// Loads a pack from its compiled form when `compiled` was compiled
-    /// from exactly these sources (same names, same content hash), and
-    /// from the sources otherwise: the compiled form is only ever a cache.
-    pub(crate) fn load_cached(
-        sources: Vec<(String, String)>,
-        compiled: &str,
-    ) -> Result<Pack, Vec<Error>> {
-        let mut sorted = sources;
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        let fresh = compiled::Compiled::parse(compiled).ok().filter(|c| {
-            c.hash == content_hash(&sorted) && c.files.iter().eq(sorted.iter().map(|(n, _)| n))
-        });
-        match fresh {
-            Some(c) => Self::replay(c),
-            None => Self::load(sorted),
-        }
     }
 
     fn load_sources(
@@ -603,16 +587,4 @@ fn fn_span(file: &str, source: &str, name: &str) -> Span {
         }
     }
     Span::new(file, 1, 1)
-}
-
-/// FNV-1a over names and sources, hex.
-fn content_hash(sources: &[(String, String)]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (name, source) in sources {
-        for b in name.bytes().chain([0]).chain(source.bytes()).chain([0]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{h:016x}")
 }

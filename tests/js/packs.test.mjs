@@ -65,3 +65,38 @@ test('every result names the version of the pack that computed it', () => {
   }
   assert.equal(e.jsonSchema('incident').$comment, 'ticket-rules: its-incident-management 2025.4.0');
 });
+
+test('a pack compiled in Node loads from its text and answers as from source', () => {
+  const sources = readRulesDir(rules);
+  const text = RuleEngine.compile(sources);
+  assert.equal(typeof text, 'string');
+  assert.equal(JSON.parse(text).ticketRulesPack, 1);
+  const compiled = RuleEngine.fromCompiled(text);
+  const fromSource = RuleEngine.fromSources(sources);
+  assert.equal(compiled.packHash, fromSource.packHash);
+  assert.deepEqual(compiled.files, fromSource.files);
+  const now = '2026-03-18T15:30:00Z';
+  const problem = { type: 'problem', summary: 'Mail queue stalls', workaround: 'Restart the relay', cause: 'Restart the relay' };
+  for (const t of [ticket, { ...ticket, status: 'Wait Vendor' }, problem]) {
+    for (const op of ['priority', 'validate']) {
+      let a, b;
+      try { a = fromSource[op](t); } catch (e) { a = e.code; }
+      try { b = compiled[op](t); } catch (e) { b = e.code; }
+      assert.deepEqual(b, a, op);
+    }
+  }
+  assert.deepEqual(compiled.escalations(ticket, now), fromSource.escalations(ticket, now));
+  assert.deepEqual(compiled.formSchema('problem'), fromSource.formSchema('problem'));
+  // The problem form's rule is a rhai function: compiled on first use.
+  assert.ok(compiled.hookCalls > 0);
+  // The default pack is the same pack, loaded from its compiled form.
+  assert.equal(RuleEngine.default().packHash, compiled.packHash);
+});
+
+test('compile and fromCompiled refuse what is not a pack', () => {
+  assert.throws(() => RuleEngine.compile({ 'p.rhai': 'priorities(["P1"]);\nlet = 2;' }),
+    (e) => e.code === 'RULE_SYNTAX' && Array.isArray(e.errors) && e.errors.length >= 1);
+  for (const text of ['', 'null', '{"ticketRulesPack": 2}', '{"ticketRulesPack": 1, "hash": "x", "files": ["a.rhai"], "functions": [], "calls": [["rm_rf", 0, 1, 1, []]]}']) {
+    assert.throws(() => RuleEngine.fromCompiled(text), { code: 'PACK_INVALID' }, text);
+  }
+});
