@@ -4,6 +4,7 @@
 //   ticket-rules triage [FILE|-] [--now T] [--rules DIR] [--format jsonl|csv] [--out FILE]
 //   ticket-rules stats FILE [--rules DIR] [--now T] [--out FILE]
 //   ticket-rules check [DIR]
+//   ticket-rules compile [DIR] [--out FILE]
 //
 // Exit codes: 0 done; 1 a pack test failed, or a ticket could not be
 // read (triage goes on and reports it); 2 the command itself is wrong (usage,
@@ -20,7 +21,9 @@ const USAGE = `usage:
   ticket-rules stats FILE [--rules DIR] [--now T] [--out FILE]
       MTTR and MTBF by ticket type, impact level and component, excluding customer time (CSV)
   ticket-rules check [DIR]
-      load a pack, report every error with file:line:column, run its tests (DIR/tests/*.json)`;
+      load a pack, report every error with file:line:column, run its tests (DIR/tests/*.json)
+  ticket-rules compile [DIR] [--out FILE]
+      the pack compiled (JSON), for RuleEngine.fromCompiled: it loads without running rhai`;
 
 class UsageError extends Error {}
 
@@ -279,6 +282,26 @@ function check(opts) {
   return failed ? 1 : 0;
 }
 
+async function compile(opts) {
+  const dir = opts.rules ?? opts.positional[0] ?? 'rules';
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dir}: not a directory`);
+  let text;
+  try {
+    text = RuleEngine.compile(readPack(dir));
+  } catch (e) {
+    if (!e.errors) throw e;
+    for (const err of e.errors) process.stderr.write(`${describe(err, dir)}\n`);
+    process.stderr.write(`${e.errors.length} error${e.errors.length > 1 ? 's' : ''} in the pack\n`);
+    return 2;
+  }
+  if (opts.out) {
+    const out = createWriteStream(opts.out);
+    out.end(text);
+    await new Promise((ok) => out.on('finish', ok));
+  } else process.stdout.write(text);
+  return 0;
+}
+
 /** `path:line:column: CODE: message` for a rule error (the path under `dir`), `CODE: message` otherwise. */
 function describe(e, dir) {
   if (!e.file) return `${dir ? `${dir}: ` : ''}${e.code}: ${e.message}`;
@@ -356,6 +379,7 @@ async function main() {
   }
   try {
     if (command === 'check') return check(opts);
+    if (command === 'compile') return await compile(opts);
     const engine = loadEngine(opts.rules);
     if (command === 'triage') return await triage(engine, opts);
     if (command === 'stats') return await stats(engine, opts);

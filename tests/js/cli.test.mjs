@@ -106,3 +106,18 @@ test('--rules loads another pack for every command', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).triage.priority, 'Major');
 });
+
+test('compile: the pack as JSON that fromCompiled loads, errors like check', async () => {
+  const r = run(['compile', 'rules']);
+  assert.equal(r.status, 0, r.stderr);
+  const { RuleEngine } = await import('ticket-rules');
+  const engine = RuleEngine.fromCompiled(r.stdout);
+  assert.equal(engine.packHash, RuleEngine.default().packHash);
+  assert.equal(engine.priority({ impact: 'Critical', urgency: 'Work Impaired' }).priority, 'High');
+  const dir = mkdtempSync(join(tmpdir(), 'tr-pack-'));
+  writeFileSync(join(dir, 'zz.rhai'), 'let x = ;\n');
+  const bad = run(['compile', dir]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /zz\.rhai:1:9: RULE_SYNTAX/);
+  assert.equal(bad.stdout, '');
+});
