@@ -1,8 +1,9 @@
 //! `pack_source`: arbitrary bytes as a rule pack. The input is split at
 //! NUL bytes into up to eight files (`00.rhai`, `01.rhai`, …, in that
 //! order, which is the order a pack loads its files in). Loading must never
-//! panic, `check_sources` and `from_sources` must agree, and a pack that
-//! loads must answer for a fixed ticket (errors are fine, panics are not).
+//! panic, `check_sources` and `from_sources` must agree, a pack that loads
+//! must answer for a fixed ticket (errors are fine, panics are not), and
+//! it must compile, its compiled form giving the same answers.
 
 use serde_json::{json, Value};
 use ticket_rules::RuleEngine;
@@ -34,7 +35,7 @@ pub fn run(data: &[u8]) {
         assert!(!e.code().is_empty());
         let _ = e.to_string();
     }
-    match RuleEngine::from_sources(files) {
+    match RuleEngine::from_sources(files.clone()) {
         Err(e) => assert_eq!(
             errors.first(),
             Some(&e),
@@ -45,14 +46,29 @@ pub fn run(data: &[u8]) {
                 errors.is_empty(),
                 "loads, yet check_sources says {errors:?}"
             );
-            exercise(&engine);
+            let answers = exercise(&engine);
+            let text = match RuleEngine::compile_sources(files.clone()) {
+                Ok(text) => text,
+                Err(e) => panic!("loads, yet does not compile: {e:?}"),
+            };
+            match RuleEngine::from_compiled(&text) {
+                Ok(compiled) => assert_eq!(answers, exercise(&compiled), "compiled answers differ"),
+                Err(e) => panic!("its compiled form does not load: {e}"),
+            }
         }
     }
 }
 
 /// A loaded pack on a fixed ticket, built from the pack's own first
-/// impact and urgency so that every pack gets past the matrix.
-fn exercise(engine: &RuleEngine) {
+/// impact and urgency so that every pack gets past the matrix: every
+/// answer (or error), as text.
+fn exercise(engine: &RuleEngine) -> Vec<String> {
+    fn said<T: serde::Serialize>(r: Result<T, ticket_rules::Error>) -> String {
+        match r {
+            Ok(v) => serde_json::to_string(&v).unwrap_or_default(),
+            Err(e) => format!("{}: {e}", e.code()),
+        }
+    }
     let m = engine.matrix();
     let name =
         |l: Option<&ticket_rules::priority::Level>| l.map_or_else(String::new, |l| l.name.clone());
@@ -69,14 +85,14 @@ fn exercise(engine: &RuleEngine) {
         "history": [{ "at": "2026-03-16T14:10:00Z", "event": "responded" }],
     });
     let now = 1_773_671_400; // 2026-03-16T14:30:00Z
-    if let Ok(p) = engine.priority(&ticket) {
-        let _ = serde_json::to_string(&p);
-    }
-    let _ = engine.priority_of(&impact, &urgency, None);
-    let _ = engine.sla(&ticket, now);
-    let _ = engine.explain_sla(&ticket, now);
-    let _ = engine.escalations(&ticket, now, &[]);
-    let _ = engine.validate(&ticket, None, None);
+    let mut out = vec![
+        said(engine.priority(&ticket)),
+        said(engine.priority_of(&impact, &urgency, None)),
+        said(engine.sla(&ticket, now)),
+        said(engine.explain_sla(&ticket, now)),
+        said(engine.escalations(&ticket, now, &[])),
+        said(engine.validate(&ticket, None, None)),
+    ];
     let types: Vec<String> = engine
         .pack()
         .types()
@@ -84,12 +100,13 @@ fn exercise(engine: &RuleEngine) {
         .map(|t| t.name.clone())
         .collect();
     for ty in &types {
-        let _ = engine.validate(&ticket, Some(ty), None);
-        let _ = engine.form_schema(ty).map(|s| s.to_string());
-        let _ = engine.json_schema(ty).map(|s| s.to_string());
-        let _ = engine.reclassify(&ticket, ty);
+        out.push(said(engine.validate(&ticket, Some(ty), None)));
+        out.push(said(engine.form_schema(ty)));
+        out.push(said(engine.json_schema(ty)));
+        out.push(said(engine.reclassify(&ticket, ty)));
     }
     for status in engine.pack().sla().statuses.clone() {
-        let _ = engine.transition(&ticket, &status, None::<&Value>);
+        out.push(said(engine.transition(&ticket, &status, None::<&Value>)));
     }
+    out
 }
