@@ -453,6 +453,35 @@ impl RuleEngine {
         if let Some(p) = who.previous {
             check_depth(p)?;
         }
+        self.validate_cow(Cow::Borrowed(ticket), type_name, lookups, who)
+    }
+
+    /// [`validate_as`](Self::validate_as) of a ticket the caller gives
+    /// away: it becomes the answer's ticket without a copy.
+    pub fn validate_owned(
+        &self,
+        ticket: Value,
+        type_name: Option<&str>,
+        lookups: Option<&serde_json::Map<String, Value>>,
+        who: Requester<'_>,
+    ) -> Result<ValidationResult> {
+        check_depth(&ticket)?;
+        if let Some(l) = lookups {
+            l.values().try_for_each(check_depth)?;
+        }
+        if let Some(p) = who.previous {
+            check_depth(p)?;
+        }
+        self.validate_cow(Cow::Owned(ticket), type_name, lookups, who)
+    }
+
+    fn validate_cow(
+        &self,
+        ticket: Cow<'_, Value>,
+        type_name: Option<&str>,
+        lookups: Option<&serde_json::Map<String, Value>>,
+        who: Requester<'_>,
+    ) -> Result<ValidationResult> {
         let mut r = form::validate::validate(self, ticket, type_name, lookups, who)?;
         r.pack_version = self.pack_version().to_string();
         Ok(r)

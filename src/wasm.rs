@@ -341,7 +341,7 @@ impl JsRuleEngine {
             let who = crate::Requester { role, previous };
             let r = self
                 .inner
-                .validate_as(&t, type_name.as_deref(), lookups, who)?;
+                .validate_owned(t, type_name.as_deref(), lookups, who)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))

@@ -400,3 +400,44 @@ ticket_type("t", #{{ fields: [ #{{ name: "x", kind: "text", access: {access} }} 
         Some("READ_ONLY")
     );
 }
+
+#[test]
+fn an_owned_ticket_is_validated_as_a_borrowed_one() {
+    // `validate_owned` (the binding's path) moves the ticket into the
+    // answer instead of copying it, unless a role or a previous ticket
+    // needs it as sent: the answers are the same either way.
+    let engine = RuleEngine::embedded().unwrap();
+    let before = json!({ "type": "incident", "status": "In Process", "summary": "VPN down",
+        "impact": "Single Department affected", "urgency": "Work Impaired", "service": "VPN",
+        "contact": { "name": "Pat Doe" } });
+    let mut tickets = common::sample_tickets();
+    let mut changed = before.clone();
+    changed["urgency"] = json!("Work Stopped - No workaround");
+    changed.as_object_mut().unwrap().remove("summary");
+    tickets.push(changed);
+    let asks = [
+        Requester::default(),
+        Requester {
+            role: Some("customer"),
+            previous: None,
+        },
+        Requester {
+            role: Some("customer"),
+            previous: Some(&before),
+        },
+        Requester {
+            role: None,
+            previous: Some(&before),
+        },
+    ];
+    let mut compared = 0;
+    for t in &tickets {
+        for who in asks {
+            let borrowed = engine.validate_as(t, None, None, who);
+            let owned = engine.validate_owned(t.clone(), None, None, who);
+            assert_eq!(borrowed, owned, "{t}");
+            compared += usize::from(borrowed.is_ok());
+        }
+    }
+    assert!(compared > 50, "{compared}");
+}

@@ -1,5 +1,6 @@
 //! Validation of a ticket against its type, and the lifecycle checks.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -79,14 +80,16 @@ fn params<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
 }
 
 /// Validates `ticket` as a `type_name` ticket (or its own `type`).
+/// An owned ticket becomes the answer's ticket without a copy (unless a
+/// role or a previous ticket needs it as it was sent).
 pub(crate) fn validate<P: FormPack>(
     pack: &P,
-    ticket: &Value,
+    ticket: Cow<'_, Value>,
     type_name: Option<&str>,
     lookups: CallLookups<'_>,
     who: Requester<'_>,
 ) -> Result<ValidationResult> {
-    crate::ticket::expect_object(ticket)?;
+    crate::ticket::expect_object(&*ticket)?;
     if let Some(p) = who.previous {
         if !p.is_object() {
             return Err(Error::InvalidType {
@@ -101,17 +104,27 @@ pub(crate) fn validate<P: FormPack>(
     }
     let type_name = match type_name {
         Some(t) => t.to_string(),
-        None => match crate::ticket::Field::of(ticket, "type").required_str("type") {
+        None => match crate::ticket::Field::of(&*ticket, "type").required_str("type") {
             Ok(t) => t.to_string(),
             Err(e) => return Err(e),
         },
     };
     let ty = pack.ticket_type(&type_name)?;
-    let mut out = ticket.clone();
+    // The ticket as sent: read by a previous ticket's merge and by a
+    // role's permissions only.
+    let kept: Option<Value>;
+    let (mut out, ticket): (Value, Option<&Value>) = match ticket {
+        Cow::Borrowed(t) => (t.clone(), Some(t)),
+        Cow::Owned(t) if who.role.is_some() || who.previous.is_some() => {
+            kept = Some(t);
+            (kept.clone().unwrap_or_default(), kept.as_ref())
+        }
+        Cow::Owned(t) => (t, None),
+    };
     strip_proto(&mut out);
     // A change sends what it changes: a field it leaves out keeps its
     // previous value (so a ticket redacted for a role comes back whole).
-    if let Some(prev) = who.previous {
+    if let (Some(prev), Some(ticket)) = (who.previous, ticket) {
         for f in &ty.fields {
             if get_path(ticket, &f.name).is_none() {
                 if let Some(v) = get_path(prev, &f.name) {
@@ -132,13 +145,18 @@ pub(crate) fn validate<P: FormPack>(
     // fields the engine fills are judged after it has filled them.
     let status = who
         .role
-        .map(|_| status_of(pack, ty, who.previous.unwrap_or(ticket)));
-    let asker = who.role.zip(status.as_deref()).map(|(role, status)| Asker {
-        role,
-        sent: ticket,
-        previous: who.previous,
-        status,
-    });
+        .zip(ticket)
+        .map(|(_, sent)| status_of(pack, ty, who.previous.unwrap_or(sent)));
+    let asker = who
+        .role
+        .zip(ticket)
+        .zip(status.as_deref())
+        .map(|((role, sent), status)| Asker {
+            role,
+            sent,
+            previous: who.previous,
+            status,
+        });
     if let Some(a) = &asker {
         permissions(&mut ctx, ty, a, &mut out, false);
     }
