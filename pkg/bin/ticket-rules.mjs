@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // ticket-rules: the command line.
 //
-//   ticket-rules triage [FILE|-] [--now T] [--rules DIR] [--format jsonl|csv] [--out FILE]
-//   ticket-rules stats FILE [--rules DIR] [--now T] [--out FILE]
+//   ticket-rules triage [FILE|-] [--now T] [--rules DIR|PACK.json] [--format jsonl|csv] [--out FILE]
+//   ticket-rules stats FILE [--rules DIR|PACK.json] [--now T] [--out FILE]
 //   ticket-rules check [DIR]
 //   ticket-rules compile [DIR] [--out FILE]
 //
@@ -16,9 +16,9 @@ import { RuleEngine } from '../node/index.mjs';
 import { parseCsvLine, CsvSplitter, toCsvRow, flatten, unflatten } from './csv.mjs';
 
 const USAGE = `usage:
-  ticket-rules triage [FILE|-] [--now T] [--rules DIR] [--format jsonl|csv] [--out FILE]
+  ticket-rules triage [FILE|-] [--now T] [--rules DIR|PACK.json] [--format jsonl|csv] [--out FILE]
       priority, SLA clocks and due escalations for each ticket (JSONL or CSV in, JSONL or CSV out)
-  ticket-rules stats FILE [--rules DIR] [--now T] [--out FILE]
+  ticket-rules stats FILE [--rules DIR|PACK.json] [--now T] [--out FILE]
       MTTR and MTBF by ticket type, impact level and component, excluding customer time (CSV)
   ticket-rules check [DIR]
       load a pack, report every error with file:line:column, run its tests (DIR/tests/*.json)
@@ -44,10 +44,12 @@ function parseArgs(argv) {
   return { command, opts };
 }
 
-function loadEngine(dir) {
-  if (!dir) return RuleEngine.default();
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--rules ${dir}: not a directory`);
-  return RuleEngine.fromDir(dir);
+/** The default pack, a pack directory, or a compiled pack (`ticket-rules compile`'s JSON). */
+function loadEngine(path) {
+  if (!path) return RuleEngine.default();
+  if (!existsSync(path)) throw new UsageError(`--rules ${path}: no such directory or file`);
+  if (statSync(path).isFile()) return RuleEngine.fromCompiled(readFileSync(path, 'utf8'));
+  return RuleEngine.fromDir(path);
 }
 
 function nowOf(opts) {

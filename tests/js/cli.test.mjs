@@ -105,6 +105,18 @@ test('--rules loads another pack for every command', () => {
   const r = run(['triage', '-', '--rules', 'rules/examples/glpi-5x5', '--now', '2026-03-16T14:00:00Z'], input);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).triage.priority, 'Major');
+  // The same pack compiled: `--rules` takes the file `compile` wrote.
+  const dir = mkdtempSync(join(tmpdir(), 'tr-compiled-'));
+  const packFile = join(dir, 'glpi.json');
+  assert.equal(run(['compile', 'rules/examples/glpi-5x5', '--out', packFile]).status, 0);
+  const c = run(['triage', '-', '--rules', packFile, '--now', '2026-03-16T14:00:00Z'], input);
+  assert.equal(c.status, 0, c.stderr);
+  assert.deepEqual(JSON.parse(c.stdout), JSON.parse(r.stdout));
+  // A file that is not a compiled pack: the pack error, exit 2.
+  writeFileSync(join(dir, 'not.json'), '{}');
+  const bad = run(['triage', '-', '--rules', join(dir, 'not.json')], input);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /PACK_INVALID: .*not a compiled pack/);
 });
 
 test('compile: the pack as JSON that fromCompiled loads, errors like check', async () => {
