@@ -498,9 +498,12 @@ export class RuleEngine {
   static compile(sources: Sources): string;
   /**
    * A pack from the text {@link RuleEngine.compile} wrote. Every
-   * declaration is checked as from source; functions are compiled on the
-   * first hook call. Throws a {@link TicketRulesError} (`PACK_INVALID`
-   * for text that is not a compiled pack).
+   * declaration is checked as from source, and held to the sizes the
+   * source ran under; functions are compiled on the first hook call. The
+   * text's `hash` (its `packHash`) is the hash of the sources it says it
+   * was compiled from, not checked against them. Throws a
+   * {@link TicketRulesError} (`PACK_INVALID` for text that is not a
+   * compiled pack).
    */
   static fromCompiled(text: string): RuleEngine;
   /** The version the pack declares; every result carries it. */

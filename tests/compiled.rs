@@ -229,3 +229,80 @@ fn a_pack_with_errors_does_not_compile() {
     assert!(!errors.is_empty());
     assert!(errors.iter().any(|e| e.code() == "RULE_SYNTAX"));
 }
+
+#[test]
+fn what_a_file_does_that_replays_the_same() {
+    // A declaration a file catches failing is not recorded (it would fail
+    // on replay, where nothing catches it); numbers come back exactly
+    // (floats made by arithmetic included); a declaration made in a loop
+    // or a function is recorded each time it runs.
+    let extra = r#"
+        try { roles(42); } catch (e) { }
+        fn more(n) { lookup(`sites${n}`, [#{ name: "a", ratio: 0.1 + 0.2 * n, big: 1e300, tiny: 4.9e-324 }]); }
+        for n in 0..3 { more(n); }
+        lookup("odd", [#{ name: "x", weight: 0.9832756999909005, note: 'c' }]);
+    "#;
+    let engine = same_both_ways(common::default_pack_with("zz.rhai", extra));
+    let sites = &engine.pack().lookups()["sites2"][0];
+    assert_eq!(sites["ratio"], json!(0.1 + 0.2 * 2.0));
+    assert_eq!(
+        engine.pack().lookups()["odd"][0]["weight"],
+        json!(0.9832756999909005)
+    );
+}
+
+#[test]
+fn a_compiled_pack_is_held_to_the_limits_its_source_ran_under() {
+    let text = RuleEngine::compile_sources(default_sources()).unwrap();
+    // A declaration with an argument rhai would not have let a file build.
+    let huge = format!("\"{}\"", "x".repeat((1 << 20) + 1));
+    let e = RuleEngine::from_compiled(&text.replacen("\"its-incident-management\"", &huge, 1))
+        .unwrap_err();
+    assert_eq!(e.code(), "PACK_INVALID");
+    assert!(e.to_string().contains("pack_name"), "{e}");
+    // Too many declarations.
+    let call = "[\"roles\",1,6,1,[[\"Manager\"]]]";
+    let many = vec![call; 5_001].join(",");
+    let e = RuleEngine::from_compiled(&text.replacen(
+        "\"calls\": [",
+        &format!("\"calls\": [{many},"),
+        1,
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("at most 5000"), "{e}");
+    // A file listed twice.
+    let e = RuleEngine::from_compiled(&text.replacen(
+        "\"files\": [\"calendars.rhai\",",
+        "\"files\": [\"calendars.rhai\",\"calendars.rhai\",",
+        1,
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("listed twice"), "{e}");
+    // No `__proto__` key gets through (the source path drops them too).
+    let with_proto = text.replacen(
+        "{\"email\":\"pat@example.edu\"",
+        "{\"__proto__\":{\"admin\":true},\"email\":\"pat@example.edu\"",
+        1,
+    );
+    assert_ne!(with_proto, text);
+    let engine = RuleEngine::from_compiled(&with_proto).unwrap();
+    let pat = &engine.pack().lookups()["contacts"][0];
+    assert!(pat.get("__proto__").is_none(), "{pat}");
+    assert_eq!(pat["email"], "pat@example.edu");
+}
+
+#[test]
+fn a_compiled_packs_list_of_functions_is_checked_against_its_source() {
+    // The text claims a hook the source does not define: the pack loads
+    // (the list says so), and the first call that needs the file says the
+    // list is wrong instead of running anything.
+    let text = RuleEngine::compile_sources(default_sources()).unwrap();
+    let claimed = text.replacen("\"fns\":[", "\"fns\":[[\"adjust_priority\",2],", 1);
+    let engine = RuleEngine::from_compiled(&claimed).unwrap();
+    assert!(engine.pack().has_priority_hook());
+    let e = engine
+        .priority(&json!({ "impact": "Critical", "urgency": "Work Impaired" }))
+        .unwrap_err();
+    assert_eq!(e.code(), "PACK_INVALID", "{e}");
+    assert!(e.to_string().contains("list of functions"), "{e}");
+}

@@ -28,6 +28,10 @@ pub fn files(data: &[u8]) -> Vec<(String, String)> {
 
 /// One run of the target.
 pub fn run(data: &[u8]) {
+    // The bytes as a compiled pack: refused or loaded, never a panic.
+    if let Ok(engine) = RuleEngine::from_compiled(&String::from_utf8_lossy(data)) {
+        exercise(&engine);
+    }
     let files = files(data);
     let errors = RuleEngine::check_sources(files.clone());
     for e in &errors {

@@ -26,12 +26,19 @@ use std::rc::Rc;
 
 use serde_json::{json, Value};
 
+use super::convert::check_within;
 use super::declare::Call;
+use super::sandbox::Limits;
 use super::FileFns;
 use crate::error::{Error, Span};
 
 /// The format's version; a different one is refused.
 const FORMAT: u64 = 1;
+
+/// At most this many declarations: a pack loaded from source makes them
+/// within its operations limit (the default pack makes 35), and a
+/// compiled one is held to a bound of the same order.
+pub(crate) const MAX_CALLS: usize = 5_000;
 
 /// A file that defines functions.
 pub(crate) struct CompiledFile {
@@ -104,6 +111,11 @@ impl Compiled {
         if files.is_empty() {
             return Err(bad("`files` is empty"));
         }
+        for (i, f) in files.iter().enumerate() {
+            if files.iter().take(i).any(|g| g == f) {
+                return Err(bad(format!("file {f:?} is listed twice")));
+            }
+        }
         let mut functions = Vec::new();
         for f in list_at(&v, "functions")? {
             let file = text_at(f, "file")?;
@@ -111,6 +123,9 @@ impl Compiled {
                 return Err(bad(format!(
                     "functions of {file:?}, which is not in `files`"
                 )));
+            }
+            if functions.iter().any(|g: &CompiledFile| g.file == file) {
+                return Err(bad(format!("the functions of {file:?} are listed twice")));
             }
             let fns = list_at(f, "fns")?
                 .iter()
@@ -131,6 +146,12 @@ impl Compiled {
         }
         list_at(&v, "calls")?;
         let calls = match v.get_mut("calls").map(Value::take) {
+            Some(Value::Array(calls)) if calls.len() > MAX_CALLS => {
+                return Err(bad(format!(
+                    "{} declarations; at most {MAX_CALLS}",
+                    calls.len()
+                )))
+            }
             Some(Value::Array(calls)) => calls
                 .into_iter()
                 .map(|c| call(c, &files))
@@ -165,11 +186,16 @@ fn call(c: Value, files: &[String]) -> Result<Call, Error> {
         .ok()
         .and_then(|i| files.get(i))
         .ok_or_else(|| bad("a call's file index is past `files`"))?;
-    Ok(Call {
-        name,
-        span: Span::new(file, number(&line)?, number(&column)?),
-        args,
-    })
+    let span = Span::new(file, number(&line)?, number(&column)?);
+    // What rhai would have let the file build, and no `__proto__` key (the
+    // source path drops them when rhai values become JSON).
+    let mut args = args;
+    for a in &mut args {
+        check_within(a, &Limits::LOAD)
+            .map_err(|e| Error::pack(Some(span.clone()), format!("{name}: {e}")))?;
+        crate::form::strip_proto(a);
+    }
+    Ok(Call { name, span, args })
 }
 
 fn bad(why: impl std::fmt::Display) -> Error {

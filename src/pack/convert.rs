@@ -53,6 +53,20 @@ pub(crate) fn to_dynamic_within(v: &Value, limits: &Limits) -> Result<Dynamic, E
     Ok(to_dynamic(v))
 }
 
+/// Whether `v` keeps within `limits`' sizes (strings, arrays, maps) and
+/// depth, as a value rhai builds must: a compiled pack's arguments are
+/// held to the limits its source ran under.
+pub(crate) fn check_within(v: &Value, limits: &Limits) -> Result<(), String> {
+    crate::ticket::check_depth(v).map_err(|e| e.to_string())?;
+    fits(v, limits).map_err(|(path, message)| {
+        if path.is_empty() {
+            message
+        } else {
+            format!("{path}: {message}")
+        }
+    })
+}
+
 /// `Err((path, what))` for the first part of `v` over `limits`.
 /// Recursion bounded by the depth check that comes first.
 fn fits(v: &Value, limits: &Limits) -> Result<(), (String, String)> {

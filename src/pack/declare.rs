@@ -53,6 +53,10 @@ pub(crate) struct Builder {
     priorities: Option<Decl<Vec<String>>>,
     impacts: Vec<Decl<Level>>,
     urgencies: Vec<Decl<Level>>,
+    /// Every spelling (trimmed, lowercased) of the impacts' and the
+    /// urgencies' levels, to the level's index: one lookup per new
+    /// spelling, however many levels a pack declares.
+    spellings: [HashMap<String, usize>; 2],
     rows: Vec<Decl<(String, Vec<CellDecl>)>>,
     pub calendars: Vec<Decl<Calendar>>,
     pub sla: Option<Decl<SlaPolicy>>,
@@ -529,24 +533,28 @@ impl Builder {
         here: Span,
         args: &[Arg],
     ) -> RhaiResult<()> {
-        if let Some(calls) = &mut self.calls {
-            let json = args
-                .iter()
-                .map(|a| match a {
-                    Arg::Rhai(d) => call_json(d),
-                    Arg::Json(v) => Ok((*v).clone()),
-                })
-                .collect::<Result<Vec<_>, _>>();
-            match json {
-                Ok(args) => calls.push(Call {
-                    name: name.to_string(),
-                    span: here.clone(),
-                    args,
-                }),
-                Err(e) => return Err(complain(format!("{name}: {e}"))),
-            }
+        if self.calls.is_none() {
+            return handler(self, here, args);
         }
-        handler(self, here, args)
+        let json = args
+            .iter()
+            .map(|a| match a {
+                Arg::Rhai(d) => call_json(d),
+                Arg::Json(v) => Ok((*v).clone()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| complain(format!("{name}: {e}")))?;
+        handler(self, here.clone(), args)?;
+        // Only a call that went through: one a file caught (`try`) would
+        // fail again on replay, where nothing catches it.
+        if let Some(calls) = &mut self.calls {
+            calls.push(Call {
+                name: name.to_string(),
+                span: here,
+                args: json,
+            });
+        }
+        Ok(())
     }
 
     /// Replays a recorded call: the same handler, at the same place.
@@ -1034,21 +1042,15 @@ fn declare_level(
         return Ok(());
     }
     let level = Level::new(name, aliases);
-    let levels = match axis {
-        Axis::Impact => &b.impacts,
-        Axis::Urgency => &b.urgencies,
+    let (levels, spellings) = match axis {
+        Axis::Impact => (&b.impacts, &b.spellings[0]),
+        Axis::Urgency => (&b.urgencies, &b.spellings[1]),
     };
     // Every spelling must lead to one level only.
-    let mut taken: HashMap<String, &Decl<Level>> = HashMap::new();
-    for d in levels {
-        for key in std::iter::once(&d.value.name).chain(&d.value.aliases) {
-            taken.insert(key.trim().to_lowercase(), d);
-        }
-    }
-    let mut own = HashMap::new();
+    let mut own: Vec<String> = Vec::new();
     for key in std::iter::once(&level.name).chain(&level.aliases) {
         let folded = key.trim().to_lowercase();
-        if let Some(prev) = taken.get(&folded) {
+        if let Some(prev) = spellings.get(&folded).and_then(|&i| levels.get(i)) {
             let msg = format!(
                 "{what} {key:?} already names level {:?} (declared at {})",
                 prev.value.name, prev.span
@@ -1056,19 +1058,23 @@ fn declare_level(
             b.error(here, msg);
             return Ok(());
         }
-        if own.insert(folded, ()).is_some() {
+        if own.contains(&folded) {
             b.error(here, format!("{what} {key:?} is listed twice"));
             return Ok(());
         }
+        own.push(folded);
     }
     let decl = Decl {
         value: level,
         span: here,
     };
-    match axis {
-        Axis::Impact => b.impacts.push(decl),
-        Axis::Urgency => b.urgencies.push(decl),
-    }
+    let (levels, spellings) = match axis {
+        Axis::Impact => (&mut b.impacts, &mut b.spellings[0]),
+        Axis::Urgency => (&mut b.urgencies, &mut b.spellings[1]),
+    };
+    let index = levels.len();
+    spellings.extend(own.into_iter().map(|k| (k, index)));
+    levels.push(decl);
     Ok(())
 }
 

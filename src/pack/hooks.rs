@@ -45,6 +45,9 @@ pub(crate) struct HookFn {
 pub(crate) struct FileAst {
     file: String,
     source: Rc<str>,
+    /// What a compiled pack says the file defines, checked against the
+    /// source when it is compiled.
+    expected: Vec<(String, usize)>,
     ast: OnceCell<std::result::Result<AST, Error>>,
 }
 
@@ -54,17 +57,32 @@ impl FileAst {
         FileAst {
             file: file.to_string(),
             source,
+            expected: Vec::new(),
             ast: OnceCell::from(Ok(ast)),
         }
     }
 
-    /// Functions compiled when first needed.
-    pub(crate) fn lazy(file: &str, source: Rc<str>) -> Self {
+    /// Functions compiled when first needed; they must be `expected`
+    /// (names and parameter counts, as [`functions_of`](Self::functions_of)
+    /// lists them).
+    pub(crate) fn lazy(file: &str, source: Rc<str>, expected: Vec<(String, usize)>) -> Self {
         FileAst {
             file: file.to_string(),
             source,
+            expected,
             ast: OnceCell::new(),
         }
+    }
+
+    /// The functions an AST defines, names and parameter counts, sorted
+    /// (rhai keeps them in a hash table).
+    pub(crate) fn functions_of(ast: &AST) -> Vec<(String, usize)> {
+        let mut fns: Vec<(String, usize)> = ast
+            .iter_functions()
+            .map(|f| (f.name.to_string(), f.params.len()))
+            .collect();
+        fns.sort();
+        fns
     }
 
     /// The file's source.
@@ -77,13 +95,17 @@ impl FileAst {
             .get_or_init(|| {
                 // As at load: the same engine settings, so the same parse.
                 let engine = sandbox::engine(&Limits::LOAD);
-                engine
+                let mut ast = engine
                     .compile(&*self.source)
-                    .map(|mut ast| {
-                        ast.set_source(self.file.as_str());
-                        ast.clone_functions_only()
-                    })
-                    .map_err(|e| super::diag::parse_error(&self.file, &e))
+                    .map_err(|e| super::diag::parse_error(&self.file, &e))?;
+                ast.set_source(self.file.as_str());
+                if Self::functions_of(&ast) != self.expected {
+                    return Err(Error::pack(
+                        Some(Span::new(&self.file, 1, 1)),
+                        "the compiled pack's list of functions is not what the file defines",
+                    ));
+                }
+                Ok(ast.clone_functions_only())
             })
             .as_ref()
             .map_err(Clone::clone)

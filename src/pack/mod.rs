@@ -100,7 +100,7 @@ impl Pack {
         let mut hooks = Vec::new();
         let mut with_fns = Vec::new();
         for f in c.functions {
-            let ast = Rc::new(hooks::FileAst::lazy(&f.file, f.source));
+            let ast = Rc::new(hooks::FileAst::lazy(&f.file, f.source, f.fns.clone()));
             find_hooks(&f.file, &f.fns, &ast, &mut hooks, &mut errors);
             with_fns.push(FileFns {
                 file: f.file,
@@ -154,10 +154,7 @@ impl Pack {
             };
             ast.set_source(file.as_str());
             if ast.iter_functions().next().is_some() {
-                let fns: Vec<(String, usize)> = ast
-                    .iter_functions()
-                    .map(|f| (f.name.to_string(), f.params.len()))
-                    .collect();
+                let fns = hooks::FileAst::functions_of(&ast);
                 let functions =
                     hooks::FileAst::ready(file, Rc::from(source), ast.clone_functions_only());
                 let ast = Rc::new(functions);
