@@ -240,15 +240,15 @@ fn what_a_file_does_that_replays_the_same() {
         try { roles(42); } catch (e) { }
         fn more(n) { lookup(`sites${n}`, [#{ name: "a", ratio: 0.1 + 0.2 * n, big: 1e300, tiny: 4.9e-324 }]); }
         for n in 0..3 { more(n); }
-        lookup("odd", [#{ name: "x", weight: 0.9832756999909005, note: 'c' }]);
+        lookup("odd", [#{ name: "x", weight: 0.9832756999909005, note: 'c', "$f64": "1.5", "$$y": [2.5] }]);
     "#;
     let engine = same_both_ways(common::default_pack_with("zz.rhai", extra));
     let sites = &engine.pack().lookups()["sites2"][0];
     assert_eq!(sites["ratio"], json!(0.1 + 0.2 * 2.0));
-    assert_eq!(
-        engine.pack().lookups()["odd"][0]["weight"],
-        json!(0.9832756999909005)
-    );
+    let odd = &engine.pack().lookups()["odd"][0];
+    assert_eq!(odd["weight"], json!(0.9832756999909005));
+    assert_eq!(odd["$f64"], json!("1.5"));
+    assert_eq!(odd["$$y"], json!([2.5]));
 }
 
 #[test]

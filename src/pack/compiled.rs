@@ -20,7 +20,11 @@
 //!   …]}
 //! ```
 //!
-//! A call is `[name, file index, line, column, arguments]`.
+//! A call is `[name, file index, line, column, arguments]`. In the
+//! arguments, a fractional number is written `{"$f64": "0.30000000000000004"}`
+//! (serde_json reads some numbers of 16–17 digits a bit off, and its exact
+//! reader costs 10 KB of wasm), and a map key starting with `$` gets one
+//! more `$` in front.
 
 use std::rc::Rc;
 
@@ -53,6 +57,60 @@ pub(crate) struct Compiled {
     pub files: Vec<String>,
     pub functions: Vec<CompiledFile>,
     pub calls: Vec<Call>,
+}
+
+/// The key of a fractional number in a compiled pack's arguments.
+const FLOAT: &str = "$f64";
+
+/// A declaration's argument as a compiled pack writes it: fractional
+/// numbers as `{"$f64": text}`, `$`-keys escaped with another `$`.
+/// (In place: a rebuilt tree costs kilobytes of wasm.)
+pub(crate) fn encode(v: &mut Value) {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let mut m = serde_json::Map::new();
+            m.insert(FLOAT.into(), Value::String(n.to_string()));
+            *v = Value::Object(m);
+        }
+        Value::Array(a) => a.iter_mut().for_each(encode),
+        Value::Object(o) => {
+            let dollars: Vec<String> = o.keys().filter(|k| k.starts_with('$')).cloned().collect();
+            for k in dollars {
+                if let Some(x) = o.remove(&k) {
+                    o.insert(format!("${k}"), x);
+                }
+            }
+            o.values_mut().for_each(encode);
+        }
+        _ => {}
+    }
+}
+
+/// The argument [`encode`] wrote, as it was.
+fn decode(v: &mut Value) -> Result<(), String> {
+    match v {
+        Value::Array(a) => a.iter_mut().try_for_each(decode),
+        Value::Object(o) => {
+            if let (1, Some(Value::String(text))) = (o.len(), o.get(FLOAT)) {
+                // The standard library's reader rounds exactly.
+                let n = text
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .ok_or_else(|| format!("{text:?} is not a number"))?;
+                *v = Value::Number(n);
+                return Ok(());
+            }
+            let escaped: Vec<String> = o.keys().filter(|k| k.starts_with("$$")).cloned().collect();
+            for k in escaped {
+                if let (Some(x), Some(plain)) = (o.remove(&k), k.strip_prefix('$')) {
+                    o.insert(plain.to_string(), x);
+                }
+            }
+            o.values_mut().try_for_each(decode)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The compiled pack's text.
@@ -189,13 +247,20 @@ fn call(c: Value, files: &[String]) -> Result<Call, Error> {
     let span = Span::new(file, number(&line)?, number(&column)?);
     // What rhai would have let the file build, and no `__proto__` key (the
     // source path drops them when rhai values become JSON).
-    let mut args = args;
-    for a in &mut args {
-        check_within(a, &Limits::LOAD)
+    let mut decoded = Vec::with_capacity(args.len());
+    for a in args {
+        let mut a = a;
+        decode(&mut a)
+            .and_then(|()| check_within(&a, &Limits::LOAD))
             .map_err(|e| Error::pack(Some(span.clone()), format!("{name}: {e}")))?;
-        crate::form::strip_proto(a);
+        crate::form::strip_proto(&mut a);
+        decoded.push(a);
     }
-    Ok(Call { name, span, args })
+    Ok(Call {
+        name,
+        span,
+        args: decoded,
+    })
 }
 
 fn bad(why: impl std::fmt::Display) -> Error {
