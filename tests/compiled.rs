@@ -241,6 +241,7 @@ fn what_a_file_does_that_replays_the_same() {
         fn more(n) { lookup(`sites${n}`, [#{ name: "a", ratio: 0.1 + 0.2 * n, big: 1e300, tiny: 4.9e-324 }]); }
         for n in 0..3 { more(n); }
         lookup("odd", [#{ name: "x", weight: 0.9832756999909005, note: 'c', "$f64": "1.5", "$$y": [2.5] }]);
+        lookup("dollars", [#{ name: "d", "$": 1, "$$": 2, "$a": 3, "$$a": 4, "$!": 5, "$$!": 6, "$$$a": [#{ "$f64": 7.5, "$$f64": 1.0 }] }]);
     "#;
     let engine = same_both_ways(common::default_pack_with("zz.rhai", extra));
     let sites = &engine.pack().lookups()["sites2"][0];
@@ -249,6 +250,14 @@ fn what_a_file_does_that_replays_the_same() {
     assert_eq!(odd["weight"], json!(0.9832756999909005));
     assert_eq!(odd["$f64"], json!("1.5"));
     assert_eq!(odd["$$y"], json!([2.5]));
+    let dollars = &engine.pack().lookups()["dollars"][0];
+    assert_eq!(dollars["$a"], 3);
+    assert_eq!(dollars["$$a"], 4);
+    assert_eq!(dollars["$$$a"], json!([{ "$f64": 7.5, "$$f64": 1.0 }]));
+    // A key with one `$` is not one compile writes.
+    let text = RuleEngine::compile_sources(default_sources()).unwrap();
+    let e = RuleEngine::from_compiled(&text.replacen("\"email\":", "\"$email\":", 1)).unwrap_err();
+    assert!(e.to_string().contains("\"$email\""), "{e}");
 }
 
 #[test]

@@ -44,6 +44,10 @@ const FORMAT: u64 = 1;
 /// compiled one is held to a bound of the same order.
 pub(crate) const MAX_CALLS: usize = 5_000;
 
+/// At most this many functions a file (the default pack's one such file
+/// has 9).
+pub(crate) const MAX_FUNCTIONS: usize = 1_000;
+
 /// A file that defines functions.
 pub(crate) struct CompiledFile {
     pub file: String,
@@ -74,12 +78,14 @@ pub(crate) fn encode(v: &mut Value) {
         }
         Value::Array(a) => a.iter_mut().for_each(encode),
         Value::Object(o) => {
+            // Every `$` key out first, then back in escaped: renamed one at
+            // a time, `$$a` could land on a `$$a` not yet renamed.
             let dollars: Vec<String> = o.keys().filter(|k| k.starts_with('$')).cloned().collect();
-            for k in dollars {
-                if let Some(x) = o.remove(&k) {
-                    o.insert(format!("${k}"), x);
-                }
-            }
+            let taken: Vec<(String, Value)> = dollars
+                .into_iter()
+                .filter_map(|k| o.remove(&k).map(|x| (format!("${k}"), x)))
+                .collect();
+            o.extend(taken);
             o.values_mut().for_each(encode);
         }
         _ => {}
@@ -101,12 +107,23 @@ fn decode(v: &mut Value) -> Result<(), String> {
                 *v = Value::Number(n);
                 return Ok(());
             }
-            let escaped: Vec<String> = o.keys().filter(|k| k.starts_with("$$")).cloned().collect();
-            for k in escaped {
-                if let (Some(x), Some(plain)) = (o.remove(&k), k.strip_prefix('$')) {
-                    o.insert(plain.to_string(), x);
-                }
+            // `encode` leaves no key with one leading `$`; so none can be
+            // overwritten as the escaped keys come back out.
+            if let Some(k) = o
+                .keys()
+                .find(|k| k.starts_with('$') && !k.starts_with("$$"))
+            {
+                return Err(format!("the key {k:?} is not written as compile writes it"));
             }
+            let escaped: Vec<String> = o.keys().filter(|k| k.starts_with("$$")).cloned().collect();
+            let taken: Vec<(String, Value)> = escaped
+                .into_iter()
+                .filter_map(|k| {
+                    let plain = k.strip_prefix('$').map(str::to_string);
+                    o.remove(&k).zip(plain).map(|(x, plain)| (plain, x))
+                })
+                .collect();
+            o.extend(taken);
             o.values_mut().try_for_each(decode)
         }
         _ => Ok(()),
@@ -195,7 +212,13 @@ impl Compiled {
                         .ok_or_else(|| bad("a parameter count must be a whole number")),
                     _ => Err(bad("`fns` must be [name, parameters] pairs")),
                 })
-                .collect::<Result<_, _>>()?;
+                .collect::<Result<Vec<_>, _>>()?;
+            if fns.len() > MAX_FUNCTIONS {
+                return Err(bad(format!(
+                    "{} functions in {file:?}; at most {MAX_FUNCTIONS}",
+                    fns.len()
+                )));
+            }
             functions.push(CompiledFile {
                 file: file.to_string(),
                 fns,

@@ -6,7 +6,7 @@
 //! mistake in the pack, not only the first.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
@@ -54,9 +54,9 @@ pub(crate) struct Builder {
     impacts: Vec<Decl<Level>>,
     urgencies: Vec<Decl<Level>>,
     /// Every spelling (trimmed, lowercased) of the impacts' and the
-    /// urgencies' levels, with the level's index: folded once, not again
-    /// for each level declared after it.
-    spellings: [Vec<(String, usize)>; 2],
+    /// urgencies' levels, to the level's index: one lookup per new
+    /// spelling, however many levels a pack declares.
+    spellings: [HashMap<String, usize>; 2],
     rows: Vec<Decl<(String, Vec<CellDecl>)>>,
     pub calendars: Vec<Decl<Calendar>>,
     pub sla: Option<Decl<SlaPolicy>>,
@@ -1054,8 +1054,7 @@ fn declare_level(
     let mut own: Vec<String> = Vec::new();
     for key in std::iter::once(&level.name).chain(&level.aliases) {
         let folded = key.trim().to_lowercase();
-        let taken = spellings.iter().find(|(k, _)| *k == folded);
-        if let Some(prev) = taken.and_then(|&(_, i)| levels.get(i)) {
+        if let Some(prev) = spellings.get(&folded).and_then(|&i| levels.get(i)) {
             let msg = format!(
                 "{what} {key:?} already names level {:?} (declared at {})",
                 prev.value.name, prev.span

@@ -77,8 +77,9 @@ impl FileAst {
     /// The functions an AST defines, names and parameter counts, sorted
     /// (rhai keeps them in a hash table).
     pub(crate) fn functions_of(ast: &AST) -> Vec<(String, usize)> {
-        // An insertion, not `sort`: a file has a handful of functions, and
-        // a sort of these pairs is 1 KB more of wasm.
+        // An insertion, not `sort` (1 KB more of wasm): files have a
+        // handful of functions, and a compiled pack at most
+        // `compiled::MAX_FUNCTIONS` a file (checked by count first).
         let mut fns: Vec<(String, usize)> = Vec::new();
         for f in ast.iter_functions() {
             let item = (f.name.to_string(), f.params.len());
@@ -102,7 +103,9 @@ impl FileAst {
                     .compile(&*self.source)
                     .map_err(|e| super::diag::parse_error(&self.file, &e))?;
                 ast.set_source(self.file.as_str());
-                if Self::functions_of(&ast) != self.expected {
+                if ast.iter_functions().count() != self.expected.len()
+                    || Self::functions_of(&ast) != self.expected
+                {
                     return Err(Error::pack(
                         Some(Span::new(&self.file, 1, 1)),
                         "the compiled pack's list of functions is not what the file defines",
