@@ -446,13 +446,6 @@ impl RuleEngine {
         lookups: Option<&serde_json::Map<String, Value>>,
         who: Requester<'_>,
     ) -> Result<ValidationResult> {
-        check_depth(ticket)?;
-        if let Some(l) = lookups {
-            l.values().try_for_each(check_depth)?;
-        }
-        if let Some(p) = who.previous {
-            check_depth(p)?;
-        }
         self.validate_cow(Cow::Borrowed(ticket), type_name, lookups, who)
     }
 
@@ -465,13 +458,6 @@ impl RuleEngine {
         lookups: Option<&serde_json::Map<String, Value>>,
         who: Requester<'_>,
     ) -> Result<ValidationResult> {
-        check_depth(&ticket)?;
-        if let Some(l) = lookups {
-            l.values().try_for_each(check_depth)?;
-        }
-        if let Some(p) = who.previous {
-            check_depth(p)?;
-        }
         self.validate_cow(Cow::Owned(ticket), type_name, lookups, who)
     }
 
@@ -482,6 +468,13 @@ impl RuleEngine {
         lookups: Option<&serde_json::Map<String, Value>>,
         who: Requester<'_>,
     ) -> Result<ValidationResult> {
+        check_depth(&*ticket)?;
+        if let Some(l) = lookups {
+            l.values().try_for_each(check_depth)?;
+        }
+        if let Some(p) = who.previous {
+            check_depth(p)?;
+        }
         let mut r = form::validate::validate(self, ticket, type_name, lookups, who)?;
         r.pack_version = self.pack_version().to_string();
         Ok(r)

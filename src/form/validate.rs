@@ -116,8 +116,9 @@ pub(crate) fn validate<P: FormPack>(
     let (mut out, ticket): (Value, Option<&Value>) = match ticket {
         Cow::Borrowed(t) => (t.clone(), Some(t)),
         Cow::Owned(t) if who.role.is_some() || who.previous.is_some() => {
+            let out = t.clone();
             kept = Some(t);
-            (kept.clone().unwrap_or_default(), kept.as_ref())
+            (out, kept.as_ref())
         }
         Cow::Owned(t) => (t, None),
     };
