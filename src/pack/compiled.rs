@@ -138,7 +138,7 @@ pub(crate) fn write(hash: &str, files: &[String], calls: &[Call], with_fns: &[Fi
         .map(|f| {
             json!({
                 "file": f.file,
-                "fns": f.fns.iter().map(|(n, p)| json!([n, p])).collect::<Vec<_>>(),
+                "fns": f.ast.fns().iter().map(|(n, p)| json!([n, p])).collect::<Vec<_>>(),
                 "source": f.ast.source(),
             })
         })

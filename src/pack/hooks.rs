@@ -45,9 +45,11 @@ pub(crate) struct HookFn {
 pub(crate) struct FileAst {
     file: String,
     source: Rc<str>,
-    /// What a compiled pack says the file defines, checked against the
-    /// source when it is compiled.
-    expected: Vec<(String, usize)>,
+    /// What the file defines (names and parameter counts, as
+    /// [`functions_of`](Self::functions_of) lists them); for a compiled
+    /// pack, what its text says, checked against the source when it is
+    /// compiled.
+    fns: Vec<(String, usize)>,
     ast: OnceCell<std::result::Result<AST, Error>>,
 }
 
@@ -57,19 +59,17 @@ impl FileAst {
         FileAst {
             file: file.to_string(),
             source,
-            expected: Vec::new(),
+            fns: Self::functions_of(&ast),
             ast: OnceCell::from(Ok(ast)),
         }
     }
 
-    /// Functions compiled when first needed; they must be `expected`
-    /// (names and parameter counts, as [`functions_of`](Self::functions_of)
-    /// lists them).
-    pub(crate) fn lazy(file: &str, source: Rc<str>, expected: Vec<(String, usize)>) -> Self {
+    /// Functions compiled when first needed; they must be `fns`.
+    pub(crate) fn lazy(file: &str, source: Rc<str>, fns: Vec<(String, usize)>) -> Self {
         FileAst {
             file: file.to_string(),
             source,
-            expected,
+            fns,
             ast: OnceCell::new(),
         }
     }
@@ -89,6 +89,11 @@ impl FileAst {
         fns
     }
 
+    /// The functions the file defines, names and parameter counts.
+    pub(crate) fn fns(&self) -> &[(String, usize)] {
+        &self.fns
+    }
+
     /// The file's source.
     pub(crate) fn source(&self) -> &str {
         &self.source
@@ -103,8 +108,8 @@ impl FileAst {
                     .compile(&*self.source)
                     .map_err(|e| super::diag::parse_error(&self.file, &e))?;
                 ast.set_source(self.file.as_str());
-                if ast.iter_functions().count() != self.expected.len()
-                    || Self::functions_of(&ast) != self.expected
+                if ast.iter_functions().count() != self.fns.len()
+                    || Self::functions_of(&ast) != self.fns
                 {
                     return Err(Error::pack(
                         Some(Span::new(&self.file, 1, 1)),

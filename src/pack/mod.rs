@@ -100,13 +100,9 @@ impl Pack {
         let mut hooks = Vec::new();
         let mut with_fns = Vec::new();
         for f in c.functions {
-            let ast = Rc::new(hooks::FileAst::lazy(&f.file, f.source, f.fns.clone()));
-            find_hooks(&f.file, &f.fns, &ast, &mut hooks, &mut errors);
-            with_fns.push(FileFns {
-                file: f.file,
-                fns: f.fns,
-                ast,
-            });
+            let ast = Rc::new(hooks::FileAst::lazy(&f.file, f.source, f.fns));
+            find_hooks(&f.file, &ast, &mut hooks, &mut errors);
+            with_fns.push(FileFns { file: f.file, ast });
         }
         Self::assemble(b, c.hash, c.files, with_fns, hooks, errors)
     }
@@ -154,14 +150,12 @@ impl Pack {
             };
             ast.set_source(file.as_str());
             if ast.iter_functions().next().is_some() {
-                let fns = hooks::FileAst::functions_of(&ast);
                 let functions =
                     hooks::FileAst::ready(file, Rc::from(source), ast.clone_functions_only());
                 let ast = Rc::new(functions);
-                find_hooks(file, &fns, &ast, &mut hooks, &mut errors);
+                find_hooks(file, &ast, &mut hooks, &mut errors);
                 with_fns.push(FileFns {
                     file: file.clone(),
-                    fns,
                     ast,
                 });
             }
@@ -509,23 +503,21 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// A rule file that defines functions: their names and parameter counts,
-/// and the functions themselves (compiled now or on first use).
+/// A rule file that defines functions, and the functions themselves
+/// (compiled now or on first use).
 struct FileFns {
     file: String,
-    fns: Vec<(String, usize)>,
     ast: Rc<hooks::FileAst>,
 }
 
 /// The hooks (`adjust_priority`, `queue_rank`) among a file's functions.
 fn find_hooks(
     file: &str,
-    fns: &[(String, usize)],
     ast: &Rc<hooks::FileAst>,
     hooks: &mut Vec<(String, HookFn)>,
     errors: &mut Vec<Error>,
 ) {
-    for (f, params) in fns {
+    for (f, params) in ast.fns() {
         let Some(&(name, arity)) = HOOKS.iter().find(|(n, _)| n == f) else {
             continue;
         };
@@ -557,7 +549,10 @@ fn find_hooks(
 /// The function `name` of one parameter (the ticket) in `file`, as a hook.
 fn one_param_fn(with_fns: &[FileFns], file: &str, name: &str) -> Option<HookFn> {
     let f = with_fns.iter().find(|f| f.file == file)?;
-    f.fns.iter().find(|(n, params)| n == name && *params == 1)?;
+    f.ast
+        .fns()
+        .iter()
+        .find(|(n, params)| n == name && *params == 1)?;
     Some(HookFn {
         file: f.file.clone(),
         ast: f.ast.clone(),
