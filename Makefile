@@ -125,7 +125,7 @@ size: wasm
 SLIM_ZONES ?= America/,Europe/
 SLIM_WASM := target/slim/pkg/ticket_rules_bg.wasm
 size-slim: tool-target tool-bindgen tool-npm
-	TICKET_RULES_ZONES='$(SLIM_ZONES)' cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm --target-dir target/slim
+	TICKET_RULES_ZONES='$(SLIM_ZONES)' cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm --target-dir target/slim --no-default-features
 	wasm-bindgen --target web $(WBG_FLAGS) --out-dir target/slim/pkg target/slim/$(WASM_TARGET)/wasm/ticket_rules.wasm
 	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(SLIM_WASM) -o $(SLIM_WASM)
 	@printf 'slim wasm (zones %s): %s bytes, %s bytes gzipped\n' '$(SLIM_ZONES)' $$(stat -c %s $(SLIM_WASM)) $$(gzip -9c $(SLIM_WASM) | wc -c)

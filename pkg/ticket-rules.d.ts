@@ -31,7 +31,9 @@ export type ErrorCode =
   | 'UNKNOWN_TYPE'
   | 'UNKNOWN_ROLE'
   | 'TOO_LARGE'
-  | 'UNKNOWN_PACK_VERSION';
+  | 'UNKNOWN_PACK_VERSION'
+  /** The slim build (no rhai): a pack from source, or a hook call. */
+  | 'NO_RHAI';
 
 /** The fields of an error, on a thrown `Error` and in error lists. */
 export interface ErrorInfo {

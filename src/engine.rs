@@ -37,6 +37,15 @@ include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
 /// `build.rs`) says whether it is.
 const DEFAULT_COMPILED: &str = include_str!("pack/default.compiled.json");
 
+// The slim build runs no rhai, so its default pack can only be the
+// compiled one: a stale compiled form stops that build here.
+#[cfg(not(feature = "rhai"))]
+const _: () = assert!(
+    DEFAULT_COMPILED_FRESH,
+    "src/pack/default.compiled.json is not compiled from rules/: run \
+     `UPDATE_COMPILED=1 cargo test --test compiled` (the slim build loads no rhai source)"
+);
+
 /// A rule pack, loaded and ready to answer for tickets.
 ///
 /// ```

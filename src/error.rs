@@ -181,6 +181,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// This build runs no rhai (it was built without the `rhai` feature,
+    /// as the slim build is): a pack loads only compiled, and a call that
+    /// needs a hook fails. `span` is the hook's definition, when there is one.
+    NoRhai {
+        /// The hook's definition.
+        span: Option<Span>,
+        /// What needed rhai.
+        what: String,
+    },
     /// An instant is not RFC 3339, or outside 1900-2199.
     InvalidInstant {
         /// The input it came from (`start`, `openedAt`, `history[2].at`, …).
@@ -323,6 +332,7 @@ pub const ERROR_CODES: &[&str] = &[
     "UNKNOWN_ROLE",
     "TOO_LARGE",
     "UNKNOWN_PACK_VERSION",
+    "NO_RHAI",
 ];
 
 impl Error {
@@ -339,6 +349,7 @@ impl Error {
             Error::RuleRuntime { .. } => "RULE_RUNTIME",
             Error::RuleLimit { .. } => "RULE_LIMIT",
             Error::PackInvalid { .. } => "PACK_INVALID",
+            Error::NoRhai { .. } => "NO_RHAI",
             Error::Io { .. } => "IO",
             Error::InvalidInstant { .. } => "INVALID_INSTANT",
             Error::InvalidDuration { .. } => "INVALID_DURATION",
@@ -407,7 +418,7 @@ impl Error {
             Error::RuleSyntax { span, .. }
             | Error::RuleRuntime { span, .. }
             | Error::RuleLimit { span, .. } => Some(span),
-            Error::PackInvalid { span, .. } => span.as_ref(),
+            Error::PackInvalid { span, .. } | Error::NoRhai { span, .. } => span.as_ref(),
             _ => None,
         }
     }
@@ -509,6 +520,16 @@ impl fmt::Display for Error {
                 span: None,
                 message,
             } => write!(f, "invalid rule pack: {message}"),
+            Error::NoRhai { span, what } => {
+                if let Some(span) = span {
+                    write!(f, "{span}: ")?;
+                }
+                write!(
+                    f,
+                    "{what} needs rhai, and this build has none (the slim build): \
+                     load packs compiled (`ticket-rules compile`), and use the full build for hooks"
+                )
+            }
             Error::Io { path, message } => write!(f, "cannot read {path}: {message}"),
             Error::InvalidInstant {
                 field,

@@ -365,10 +365,11 @@ fn every_code_is_listed() {
         "RULE_LIMIT",
         "PACK_INVALID",
         "IO",
+        "NO_RHAI",
     ] {
         assert!(ERROR_CODES.contains(&code), "{code}");
     }
-    assert_eq!(ERROR_CODES.len(), 27);
+    assert_eq!(ERROR_CODES.len(), 28);
 }
 
 /// A hook that does `work` when the ticket's service is "spin".

@@ -28,11 +28,14 @@
 
 use std::rc::Rc;
 
-use serde_json::{json, Value};
+#[cfg(feature = "rhai")]
+use serde_json::json;
+use serde_json::Value;
 
 use super::convert::check_within;
 use super::declare::Call;
 use super::sandbox::Limits;
+#[cfg(feature = "rhai")]
 use super::FileFns;
 use crate::error::{Error, Span};
 
@@ -131,6 +134,7 @@ fn decode(v: &mut Value) -> Result<(), String> {
 }
 
 /// The compiled pack's text.
+#[cfg(feature = "rhai")]
 pub(crate) fn write(hash: &str, files: &[String], calls: &[Call], with_fns: &[FileFns]) -> String {
     let index = |file: &str| files.iter().position(|f| f == file).unwrap_or(0);
     let functions: Vec<Value> = with_fns

@@ -4,16 +4,22 @@
 //! and that key would reach an object's prototype when the value goes back
 //! to JS.
 
+#[cfg(feature = "rhai")]
 use rhai::{Array, Dynamic, Map};
-use serde_json::{Map as JsonMap, Number, Value};
+#[cfg(feature = "rhai")]
+use serde_json::{Map as JsonMap, Number};
+use serde_json::Value;
 
+#[cfg(feature = "rhai")]
 use crate::error::Error;
 use crate::pack::sandbox::Limits;
 
 /// The one key that never crosses into or out of the engine.
+#[cfg(feature = "rhai")]
 pub(crate) const FORBIDDEN_KEY: &str = "__proto__";
 
 /// A JSON value as a rhai value.
+#[cfg(feature = "rhai")]
 pub(crate) fn to_dynamic(v: &Value) -> Dynamic {
     match v {
         Value::Null => Dynamic::UNIT,
@@ -39,6 +45,7 @@ pub(crate) fn to_dynamic(v: &Value) -> Dynamic {
 /// [`to_dynamic`], refusing a value over the hook's size limits with the
 /// path of the part that is too large: the sandbox checks what a hook
 /// builds, and this checks what it is given, before any of it runs.
+#[cfg(feature = "rhai")]
 pub(crate) fn to_dynamic_within(v: &Value, limits: &Limits) -> Result<Dynamic, Error> {
     // Too deep is the same error everywhere, hook or not.
     crate::ticket::check_depth(v)?;
@@ -116,6 +123,7 @@ fn dot(rest: &str) -> String {
 
 /// A rhai value as JSON; `Err` names the first value that has no JSON form
 /// (a function pointer, NaN, …).
+#[cfg(feature = "rhai")]
 pub(crate) fn to_json(d: &Dynamic) -> Result<Value, String> {
     if d.is_unit() {
         return Ok(Value::Null);
@@ -161,7 +169,7 @@ pub(crate) fn to_json(d: &Dynamic) -> Result<Value, String> {
     ))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "rhai"))]
 mod tests {
     use super::*;
     use serde_json::json;

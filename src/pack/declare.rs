@@ -5,10 +5,13 @@
 //! `file:line:column` and lets the file go on, so one load reports every
 //! mistake in the pack, not only the first.
 
+#[cfg(feature = "rhai")]
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+#[cfg(feature = "rhai")]
 use std::rc::Rc;
 
+#[cfg(feature = "rhai")]
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
 
 use crate::calendar::Calendar;
@@ -16,7 +19,9 @@ use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::{Error, Span};
 use crate::escalation::{parse_level, Action, Audience, Level as EscalationLevel, Trigger};
 use crate::form::{parse_type, Fill, Kind, TicketType, UnknownFields};
-use crate::pack::convert::{to_dynamic, to_json};
+#[cfg(feature = "rhai")]
+use crate::pack::convert::to_json;
+#[cfg(feature = "rhai")]
 use crate::pack::diag::{complain, span};
 use crate::pack::sandbox::Limits;
 use crate::priority::{Cell, Level, Matrix};
@@ -80,10 +85,16 @@ pub(crate) struct Builder {
     pub calls: Option<Vec<Call>>,
 }
 
+#[cfg(feature = "rhai")]
 type Shared = Rc<RefCell<Builder>>;
+#[cfg(feature = "rhai")]
 type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+/// A declaration's outcome: `Err` stops the file that made it (with the
+/// message, at the call), as a wrong argument type does.
+type Declared<T> = Result<T, String>;
 
 impl Builder {
+    #[cfg(feature = "rhai")]
     fn here(&self, ctx: &NativeCallContext) -> Span {
         span(&self.file, ctx.call_position())
     }
@@ -425,7 +436,7 @@ impl Builder {
 
 /// Registers every declaration function on `engine`, writing into `b`.
 /// A declaration: what it does with its arguments, at `here`.
-type Handler = fn(&mut Builder, Span, &[Arg]) -> RhaiResult<()>;
+type Handler = fn(&mut Builder, Span, &[Arg]) -> Declared<()>;
 
 /// The declarations a file may make, by name and number of arguments.
 /// Each call is recorded when the builder records (a compiled pack is
@@ -469,6 +480,7 @@ const DECLARATIONS: &[(&str, usize, Handler)] = &[
 /// compiled pack replayed, which so never goes through rhai values).
 #[derive(Clone, Copy)]
 enum Arg<'a> {
+    #[cfg(feature = "rhai")]
     Rhai(&'a Dynamic),
     Json(&'a serde_json::Value),
 }
@@ -482,34 +494,37 @@ fn arg<'a>(args: &[Arg<'a>], i: usize) -> Arg<'a> {
 }
 
 impl<'a> Arg<'a> {
-    fn json(self) -> RhaiResult<std::borrow::Cow<'a, serde_json::Value>> {
+    fn json(self) -> Declared<std::borrow::Cow<'a, serde_json::Value>> {
         match self {
-            Arg::Rhai(d) => to_json(d).map(std::borrow::Cow::Owned).map_err(complain),
+            #[cfg(feature = "rhai")]
+            Arg::Rhai(d) => to_json(d).map(std::borrow::Cow::Owned),
             Arg::Json(v) => Ok(std::borrow::Cow::Borrowed(v)),
         }
     }
 
-    fn string(self, what: &str) -> RhaiResult<String> {
+    fn string(self, what: &str) -> Declared<String> {
         match self {
+            #[cfg(feature = "rhai")]
             Arg::Rhai(d) => string(d, what),
             Arg::Json(serde_json::Value::String(s)) => Ok(s.clone()),
-            Arg::Json(v) => Err(complain(format!(
+            Arg::Json(v) => Err(format!(
                 "{what} must be a string, not {}",
                 crate::ticket::json_type(v)
-            ))),
+            )),
         }
     }
 
-    fn strings(self, what: &str) -> RhaiResult<Vec<String>> {
+    fn strings(self, what: &str) -> Declared<Vec<String>> {
         match self {
+            #[cfg(feature = "rhai")]
             Arg::Rhai(d) => strings(d, what),
             Arg::Json(serde_json::Value::Array(a)) => {
                 a.iter().map(|v| Arg::Json(v).string(what)).collect()
             }
-            Arg::Json(v) => Err(complain(format!(
+            Arg::Json(v) => Err(format!(
                 "{what} must be an array of strings, not {}",
                 crate::ticket::json_type(v)
-            ))),
+            )),
         }
     }
 }
@@ -532,7 +547,7 @@ impl Builder {
         handler: Handler,
         here: Span,
         args: &[Arg],
-    ) -> RhaiResult<()> {
+    ) -> Declared<()> {
         if self.calls.is_none() {
             return handler(self, here, args);
         }
@@ -540,6 +555,7 @@ impl Builder {
             .iter()
             .map(|a| {
                 let mut json = match a {
+                    #[cfg(feature = "rhai")]
                     Arg::Rhai(d) => call_json(d)?,
                     Arg::Json(v) => (*v).clone(),
                 };
@@ -547,7 +563,7 @@ impl Builder {
                 Ok::<_, String>(json)
             })
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| complain(format!("{name}: {e}")))?;
+            .map_err(|e| format!("{name}: {e}"))?;
         handler(self, here.clone(), args)?;
         // Only a call that went through: one a file caught (`try`) would
         // fail again on replay, where nothing catches it.
@@ -579,12 +595,13 @@ impl Builder {
         self.file.clone_from(&call.span.file);
         let args: Vec<Arg> = call.args.iter().map(Arg::Json).collect();
         self.declare(name, handler, call.span.clone(), &args)
-            .map_err(|e| super::diag::eval_error(&call.span.file, &e, Some(&call.span)))
+            .map_err(|e| Error::pack(Some(call.span.clone()), e))
     }
 }
 
 /// A declaration's argument as JSON; a `cell(...)` becomes the map form
 /// `row` also takes.
+#[cfg(feature = "rhai")]
 fn call_json(d: &Dynamic) -> Result<serde_json::Value, String> {
     if let Some(c) = d.read_lock::<CellDecl>() {
         return Ok(serde_json::json!({
@@ -605,6 +622,7 @@ fn call_json(d: &Dynamic) -> Result<serde_json::Value, String> {
     to_json(d)
 }
 
+#[cfg(feature = "rhai")]
 pub(crate) fn register(engine: &mut Engine, b: &Shared) {
     for &(name, arity, handler) in DECLARATIONS {
         let s = b.clone();
@@ -612,7 +630,7 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             let mut b = s.borrow_mut();
             let here = b.here(ctx);
             let args: Vec<Arg> = args.iter().map(Arg::Rhai).collect();
-            b.declare(name, handler, here, &args)
+            b.declare(name, handler, here, &args).map_err(complain)
         };
         match arity {
             1 => {
@@ -714,7 +732,7 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
     });
 }
 
-fn declare_priorities(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_priorities(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let names = arg(a, 0).strings("priorities(names)")?;
     if names.is_empty() {
         b.error(here, "priorities(names): at least one priority is needed");
@@ -729,7 +747,7 @@ fn declare_priorities(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> 
     Ok(())
 }
 
-fn declare_calendar(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_calendar(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let name = arg(a, 0).string("calendar(name, spec): name")?;
     let json = arg(a, 1).json()?;
     if name.trim().is_empty() || name == ALWAYS {
@@ -752,7 +770,7 @@ fn declare_calendar(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_sla(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_sla(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let json = arg(a, 0).json()?;
     if b.declared_again(&here, "sla(...)", |b| b.sla.as_ref()) {
         return Ok(());
@@ -769,7 +787,7 @@ fn declare_sla(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_type(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_type(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let name = arg(a, 0).string("ticket_type(name, spec): name")?;
     let json = arg(a, 1).json()?;
     if name.trim().is_empty() {
@@ -799,7 +817,7 @@ fn declare_type(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_lookup(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_lookup(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let name = arg(a, 0).string("lookup(name, records): name")?;
     let json = arg(a, 1).json()?.into_owned();
     let serde_json::Value::Array(list) = json else {
@@ -823,7 +841,7 @@ fn declare_lookup(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_messages(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_messages(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let json = arg(a, 0).json()?.into_owned();
     let serde_json::Value::Object(o) = json else {
         b.error(here, "messages(#{ CODE: \"template\" }) takes a map");
@@ -848,7 +866,7 @@ fn declare_messages(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_limits(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_limits(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     if b.declared_again(&here, "limits", |b| b.limits.as_ref()) {
         return Ok(());
     }
@@ -863,7 +881,7 @@ fn declare_limits(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_unknown_fields(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_unknown_fields(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let p = match arg(a, 0).string("unknown_fields(policy)")?.as_str() {
         "keep" => UnknownFields::Keep,
         "reject" => UnknownFields::Reject,
@@ -883,7 +901,7 @@ fn declare_unknown_fields(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<
     Ok(())
 }
 
-fn declare_escalation(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_escalation(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let name = arg(a, 0).string("escalation(name, spec): name")?;
     let json = arg(a, 1).json()?;
     if name.trim().is_empty() || name.contains('/') {
@@ -914,7 +932,7 @@ fn declare_escalation(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> 
     Ok(())
 }
 
-fn declare_roles(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_roles(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let names = arg(a, 0).strings("roles(names)")?;
     if !b.declared_again(&here, "roles", |b| b.roles.as_ref()) {
         b.roles = Some(Decl {
@@ -925,7 +943,7 @@ fn declare_roles(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
     Ok(())
 }
 
-fn declare_user_roles(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_user_roles(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let names = arg(a, 0).strings("user_roles(names)")?;
     if b.declared_again(&here, "user_roles", |b| b.user_roles.as_ref()) {
         return Ok(());
@@ -941,7 +959,7 @@ fn declare_user_roles(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> 
     Ok(())
 }
 
-fn declare_queue_order(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_queue_order(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let names = arg(a, 0).strings("queue_order(criteria)")?;
     if b.declared_again(&here, "queue_order", |b| b.queue_order.as_ref()) {
         return Ok(());
@@ -958,15 +976,16 @@ fn declare_queue_order(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()>
     Ok(())
 }
 
-fn declare_row(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
+fn declare_row(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let urgency = arg(a, 0).string("row(urgency, cells): urgency")?;
-    let cells: Array = match arg(a, 1) {
-        Arg::Rhai(d) => d.read_lock::<Array>().map(|c| c.clone()),
-        // Replayed: each cell is the map form `call_json` wrote.
-        Arg::Json(serde_json::Value::Array(c)) => Some(c.iter().map(to_dynamic).collect()),
-        Arg::Json(_) => None,
+    let cells = arg(a, 1);
+    let not_cells = || "row(urgency, cells): cells must be an array of cell(...)".to_string();
+    match cells {
+        #[cfg(feature = "rhai")]
+        Arg::Rhai(d) if d.is_array() => {}
+        Arg::Json(serde_json::Value::Array(_)) => {}
+        _ => return Err(not_cells()),
     }
-    .ok_or_else(|| complain("row(urgency, cells): cells must be an array of cell(...)"))?;
     // Rows may name an urgency by an alias too; store the level name.
     let canonical = b
         .urgencies
@@ -980,19 +999,30 @@ fn declare_row(b: &mut Builder, here: Span, a: &[Arg]) -> RhaiResult<()> {
         })
         .map(|d| d.value.name.clone())
         .unwrap_or(urgency);
-    let mut parsed = Vec::with_capacity(cells.len());
-    for (i, c) in cells.into_iter().enumerate() {
-        match cell_value(c, &here) {
-            Ok(c) => parsed.push(c),
-            Err(msg) => {
-                b.error(
-                    here.clone(),
-                    format!("row {canonical:?}, cell {}: {msg}", i + 1),
-                );
-                return Ok(());
-            }
+    let parsed: Result<Vec<CellDecl>, (usize, String)> = match cells {
+        #[cfg(feature = "rhai")]
+        Arg::Rhai(d) => {
+            let cells = d.read_lock::<Array>().ok_or_else(not_cells)?;
+            (cells.iter().enumerate())
+                .map(|(i, c)| cell_value(c.clone(), &here).map_err(|m| (i, m)))
+                .collect()
         }
-    }
+        // Replayed: each cell is the map form `call_json` wrote.
+        Arg::Json(serde_json::Value::Array(c)) => (c.iter().enumerate())
+            .map(|(i, c)| cell_from_json(c, &here).map_err(|m| (i, m)))
+            .collect(),
+        Arg::Json(_) => return Err(not_cells()),
+    };
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err((i, msg)) => {
+            b.error(
+                here.clone(),
+                format!("row {canonical:?}, cell {}: {msg}", i + 1),
+            );
+            return Ok(());
+        }
+    };
     b.rows.push(Decl {
         value: (canonical, parsed),
         span: here,
@@ -1021,7 +1051,7 @@ fn declare_once(
     value: Arg,
     what: &str,
     slot: impl Fn(&mut Builder) -> &mut Option<Decl<String>>,
-) -> RhaiResult<()> {
+) -> Declared<()> {
     let value = value.string(what)?;
     if value.trim().is_empty() {
         b.error(here, format!("{what}: must not be empty"));
@@ -1037,7 +1067,7 @@ fn declare_level(
     axis: Axis,
     name: Arg,
     aliases: Arg,
-) -> RhaiResult<()> {
+) -> Declared<()> {
     let what = axis.fn_name();
     let name = name.string(&format!("{what}(name, aliases): name"))?;
     let aliases = aliases.strings(&format!("{what}(name, aliases): aliases"))?;
@@ -1084,6 +1114,7 @@ fn declare_level(
 
 /// `cell(...)` returns its parsed form, so a bad duration is reported at
 /// the cell, not at the row.
+#[cfg(feature = "rhai")]
 fn make_cell(
     clock: Dynamic,
     respond: Dynamic,
@@ -1108,6 +1139,7 @@ fn make_cell(
 
 /// A cell from `cell(...)` or from a map literal
 /// `#{ clock, respond, priority, process, resolve }`.
+#[cfg(feature = "rhai")]
 fn cell_value(c: Dynamic, row: &Span) -> Result<CellDecl, String> {
     if c.is::<CellDecl>() {
         return Ok(c.cast::<CellDecl>());
@@ -1120,6 +1152,7 @@ fn cell_value(c: Dynamic, row: &Span) -> Result<CellDecl, String> {
     }
 }
 
+#[cfg(feature = "rhai")]
 fn cell_from_map(m: &Map, here: &Span) -> Result<CellDecl, String> {
     if let Some(k) = m
         .keys()
@@ -1155,7 +1188,61 @@ fn cell_from_map(m: &Map, here: &Span) -> Result<CellDecl, String> {
     })
 }
 
+/// A cell as a compiled pack keeps it (the map form `call_json` writes):
+/// the same checks as [`cell_from_map`], on JSON.
+fn cell_from_json(c: &serde_json::Value, here: &Span) -> Result<CellDecl, String> {
+    use serde_json::Value;
+    const KEYS: [&str; 5] = ["clock", "respond", "priority", "process", "resolve"];
+    let Value::Object(m) = c else {
+        return Err(
+            "expected cell(...) or a map #{ clock, respond, priority, process, resolve }".into(),
+        );
+    };
+    if let Some(k) = m.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown key {k:?} (clock, respond, priority, process, resolve)"
+        ));
+    }
+    let text = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
+    let clock = text("clock").ok_or("clock must be a string")?;
+    if clock.trim().is_empty() {
+        return Err("clock must not be empty".into());
+    }
+    let priority = text("priority").ok_or("priority must be a string")?;
+    let process = match m.get("process") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(p)) => {
+            let p = p.trim();
+            (!p.is_empty() && !p.eq_ignore_ascii_case("none")).then(|| p.to_string())
+        }
+        Some(_) => return Err("process must be a string or ()".into()),
+    };
+    let seconds = |k: &str| -> Result<u64, String> {
+        match m.get(k) {
+            Some(Value::String(d)) => parse_duration(d),
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n
+                .as_u64()
+                .filter(|s| *s <= MAX_SECONDS)
+                .ok_or_else(|| format!("{n} seconds is out of range")),
+            other => Err(format!(
+                "expected a duration like \"4h\", not {}",
+                other.map_or("()", crate::ticket::json_type)
+            )),
+        }
+        .map_err(|e| format!("{k}: {e}"))
+    };
+    Ok(CellDecl {
+        clock,
+        respond: seconds("respond")?,
+        priority,
+        process,
+        resolve: seconds("resolve")?,
+        span: here.clone(),
+    })
+}
+
 /// A target: `"4h"`-style text or whole seconds.
+#[cfg(feature = "rhai")]
 fn seconds(d: &Dynamic) -> Result<u64, String> {
     if let Ok(i) = d.as_int() {
         return u64::try_from(i)
@@ -1172,23 +1259,22 @@ fn seconds(d: &Dynamic) -> Result<u64, String> {
     ))
 }
 
-fn string(d: &Dynamic, what: &str) -> RhaiResult<String> {
+#[cfg(feature = "rhai")]
+fn string(d: &Dynamic, what: &str) -> Declared<String> {
     if d.is_string() {
         Ok(d.to_string())
     } else {
-        Err(complain(format!(
-            "{what} must be a string, not {}",
-            d.type_name()
-        )))
+        Err(format!("{what} must be a string, not {}", d.type_name()))
     }
 }
 
-fn strings(d: &Dynamic, what: &str) -> RhaiResult<Vec<String>> {
+#[cfg(feature = "rhai")]
+fn strings(d: &Dynamic, what: &str) -> Declared<Vec<String>> {
     let Some(a) = d.read_lock::<Array>() else {
-        return Err(complain(format!(
+        return Err(format!(
             "{what} must be an array of strings, not {}",
             d.type_name()
-        )));
+        ));
     };
     a.iter().map(|v| string(v, what)).collect()
 }

@@ -2,6 +2,7 @@
 //! default pack's compiled form was compiled from the `rules/` it embeds).
 
 /// FNV-1a over names and sources (in the order given), hex.
+#[cfg_attr(not(feature = "rhai"), allow(dead_code))]
 pub fn content_hash(sources: &[(String, String)]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (name, source) in sources {

@@ -7,16 +7,23 @@
 //!
 //! A pack without hooks never runs rhai after load.
 
-use std::cell::{Cell as Counter, OnceCell};
+use std::cell::Cell as Counter;
+#[cfg(feature = "rhai")]
+use std::cell::OnceCell;
 use std::rc::Rc;
 
+#[cfg(feature = "rhai")]
 use rhai::{Array, CallFnOptions, Dynamic, Engine, Scope, AST};
 use serde_json::Value;
 
 use crate::error::{Error, Result, Span};
+#[cfg(feature = "rhai")]
 use crate::pack::convert::{to_dynamic, to_dynamic_within, to_json};
+#[cfg(feature = "rhai")]
 use crate::pack::diag::{complain, eval_error};
-use crate::pack::sandbox::{self, Limits};
+#[cfg(feature = "rhai")]
+use crate::pack::sandbox;
+use crate::pack::sandbox::Limits;
 use crate::priority::{Matrix, PriorityResult};
 
 /// Hook names and their parameter counts.
@@ -30,6 +37,7 @@ pub(crate) const ADJUST_PRIORITY: &str = "adjust_priority";
 pub(crate) const QUEUE_RANK: &str = "queue_rank";
 
 /// One hook: the file that defines it and that file's functions.
+#[cfg_attr(not(feature = "rhai"), allow(dead_code))]
 pub(crate) struct HookFn {
     pub file: String,
     pub ast: Rc<FileAst>,
@@ -42,6 +50,7 @@ pub(crate) struct HookFn {
 /// The functions of a rule file, for its hooks: compiled when the pack
 /// loads from source, or on the first hook call when it loads compiled
 /// (so a compiled pack without hook calls never runs rhai's parser).
+#[cfg_attr(not(feature = "rhai"), allow(dead_code))]
 pub(crate) struct FileAst {
     file: String,
     source: Rc<str>,
@@ -50,10 +59,12 @@ pub(crate) struct FileAst {
     /// pack, what its text says, checked against the source when it is
     /// compiled.
     fns: Vec<(String, usize)>,
+    #[cfg(feature = "rhai")]
     ast: OnceCell<std::result::Result<AST, Error>>,
 }
 
 impl FileAst {
+#[cfg(feature = "rhai")]
     /// Functions already compiled.
     pub(crate) fn ready(file: &str, source: Rc<str>, ast: AST) -> Self {
         FileAst {
@@ -70,10 +81,12 @@ impl FileAst {
             file: file.to_string(),
             source,
             fns,
+            #[cfg(feature = "rhai")]
             ast: OnceCell::new(),
         }
     }
 
+#[cfg(feature = "rhai")]
     /// The functions an AST defines, names and parameter counts, sorted
     /// (rhai keeps them in a hash table).
     pub(crate) fn functions_of(ast: &AST) -> Vec<(String, usize)> {
@@ -99,6 +112,7 @@ impl FileAst {
         &self.source
     }
 
+#[cfg(feature = "rhai")]
     fn get(&self) -> Result<&AST> {
         self.ast
             .get_or_init(|| {
@@ -125,8 +139,10 @@ impl FileAst {
 
 /// The runtime for hooks: its own sandboxed engine and the hooks found.
 /// A pack without hooks has no engine at all.
+#[cfg_attr(not(feature = "rhai"), allow(dead_code))]
 pub(crate) struct Hooks {
     /// Built on the first hook call (building it registers rhai's library).
+    #[cfg(feature = "rhai")]
     engine: OnceCell<Engine>,
     matrix: Option<Rc<Matrix>>,
     pub adjust_priority: Option<HookFn>,
@@ -155,6 +171,7 @@ impl Hooks {
             || conditions.iter().any(Option::is_some)
             || !forms.is_empty();
         Hooks {
+            #[cfg(feature = "rhai")]
             engine: OnceCell::new(),
             matrix: any.then(|| matrix.clone()),
             adjust_priority,
@@ -168,6 +185,7 @@ impl Hooks {
     }
 
     /// `ticket` as a hook's argument, if it is within the hook limits.
+    #[cfg(feature = "rhai")]
     fn given(&self, ticket: &Value) -> Result<Dynamic> {
         to_dynamic_within(ticket, &self.limits)
     }
@@ -176,6 +194,60 @@ impl Hooks {
     pub(crate) fn calls(&self) -> u64 {
         self.calls.get()
     }
+
+    /// The form function `function` of `type_name`.
+    fn form(&self, type_name: &str, function: &str) -> Result<&HookFn> {
+        self.forms
+            .iter()
+            .find(|((t, f), _)| t == type_name && f == function)
+            .map(|(_, hook)| hook)
+            .ok_or_else(|| Error::pack(None, format!("{type_name} has no function {function}")))
+    }
+}
+
+/// Without rhai (the slim build), a pack's hooks are known but cannot run:
+/// a call that needs one fails with `NO_RHAI` at the hook's definition,
+/// and every answer that needs none is the same as with rhai.
+#[cfg(not(feature = "rhai"))]
+impl Hooks {
+    fn unavailable(hook: &HookFn) -> Error {
+        Error::NoRhai {
+            span: Some(hook.span.clone()),
+            what: format!("the function {}", hook.name),
+        }
+    }
+
+    pub(crate) fn form_function(&self, type_name: &str, function: &str, _: &Value) -> Result<Value> {
+        Err(Self::unavailable(self.form(type_name, function)?))
+    }
+
+    pub(crate) fn condition(&self, k: usize, _: &Value) -> Result<bool> {
+        match self.conditions.get(k) {
+            Some(Some(hook)) => Err(Self::unavailable(hook)),
+            _ => Ok(true),
+        }
+    }
+
+    pub(crate) fn queue_rank(&self, _: &Value, _: &Value) -> Result<Option<f64>> {
+        self.queue_rank
+            .as_ref()
+            .map_or(Ok(None), |hook| Err(Self::unavailable(hook)))
+    }
+
+    pub(crate) fn adjust_priority(
+        &self,
+        _: &Matrix,
+        _: &Value,
+        result: PriorityResult,
+    ) -> Result<PriorityResult> {
+        self.adjust_priority
+            .as_ref()
+            .map_or(Ok(result), |hook| Err(Self::unavailable(hook)))
+    }
+}
+
+#[cfg(feature = "rhai")]
+impl Hooks {
 
     /// The engine and the hook's functions, built or compiled on first use.
     fn runtime<'h>(&'h self, hook: &'h HookFn) -> Result<(&'h Engine, &'h AST)> {
@@ -218,16 +290,7 @@ impl Hooks {
         function: &str,
         ticket: &Value,
     ) -> Result<Value> {
-        let Some((_, hook)) = self
-            .forms
-            .iter()
-            .find(|((t, f), _)| t == type_name && f == function)
-        else {
-            return Err(Error::pack(
-                None,
-                format!("{type_name} has no function {function}"),
-            ));
-        };
+        let hook = self.form(type_name, function)?;
         let out = self.call1(hook, function, self.given(ticket)?)?;
         to_json(&out).map_err(|e| Error::pack(Some(hook.span.clone()), format!("{function}: {e}")))
     }
@@ -356,6 +419,7 @@ impl Hooks {
     }
 }
 
+#[cfg(feature = "rhai")]
 fn text<'v>(v: &'v Value, key: &str) -> std::result::Result<&'v str, String> {
     v.as_str().ok_or_else(|| {
         format!(
@@ -365,12 +429,14 @@ fn text<'v>(v: &'v Value, key: &str) -> std::result::Result<&'v str, String> {
     })
 }
 
+#[cfg(feature = "rhai")]
 fn secs(v: &Value, key: &str) -> std::result::Result<u64, String> {
     v.as_u64()
         .filter(|s| *s <= crate::duration::MAX_SECONDS)
         .ok_or_else(|| format!("`{key}` must be whole seconds between 0 and 100 years"))
 }
 
+#[cfg(feature = "rhai")]
 /// Host functions a hook may call.
 fn register_helpers(engine: &mut Engine, matrix: &Rc<Matrix>) {
     let m = matrix.clone();
@@ -410,10 +476,12 @@ fn register_helpers(engine: &mut Engine, matrix: &Rc<Matrix>) {
     engine.register_fn("lower_priority", move |p: &str| step(&m, p, 1));
 }
 
+#[cfg(feature = "rhai")]
 fn names<'a>(it: impl Iterator<Item = &'a String>) -> Array {
     it.map(|s| Dynamic::from(s.clone())).collect()
 }
 
+#[cfg(feature = "rhai")]
 fn step(m: &Matrix, p: &str, by: isize) -> std::result::Result<String, Box<rhai::EvalAltResult>> {
     let rank = m.priority_rank(p).ok_or_else(|| {
         complain(format!(

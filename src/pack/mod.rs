@@ -11,15 +11,18 @@
 //!
 //! After that, per-ticket work is table lookups; rhai runs only for hooks.
 
+#[cfg(feature = "rhai")]
 mod bounded;
 mod compiled;
 pub(crate) mod convert;
 pub(crate) mod declare;
+#[cfg(feature = "rhai")]
 mod diag;
 pub(crate) mod hash;
 pub(crate) mod hooks;
 pub mod sandbox;
 
+#[cfg(feature = "rhai")]
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -32,6 +35,7 @@ use crate::escalation::Level as EscalationLevel;
 use crate::priority::{Matrix, PriorityResult};
 use crate::sla::policy::SlaPolicy;
 use declare::Builder;
+#[cfg(feature = "rhai")]
 use hash::content_hash;
 use hooks::{HookFn, Hooks, HOOKS};
 use sandbox::Limits;
@@ -107,6 +111,19 @@ impl Pack {
         Self::assemble(b, c.hash, c.files, with_fns, hooks, errors)
     }
 
+    /// Without rhai (the slim build) no pack loads from source.
+    #[cfg(not(feature = "rhai"))]
+    fn load_sources(
+        _: Vec<(String, String)>,
+        _: bool,
+    ) -> Result<(Pack, Option<String>), Vec<Error>> {
+        Err(vec![Error::NoRhai {
+            span: None,
+            what: "loading a pack from its rhai source".into(),
+        }])
+    }
+
+    #[cfg(feature = "rhai")]
     fn load_sources(
         sources: Vec<(String, String)>,
         record: bool,

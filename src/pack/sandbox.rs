@@ -1,13 +1,18 @@
 //! The rhai engine a pack runs in: the standard library, no I/O, no
 //! clock, and limits on everything that can grow.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::Cell;
+#[cfg(feature = "rhai")]
+use std::cell::OnceCell;
+#[cfg(feature = "rhai")]
 use std::rc::Rc;
 
+#[cfg(feature = "rhai")]
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
     MoreStringPackage, Package,
 };
+#[cfg(feature = "rhai")]
 use rhai::{Dynamic, Engine, Module, Shared};
 
 /// Sandbox limits. Rule packs are untrusted code in a browser tab: every
@@ -172,11 +177,14 @@ fn native_ms() -> f64 {
 }
 
 /// The value a run is terminated with when its time is up.
+#[cfg(feature = "rhai")]
 pub(crate) const TIME_UP: &str = "sandbox time limit";
 
 /// How many operations pass between two looks at the clock.
+#[cfg(feature = "rhai")]
 const CLOCK_EVERY: u64 = 16;
 
+#[cfg(feature = "rhai")]
 rhai::def_package! {
     /// rhai's standard library without what rules about tickets have no
     /// use for: blobs (byte buffers) and bit fields. Smaller, and quicker to
@@ -191,6 +199,7 @@ rhai::def_package! {
     {}
 }
 
+#[cfg(feature = "rhai")]
 thread_local! {
     /// The standard library, built once per thread and shared by every
     /// engine: building it registers hundreds of functions.
@@ -202,6 +211,7 @@ thread_local! {
 /// No module resolver exists (`no_module`), `eval` is disabled (its errors
 /// would have no file position), `print`/`debug` go nowhere, and reading an
 /// undefined variable is an error at compile time, not a silent `()`.
+#[cfg(feature = "rhai")]
 pub fn engine(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
     let std = STD.with(|s| {

@@ -1,0 +1,80 @@
+//! The slim build (`cargo test --no-default-features`: no rhai). It loads
+//! compiled packs only, and a call that needs one of a pack's rhai
+//! functions fails with `NO_RHAI` at that function; every other answer is
+//! the full build's, which `tests/golden.rs` holds to the byte (`make
+//! test` runs both files without the `rhai` feature).
+#![cfg(all(not(target_arch = "wasm32"), not(feature = "rhai")))]
+
+use serde_json::json;
+use ticket_rules::time::parse_instant;
+use ticket_rules::{RuleEngine, DEFAULT_PACK};
+
+const COMPILED: &str = include_str!("../src/pack/default.compiled.json");
+
+#[test]
+fn the_default_pack_loads_compiled_and_answers_from_its_data() {
+    let engine = RuleEngine::embedded().unwrap();
+    let p = engine
+        .priority(&json!({ "impact": "Entire University affected", "urgency": "Work Impaired" }))
+        .unwrap();
+    assert_eq!(p.priority, "High");
+    let incident = json!({
+        "type": "incident", "summary": "VPN down", "impact": "Single Department affected",
+        "urgency": "Work Stopped - No workaround", "service": "VPN",
+        "description": "Nobody in Finance can connect since 9:00.",
+        "contact": { "name": "Pat Doe" },
+    });
+    let r = engine.validate(&incident, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["priority"], "High");
+    let now = parse_instant("2026-03-17T16:00:00Z", "now").unwrap();
+    let mut t = incident.clone();
+    t["id"] = json!("TT-1");
+    t["openedAt"] = json!("2026-03-16T14:00:00Z");
+    let esc = engine.escalations(&t, now, &[]).unwrap();
+    assert!(!esc.due.is_empty());
+    // The same text loaded by hand gives the same engine.
+    let again = RuleEngine::from_compiled(COMPILED).unwrap();
+    assert_eq!(
+        serde_json::to_value(again.escalations(&t, now, &[]).unwrap()).unwrap(),
+        serde_json::to_value(esc).unwrap()
+    );
+    assert_eq!(engine.pack().hook_calls(), 0);
+}
+
+#[test]
+fn a_pack_from_source_is_refused_with_no_rhai() {
+    let e = RuleEngine::from_sources(DEFAULT_PACK.iter().copied()).unwrap_err();
+    assert_eq!(e.code(), "NO_RHAI");
+    assert!(e.to_string().contains("ticket-rules compile"), "{e}");
+    let errors = RuleEngine::compile_sources(DEFAULT_PACK.iter().copied()).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code(), "NO_RHAI");
+    let checked = RuleEngine::check_sources([("tiny.rhai", "pack_name(\"x\");")]);
+    assert_eq!(checked[0].code(), "NO_RHAI");
+}
+
+#[test]
+fn a_call_that_needs_a_function_fails_with_no_rhai_at_the_function() {
+    let engine = RuleEngine::embedded().unwrap();
+    // A problem's cross-field rule is a rhai function of forms.rhai.
+    let problem = json!({
+        "type": "problem", "summary": "Disk fills up", "impact": "Single Department affected",
+        "urgency": "Work Impaired", "service": "File shares", "contact": { "name": "Pat Doe" },
+        "workaround": "Delete old logs", "rootCause": "delete old logs",
+    });
+    let e = engine.validate(&problem, None, None).unwrap_err();
+    assert_eq!(e.code(), "NO_RHAI");
+    let span = e.span().expect("the function's place");
+    let line = DEFAULT_PACK
+        .iter()
+        .find(|(n, _)| *n == "forms.rhai")
+        .and_then(|(_, s)| s.lines().position(|l| l.starts_with("fn cause_is_not_the_workaround")))
+        .unwrap();
+    assert_eq!((span.file.as_str(), span.line), ("forms.rhai", line as u32 + 1));
+    assert!(e.to_string().contains("cause_is_not_the_workaround"), "{e}");
+    // Types without functions validate as in the full build.
+    let incident = json!({ "type": "incident", "summary": "" });
+    let r = engine.validate(&incident, None, None).unwrap();
+    assert!(!r.valid);
+}
