@@ -69,9 +69,15 @@ fn a_call_that_needs_a_function_fails_with_no_rhai_at_the_function() {
     let line = DEFAULT_PACK
         .iter()
         .find(|(n, _)| *n == "forms.rhai")
-        .and_then(|(_, s)| s.lines().position(|l| l.starts_with("fn cause_is_not_the_workaround")))
+        .and_then(|(_, s)| {
+            s.lines()
+                .position(|l| l.starts_with("fn cause_is_not_the_workaround"))
+        })
         .unwrap();
-    assert_eq!((span.file.as_str(), span.line), ("forms.rhai", line as u32 + 1));
+    assert_eq!(
+        (span.file.as_str(), span.line),
+        ("forms.rhai", line as u32 + 1)
+    );
     assert!(e.to_string().contains("cause_is_not_the_workaround"), "{e}");
     // Types without functions validate as in the full build.
     let incident = json!({ "type": "incident", "summary": "" });

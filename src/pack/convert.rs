@@ -6,9 +6,9 @@
 
 #[cfg(feature = "rhai")]
 use rhai::{Array, Dynamic, Map};
+use serde_json::Value;
 #[cfg(feature = "rhai")]
 use serde_json::{Map as JsonMap, Number};
-use serde_json::Value;
 
 #[cfg(feature = "rhai")]
 use crate::error::Error;

@@ -541,13 +541,7 @@ pub(crate) struct Call {
 impl Builder {
     /// Runs a declaration (from a file, or replayed from a compiled pack),
     /// recording it first if this builder records.
-    fn declare(
-        &mut self,
-        name: &str,
-        handler: Handler,
-        here: Span,
-        args: &[Arg],
-    ) -> Declared<()> {
+    fn declare(&mut self, name: &str, handler: Handler, here: Span, args: &[Arg]) -> Declared<()> {
         if self.calls.is_none() {
             return handler(self, here, args);
         }
@@ -1061,13 +1055,7 @@ fn declare_once(
     Ok(())
 }
 
-fn declare_level(
-    b: &mut Builder,
-    here: Span,
-    axis: Axis,
-    name: Arg,
-    aliases: Arg,
-) -> Declared<()> {
+fn declare_level(b: &mut Builder, here: Span, axis: Axis, name: Arg, aliases: Arg) -> Declared<()> {
     let what = axis.fn_name();
     let name = name.string(&format!("{what}(name, aliases): name"))?;
     let aliases = aliases.strings(&format!("{what}(name, aliases): aliases"))?;

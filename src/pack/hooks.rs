@@ -64,7 +64,7 @@ pub(crate) struct FileAst {
 }
 
 impl FileAst {
-#[cfg(feature = "rhai")]
+    #[cfg(feature = "rhai")]
     /// Functions already compiled.
     pub(crate) fn ready(file: &str, source: Rc<str>, ast: AST) -> Self {
         FileAst {
@@ -86,7 +86,7 @@ impl FileAst {
         }
     }
 
-#[cfg(feature = "rhai")]
+    #[cfg(feature = "rhai")]
     /// The functions an AST defines, names and parameter counts, sorted
     /// (rhai keeps them in a hash table).
     pub(crate) fn functions_of(ast: &AST) -> Vec<(String, usize)> {
@@ -112,7 +112,7 @@ impl FileAst {
         &self.source
     }
 
-#[cfg(feature = "rhai")]
+    #[cfg(feature = "rhai")]
     fn get(&self) -> Result<&AST> {
         self.ast
             .get_or_init(|| {
@@ -217,7 +217,12 @@ impl Hooks {
         }
     }
 
-    pub(crate) fn form_function(&self, type_name: &str, function: &str, _: &Value) -> Result<Value> {
+    pub(crate) fn form_function(
+        &self,
+        type_name: &str,
+        function: &str,
+        _: &Value,
+    ) -> Result<Value> {
         Err(Self::unavailable(self.form(type_name, function)?))
     }
 
@@ -248,7 +253,6 @@ impl Hooks {
 
 #[cfg(feature = "rhai")]
 impl Hooks {
-
     /// The engine and the hook's functions, built or compiled on first use.
     fn runtime<'h>(&'h self, hook: &'h HookFn) -> Result<(&'h Engine, &'h AST)> {
         let Some(matrix) = &self.matrix else {
