@@ -73,7 +73,7 @@ fn embed_default_pack() {
     // The format (the first line) and the hash (the second) as `compile`
     // writes them; `tests/compiled.rs` compares the rest byte for byte.
     let fresh = compiled.starts_with(&format!(
-        "{{\"ticketRulesPack\": 1,\n \"hash\": \"{hash}\","
+        "{{\"ticketRulesPack\": 2,\n \"hash\": \"{hash}\","
     ));
     if !fresh {
         println!(

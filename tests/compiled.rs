@@ -191,8 +191,10 @@ fn a_compiled_pack_is_checked_like_its_source() {
     for text in [
         "",
         "[]",
+        "{\"ticketRulesPack\": 3}",
         "{\"ticketRulesPack\": 2}",
-        "{\"ticketRulesPack\": 1}",
+        // Format 1 wrote fractional numbers as decimal text.
+        "{\"ticketRulesPack\": 1, \"hash\": \"x\", \"files\": [], \"functions\": [], \"calls\": []}",
     ] {
         let e = RuleEngine::from_compiled(text).unwrap_err();
         assert_eq!(e.code(), "PACK_INVALID", "{text}: {e}");

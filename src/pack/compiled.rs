@@ -12,7 +12,7 @@
 //! The text is JSON, one declaration a line:
 //!
 //! ```text
-//! {"ticketRulesPack": 1,
+//! {"ticketRulesPack": 2,
 //!  "hash": "…", "files": ["calendars.rhai", …],
 //!  "functions": [{"file": "forms.rhai", "fns": [["staff", 0], …], "source": "…"}],
 //!  "calls": [
@@ -21,10 +21,13 @@
 //! ```
 //!
 //! A call is `[name, file index, line, column, arguments]`. In the
-//! arguments, a fractional number is written `{"$f64": "0.30000000000000004"}`
-//! (serde_json reads some numbers of 16–17 digits a bit off, and its exact
-//! reader costs 10 KB of wasm), and a map key starting with `$` gets one
-//! more `$` in front.
+//! arguments, a fractional number is written as its IEEE 754 bits,
+//! `{"$f64": 4599075939470750516}` for 0.30000000000000004: serde_json
+//! reads some numbers of 16–17 digits a bit off, and an exact decimal
+//! reader costs 10 KB of wasm (its exact reader, or the standard library's,
+//! whose table of powers of five the slim build would carry for this
+//! alone). A map key starting with `$` gets one more `$` in front.
+//! Format 1 wrote the decimal text instead; it is refused (compile again).
 
 use std::rc::Rc;
 
@@ -40,7 +43,7 @@ use super::FileFns;
 use crate::error::{Error, Span};
 
 /// The format's version; a different one is refused.
-const FORMAT: u64 = 1;
+const FORMAT: u64 = 2;
 
 /// At most this many declarations: a pack loaded from source makes them
 /// within its operations limit (the default pack makes 35), and a
@@ -70,13 +73,14 @@ pub(crate) struct Compiled {
 const FLOAT: &str = "$f64";
 
 /// A declaration's argument as a compiled pack writes it: fractional
-/// numbers as `{"$f64": text}`, `$`-keys escaped with another `$`.
+/// numbers as `{"$f64": bits}`, `$`-keys escaped with another `$`.
 /// (In place: a rebuilt tree costs kilobytes of wasm.)
 pub(crate) fn encode(v: &mut Value) {
     match v {
         Value::Number(n) if n.is_f64() => {
             let mut m = serde_json::Map::new();
-            m.insert(FLOAT.into(), Value::String(n.to_string()));
+            let bits = n.as_f64().unwrap_or_default().to_bits();
+            m.insert(FLOAT.into(), Value::from(bits));
             *v = Value::Object(m);
         }
         Value::Array(a) => a.iter_mut().for_each(encode),
@@ -100,13 +104,12 @@ fn decode(v: &mut Value) -> Result<(), String> {
     match v {
         Value::Array(a) => a.iter_mut().try_for_each(decode),
         Value::Object(o) => {
-            if let (1, Some(Value::String(text))) = (o.len(), o.get(FLOAT)) {
-                // The standard library's reader rounds exactly.
-                let n = text
-                    .parse::<f64>()
-                    .ok()
+            if let (1, Some(Value::Number(bits))) = (o.len(), o.get(FLOAT)) {
+                let n = bits
+                    .as_u64()
+                    .map(f64::from_bits)
                     .and_then(serde_json::Number::from_f64)
-                    .ok_or_else(|| format!("{text:?} is not a number"))?;
+                    .ok_or_else(|| format!("{bits} is not the bits of a finite number"))?;
                 *v = Value::Number(n);
                 return Ok(());
             }

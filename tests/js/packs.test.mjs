@@ -70,7 +70,7 @@ test('a pack compiled in Node loads from its text and answers as from source', (
   const sources = readRulesDir(rules);
   const text = RuleEngine.compile(sources);
   assert.equal(typeof text, 'string');
-  assert.equal(JSON.parse(text).ticketRulesPack, 1);
+  assert.equal(JSON.parse(text).ticketRulesPack, 2);
   const compiled = RuleEngine.fromCompiled(text);
   const fromSource = RuleEngine.fromSources(sources);
   assert.equal(compiled.packHash, fromSource.packHash);
@@ -96,7 +96,7 @@ test('a pack compiled in Node loads from its text and answers as from source', (
 test('compile and fromCompiled refuse what is not a pack', () => {
   assert.throws(() => RuleEngine.compile({ 'p.rhai': 'priorities(["P1"]);\nlet = 2;' }),
     (e) => e.code === 'RULE_SYNTAX' && Array.isArray(e.errors) && e.errors.length >= 1);
-  for (const text of ['', 'null', '{"ticketRulesPack": 2}', '{"ticketRulesPack": 1, "hash": "x", "files": ["a.rhai"], "functions": [], "calls": [["rm_rf", 0, 1, 1, []]]}']) {
+  for (const text of ['', 'null', '{"ticketRulesPack": 3}', '{"ticketRulesPack": 2, "hash": "x", "files": ["a.rhai"], "functions": [], "calls": [["rm_rf", 0, 1, 1, []]]}']) {
     assert.throws(() => RuleEngine.fromCompiled(text), { code: 'PACK_INVALID' }, text);
   }
 });
