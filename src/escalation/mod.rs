@@ -380,8 +380,11 @@ pub(crate) fn evaluate<J: JsonView>(
     }
 
     let mut due = Vec::new();
-    let mut order: Vec<usize> = (0..occurrences.len()).collect();
-    order.sort_by_key(|&i| occurrences.get(i).map(|o| (o.due, o.triggered, o.level)));
+    let order = crate::json::stable_order(
+        occurrences
+            .iter()
+            .map(|o| [o.due, o.triggered, o.level as i64]),
+    );
     let respond_due = clocks
         .respond
         .as_ref()

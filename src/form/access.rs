@@ -48,18 +48,21 @@ impl Grant {
         match v {
             Value::String(s) if s == "all" => Ok(Grant::All),
             Value::String(s) if s == "none" => Ok(Grant::Roles(BTreeMap::new())),
-            Value::Array(a) => Ok(Grant::Roles(
-                names(a)?.into_iter().map(|r| (r, None)).collect(),
-            )),
-            Value::Object(o) => o
-                .iter()
-                .map(|(role, at)| match at {
-                    Value::String(s) if s == "all" => Ok((role.clone(), None)),
-                    Value::Array(a) => Ok((role.clone(), Some(names(a)?))),
-                    _ => Err(usage()),
-                })
-                .collect::<Result<_, _>>()
-                .map(Grant::Roles),
+            Value::Array(a) => Ok(Grant::Roles(crate::json::btree(
+                names(a)?.into_iter().map(|r| (r, None)),
+            ))),
+            Value::Object(o) => {
+                let mut roles = BTreeMap::new();
+                for (role, at) in o {
+                    let at = match at {
+                        Value::String(s) if s == "all" => None,
+                        Value::Array(a) => Some(names(a)?),
+                        _ => return Err(usage()),
+                    };
+                    roles.insert(role.clone(), at);
+                }
+                Ok(Grant::Roles(roles))
+            }
             _ => Err(usage()),
         }
     }
@@ -78,16 +81,12 @@ impl Grant {
     fn to_json(&self) -> Value {
         match self {
             Grant::All => Value::from("all"),
-            Grant::Roles(m) => Value::Object(
-                m.iter()
-                    .map(|(r, s)| {
-                        let at = s
-                            .as_ref()
-                            .map_or(Value::from("all"), |s| Value::from(s.clone()));
-                        (r.clone(), at)
-                    })
-                    .collect(),
-            ),
+            Grant::Roles(m) => Value::Object(crate::json::object(m.iter().map(|(r, s)| {
+                let at = s
+                    .as_ref()
+                    .map_or(Value::from("all"), |s| Value::from(s.clone()));
+                (r.clone(), at)
+            }))),
         }
     }
 }

@@ -451,7 +451,10 @@ pub fn default_messages() -> BTreeMap<String, String> {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+    .fold(BTreeMap::new(), |mut m, (k, v)| {
+        m.insert(k, v);
+        m
+    })
 }
 
 /// Fills `{name}` in a template from `params` (a list is joined with `, `).

@@ -13,19 +13,15 @@ fn condition_json(c: &Condition) -> Value {
     match c {
         Condition::Function(f) => json!({ "function": f }),
         Condition::Fields(pairs) => {
-            let m: Map<String, Value> = pairs
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        match v.as_slice() {
-                            [one] => one.clone(),
-                            _ => Value::Array(v.clone()),
-                        },
-                    )
-                })
-                .collect();
-            Value::Object(m)
+            Value::Object(crate::json::object(pairs.iter().map(|(k, v)| {
+                (
+                    k.clone(),
+                    match v.as_slice() {
+                        [one] => one.clone(),
+                        _ => Value::Array(v.clone()),
+                    },
+                )
+            })))
         }
     }
 }
@@ -102,16 +98,10 @@ pub(crate) fn form_schema(
     unknown: UnknownFields,
     lookups: &BTreeMap<String, Vec<Value>>,
 ) -> Value {
-    let transitions: Map<String, Value> = ty
-        .transitions
-        .iter()
-        .map(|(s, t)| (s.clone(), json!(t)))
-        .collect();
-    let required_at: Map<String, Value> = ty
-        .required_at
-        .iter()
-        .map(|(s, f)| (s.clone(), json!(f)))
-        .collect();
+    let transitions =
+        crate::json::object(ty.transitions.iter().map(|(s, t)| (s.clone(), json!(t))));
+    let required_at =
+        crate::json::object(ty.required_at.iter().map(|(s, f)| (s.clone(), json!(f))));
     json!({
         "type": ty.name,
         "label": ty.label,

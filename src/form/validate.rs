@@ -76,7 +76,7 @@ fn number(n: f64) -> Value {
 }
 
 fn params<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    crate::json::object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)))
 }
 
 /// Validates `ticket` as a `type_name` ticket (or its own `type`).

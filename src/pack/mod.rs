@@ -301,7 +301,7 @@ impl Pack {
                 b.limits.take().map_or(Limits::HOOK, |d| d.value),
             ),
             types: b.types.drain(..).map(|d| d.value.0).collect(),
-            lookups: b.lookups.drain(..).map(|d| d.value).collect(),
+            lookups: crate::json::btree(b.lookups.drain(..).map(|d| d.value)),
             messages: {
                 let mut m = crate::form::default_messages();
                 m.extend(b.messages.take().map(|d| d.value).unwrap_or_default());

@@ -213,10 +213,18 @@ pub(crate) fn ledger(
             at: format_instant(t.now),
         },
     ));
-    timed.sort_by_key(|(at, order, _)| (*at, *order));
+    let order = crate::json::stable_order(
+        timed
+            .iter()
+            .map(|(at, order, _)| [*at, i64::from(*order), 0]),
+    );
+    let mut entries: Vec<Option<Entry>> = timed.into_iter().map(|(_, _, e)| Some(e)).collect();
     Ok(ClockLedger {
         report,
-        entries: timed.into_iter().map(|(_, _, e)| e).collect(),
+        entries: order
+            .into_iter()
+            .filter_map(|i| entries.get_mut(i)?.take())
+            .collect(),
     })
 }
 
