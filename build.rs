@@ -85,9 +85,72 @@ fn embed_default_pack() {
         "/// Whether `DEFAULT_COMPILED` was compiled from `DEFAULT_PACK`.\nconst DEFAULT_COMPILED_FRESH: bool = {fresh};"
     )
     .unwrap();
+    // The slim build (no rhai) never compiles a file's functions; it reads
+    // their sources only for where each `fn` is written.
+    let slim =
+        Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("default.slim.json");
+    fs::write(slim, only_fn_lines(&compiled)).expect("OUT_DIR is writable");
     let dest =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("default_pack.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+/// A compiled pack's text with every line of its kept sources blanked but
+/// those that start a function (`fn` or `private fn`): the same lines and
+/// columns for every function, without the rest of the files. The sources
+/// are JSON strings after `"source":"`, edited in their escaped form.
+fn only_fn_lines(compiled: &str) -> String {
+    const KEY: &str = "\"source\":\"";
+    let mut out = String::with_capacity(compiled.len());
+    let mut rest = compiled;
+    while let Some(at) = rest.find(KEY) {
+        out.push_str(&rest[..at + KEY.len()]);
+        rest = &rest[at + KEY.len()..];
+        // The string's escaped characters, one token each, to its end.
+        let mut tokens: Vec<&str> = Vec::new();
+        let mut i = 0;
+        let bytes = rest.as_bytes();
+        while i < bytes.len() && bytes[i] != b'"' {
+            let len = match bytes[i] {
+                b'\\' if bytes.get(i + 1) == Some(&b'u') => 6,
+                b'\\' => 2,
+                _ => rest[i..].chars().next().map_or(1, char::len_utf8),
+            };
+            tokens.push(&rest[i..i + len]);
+            i += len;
+        }
+        let mut lines: Vec<Vec<&str>> = vec![Vec::new()];
+        for t in tokens {
+            if t == "\\n" {
+                lines.push(Vec::new());
+            } else if let Some(line) = lines.last_mut() {
+                line.push(t);
+            }
+        }
+        let kept: Vec<String> = lines
+            .into_iter()
+            .map(|line| {
+                let text: String = line.concat();
+                let mut start = text.as_str();
+                while let Some(s) = start
+                    .strip_prefix(' ')
+                    .or_else(|| start.strip_prefix("\\t"))
+                {
+                    start = s;
+                }
+                let start = start.strip_prefix("private ").unwrap_or(start);
+                if start.starts_with("fn ") || start.starts_with("fn\\t") {
+                    text
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        out.push_str(&kept.join("\\n"));
+        rest = &rest[i..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn embed_zones() {

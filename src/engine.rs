@@ -35,7 +35,14 @@ include!(concat!(env!("OUT_DIR"), "/default_pack.rs"));
 /// The default pack compiled (`RuleEngine::compile_sources`), kept in step
 /// with `rules/` by `tests/compiled.rs`; `DEFAULT_COMPILED_FRESH` (from
 /// `build.rs`) says whether it is.
+#[cfg(feature = "rhai")]
 const DEFAULT_COMPILED: &str = include_str!("pack/default.compiled.json");
+
+/// The same text for the slim build, which never compiles a file's
+/// functions: of their sources, only the lines that start one are kept
+/// (for where each is written; `build.rs`).
+#[cfg(not(feature = "rhai"))]
+const DEFAULT_COMPILED: &str = include_str!(concat!(env!("OUT_DIR"), "/default.slim.json"));
 
 // The slim build runs no rhai, so its default pack can only be the
 // compiled one: a stale compiled form stops that build here.
