@@ -18,6 +18,9 @@ WASM_RAW := target/$(WASM_TARGET)/wasm/ticket_rules.wasm
 WASM_OUT := pkg/web/ticket_rules_bg.wasm
 WASM_NODE_RAW := target/$(WASM_TARGET)/wasm-node/ticket_rules.wasm
 WASM_NODE_OUT := pkg/node/ticket_rules_bg.wasm
+# The package's slim module (`ticket-rules/slim`): no rhai, every zone.
+WASM_SLIM_RAW := target/runtime/$(WASM_TARGET)/wasm/ticket_rules.wasm
+WASM_SLIM_OUT := pkg/slim/ticket_rules_bg.wasm
 WBG_FLAGS := --no-typescript --remove-name-section --remove-producers-section
 NPM_BIN := tests/node_modules/.bin
 # Budget for the gzipped .wasm browsers load (pkg/web/), bytes: every IANA
@@ -32,6 +35,9 @@ NPM_BIN := tests/node_modules/.bin
 # collect() into maps and B-trees (each collect() a copy of the stable
 # sort) and compiled packs wrote floats as bits (548,468 -> 542,955).
 WASM_GZ_BUDGET := 544000
+# The package's slim module (pkg/slim/: no rhai, every zone); issue 8's
+# 350 KB for a module with every zone and the default pack.
+WASM_SLIM_GZ_BUDGET := 260000
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int --enable-sign-ext --enable-multivalue --enable-mutable-globals
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMEDRIVER ?= /usr/bin/chromedriver
@@ -94,21 +100,27 @@ tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.jso
 # and up to 2x faster on the heavy calls). pkg/node/ has CommonJS glue
 # (index.cjs) and ES module glue (esm/, for index.mjs) over one .wasm:
 # wasm-bindgen writes the same .wasm for both targets, which the `cmp`
-# checks. Each is optimised with binaryen from npm (Debian's wasm-opt 108
+# checks. A third, pkg/slim/ (`ticket-rules/slim`): no rhai (compiled
+# packs only, NO_RHAI for hooks), every zone, opt-level z, ES module glue;
+# built into target/runtime/ so its features do not rebuild the others.
+# Each is optimised with binaryen from npm (Debian's wasm-opt 108
 # produces broken modules).
 wasm: tool-target tool-bindgen tool-npm
 	cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm
 	cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm-node
-	rm -rf pkg/web/snippets pkg/node/snippets pkg/node/esm
+	cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm --target-dir target/runtime --no-default-features
+	rm -rf pkg/web/snippets pkg/node/snippets pkg/node/esm pkg/slim
 	wasm-bindgen --target web $(WBG_FLAGS) --out-dir pkg/web $(WASM_RAW)
 	wasm-bindgen --target nodejs $(WBG_FLAGS) --out-dir pkg/node $(WASM_NODE_RAW)
 	wasm-bindgen --target web $(WBG_FLAGS) --out-dir pkg/node/esm $(WASM_NODE_RAW)
+	wasm-bindgen --target web $(WBG_FLAGS) --out-dir pkg/slim $(WASM_SLIM_RAW)
 	cmp pkg/node/ticket_rules_bg.wasm pkg/node/esm/ticket_rules_bg.wasm
 	rm pkg/node/esm/ticket_rules_bg.wasm
 	echo '{ "type": "module" }' > pkg/node/esm/package.json
 	@$(call NODE_SNIPPETS_TO_CJS,$$(find pkg/node/snippets -name '*.js'))
 	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(WASM_OUT) -o $(WASM_OUT)
 	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(WASM_NODE_OUT) -o $(WASM_NODE_OUT)
+	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(WASM_SLIM_OUT) -o $(WASM_SLIM_OUT)
 	@$(MAKE) --no-print-directory size-check
 
 size-check:
@@ -116,6 +128,10 @@ size-check:
 	  printf 'wasm size: %s bytes, %s bytes gzipped (budget %s)\n' $$raw $$gz $(WASM_GZ_BUDGET); \
 	  printf 'wasm size for Node (pkg/node, opt-level 3, no budget): %s bytes, %s bytes gzipped\n' \
 	    $$(stat -c %s $(WASM_NODE_OUT)) $$(gzip -9c $(WASM_NODE_OUT) | wc -c); \
+	  slim=$$(gzip -9c $(WASM_SLIM_OUT) | wc -c); \
+	  printf 'wasm size of the slim module (pkg/slim, no rhai, every zone): %s bytes, %s bytes gzipped (budget %s)\n' \
+	    $$(stat -c %s $(WASM_SLIM_OUT)) $$slim $(WASM_SLIM_GZ_BUDGET); \
+	  if [ $$slim -gt $(WASM_SLIM_GZ_BUDGET) ]; then echo "slim wasm (pkg/slim) over its size budget" >&2; exit 1; fi; \
 	  if [ $$gz -gt $(WASM_GZ_BUDGET) ]; then echo "wasm over its size budget" >&2; exit 1; fi
 
 size: wasm
@@ -225,4 +241,4 @@ fuzz: tool-fuzz
 
 clean:
 	cargo clean
-	rm -rf pkg/web/ticket_rules* pkg/node/ticket_rules* pkg/web/snippets pkg/node/snippets pkg/node/esm
+	rm -rf pkg/web/ticket_rules* pkg/node/ticket_rules* pkg/web/snippets pkg/node/snippets pkg/node/esm pkg/slim

@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-// The slim build (`make size-slim`: no rhai, zones filtered), when built.
-const SLIM = '../../target/slim/pkg/';
+// The package's slim module (pkg/slim/, `ticket-rules/slim`: no rhai, every zone).
+const SLIM = '../../pkg/slim/';
 
 if (process.argv[2] === '--child') {
   const { readFileSync } = await import('node:fs');
@@ -44,7 +44,7 @@ if (process.argv[2] === '--child') {
     pages = [];
     slimPages = [];
     for (let i = 0; i < 9 * (hasSlim ? 2 : 1); i++) {
-      const dir = i % 2 === 0 ? '/target/slim/pkg/' : '/pkg/web/';
+      const dir = i % 2 === 0 ? '/pkg/slim/' : '/pkg/web/';
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(`${server.url}/www/index.html`);
@@ -58,7 +58,7 @@ if (process.argv[2] === '--child') {
         engine.priority({ impact: 'Critical', urgency: 'Work Impaired' });
         const t3 = performance.now();
         return { instantiate: t1 - t0, load: t2 - t1, first: t3 - t2 };
-      }, hasSlim && i % 2 === 0 ? '/target/slim/pkg/' : '/pkg/web/'));
+      }, hasSlim && i % 2 === 0 ? '/pkg/slim/' : '/pkg/web/'));
       await context.close();
     }
     await browser.close();
@@ -77,6 +77,6 @@ if (process.argv[2] === '--child') {
   console.log(`| load the default pack (\`RuleEngine.default()\`) | ${all('load')} |`);
   console.log(`| instantiate + load | ${sums} |`);
   console.log(`| first \`priority()\` call | ${all('first')} |`);
-  console.log('\nNode loads `pkg/node/` (opt-level 3), Chromium `pkg/web/`; the slim build is `make size-slim`\'s (no rhai, zones of America/ and Europe/), with its ES module glue in both.');
+  console.log('\nNode loads `pkg/node/` (opt-level 3), Chromium `pkg/web/`; the slim build is the package\'s `ticket-rules/slim` (`pkg/slim/`: no rhai, every zone), with its ES module glue in both.');
   console.log('\ncommand: `node tests/bench/startup.mjs`');
 }

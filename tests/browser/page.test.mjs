@@ -205,6 +205,30 @@ test('Chromium gives the golden answers, byte for byte', async () => {
   assert.deepEqual(page.problems, []);
 });
 
+test('the slim module (ticket-rules/slim, no rhai) gives the golden answers in Chromium, and NO_RHAI for sources', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const { got, expected, names, refused } = await page.evaluate(async () => {
+    const slim = await import('/pkg/slim/ticket_rules.js');
+    await slim.default({ module_or_path: '/pkg/slim/ticket_rules_bg.wasm' });
+    const { goldenLines } = await import('/tests/data/golden/run.mjs');
+    const { cases } = await (await fetch('/tests/data/golden/cases.json')).json();
+    const expected = (await (await fetch('/tests/data/golden/expected.jsonl')).text()).split('\n').filter(Boolean);
+    let refused = null;
+    try {
+      slim.RuleEngine.fromSources({ 'p.rhai': 'pack_name("x");' });
+    } catch (e) {
+      refused = e.code;
+    }
+    return { got: goldenLines(slim.RuleEngine.default(), cases), expected, names: cases.map((c) => c.name), refused };
+  });
+  assert.equal(refused, 'NO_RHAI');
+  assert.equal(got.length, expected.length);
+  for (let i = 0; i < got.length; i++) assert.equal(got[i], expected[i], `case ${i}: ${names[i]}`);
+  assert.deepEqual(page.problems, []);
+});
+
 test('a bundler (esbuild) resolves the package for the browser', async () => {
   const dir = `${root}target/bundle`;
   mkdirSync(dir, { recursive: true });

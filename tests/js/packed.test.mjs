@@ -1,7 +1,8 @@
 // The npm package as `npm pack` makes it, installed into an empty project
-// and loaded the four ways a user's code can: `require` and `import` in
+// and loaded the five ways a user's code can: `require` and `import` in
 // Node (both the speed-built module in node/), the browser glue in web/
-// (the size-built module) initialised by hand, and the command line.
+// (the size-built module) initialised by hand, the slim module
+// (`ticket-rules/slim`, no rhai) the same way, and the command line.
 // Catches a file the package needs but does not ship (node/esm/ is
 // generated and ignored by git), and the two builds disagreeing.
 import { test } from 'node:test';
@@ -43,10 +44,17 @@ test('the packed package installs and answers alike through require, import, the
     import * as m from ${JSON.stringify(join(installed, browser))};
     m.initSync({ module: readFileSync(new URL('ticket_rules_bg.wasm', import.meta.resolve(${JSON.stringify(join(installed, browser))}))) });
     console.log((${ask})(m));`], { cwd: app, encoding: 'utf8' });
+  // The slim module (no rhai, every zone), by its name in the exports map.
+  const viaSlim = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    import { readFileSync } from 'node:fs';
+    import * as m from 'ticket-rules/slim';
+    m.initSync({ module: readFileSync(new URL('ticket_rules_bg.wasm', import.meta.resolve('ticket-rules/slim'))) });
+    console.log((${ask})(m));`], { cwd: app, encoding: 'utf8' });
   const answer = JSON.parse(viaRequire);
   assert.equal(answer[0].priority, 'High');
   assert.equal(viaImport, viaRequire);
   assert.equal(viaWeb, viaRequire);
+  assert.equal(viaSlim, viaRequire);
 
   const help = execFileSync(join(app, 'node_modules', '.bin', 'ticket-rules'), ['--help'], { cwd: app, encoding: 'utf8' });
   assert.match(help, /triage/);

@@ -89,3 +89,18 @@ function form(engine: RuleEngine): string[] {
   return [...schema.fields.map((f) => f.label), ...messages, String(t.allowed), ...engine.types, ...modes, String(checked.valid)];
 }
 void form;
+
+// The slim module has the browser module's API; only NO_RHAI is its own.
+import initSlim, { RuleEngine as SlimEngine } from 'ticket-rules/slim';
+async function slimPortal(text: string): Promise<string> {
+  await initSlim();
+  const engine = SlimEngine.fromCompiled(text);
+  try {
+    SlimEngine.fromSources({ 'p.rhai': 'pack_name("x");' });
+  } catch (e) {
+    const code: ErrorCode = (e as TicketRulesError).code;
+    if (code === 'NO_RHAI') return engine.packVersion;
+  }
+  return engine.priority({ impact: 'Single Building affected', urgency: 'Work Impaired' }).priority;
+}
+void slimPortal;
