@@ -139,48 +139,68 @@ fn the_example_packs_answer_the_same_compiled() {
     same_both_ways(common::default_pack_with("forms.rhai", &chain));
 }
 
+/// The default pack with the RFC 1297 example's forms, whose engineering
+/// ticket has a cross-field rule that is a rhai function.
+fn chain_sources() -> Vec<(String, String)> {
+    common::default_pack_with(
+        "forms.rhai",
+        &rules_file("examples/rfc1297-chain/forms.rhai"),
+    )
+}
+
+/// An engineering ticket whose change does not name its element.
+fn engineering() -> Value {
+    json!({ "type": "engineering", "summary": "Flapping link", "component": "rtr-7",
+            "change": "Replaced the line card" })
+}
+
 #[test]
 fn a_form_function_runs_from_a_compiled_pack() {
-    // The default problem form's cross-field rule is a rhai function.
-    let engine = RuleEngine::embedded().unwrap();
-    let problem = json!({
-        "type": "problem", "summary": "Mail queue stalls", "impact": "Multiple Departments affected",
-        "urgency": "Work Impaired", "service": "Email", "workaround": "Restart the relay",
-        "cause": "Restart the relay",
-    });
-    let from_source = RuleEngine::from_sources(default_sources()).unwrap();
-    let a = from_source.validate(&problem, None, None).unwrap();
+    let engine =
+        RuleEngine::from_compiled(&RuleEngine::compile_sources(chain_sources()).unwrap()).unwrap();
+    let from_source = RuleEngine::from_sources(chain_sources()).unwrap();
+    let a = from_source.validate(&engineering(), None, None).unwrap();
     let before = engine.pack().hook_calls();
-    let b = engine.validate(&problem, None, None).unwrap();
+    let b = engine.validate(&engineering(), None, None).unwrap();
     assert_eq!(a, b);
     assert!(engine.pack().hook_calls() > before);
-    assert!(
-        b.errors.iter().any(|e| e.field == "cause"),
-        "{:?}",
-        b.errors
+    let e = b
+        .errors
+        .iter()
+        .find(|e| e.field == "change")
+        .expect("the rule's error");
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        ("ELEMENT_NOT_NAMED", "Say what was changed on rtr-7")
     );
 }
 
-/// The compiled text with `from` replaced by `to` (once, where it must be).
-fn tampered(from: &str, to: &str) -> String {
-    let text = RuleEngine::compile_sources(default_sources()).unwrap();
+/// The compiled text of `sources` with `from` replaced by `to` (once,
+/// where it must be).
+fn tampered_in(sources: Vec<(String, String)>, from: &str, to: &str) -> String {
+    let text = RuleEngine::compile_sources(sources).unwrap();
     assert!(text.contains(from), "{from}");
     text.replacen(from, to, 1)
+}
+
+/// [`tampered_in`] the default pack.
+fn tampered(from: &str, to: &str) -> String {
+    tampered_in(default_sources(), from, to)
 }
 
 #[test]
 fn a_broken_function_source_fails_at_its_first_call_not_at_load() {
     // Functions compile on first use: a pack whose function file no longer
     // parses loads, and the hook call gives the syntax error at its place.
-    let text = tampered(
-        "fn cause_is_not_the_workaround(ticket) {",
-        "fn cause_is_not_the_workaround(ticket) { let = ;",
+    let text = tampered_in(
+        chain_sources(),
+        "fn change_names_the_element(ticket) {",
+        "fn change_names_the_element(ticket) { let = ;",
     );
     let engine = RuleEngine::from_compiled(&text).unwrap();
     let ok = engine.priority(&json!({ "impact": "Single Individual", "urgency": "Work Impaired" }));
     assert!(ok.is_ok());
-    let problem = json!({ "type": "problem", "summary": "x", "workaround": "a", "cause": "a" });
-    let e = engine.validate(&problem, None, None).unwrap_err();
+    let e = engine.validate(&engineering(), None, None).unwrap_err();
     assert_eq!(e.code(), "RULE_SYNTAX", "{e}");
     assert!(e.to_string().contains("forms.rhai:"), "{e}");
 }
@@ -212,13 +232,14 @@ fn a_compiled_pack_is_checked_like_its_source() {
         "{e}"
     );
     assert!(e.to_string().contains(".rhai:"), "{e}");
-    // A condition naming a function its file does not define.
-    let e = RuleEngine::from_compiled(&tampered(
-        "[\"cause_is_not_the_workaround\",1]",
+    // A rule naming a function its file does not define.
+    let e = RuleEngine::from_compiled(&tampered_in(
+        chain_sources(),
+        "[\"change_names_the_element\",1]",
         "[\"something_else\",1]",
     ))
     .unwrap_err();
-    assert!(e.to_string().contains("cause_is_not_the_workaround"), "{e}");
+    assert!(e.to_string().contains("change_names_the_element"), "{e}");
 }
 
 #[test]

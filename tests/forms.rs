@@ -444,6 +444,48 @@ ticket_type("t", #{ fields: [#{ name: "a" }, #{ name: "b" }, #{ name: "c" }, #{ 
 }
 
 #[test]
+fn a_data_rule_can_say_a_field_must_not_repeat_another() {
+    let e = with_forms(
+        r#"
+ticket_type("t", #{ fields: [#{ name: "fix", label: "Workaround" }, #{ name: "cause", label: "Root cause" }, #{ name: "n", kind: "number" }],
+    rules: [
+        #{ field: "cause", differs_from: "fix", code: "SAME", message: "{label} repeats the {otherLabel}" },
+        #{ field: "n", differs_from: "fix" },
+    ] });
+"#,
+    )
+    .unwrap();
+    let check = |t: Value| {
+        let mut t = t;
+        t["type"] = json!("t");
+        e.validate(&t, None, None).unwrap()
+    };
+    // Text is compared trimmed and in any case.
+    let r = check(json!({ "fix": "Restart the relay", "cause": "  restart THE relay " }));
+    assert_eq!(codes(&r), [("cause".to_string(), "SAME".to_string())]);
+    assert_eq!(r.errors[0].message, "Root cause repeats the Workaround");
+    assert_eq!(r.errors[0].params["other"], "fix");
+    // Different, or either one empty: nothing to say.
+    for t in [
+        json!({ "fix": "Restart the relay", "cause": "A full disk" }),
+        json!({ "fix": "", "cause": "" }),
+        json!({ "fix": "   ", "cause": "  " }),
+        json!({ "cause": "x" }),
+        json!({ "fix": "x" }),
+    ] {
+        assert!(check(t.clone()).valid, "{t}");
+    }
+    // Other values as JSON: 2 is not "2".
+    assert!(check(json!({ "fix": "2", "n": 2 })).valid);
+    assert_eq!(e.pack().hook_calls(), 0, "data rules run no script");
+    // A rule must check something; differs_from is something.
+    let err =
+        with_forms(r#"ticket_type("t", #{ fields: [#{ name: "a" }], rules: [#{ field: "a" }] });"#)
+            .unwrap_err();
+    assert!(err.to_string().contains("differs_from"), "{err}");
+}
+
+#[test]
 fn the_rfc1297_chain_example() {
     let chain = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

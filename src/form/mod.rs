@@ -300,6 +300,9 @@ pub struct DataRule {
     pub pattern: Option<Pattern>,
     /// Values it must be one of.
     pub one_of: Vec<Value>,
+    /// Another field it must not repeat: the check fails when both have a
+    /// value and they are the same (text compared trimmed, in any case).
+    pub differs_from: Option<String>,
     /// The error's code.
     pub code: String,
     /// The error's message (a template; the pack's template for `code` wins).

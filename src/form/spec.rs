@@ -138,7 +138,7 @@ pub fn parse_type(name: &str, v: &Value) -> Result<TicketType, String> {
     })
 }
 
-const RULE_KEYS: [&str; 9] = [
+const RULE_KEYS: [&str; 10] = [
     "when",
     "field",
     "required",
@@ -146,6 +146,7 @@ const RULE_KEYS: [&str; 9] = [
     "max_length",
     "pattern",
     "one_of",
+    "differs_from",
     "code",
     "message",
 ];
@@ -180,6 +181,7 @@ fn rule(v: &Value) -> Result<Rule, String> {
         max_length: count(o, "max_length")?,
         pattern: text(o, "pattern")?.map(|p| Pattern::new(&p)).transpose()?,
         one_of,
+        differs_from: text(o, "differs_from")?,
         code: text(o, "code")?.unwrap_or_else(|| "RULE".into()),
         message: text(o, "message")?,
         field,
@@ -189,9 +191,10 @@ fn rule(v: &Value) -> Result<Rule, String> {
         && r.max_length.is_none()
         && r.pattern.is_none()
         && r.one_of.is_empty()
+        && r.differs_from.is_none()
     {
         return Err(
-            "a data rule checks something: required, min_length, max_length, pattern or one_of"
+            "a data rule checks something: required, min_length, max_length, pattern, one_of or differs_from"
                 .into(),
         );
     }

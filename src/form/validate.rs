@@ -472,7 +472,10 @@ fn data_rule<P: FormPack>(
         || r.pattern
             .as_ref()
             .is_some_and(|p| !p.is_match(text.unwrap_or("")))
-        || (!r.one_of.is_empty() && !value.is_some_and(|v| r.one_of.contains(v)));
+        || (!r.one_of.is_empty() && !value.is_some_and(|v| r.one_of.contains(v)))
+        || r.differs_from
+            .as_deref()
+            .is_some_and(|other| same_value(value, get_path(ticket, other)));
     if !failed {
         return Ok(());
     }
@@ -489,6 +492,15 @@ fn data_rule<P: FormPack>(
     if let Some(m) = r.max_length {
         p.insert("max".into(), Value::from(m));
     }
+    if let Some(other) = &r.differs_from {
+        let other_label = ty
+            .fields
+            .iter()
+            .find(|f| &f.name == other)
+            .map_or(other.as_str(), |f| f.label.as_str());
+        p.insert("other".into(), Value::from(other.as_str()));
+        p.insert("otherLabel".into(), Value::from(other_label));
+    }
     match &r.message {
         Some(m) if r.code == "RULE" || !ctx.pack.messages().contains_key(&r.code) => {
             p.insert("field".into(), Value::from(r.field.as_str()));
@@ -504,6 +516,20 @@ fn data_rule<P: FormPack>(
         _ => ctx.error(&r.field, &r.code, &label, p),
     }
     Ok(())
+}
+
+/// Whether two values both given are the same, as `differs_from` compares
+/// them: text trimmed and in any case, anything else as JSON.
+fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) if !is_empty(Some(a)) && !is_empty(Some(b)) => {
+            match (a.as_str(), b.as_str()) {
+                (Some(a), Some(b)) => a.trim().to_lowercase() == b.trim().to_lowercase(),
+                _ => a == b,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// A reference's key: the string itself, or the key field of an object.
