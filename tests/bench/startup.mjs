@@ -47,7 +47,7 @@ if (process.argv[2] === '--child') {
       const dir = i % 2 === 0 ? '/pkg/slim/' : '/pkg/web/';
       const context = await browser.newContext();
       const page = await context.newPage();
-      await page.goto(`${server.url}/www/index.html`);
+      await page.goto(`${server.url}/tests/bench/blank.html`);
       (hasSlim && i % 2 === 0 ? slimPages : pages).push(await page.evaluate(async (dir) => {
         const glue = await import(`${dir}ticket_rules.js?fresh=` + Math.random());
         const t0 = performance.now();
