@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RuleEngine, PackSet, readRulesDir } from 'ticket-rules';
 
 const rules = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -87,10 +89,19 @@ test('a pack compiled in Node loads from its text and answers as from source', (
   }
   assert.deepEqual(compiled.escalations(ticket, now), fromSource.escalations(ticket, now));
   assert.deepEqual(compiled.formSchema('problem'), fromSource.formSchema('problem'));
-  // The problem form's rule is a rhai function: compiled on first use.
-  assert.ok(compiled.hookCalls > 0);
+  // The default pack's rules are data: no rhai runs per ticket.
+  assert.equal(compiled.hookCalls, 0);
   // The default pack is the same pack, loaded from its compiled form.
   assert.equal(RuleEngine.default().packHash, compiled.packHash);
+  // The RFC 1297 example's engineering rule is a rhai function: compiled
+  // on its first call, with the same answer as from source.
+  const chain = { ...sources, 'forms.rhai': readFileSync(join(rules, 'examples', 'rfc1297-chain', 'forms.rhai'), 'utf8') };
+  const chainCompiled = RuleEngine.fromCompiled(RuleEngine.compile(chain));
+  const engineering = { type: 'engineering', summary: 'Flapping link', component: 'rtr-7', change: 'Replaced the line card' };
+  const got = chainCompiled.validate(engineering);
+  assert.deepEqual(got, RuleEngine.fromSources(chain).validate(engineering));
+  assert.equal(got.errors.find((e) => e.field === 'change').code, 'ELEMENT_NOT_NAMED');
+  assert.ok(chainCompiled.hookCalls > 0);
 });
 
 test('compile and fromCompiled refuse what is not a pack', () => {
