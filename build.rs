@@ -96,13 +96,34 @@ fn embed_default_pack() {
 }
 
 /// A compiled pack's text with every line of its kept sources blanked but
-/// those that start a function (`fn` or `private fn`): the same lines and
-/// columns for every function, without the rest of the files. The sources
-/// are JSON strings after `"source":"`, edited in their escaped form.
+/// those that may start a function (`fn …` or `private fn …`, after any
+/// whitespace; a few more kept do no harm): the same lines and columns for
+/// every function, without the rest of the files. Only the ` "functions":`
+/// line is edited (the format writes it alone, before the calls), in its
+/// escaped form: each `"source":"…"` string in it.
 fn only_fn_lines(compiled: &str) -> String {
-    const KEY: &str = "\"source\":\"";
+    const LINE: &str = "\n \"functions\": ";
+    let Some(at) = compiled.find(LINE) else {
+        return compiled.to_string();
+    };
+    let from = at + LINE.len();
+    let to = compiled[from..]
+        .find('\n')
+        .map_or(compiled.len(), |n| from + n);
     let mut out = String::with_capacity(compiled.len());
-    let mut rest = compiled;
+    out.push_str(&compiled[..from]);
+    out.push_str(&blank_sources(&compiled[from..to]));
+    out.push_str(&compiled[to..]);
+    out
+}
+
+/// [`only_fn_lines`] on the functions line.
+fn blank_sources(line: &str) -> String {
+    const KEY: &str = "\"source\":\"";
+    // Whitespace as JSON writes it escaped, and as rhai reads it.
+    const SPACES: [&str; 6] = [" ", "\\t", "\\f", "\\r", "\\u000b", "\\u000c"];
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
     while let Some(at) = rest.find(KEY) {
         out.push_str(&rest[..at + KEY.len()]);
         rest = &rest[at + KEY.len()..];
@@ -116,7 +137,7 @@ fn only_fn_lines(compiled: &str) -> String {
                 b'\\' => 2,
                 _ => rest[i..].chars().next().map_or(1, char::len_utf8),
             };
-            tokens.push(&rest[i..i + len]);
+            tokens.push(&rest[i..(i + len).min(rest.len())]);
             i += len;
         }
         let mut lines: Vec<Vec<&str>> = vec![Vec::new()];
@@ -130,24 +151,20 @@ fn only_fn_lines(compiled: &str) -> String {
         let kept: Vec<String> = lines
             .into_iter()
             .map(|line| {
-                let text: String = line.concat();
-                let mut start = text.as_str();
-                while let Some(s) = start
-                    .strip_prefix(' ')
-                    .or_else(|| start.strip_prefix("\\t"))
-                {
-                    start = s;
-                }
-                let start = start.strip_prefix("private ").unwrap_or(start);
-                if start.starts_with("fn ") || start.starts_with("fn\\t") {
-                    text
+                let first = line
+                    .iter()
+                    .position(|t| !SPACES.contains(t))
+                    .unwrap_or(line.len());
+                let text: String = line[first..].concat();
+                if text.starts_with("fn") || text.starts_with("private") {
+                    line.concat()
                 } else {
                     String::new()
                 }
             })
             .collect();
         out.push_str(&kept.join("\\n"));
-        rest = &rest[i..];
+        rest = &rest[i.min(rest.len())..];
     }
     out.push_str(rest);
     out

@@ -485,17 +485,21 @@ export class RuleEngine {
   private constructor();
   /** The default pack, embedded in the module. */
   static default(): RuleEngine;
-  /** A pack from its files. Throws a {@link TicketRulesError} (with every error in `.errors`). */
+  /**
+   * A pack from its files. Throws a {@link TicketRulesError} (with every error in `.errors`).
+   * In `ticket-rules/slim` (no rhai) it always throws `NO_RHAI`: load a compiled pack there.
+   */
   static fromSources(sources: Sources): RuleEngine;
   /** Node only: a pack from the `*.rhai` files in a directory. */
   static fromDir?(dir: string): RuleEngine;
-  /** Every error of a pack, or `[]` when it loads. Never throws. */
+  /** Every error of a pack, or `[]` when it loads. Never throws. In `ticket-rules/slim`: `[NO_RHAI]`. */
   static checkSources(sources: Sources): ErrorInfo[];
   /**
    * A pack compiled: its declarations as data (JSON text) that
    * {@link RuleEngine.fromCompiled} loads without parsing or running rhai,
    * so a page can ship it instead of the sources and load in a few
-   * milliseconds. Throws like {@link RuleEngine.fromSources}.
+   * milliseconds. Throws like {@link RuleEngine.fromSources} (so, in
+   * `ticket-rules/slim`, always `NO_RHAI`: compile with the full build).
    */
   static compile(sources: Sources): string;
   /**
@@ -505,7 +509,9 @@ export class RuleEngine {
    * text's `hash` (its `packHash`) is the hash of the sources it says it
    * was compiled from, not checked against them. Throws a
    * {@link TicketRulesError} (`PACK_INVALID` for text that is not a
-   * compiled pack).
+   * compiled pack). In `ticket-rules/slim` this is how a pack loads, and a
+   * call that needs one of its rhai functions throws `NO_RHAI` (with the
+   * function's `file`, `line` and `column`).
    */
   static fromCompiled(text: string): RuleEngine;
   /** The version the pack declares; every result carries it. */

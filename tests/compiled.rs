@@ -338,3 +338,55 @@ fn a_compiled_packs_list_of_functions_is_checked_against_its_source() {
     assert_eq!(e.code(), "PACK_INVALID", "{e}");
     assert!(e.to_string().contains("list of functions"), "{e}");
 }
+
+#[test]
+fn a_tampered_compiled_pack_is_refused_not_a_panic() {
+    // A pack without `pack_version` takes its version from the hash: a
+    // hash of another shape is refused (it once panicked, cut at 8 bytes).
+    let tiny = include_str!("data/tiny-pack.rhai");
+    let text = RuleEngine::compile_sources([("tiny.rhai", tiny)]).unwrap();
+    let engine = RuleEngine::from_compiled(&text).unwrap();
+    assert!(
+        engine.pack_version().starts_with("dev+"),
+        "{}",
+        engine.pack_version()
+    );
+    let hash = engine.pack().hash().to_string();
+    for bad in ["abc", "aéééé", "0123456789abcdeg", "0123456789abcdef0", ""] {
+        let e = RuleEngine::from_compiled(&text.replacen(&hash, bad, 1)).unwrap_err();
+        assert_eq!(e.code(), "PACK_INVALID", "{bad}: {e}");
+        assert!(e.to_string().contains("hash"), "{bad}: {e}");
+    }
+    // Format 1 (floats as decimal text) is refused by its version.
+    let v1 = text.replacen("\"ticketRulesPack\": 2", "\"ticketRulesPack\": 1", 1);
+    let e = RuleEngine::from_compiled(&v1).unwrap_err();
+    assert!(e.to_string().contains("ticketRulesPack"), "{e}");
+    // A float's bits: a finite number's only.
+    let with_float = RuleEngine::compile_sources([
+        ("tiny.rhai", tiny.to_string()),
+        (
+            "z.rhai",
+            "lookup(\"w\", [#{ name: \"a\", weight: 0.5 }]);".to_string(),
+        ),
+    ])
+    .unwrap();
+    let half = format!("{{\"$f64\":{}}}", 0.5f64.to_bits());
+    assert!(with_float.contains(&half), "{with_float}");
+    let loaded = RuleEngine::from_compiled(&with_float).unwrap();
+    assert_eq!(loaded.pack().lookups()["w"][0]["weight"], json!(0.5));
+    for bits in [
+        f64::NAN.to_bits().to_string(),
+        f64::INFINITY.to_bits().to_string(),
+        "-1".to_string(),
+        "1.5".to_string(),
+        "\"0.5\"".to_string(),
+    ] {
+        let e = RuleEngine::from_compiled(&with_float.replacen(
+            &half,
+            &format!("{{\"$f64\":{bits}}}"),
+            1,
+        ))
+        .unwrap_err();
+        assert_eq!(e.code(), "PACK_INVALID", "{bits}: {e}");
+    }
+}

@@ -478,6 +478,12 @@ ticket_type("t", #{ fields: [#{ name: "fix", label: "Workaround" }, #{ name: "ca
     // Other values as JSON: 2 is not "2".
     assert!(check(json!({ "fix": "2", "n": 2 })).valid);
     assert_eq!(e.pack().hook_calls(), 0, "data rules run no script");
+    // The other field must be one of the type's.
+    let err = with_forms(
+        r#"ticket_type("t", #{ fields: [#{ name: "a" }], rules: [#{ field: "a", differs_from: "b" }] });"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not a field of the type"), "{err}");
     // A rule must check something; differs_from is something.
     let err =
         with_forms(r#"ticket_type("t", #{ fields: [#{ name: "a" }], rules: [#{ field: "a" }] });"#)

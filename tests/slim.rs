@@ -1,4 +1,5 @@
-//! The slim build (`cargo test --no-default-features`: no rhai). It loads
+//! The slim build (`cargo test --no-default-features --test slim --test
+//! golden`; the other test files load packs from source). It loads
 //! compiled packs only, and a call that needs one of a pack's rhai
 //! functions fails with `NO_RHAI` at that function; every other answer is
 //! the full build's, which `tests/golden.rs` holds to the byte (`make

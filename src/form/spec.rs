@@ -152,7 +152,8 @@ const RULE_KEYS: [&str; 10] = [
 ];
 
 /// A rule: the name of a rhai function, or a data check
-/// `#{ when, field, required | min_length | max_length | pattern | one_of, code, message }`.
+/// `#{ when, field, required | min_length | max_length | pattern | one_of |
+/// differs_from, code, message }`.
 fn rule(v: &Value) -> Result<Rule, String> {
     let o =
         match v {

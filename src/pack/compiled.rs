@@ -182,6 +182,10 @@ impl Compiled {
             )));
         }
         let hash = text_at(&v, "hash")?.to_string();
+        // As `compile` writes it (the pack's version may be made from it).
+        if hash.len() != 16 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad("`hash` must be 16 hexadecimal digits"));
+        }
         let files: Vec<String> = list_at(&v, "files")?
             .iter()
             .map(|f| {

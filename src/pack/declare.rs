@@ -231,6 +231,21 @@ impl Builder {
                     ));
                 }
             }
+            // A data rule's other field must be one of the type's: a typo
+            // would make the rule never fire.
+            for r in &ty.rules {
+                if let crate::form::Rule::Data(d) = r {
+                    if let Some(other) = d
+                        .differs_from
+                        .as_ref()
+                        .filter(|o| !ty.fields.iter().any(|x| &x.name == *o))
+                    {
+                        bad(format!(
+                            "a rule's differs_from names {other:?}, which is not a field of the type"
+                        ));
+                    }
+                }
+            }
             if let Some(i) = &ty.initial {
                 if !status(i) {
                     bad(format!("initial status {i:?} is not declared"));
@@ -1205,16 +1220,27 @@ fn cell_from_json(c: &serde_json::Value, here: &Span) -> Result<CellDecl, String
         }
         Some(_) => return Err("process must be a string or ()".into()),
     };
+    // The messages name types as rhai does, as from source.
+    let rhai_type = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "()",
+        Some(Value::Bool(_)) => "bool",
+        Some(Value::Number(n)) if n.is_i64() => "i64",
+        Some(Value::Number(_)) => "f64",
+        Some(Value::String(_)) => "string",
+        Some(Value::Array(_)) => "array",
+        Some(Value::Object(_)) => "map",
+    };
     let seconds = |k: &str| -> Result<u64, String> {
-        match m.get(k) {
-            Some(Value::String(d)) => parse_duration(d),
-            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n
-                .as_u64()
+        let v = m.get(k);
+        match (v, v.and_then(Value::as_i64)) {
+            (Some(Value::String(d)), _) => parse_duration(d),
+            (_, Some(i)) => u64::try_from(i)
+                .ok()
                 .filter(|s| *s <= MAX_SECONDS)
-                .ok_or_else(|| format!("{n} seconds is out of range")),
-            other => Err(format!(
+                .ok_or_else(|| format!("{i} seconds is out of range")),
+            _ => Err(format!(
                 "expected a duration like \"4h\", not {}",
-                other.map_or("()", crate::ticket::json_type)
+                rhai_type(v)
             )),
         }
         .map_err(|e| format!("{k}: {e}"))

@@ -274,7 +274,9 @@ impl Pack {
         let matrix = Rc::new(matrix);
         let version = match &b.version {
             Some(v) => v.value.clone(),
-            None => format!("dev+{}", &hash[..8]),
+            // A compiled pack's hash is checked to be 16 hex digits; `get`
+            // so that no text can make this slice panic.
+            None => format!("dev+{}", hash.get(..8).unwrap_or(&hash)),
         };
         let mut take = |name: &str| {
             hooks
@@ -583,12 +585,15 @@ fn fn_span(file: &str, source: &str, name: &str) -> Span {
     for (i, line) in source.lines().enumerate() {
         let trimmed = line.trim_start();
         let rest = trimmed.strip_prefix("private ").unwrap_or(trimmed);
-        if let Some(after) = rest.strip_prefix("fn") {
+        // `fn` then whitespace: `fncheck(t)` is a call, not a definition.
+        if let Some(after) = rest
+            .strip_prefix("fn")
+            .filter(|a| a.starts_with(char::is_whitespace))
+        {
             let after = after.trim_start();
             if after
                 .strip_prefix(name)
                 .is_some_and(|r| r.trim_start().starts_with('('))
-                && after.len() < rest.len()
             {
                 let column = line.chars().count() - trimmed.chars().count() + 1;
                 return Span::new(file, to_u32(i + 1), to_u32(column));

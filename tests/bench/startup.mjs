@@ -44,7 +44,6 @@ if (process.argv[2] === '--child') {
     pages = [];
     slimPages = [];
     for (let i = 0; i < 9 * (hasSlim ? 2 : 1); i++) {
-      const dir = i % 2 === 0 ? '/pkg/slim/' : '/pkg/web/';
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(`${server.url}/tests/bench/blank.html`);

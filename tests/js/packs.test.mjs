@@ -107,7 +107,7 @@ test('a pack compiled in Node loads from its text and answers as from source', (
 test('compile and fromCompiled refuse what is not a pack', () => {
   assert.throws(() => RuleEngine.compile({ 'p.rhai': 'priorities(["P1"]);\nlet = 2;' }),
     (e) => e.code === 'RULE_SYNTAX' && Array.isArray(e.errors) && e.errors.length >= 1);
-  for (const text of ['', 'null', '{"ticketRulesPack": 3}', '{"ticketRulesPack": 2, "hash": "x", "files": ["a.rhai"], "functions": [], "calls": [["rm_rf", 0, 1, 1, []]]}']) {
+  for (const text of ['', 'null', '{"ticketRulesPack": 3}', '{"ticketRulesPack": 2, "hash": "0123456789abcdef", "files": ["a.rhai"], "functions": [], "calls": [["rm_rf", 0, 1, 1, []]]}']) {
     assert.throws(() => RuleEngine.fromCompiled(text), { code: 'PACK_INVALID' }, text);
   }
 });

@@ -15,8 +15,10 @@ const expected = readFileSync(new URL('expected.jsonl', golden), 'utf8').split('
 
 // The default pack with the RFC 1297 example's forms (a rule function).
 const rules = new URL('../../rules/', import.meta.url);
-const chainSources = Object.fromEntries(readdirSync(rules).filter((f) => f.endsWith('.rhai'))
+const defaultSources = Object.fromEntries(readdirSync(rules).filter((f) => f.endsWith('.rhai'))
   .map((f) => [f, readFileSync(new URL(f, rules), 'utf8')]));
+const vipSource = readFileSync(new URL('examples/vip-services/adjust_priority.rhai', rules), 'utf8');
+const chainSources = { ...defaultSources };
 chainSources['forms.rhai'] = readFileSync(new URL('examples/rfc1297-chain/forms.rhai', rules), 'utf8');
 const chainLine = chainSources['forms.rhai'].split('\n').findIndex((l) => l.startsWith('fn change_names_the_element')) + 1;
 
@@ -58,5 +60,9 @@ for (const dir of builds) {
     assert.throws(() => chain.validate(ticket), (e) => e.code === 'NO_RHAI' && e.file === 'forms.rhai'
       && e.line === chainLine && /change_names_the_element/.test(e.message));
     assert.equal(chain.validate({ type: 'trouble' }).valid, false);
+    // A hook too: the vip-services example's adjust_priority.
+    const vip = RuleEngine.fromCompiled(Full.compile({ ...defaultSources, 'adjust_priority.rhai': vipSource }));
+    assert.throws(() => vip.priority({ impact: 'Single Individual', urgency: 'Work Impaired' }),
+      (e) => e.code === 'NO_RHAI' && e.file === 'adjust_priority.rhai' && /adjust_priority/.test(e.message));
   });
 }
