@@ -421,7 +421,7 @@ pub const VALIDATION_CODES: &[&str] = &[
 
 /// The default message templates, in English.
 pub fn default_messages() -> BTreeMap<String, String> {
-    [
+    let pairs = [
         ("REQUIRED", "{label} is required"),
         ("TOO_SHORT", "{label} must be at least {min} characters"),
         ("TOO_LONG", "{label} must be at most {max} characters"),
@@ -453,11 +453,8 @@ pub fn default_messages() -> BTreeMap<String, String> {
         ("FORBIDDEN", "{label} is not open to a {role}"),
     ]
     .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .fold(BTreeMap::new(), |mut m, (k, v)| {
-        m.insert(k, v);
-        m
-    })
+    .map(|(k, v)| (k.to_string(), v.to_string()));
+    crate::json::btree(pairs)
 }
 
 /// Fills `{name}` in a template from `params` (a list is joined with `, `).
