@@ -31,6 +31,34 @@ put("pack_source", "\0".join([read(p) for p in default] + [read("rules/examples/
 put("pack_source", "\0".join(read(p) if not p.endswith("forms.rhai") else read("rules/examples/rfc1297-chain/forms.rhai") for p in default))
 put("pack_source", read("tests/data/tiny-pack.rhai") + "\0" + read("tests/data/runaway-hook.rhai"))
 
+# pack_source, compiled: the input is also tried as a compiled pack, so
+# compiled packs (`ticket-rules compile`) as seeds let the fuzzer reach the
+# replay of declarations: the default pack's embedded compiled form, and
+# the examples over the default pack, compiled by the package's CLI (needs
+# `make wasm`; skipped without it).
+put("pack_source", read("src/pack/default.compiled.json"))
+CLI = os.path.join(ROOT, "pkg", "bin", "ticket-rules.mjs")
+if os.path.exists(os.path.join(ROOT, "pkg", "node", "ticket_rules_bg.wasm")):
+    import shutil, subprocess, tempfile
+    def compiled(files):
+        with tempfile.TemporaryDirectory() as d:
+            for p in files:
+                shutil.copy(os.path.join(ROOT, p), d)
+            r = subprocess.run(["node", CLI, "compile", d], capture_output=True)
+            return r.stdout if r.returncode == 0 else None
+
+    for example in sorted(glob.glob("rules/examples/*/", root_dir=ROOT)):
+        own = sorted(glob.glob(example + "*.rhai", root_dir=ROOT))
+        # A whole pack of its own (glpi-5x5), or files over the default
+        # pack's (a file of the same name replaces the default's).
+        names = {os.path.basename(p) for p in own}
+        text = compiled(own) or compiled([p for p in default if os.path.basename(p) not in names] + own)
+        if text is None:
+            sys.exit(f"{example}: does not compile, alone or over the default pack")
+        put("pack_source", text)
+else:
+    print("pkg/node/ not built (make wasm): no compiled seeds of the examples", file=sys.stderr)
+
 # ticket_ops: one ticket per file; fixtures carry their `now` in the ticket.
 for p in ["examples/tickets.jsonl", "examples/history.jsonl"]:
     for line in read(p).splitlines():

@@ -390,3 +390,76 @@ fn a_tampered_compiled_pack_is_refused_not_a_panic() {
         assert_eq!(e.code(), "PACK_INVALID", "{bits}: {e}");
     }
 }
+
+#[test]
+fn a_bad_cell_gets_the_same_message_from_source_and_compiled() {
+    // One parser reads a cell both ways: from a rhai map literal, and
+    // from the JSON a compiled pack keeps. Each bad value, given both
+    // ways, must be refused with the same words.
+    let tiny = include_str!("data/tiny-pack.rhai");
+    let good_json =
+        r#"{"clock":"24x7","priority":"P1","process":null,"resolve":14400,"respond":3600}"#;
+    let cases = [
+        // (rhai map literal, its JSON in a compiled pack, words expected)
+        (
+            r#"#{ clock: "24x7", respond: true, priority: "P1", resolve: "4h" }"#,
+            r#"{"clock":"24x7","priority":"P1","resolve":14400,"respond":true}"#,
+            r#"respond: expected a duration like "4h", not bool"#,
+        ),
+        (
+            r#"#{ clock: "24x7", respond: 1.5, priority: "P1", resolve: "4h" }"#,
+            r#"{"clock":"24x7","priority":"P1","resolve":14400,"respond":1.5}"#,
+            r#"respond: expected a duration like "4h", not f64"#,
+        ),
+        (
+            r#"#{ clock: "24x7", respond: "1h", priority: "P1" }"#,
+            r#"{"clock":"24x7","priority":"P1","respond":3600}"#,
+            r#"resolve: expected a duration like "4h", not ()"#,
+        ),
+        (
+            r#"#{ clock: "24x7", respond: -5, priority: "P1", resolve: "4h" }"#,
+            r#"{"clock":"24x7","priority":"P1","resolve":14400,"respond":-5}"#,
+            "respond: -5 seconds is out of range",
+        ),
+        (
+            r#"#{ clock: 7, respond: "1h", priority: "P1", resolve: "4h" }"#,
+            r#"{"clock":7,"priority":"P1","resolve":14400,"respond":3600}"#,
+            "clock must be a string",
+        ),
+        (
+            r#"#{ clock: " ", respond: "1h", priority: "P1", resolve: "4h" }"#,
+            r#"{"clock":" ","priority":"P1","resolve":14400,"respond":3600}"#,
+            "clock must not be empty",
+        ),
+        (
+            r#"#{ clock: "24x7", respond: "1h", priority: [], resolve: "4h" }"#,
+            r#"{"clock":"24x7","priority":[],"resolve":14400,"respond":3600}"#,
+            "priority must be a string",
+        ),
+        (
+            r#"#{ clock: "24x7", respond: "1h", priority: "P1", process: 3, resolve: "4h" }"#,
+            r#"{"clock":"24x7","priority":"P1","process":3,"resolve":14400,"respond":3600}"#,
+            "process must be a string or ()",
+        ),
+        (
+            r#"#{ clock: "24x7", respond: "1h", priority: "P1", resolved: "4h" }"#,
+            r#"{"clock":"24x7","priority":"P1","resolved":14400,"respond":3600}"#,
+            r#"unknown key "resolved" (clock, respond, priority, process, resolve)"#,
+        ),
+    ];
+    for (rhai, json, words) in cases {
+        let source = tiny.replacen(r#"cell("24x7", "1h", "P1", "4h")"#, rhai, 1);
+        let from_source = RuleEngine::from_sources([("tiny.rhai", source.as_str())])
+            .err()
+            .unwrap_or_else(|| panic!("{rhai} loads"))
+            .to_string();
+        let text = RuleEngine::compile_sources([("tiny.rhai", tiny)]).unwrap();
+        assert!(text.contains(good_json));
+        let compiled = RuleEngine::from_compiled(&text.replacen(good_json, json, 1))
+            .err()
+            .unwrap_or_else(|| panic!("{json} loads"))
+            .to_string();
+        assert!(from_source.contains(words), "{rhai}: {from_source}");
+        assert_eq!(from_source, compiled, "{rhai} / {json}");
+    }
+}

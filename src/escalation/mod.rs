@@ -267,13 +267,47 @@ enum Key {
     Run(Instant, usize),
 }
 
-impl std::fmt::Display for Key {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Key {
+    /// An occurrence's id, `{ticket}/{level}/{key}`, written without the
+    /// formatting machinery: it is made for every occurrence of every
+    /// evaluation (to compare with the fired ids), and `format!` was a
+    /// tenth of an evaluation.
+    fn id(self, ticket: &str, level: &str) -> String {
+        let mut id = String::with_capacity(ticket.len() + level.len() + 26);
+        id.push_str(ticket);
+        id.push('/');
+        id.push_str(level);
+        id.push('/');
         match self {
-            Key::Once => f.write_str("0"),
-            Key::Nth(k) => write!(f, "{k}"),
-            Key::Run(at, k) => write!(f, "{}#{k}", format_instant(*at)),
+            Key::Once => id.push('0'),
+            Key::Nth(k) => push_number(&mut id, k),
+            Key::Run(at, k) => {
+                id.push_str(&format_instant(at));
+                id.push('#');
+                push_number(&mut id, k);
+            }
         }
+        id
+    }
+}
+
+/// `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    for d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(*d));
     }
 }
 
@@ -401,7 +435,7 @@ pub(crate) fn evaluate<J: JsonView>(
             .levels()
             .get(o.level)
             .map_or("alarm", |l| l.name.as_str());
-        let full = format!("{id}/{name}/{}", o.key);
+        let full = o.key.id(&id, name);
         if fired.contains(&full) {
             continue;
         }
@@ -480,7 +514,10 @@ fn alarms<J: JsonView>(ticket: &J) -> Result<Vec<(Instant, String)>> {
     let mut out = Vec::with_capacity(list.len());
     for (i, a) in list.iter().enumerate() {
         let at = match Field::of(a, "at") {
-            Field::Text(s) => parse_instant(s, &format!("alarms[{i}].at"))?,
+            // The field's name is made only for an error (again, with it).
+            Field::Text(s) => {
+                parse_instant(s, "").or_else(|_| parse_instant(s, &format!("alarms[{i}].at")))?
+            }
             Field::Absent => {
                 return Err(Error::MissingField {
                     field: format!("alarms[{i}].at"),
@@ -788,5 +825,27 @@ fn render<J: JsonView>(a: &Action, ctx: &Render<'_, J>, matrix: &Matrix) -> Rend
             flag: flag.clone(),
             value: value.clone(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+
+    #[test]
+    fn an_occurrence_id_is_ticket_level_and_key() {
+        let at = 1_773_669_600; // 2026-03-16T14:00:00Z
+        for (key, want) in [
+            (Key::Once, "TT-1/l/0"),
+            (Key::Nth(0), "TT-1/l/0"),
+            (Key::Nth(7), "TT-1/l/7"),
+            (Key::Nth(10), "TT-1/l/10"),
+            (Key::Nth(90_210), "TT-1/l/90210"),
+            (Key::Nth(usize::MAX), &format!("TT-1/l/{}", usize::MAX)),
+            (Key::Run(at, 1), "TT-1/l/2026-03-16T14:00:00Z#1"),
+            (Key::Run(at, 12), "TT-1/l/2026-03-16T14:00:00Z#12"),
+        ] {
+            assert_eq!(key.id("TT-1", "l"), want);
+        }
     }
 }

@@ -166,18 +166,20 @@ pub(crate) fn validate<P: FormPack>(
     // Fields the type does not declare.
     let policy = pack.unknown_fields();
     if policy != UnknownFields::Keep {
-        let roots: Vec<&str> = ty
-            .fields
-            .iter()
-            .map(|f| f.name.split('.').next().unwrap_or(""))
-            .collect();
+        // A key is known when a field is it or is under it (`contact`
+        // for `contact.name`).
+        let declared = |k: &str| {
+            ty.fields.iter().any(|f| {
+                f.name
+                    .strip_prefix(k)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
+        };
         let unknown: Vec<String> = out
             .as_object()
             .map(|o| {
                 o.keys()
-                    .filter(|k| {
-                        !SYSTEM_FIELDS.contains(&k.as_str()) && !roots.contains(&k.as_str())
-                    })
+                    .filter(|k| !SYSTEM_FIELDS.contains(&k.as_str()) && !declared(k))
                     .cloned()
                     .collect()
             })

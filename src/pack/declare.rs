@@ -1157,91 +1157,98 @@ fn cell_value(c: Dynamic, row: &Span) -> Result<CellDecl, String> {
 
 #[cfg(feature = "rhai")]
 fn cell_from_map(m: &Map, here: &Span) -> Result<CellDecl, String> {
-    if let Some(k) = m
-        .keys()
-        .find(|k| !["clock", "respond", "priority", "process", "resolve"].contains(&k.as_str()))
-    {
-        return Err(format!(
-            "unknown key {k:?} (clock, respond, priority, process, resolve)"
-        ));
-    }
-    let get = |k: &str| m.get(k).cloned().unwrap_or(Dynamic::UNIT);
-    let clock = string(&get("clock"), "clock").map_err(|_| "clock must be a string".to_string())?;
-    if clock.trim().is_empty() {
-        return Err("clock must not be empty".into());
-    }
-    let priority = string(&get("priority"), "priority")
-        .map_err(|_| "priority must be a string".to_string())?;
-    let process = get("process");
-    let process = if process.is_unit() {
-        None
-    } else {
-        let p = string(&process, "process")
-            .map_err(|_| "process must be a string or ()".to_string())?;
-        let p = p.trim().to_string();
-        (!p.is_empty() && !p.eq_ignore_ascii_case("none")).then_some(p)
+    let value = |d: &Dynamic| {
+        if d.is_unit() {
+            CellValue::Missing
+        } else if d.is_string() {
+            CellValue::Text(d.to_string())
+        } else if let Ok(i) = d.as_int() {
+            CellValue::Int(i)
+        } else {
+            CellValue::Other(d.type_name())
+        }
     };
-    Ok(CellDecl {
-        clock,
-        respond: seconds(&get("respond")).map_err(|e| format!("respond: {e}"))?,
-        priority,
-        process,
-        resolve: seconds(&get("resolve")).map_err(|e| format!("resolve: {e}"))?,
-        span: here.clone(),
-    })
+    parse_cell(
+        m.keys().map(|k| k.as_str()),
+        |k| m.get(k).map_or(CellValue::Missing, value),
+        here,
+    )
 }
 
-/// A cell as a compiled pack keeps it (the map form `call_json` writes):
-/// the same checks as [`cell_from_map`], on JSON.
+/// A cell as a compiled pack keeps it (the map form `call_json` writes),
+/// read by the same [`parse_cell`] as a cell from source.
 fn cell_from_json(c: &serde_json::Value, here: &Span) -> Result<CellDecl, String> {
     use serde_json::Value;
-    const KEYS: [&str; 5] = ["clock", "respond", "priority", "process", "resolve"];
     let Value::Object(m) = c else {
         return Err(
             "expected cell(...) or a map #{ clock, respond, priority, process, resolve }".into(),
         );
     };
-    if let Some(k) = m.keys().find(|k| !KEYS.contains(&k.as_str())) {
+    // The messages name types as rhai does, as from source.
+    let value = |v: &Value| match v {
+        Value::Null => CellValue::Missing,
+        Value::String(s) => CellValue::Text(s.clone()),
+        Value::Number(n) => n.as_i64().map_or(CellValue::Other("f64"), CellValue::Int),
+        Value::Bool(_) => CellValue::Other("bool"),
+        Value::Array(_) => CellValue::Other("array"),
+        Value::Object(_) => CellValue::Other("map"),
+    };
+    parse_cell(
+        m.keys().map(String::as_str),
+        |k| m.get(k).map_or(CellValue::Missing, value),
+        here,
+    )
+}
+
+/// A value in a cell, whether it came from rhai or from JSON.
+enum CellValue {
+    /// Absent, `()` or `null`.
+    Missing,
+    Text(String),
+    Int(i64),
+    /// Anything else, by its rhai type name.
+    Other(&'static str),
+}
+
+/// A cell's map (`#{ clock, respond, priority, process, resolve }`), read
+/// once for both ways a pack gives it: its keys, and each key's value.
+fn parse_cell<'k>(
+    mut keys: impl Iterator<Item = &'k str>,
+    get: impl Fn(&str) -> CellValue,
+    here: &Span,
+) -> Result<CellDecl, String> {
+    const KEYS: [&str; 5] = ["clock", "respond", "priority", "process", "resolve"];
+    if let Some(k) = keys.find(|k| !KEYS.contains(k)) {
         return Err(format!(
             "unknown key {k:?} (clock, respond, priority, process, resolve)"
         ));
     }
-    let text = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
-    let clock = text("clock").ok_or("clock must be a string")?;
+    let text = |k: &str| match get(k) {
+        CellValue::Text(s) => Ok(s),
+        _ => Err(format!("{k} must be a string")),
+    };
+    let clock = text("clock")?;
     if clock.trim().is_empty() {
         return Err("clock must not be empty".into());
     }
-    let priority = text("priority").ok_or("priority must be a string")?;
-    let process = match m.get("process") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(p)) => {
+    let priority = text("priority")?;
+    let process = match get("process") {
+        CellValue::Missing => None,
+        CellValue::Text(p) => {
             let p = p.trim();
             (!p.is_empty() && !p.eq_ignore_ascii_case("none")).then(|| p.to_string())
         }
-        Some(_) => return Err("process must be a string or ()".into()),
-    };
-    // The messages name types as rhai does, as from source.
-    let rhai_type = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => "()",
-        Some(Value::Bool(_)) => "bool",
-        Some(Value::Number(n)) if n.is_i64() => "i64",
-        Some(Value::Number(_)) => "f64",
-        Some(Value::String(_)) => "string",
-        Some(Value::Array(_)) => "array",
-        Some(Value::Object(_)) => "map",
+        _ => return Err("process must be a string or ()".into()),
     };
     let seconds = |k: &str| -> Result<u64, String> {
-        let v = m.get(k);
-        match (v, v.and_then(Value::as_i64)) {
-            (Some(Value::String(d)), _) => parse_duration(d),
-            (_, Some(i)) => u64::try_from(i)
+        match get(k) {
+            CellValue::Text(d) => parse_duration(&d),
+            CellValue::Int(i) => u64::try_from(i)
                 .ok()
                 .filter(|s| *s <= MAX_SECONDS)
                 .ok_or_else(|| format!("{i} seconds is out of range")),
-            _ => Err(format!(
-                "expected a duration like \"4h\", not {}",
-                rhai_type(v)
-            )),
+            CellValue::Missing => Err("expected a duration like \"4h\", not ()".into()),
+            CellValue::Other(t) => Err(format!("expected a duration like \"4h\", not {t}")),
         }
         .map_err(|e| format!("{k}: {e}"))
     };
@@ -1253,24 +1260,6 @@ fn cell_from_json(c: &serde_json::Value, here: &Span) -> Result<CellDecl, String
         resolve: seconds("resolve")?,
         span: here.clone(),
     })
-}
-
-/// A target: `"4h"`-style text or whole seconds.
-#[cfg(feature = "rhai")]
-fn seconds(d: &Dynamic) -> Result<u64, String> {
-    if let Ok(i) = d.as_int() {
-        return u64::try_from(i)
-            .ok()
-            .filter(|s| *s <= MAX_SECONDS)
-            .ok_or_else(|| format!("{i} seconds is out of range"));
-    }
-    if d.is_string() {
-        return parse_duration(&d.to_string());
-    }
-    Err(format!(
-        "expected a duration like \"4h\", not {}",
-        d.type_name()
-    ))
 }
 
 #[cfg(feature = "rhai")]

@@ -267,17 +267,8 @@ impl Hooks {
         Ok((engine, ast))
     }
 
-    fn call1(&self, hook: &HookFn, name: &str, arg: Dynamic) -> Result<Dynamic> {
-        self.calls.set(self.calls.get() + 1);
-        let (engine, ast) = self.runtime(hook)?;
-        let mut scope = Scope::new();
-        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        engine
-            .call_fn_with_options::<Dynamic>(options, &mut scope, ast, name, (arg,))
-            .map_err(|e| eval_error(&hook.file, &e, Some(&hook.span)))
-    }
-
-    fn call(&self, hook: &HookFn, name: &str, args: (Dynamic, Dynamic)) -> Result<Dynamic> {
+    /// Calls `name` of `hook`'s file with `args` (a tuple).
+    fn call(&self, hook: &HookFn, name: &str, args: impl rhai::FuncArgs) -> Result<Dynamic> {
         self.calls.set(self.calls.get() + 1);
         let (engine, ast) = self.runtime(hook)?;
         let mut scope = Scope::new();
@@ -295,7 +286,7 @@ impl Hooks {
         ticket: &Value,
     ) -> Result<Value> {
         let hook = self.form(type_name, function)?;
-        let out = self.call1(hook, function, self.given(ticket)?)?;
+        let out = self.call(hook, function, (self.given(ticket)?,))?;
         to_json(&out).map_err(|e| Error::pack(Some(hook.span.clone()), format!("{function}: {e}")))
     }
 
@@ -305,7 +296,7 @@ impl Hooks {
             return Ok(true);
         };
         let name = &hook.name;
-        let out = self.call1(hook, name, self.given(ticket)?)?;
+        let out = self.call(hook, name, (self.given(ticket)?,))?;
         out.as_bool().map_err(|t| {
             Error::pack(
                 Some(hook.span.clone()),
