@@ -604,3 +604,44 @@ fn one_per_pack_declarations_made_twice_name_the_first() {
         );
     }
 }
+
+#[test]
+fn a_named_declaration_made_twice_is_an_error_at_the_second() {
+    // again.rhai loads first, so the default pack's own declaration of the
+    // same name is the one refused, at its place.
+    for (decl, what, file, line) in [
+        (
+            r#"calendar("business", #{ timezone: "UTC", weekly: #{ "mon-fri": ["09:00-17:00"] } });"#,
+            r#"calendar "business""#,
+            "calendars.rhai",
+            13,
+        ),
+        (
+            r#"lookup("contacts", []);"#,
+            r#"lookup "contacts""#,
+            "forms.rhai",
+            15,
+        ),
+        (
+            r#"ticket_type("Incident", #{ fields: [] });"#,
+            r#"ticket type "incident""#,
+            "forms.rhai",
+            90,
+        ),
+        (
+            r#"escalation("inactive", #{ when: #{ inactive: "1h" }, actions: [notify_assignee("x")] });"#,
+            r#"escalation "inactive""#,
+            "escalation.rhai",
+            75,
+        ),
+    ] {
+        let errors = RuleEngine::check_sources(common::default_pack_with("again.rhai", decl));
+        let says = format!("{what} declared again (first at again.rhai:1:1)");
+        assert!(
+            errors.iter().any(|e| e.code() == "PACK_INVALID"
+                && e.span().is_some_and(|s| s.file == file && s.line == line)
+                && e.to_string().contains(&says)),
+            "{decl}: {errors:?}"
+        );
+    }
+}

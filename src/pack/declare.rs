@@ -764,10 +764,9 @@ fn declare_calendar(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
             here,
             format!("calendar name {name:?} is empty or reserved (24x7 is built in)"),
         );
-    } else if let Some(prev) = b.calendars.iter().find(|d| d.value.name() == name) {
-        let msg = format!("calendar {name:?} declared again (first at {})", prev.span);
-        b.error(here, msg);
-    } else {
+    } else if !b.declared_again(&here, &format!("calendar {name:?}"), |b| {
+        b.calendars.iter().find(|d| d.value.name() == name)
+    }) {
         match Calendar::from_json_named(&json, &name) {
             Ok(cal) => b.calendars.push(Decl {
                 value: cal,
@@ -801,17 +800,9 @@ fn declare_type(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let json = arg(a, 1).json()?;
     if name.trim().is_empty() {
         b.error(here, "ticket_type: the name must not be empty");
-    } else if let Some(prev) = b
-        .types
-        .iter()
-        .find(|d| d.value.0.name.eq_ignore_ascii_case(&name))
-    {
-        let msg = format!(
-            "ticket type {name:?} declared again (first at {})",
-            prev.span
-        );
-        b.error(here, msg);
-    } else {
+    } else if !b.declared_again(&here, &format!("ticket type {name:?}"), |b| {
+        (b.types.iter()).find(|d| d.value.0.name.eq_ignore_ascii_case(&name))
+    }) {
         match parse_type(&name, &json) {
             Ok(t) => {
                 let file = b.file.clone();
@@ -838,10 +829,9 @@ fn declare_lookup(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     };
     if list.iter().any(|r| !r.is_object()) {
         b.error(here, format!("lookup {name:?}: every record must be a map"));
-    } else if let Some(prev) = b.lookups.iter().find(|d| d.value.0 == name) {
-        let msg = format!("lookup {name:?} declared again (first at {})", prev.span);
-        b.error(here, msg);
-    } else {
+    } else if !b.declared_again(&here, &format!("lookup {name:?}"), |b| {
+        b.lookups.iter().find(|d| d.value.0 == name)
+    }) {
         b.lookups.push(Decl {
             value: (name, list),
             span: here,
@@ -920,13 +910,9 @@ fn declare_escalation(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
                 "escalation name {name:?} must be non-empty and without `/` (it is part of ids)"
             ),
         );
-    } else if let Some(prev) = b.levels.iter().find(|d| d.value.0.name == name) {
-        let msg = format!(
-            "escalation {name:?} declared again (first at {})",
-            prev.span
-        );
-        b.error(here, msg);
-    } else {
+    } else if !b.declared_again(&here, &format!("escalation {name:?}"), |b| {
+        b.levels.iter().find(|d| d.value.0.name == name)
+    }) {
         match parse_level(&name, &json) {
             Ok(level) => {
                 let file = b.file.clone();
