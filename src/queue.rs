@@ -32,6 +32,7 @@ use crate::engine::RuleEngine;
 use crate::error::Result;
 use crate::json::JsonView;
 use crate::sla::{ClockFigures, ClockState};
+use crate::spec::push_number;
 use crate::time::{format_instant, Instant};
 
 /// One open ticket in the queue.
@@ -287,24 +288,6 @@ fn spoken(out: &mut String, seconds: i64) {
             say(d, " d ");
             say(h, " h");
         }
-    }
-}
-
-/// `n` in decimal, as `{}` writes it (without the formatting machinery:
-/// this runs several times per ticket in a queue of thousands).
-fn push_number(out: &mut String, n: u64) {
-    let mut unit = 1;
-    while n / unit >= 10 {
-        unit *= 10;
-    }
-    loop {
-        #[allow(clippy::cast_possible_truncation)] // a digit
-        let digit = (n / unit % 10) as u8;
-        out.push(char::from(b'0' + digit));
-        if unit == 1 {
-            break;
-        }
-        unit /= 10;
     }
 }
 

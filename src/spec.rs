@@ -53,3 +53,22 @@ pub(crate) fn fill_placeholders(template: &str, value: impl Fn(&str) -> Option<S
     out.push_str(rest);
     out
 }
+
+/// `n` in decimal, as `{}` writes it (without the formatting machinery:
+/// it runs several times per ticket in a queue of thousands, and for every
+/// escalation id).
+pub(crate) fn push_number(out: &mut String, n: u64) {
+    let mut unit = 1;
+    while n / unit >= 10 {
+        unit *= 10;
+    }
+    loop {
+        #[allow(clippy::cast_possible_truncation)] // a digit
+        let digit = (n / unit % 10) as u8;
+        out.push(char::from(b'0' + digit));
+        if unit == 1 {
+            break;
+        }
+        unit /= 10;
+    }
+}

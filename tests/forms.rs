@@ -602,3 +602,34 @@ fn simple_patterns_agree_with_the_regex() {
         }
     }
 }
+
+#[test]
+fn an_unknown_key_is_one_no_field_starts_with() {
+    // `contact` is known (fields `contact.name`, ...); a literal key
+    // `contact.name` is not where that field is read, nor is a key that
+    // only begins like a field (`cont`, `summaryx`).
+    let t = json!({
+        "type": "incident",
+        "summary": "Printer on fire",
+        "impact": "Single Individual",
+        "urgency": "Work Impaired",
+        "service": "Printing",
+        "contact": { "name": "Pat Doe" },
+        "contact.name": "Pat Doe",
+        "cont": 1,
+        "summaryx": "y",
+    });
+    let r = engine().validate(&t, None, None).unwrap();
+    let unknown: Vec<String> = r
+        .errors
+        .iter()
+        .filter(|e| e.code == "UNKNOWN_FIELD")
+        .map(|e| e.field.clone())
+        .collect();
+    assert_eq!(
+        unknown,
+        ["cont", "contact.name", "summaryx"],
+        "{:?}",
+        r.errors
+    );
+}

@@ -38,6 +38,7 @@ use crate::json::JsonView;
 use crate::priority::Matrix;
 use crate::sla::policy::SlaPolicy;
 use crate::sla::{self, ClockPlan, Timeline, Which};
+use crate::spec::push_number;
 use crate::ticket::Field;
 use crate::time::{format_instant, parse_instant, Instant};
 
@@ -280,34 +281,14 @@ impl Key {
         id.push('/');
         match self {
             Key::Once => id.push('0'),
-            Key::Nth(k) => push_number(&mut id, k),
+            Key::Nth(k) => push_number(&mut id, k as u64),
             Key::Run(at, k) => {
                 id.push_str(&format_instant(at));
                 id.push('#');
-                push_number(&mut id, k);
+                push_number(&mut id, k as u64);
             }
         }
         id
-    }
-}
-
-/// `n` in decimal.
-fn push_number(out: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || at == 0 {
-            break;
-        }
-    }
-    for d in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(*d));
     }
 }
 

@@ -166,13 +166,13 @@ pub(crate) fn validate<P: FormPack>(
     // Fields the type does not declare.
     let policy = pack.unknown_fields();
     if policy != UnknownFields::Keep {
-        // A key is known when a field is it or is under it (`contact`
-        // for `contact.name`).
+        // A key is known when it is a field's first part (`contact` for
+        // `contact.name`); a key with a dot in it never is.
         let declared = |k: &str| {
             ty.fields.iter().any(|f| {
                 f.name
-                    .strip_prefix(k)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                    .split_once('.')
+                    .map_or(f.name == k, |(root, _)| root == k)
             })
         };
         let unknown: Vec<String> = out
