@@ -20,8 +20,6 @@
 //! ([`QueueOptions`]: `{ order, limit }` from JS), for a view sorted
 //! another way or the top of a long queue.
 
-use std::fmt::Write as _;
-
 use std::borrow::Cow;
 
 use serde::Serialize;
@@ -325,7 +323,7 @@ fn reason(which: &str, c: &ClockFigures<'_>, status: &str) -> String {
 }
 
 /// `x` as `{}` writes it, quicker for what percentages are: whole tenths
-/// (`37.5`, `6`, `47973`). Anything else goes to `{}`.
+/// (`37.5`, `6`, `47973`). Anything else goes to [`float_text`](crate::spec::float_text).
 fn tenths(out: &mut String, x: f64) {
     #[allow(clippy::cast_possible_truncation)] // checked: the round trip below
     let t = (x * 10.0).round() as i64;
@@ -333,7 +331,7 @@ fn tenths(out: &mut String, x: f64) {
     let exact =
         x.is_sign_positive() && (0..1_000_000_000_000_000).contains(&t) && t as f64 / 10.0 == x;
     if !exact {
-        let _ = write!(out, "{x}");
+        crate::spec::float_text(out, x);
         return;
     }
     push_number(out, t.unsigned_abs() / 10);
@@ -667,7 +665,8 @@ mod tests {
         }
     }
 
-    /// `tenths` writes what `{}` writes, for whole tenths and for the rest.
+    /// `tenths` writes what `{}` writes, for whole tenths and for the rest
+    /// (but below 1e-5: `crate::spec::float_text`).
     #[test]
     fn tenths_writes_what_display_writes() {
         let mut xs: Vec<f64> = (0..20_000).map(|t| f64::from(t) / 10.0).collect();
@@ -683,6 +682,11 @@ mod tests {
             f64::NAN,
             f64::INFINITY,
             0.1 + 0.2,
+            -1e21,
+            1e37,
+            1.5e300,
+            123_456.789,
+            1e-5,
         ]);
         for x in xs {
             let mut got = String::new();

@@ -62,20 +62,24 @@ pub fn from_seconds(seconds: i64) -> Option<Instant> {
 
 /// An instant from JS milliseconds (a `Date`), floored to the second.
 pub fn from_millis(ms: f64, field: &str) -> Result<Instant> {
-    let bad = Error::InvalidInstant {
-        field: field.to_string(),
-        value: format!("{ms}"),
-        reason: "not a valid date in the supported range 1900-2199".into(),
-    };
-    if !ms.is_finite() {
-        return Err(bad);
-    }
     let s = (ms / 1000.0).floor();
-    if s < MIN_INSTANT as f64 || s >= MAX_INSTANT as f64 {
-        return Err(bad);
+    // NaN (an invalid `Date`) fails both comparisons.
+    #[allow(clippy::cast_precision_loss)] // the range's ends are exact
+    if s >= MIN_INSTANT as f64 && s < MAX_INSTANT as f64 {
+        // In range by the check above.
+        #[allow(clippy::cast_possible_truncation)]
+        return Ok(s as i64);
     }
-    // In range by the check above.
-    Ok(s as i64)
+    Err(Error::InvalidInstant {
+        field: field.to_string(),
+        value: {
+            // As `{ms}` would, without linking float formatting.
+            let mut text = String::new();
+            crate::spec::float_text(&mut text, ms);
+            text
+        },
+        reason: "not a valid date in the supported range 1900-2199".into(),
+    })
 }
 
 /// `2026-03-16T14:00:00Z`.
@@ -286,6 +290,17 @@ mod tests {
             assert_eq!((e.code(), e.field()), ("MISSING_FIELD", Some("start")));
         }
         assert!(from_millis(f64::NAN, "t").is_err());
+        let value = |ms: f64| match from_millis(ms, "t") {
+            Err(Error::InvalidInstant { value, .. }) => value,
+            other => format!("{other:?}"),
+        };
+        assert_eq!(value(f64::NAN), "NaN");
+        assert_eq!(value(f64::INFINITY), "inf");
+        assert_eq!(value(f64::NEG_INFINITY), "-inf");
+        assert_eq!(value(8.64e15), "8640000000000000");
+        assert_eq!(value(-8.64e15), "-8640000000000000");
+        assert_eq!(value(1e300), format!("{}", 1e300));
+        assert_eq!(value(-1.5e16), "-15000000000000000");
         assert!(from_millis(f64::INFINITY, "t").is_err());
         assert_eq!(from_millis(1_773_669_600_999.0, "t"), Ok(1_773_669_600));
         assert_eq!(from_millis(-1.0, "t"), Ok(-1));

@@ -447,19 +447,39 @@ fn a_bad_cell_gets_the_same_message_from_source_and_compiled() {
             r#"unknown key "resolved" (clock, respond, priority, process, resolve)"#,
         ),
     ];
+    let text = RuleEngine::compile_sources([("tiny.rhai", tiny)]).unwrap();
+    assert!(text.contains(good_json));
+    let refused = |json: &str| {
+        RuleEngine::from_compiled(&text.replacen(good_json, json, 1))
+            .err()
+            .unwrap_or_else(|| panic!("{json} loads"))
+            .to_string()
+    };
     for (rhai, json, words) in cases {
         let source = tiny.replacen(r#"cell("24x7", "1h", "P1", "4h")"#, rhai, 1);
         let from_source = RuleEngine::from_sources([("tiny.rhai", source.as_str())])
             .err()
             .unwrap_or_else(|| panic!("{rhai} loads"))
             .to_string();
-        let text = RuleEngine::compile_sources([("tiny.rhai", tiny)]).unwrap();
-        assert!(text.contains(good_json));
-        let compiled = RuleEngine::from_compiled(&text.replacen(good_json, json, 1))
-            .err()
-            .unwrap_or_else(|| panic!("{json} loads"))
-            .to_string();
         assert!(from_source.contains(words), "{rhai}: {from_source}");
-        assert_eq!(from_source, compiled, "{rhai} / {json}");
+        assert_eq!(from_source, refused(json), "{rhai} / {json}");
+    }
+    // What only JSON can say, named as rhai would name it.
+    for (json, words) in [
+        (
+            r#"{"clock":"24x7","priority":"P1","resolve":14400,"respond":18446744073709551615}"#,
+            r#"respond: expected a duration like "4h", not f64"#,
+        ),
+        (
+            r#"{"clock":"24x7","priority":"P1","resolve":{},"respond":3600}"#,
+            r#"resolve: expected a duration like "4h", not map"#,
+        ),
+        (
+            r#"{"clock":null,"priority":"P1","resolve":14400,"respond":3600}"#,
+            "clock must be a string",
+        ),
+    ] {
+        let e = refused(json);
+        assert!(e.contains(words), "{json}: {e}");
     }
 }

@@ -604,7 +604,7 @@ fn simple_patterns_agree_with_the_regex() {
 }
 
 #[test]
-fn an_unknown_key_is_one_no_field_starts_with() {
+fn a_key_is_known_only_as_a_fields_first_part() {
     // `contact` is known (fields `contact.name`, ...); a literal key
     // `contact.name` is not where that field is read, nor is a key that
     // only begins like a field (`cont`, `summaryx`).

@@ -570,11 +570,11 @@ fn no_blobs_or_bit_fields() {
     }
 }
 
-/// Each one-per-pack declaration made a second time is a pack error at the
-/// later one (files load in name order, so `again.rhai` comes first),
-/// naming where the first is.
+/// Each one-per-pack declaration made a second time, and each named one
+/// made twice under one name, is a pack error at the later one (files load
+/// in name order, so `again.rhai` comes first), naming where the first is.
 #[test]
-fn one_per_pack_declarations_made_twice_name_the_first() {
+fn declarations_made_twice_name_the_first() {
     for (decl, what, file, line) in [
         (r#"pack_name("other");"#, "pack_name", "pack.rhai", 7),
         (r#"pack_version("9.9.9");"#, "pack_version", "pack.rhai", 8),
@@ -593,23 +593,8 @@ fn one_per_pack_declarations_made_twice_name_the_first() {
             "forms.rhai",
             27,
         ),
-    ] {
-        let errors = RuleEngine::check_sources(common::default_pack_with("again.rhai", decl));
-        let says = format!("{what} declared again (first at again.rhai:1:1)");
-        assert!(
-            errors.iter().any(|e| e.code() == "PACK_INVALID"
-                && e.span().is_some_and(|s| s.file == file && s.line == line)
-                && e.to_string().contains(&says)),
-            "{decl}: {errors:?}"
-        );
-    }
-}
-
-#[test]
-fn a_named_declaration_made_twice_is_an_error_at_the_second() {
-    // again.rhai loads first, so the default pack's own declaration of the
-    // same name is the one refused, at its place.
-    for (decl, what, file, line) in [
+        // Named ones: again.rhai loads first, so the default pack's own
+        // declaration of the same name is refused, at its place.
         (
             r#"calendar("business", #{ timezone: "UTC", weekly: #{ "mon-fri": ["09:00-17:00"] } });"#,
             r#"calendar "business""#,

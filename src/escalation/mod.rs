@@ -256,8 +256,7 @@ pub(crate) trait Pack: sla::Calendars + sla::Prioritise {
     fn condition(&self, level: usize, ticket: &Value) -> Result<bool>;
 }
 
-/// Which occurrence of a level: part of its id, formatted only for the
-/// ones that are reported.
+/// Which occurrence of a level: the last part of its id ([`Key::id`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
     /// The only one (`0`).
@@ -495,7 +494,8 @@ fn alarms<J: JsonView>(ticket: &J) -> Result<Vec<(Instant, String)>> {
     let mut out = Vec::with_capacity(list.len());
     for (i, a) in list.iter().enumerate() {
         let at = match Field::of(a, "at") {
-            // The field's name is made only for an error (again, with it).
+            // The field's name is made only when the text is refused: it
+            // is then read again, to be refused under that name.
             Field::Text(s) => {
                 parse_instant(s, "").or_else(|_| parse_instant(s, &format!("alarms[{i}].at")))?
             }

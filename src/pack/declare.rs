@@ -103,15 +103,16 @@ impl Builder {
         self.errors.push(Error::pack(Some(span), message));
     }
 
-    /// Whether a one-per-pack declaration was made before: if so, reported
-    /// at `here` with where the first one is.
-    fn declared_again<T>(
+    /// Whether `what` was declared before, at `first`: if so, an error at
+    /// `here` naming where. Not generic, and `what` is formatted only for
+    /// the error: every declaration of a pack asks.
+    fn declared_again(
         &mut self,
         here: &Span,
-        what: &str,
-        first: impl Fn(&mut Self) -> Option<&Decl<T>>,
+        what: std::fmt::Arguments<'_>,
+        first: Option<Span>,
     ) -> bool {
-        let Some(at) = first(self).map(|d| d.span.clone()) else {
+        let Some(at) = first else {
             return false;
         };
         self.error(
@@ -747,7 +748,7 @@ fn declare_priorities(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
         b.error(here, "priorities(names): at least one priority is needed");
     } else if let Some(dup) = first_duplicate(&names) {
         b.error(here, format!("priority {dup:?} is listed twice"));
-    } else if !b.declared_again(&here, "priorities", |b| b.priorities.as_ref()) {
+    } else if !b.declared_again(&here, format_args!("priorities"), first(&b.priorities)) {
         b.priorities = Some(Decl {
             value: names,
             span: here,
@@ -764,9 +765,14 @@ fn declare_calendar(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
             here,
             format!("calendar name {name:?} is empty or reserved (24x7 is built in)"),
         );
-    } else if !b.declared_again(&here, &format!("calendar {name:?}"), |b| {
-        b.calendars.iter().find(|d| d.value.name() == name)
-    }) {
+    } else if !b.declared_again(
+        &here,
+        format_args!("calendar {name:?}"),
+        b.calendars
+            .iter()
+            .find(|d| d.value.name() == name)
+            .map(|d| d.span.clone()),
+    ) {
         match Calendar::from_json_named(&json, &name) {
             Ok(cal) => b.calendars.push(Decl {
                 value: cal,
@@ -780,7 +786,7 @@ fn declare_calendar(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
 
 fn declare_sla(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let json = arg(a, 0).json()?;
-    if b.declared_again(&here, "sla(...)", |b| b.sla.as_ref()) {
+    if b.declared_again(&here, format_args!("sla(...)"), first(&b.sla)) {
         return Ok(());
     }
     match SlaPolicy::from_json(&json) {
@@ -800,9 +806,13 @@ fn declare_type(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let json = arg(a, 1).json()?;
     if name.trim().is_empty() {
         b.error(here, "ticket_type: the name must not be empty");
-    } else if !b.declared_again(&here, &format!("ticket type {name:?}"), |b| {
-        (b.types.iter()).find(|d| d.value.0.name.eq_ignore_ascii_case(&name))
-    }) {
+    } else if !b.declared_again(
+        &here,
+        format_args!("ticket type {name:?}"),
+        (b.types.iter())
+            .find(|d| d.value.0.name.eq_ignore_ascii_case(&name))
+            .map(|d| d.span.clone()),
+    ) {
         match parse_type(&name, &json) {
             Ok(t) => {
                 let file = b.file.clone();
@@ -829,9 +839,14 @@ fn declare_lookup(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     };
     if list.iter().any(|r| !r.is_object()) {
         b.error(here, format!("lookup {name:?}: every record must be a map"));
-    } else if !b.declared_again(&here, &format!("lookup {name:?}"), |b| {
-        b.lookups.iter().find(|d| d.value.0 == name)
-    }) {
+    } else if !b.declared_again(
+        &here,
+        format_args!("lookup {name:?}"),
+        b.lookups
+            .iter()
+            .find(|d| d.value.0 == name)
+            .map(|d| d.span.clone()),
+    ) {
         b.lookups.push(Decl {
             value: (name, list),
             span: here,
@@ -866,7 +881,7 @@ fn declare_messages(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
 }
 
 fn declare_limits(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
-    if b.declared_again(&here, "limits", |b| b.limits.as_ref()) {
+    if b.declared_again(&here, format_args!("limits"), first(&b.limits)) {
         return Ok(());
     }
     let serde_json::Value::Object(o) = arg(a, 0).json()?.into_owned() else {
@@ -910,9 +925,14 @@ fn declare_escalation(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
                 "escalation name {name:?} must be non-empty and without `/` (it is part of ids)"
             ),
         );
-    } else if !b.declared_again(&here, &format!("escalation {name:?}"), |b| {
-        b.levels.iter().find(|d| d.value.0.name == name)
-    }) {
+    } else if !b.declared_again(
+        &here,
+        format_args!("escalation {name:?}"),
+        b.levels
+            .iter()
+            .find(|d| d.value.0.name == name)
+            .map(|d| d.span.clone()),
+    ) {
         match parse_level(&name, &json) {
             Ok(level) => {
                 let file = b.file.clone();
@@ -929,7 +949,7 @@ fn declare_escalation(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
 
 fn declare_roles(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let names = arg(a, 0).strings("roles(names)")?;
-    if !b.declared_again(&here, "roles", |b| b.roles.as_ref()) {
+    if !b.declared_again(&here, format_args!("roles"), first(&b.roles)) {
         b.roles = Some(Decl {
             value: names,
             span: here,
@@ -940,7 +960,7 @@ fn declare_roles(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
 
 fn declare_user_roles(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let names = arg(a, 0).strings("user_roles(names)")?;
-    if b.declared_again(&here, "user_roles", |b| b.user_roles.as_ref()) {
+    if b.declared_again(&here, format_args!("user_roles"), first(&b.user_roles)) {
         return Ok(());
     }
     if names.iter().any(|n| n.trim().is_empty()) {
@@ -956,7 +976,7 @@ fn declare_user_roles(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
 
 fn declare_queue_order(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let names = arg(a, 0).strings("queue_order(criteria)")?;
-    if b.declared_again(&here, "queue_order", |b| b.queue_order.as_ref()) {
+    if b.declared_again(&here, format_args!("queue_order"), first(&b.queue_order)) {
         return Ok(());
     }
     let (keys, errors) =
@@ -1050,8 +1070,11 @@ fn declare_once(
     let value = value.string(what)?;
     if value.trim().is_empty() {
         b.error(here, format!("{what}: must not be empty"));
-    } else if !b.declared_again(&here, what, |b| slot(b).as_ref()) {
-        *slot(b) = Some(Decl { value, span: here });
+    } else {
+        let first = first(slot(b));
+        if !b.declared_again(&here, format_args!("{what}"), first) {
+            *slot(b) = Some(Decl { value, span: here });
+        }
     }
     Ok(())
 }
@@ -1099,6 +1122,11 @@ fn declare_level(b: &mut Builder, here: Span, axis: Axis, name: Arg, aliases: Ar
     spellings.extend(own.into_iter().map(|k| (k, index)));
     levels.push(decl);
     Ok(())
+}
+
+/// Where a one-per-pack declaration was first made, if it was.
+fn first<T>(d: &Option<Decl<T>>) -> Option<Span> {
+    d.as_ref().map(|d| d.span.clone())
 }
 
 /// `cell(...)` returns its parsed form, so a bad duration is reported at
