@@ -464,6 +464,24 @@ fn a_bad_cell_gets_the_same_message_from_source_and_compiled() {
         assert!(from_source.contains(words), "{rhai}: {from_source}");
         assert_eq!(from_source, refused(json), "{rhai} / {json}");
     }
+    // A `__proto__` key is dropped both ways, as from any other map.
+    let source = tiny.replacen(
+        r#"cell("24x7", "1h", "P1", "4h")"#,
+        r#"#{ clock: "24x7", respond: "1h", priority: "P1", resolve: "4h", "__proto__": 1 }"#,
+        1,
+    );
+    let from_source = RuleEngine::from_sources([("tiny.rhai", source.as_str())]).unwrap();
+    let proto = r#"{"clock":"24x7","priority":"P1","process":null,"resolve":14400,"respond":3600,"__proto__":1}"#;
+    let compiled = RuleEngine::from_compiled(&text.replacen(good_json, proto, 1)).unwrap();
+    let ticket = json!({ "impact": "High", "urgency": "Now" });
+    // The same cell either way (the packs' versions differ: their hashes).
+    let cell = |e: &RuleEngine| {
+        let mut a = answer(e.priority(&ticket));
+        a.as_object_mut().map(|o| o.remove("packVersion"));
+        a
+    };
+    assert_eq!(cell(&from_source), cell(&compiled));
+    assert_eq!(cell(&compiled)["respondSeconds"], 3600);
     // What only JSON can say, named as rhai would name it.
     for (json, words) in [
         (

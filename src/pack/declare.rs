@@ -1182,8 +1182,12 @@ fn cell_from_map(m: &Map, here: &Span) -> Result<CellDecl, String> {
             CellValue::Other(d.type_name())
         }
     };
+    // `__proto__` is dropped, as from every other map a pack gives (and as
+    // a compiled pack's reader drops it).
     parse_cell(
-        m.keys().map(|k| k.as_str()),
+        m.keys()
+            .map(|k| k.as_str())
+            .filter(|k| *k != crate::pack::convert::FORBIDDEN_KEY),
         |k| m.get(k).map_or(CellValue::Missing, value),
         here,
     )
