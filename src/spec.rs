@@ -93,6 +93,13 @@ pub(crate) fn float_text(out: &mut String, x: f64) {
     plain_float(out, x);
 }
 
+/// [`float_text`] as a string of its own (for an error's text).
+pub(crate) fn float_string(x: f64) -> String {
+    let mut text = String::new();
+    float_text(&mut text, x);
+    text
+}
+
 /// [`float_text`] from JSON's digits.
 #[cfg_attr(feature = "rhai", allow(dead_code))]
 pub(crate) fn plain_float(out: &mut String, x: f64) {
@@ -137,7 +144,12 @@ pub(crate) fn plain_float(out: &mut String, x: f64) {
         // 1.5e-7: zeros after the point, then the digits.
         Err(_) => {
             out.push_str("0.");
-            zeros(out, exponent.unsigned_abs() as usize - whole.len());
+            // JSON writes one digit before the point here; `saturating_sub`
+            // so that no other form could underflow.
+            zeros(
+                out,
+                (exponent.unsigned_abs() as usize).saturating_sub(whole.len()),
+            );
             out.push_str(whole);
             out.push_str(fraction);
         }

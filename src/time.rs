@@ -72,12 +72,8 @@ pub fn from_millis(ms: f64, field: &str) -> Result<Instant> {
     }
     Err(Error::InvalidInstant {
         field: field.to_string(),
-        value: {
-            // As `{ms}` would, without linking float formatting.
-            let mut text = String::new();
-            crate::spec::float_text(&mut text, ms);
-            text
-        },
+        // As `{ms}` would, without linking float formatting.
+        value: crate::spec::float_string(ms),
         reason: "not a valid date in the supported range 1900-2199".into(),
     })
 }

@@ -711,11 +711,8 @@ fn duration(v: &JsValue) -> Result<i64, Error> {
     };
     if !n.is_finite() || n < 0.0 || n.fract() != 0.0 || n > MAX_SECONDS as f64 {
         // As `{n}` would, without linking float formatting (10 KB).
-        let mut text = String::new();
-        crate::spec::float_text(&mut text, n);
-        return Err(bad(format!(
-            "{text} is not whole seconds from 0 to 100 years"
-        )));
+        let n = crate::spec::float_string(n);
+        return Err(bad(format!("{n} is not whole seconds from 0 to 100 years")));
     }
     // In range by the check above.
     Ok(n as i64)
