@@ -44,8 +44,11 @@ impl Level {
     }
 }
 
-/// Case-folds and trims a key once, at load.
-fn fold(s: &str) -> String {
+/// Case-folds and trims a key once, at load: char by char, as
+/// [`folded_eq`] compares (so not `str::to_lowercase`, which writes a
+/// word-final capital sigma as `ς`); the pack checks that no two levels
+/// share a spelling with it too.
+pub(crate) fn fold(s: &str) -> String {
     s.trim().chars().flat_map(char::to_lowercase).collect()
 }
 

@@ -633,3 +633,71 @@ fn a_key_is_known_only_as_a_fields_first_part() {
         r.errors
     );
 }
+
+/// A `^[class]{m,n}$` pattern is taken without compiling it with regex-lite
+/// (the default pack's load then runs none of regex-lite's parser and
+/// compiler): so over every class of up to three chars from an alphabet of
+/// the chars that matter in a class, and every quantifier shape, a pattern
+/// is accepted exactly when regex-lite accepts it, and then both match the
+/// same texts.
+#[test]
+fn every_small_class_pattern_is_accepted_as_regex_lite_accepts_it() {
+    use ticket_rules::form::Pattern;
+    let alphabet = ['a', 'c', 'z', '0', '-', '^', '&', '~', '.', ' ', 'é', '$'];
+    let quantifiers = [
+        "",
+        "+",
+        "*",
+        "?",
+        "+?",
+        "{3}",
+        "{0,2}",
+        "{2,}",
+        "{03}",
+        "{2,1}",
+        "{,3}",
+        "{ 3}",
+        "{4294967296}",
+        "{1,4294967296}",
+    ];
+    // Counts near and past where the fast path stops (regex-lite's own
+    // limits beyond it), on the shortest classes only: slow to compile.
+    let big = ["{1000}", "{1001}", "{0,1000}", "{999,1001}", "{100000}"];
+    let mut classes = vec![String::new()];
+    let mut layer = vec![String::new()];
+    for _ in 0..3 {
+        layer = layer
+            .iter()
+            .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+            .collect();
+        classes.extend(layer.iter().cloned());
+    }
+    let texts = [
+        "", "a", "b", "z", "0", "-", "^", "&", "~", ".", " ", "é", "$", "ac", "a-", "zz", "aaa",
+        "a0z", "0000", "--", "c~&",
+    ];
+    let mut simple = 0;
+    for class in &classes {
+        let big = if class.chars().count() <= 1 {
+            &big[..]
+        } else {
+            &[]
+        };
+        for q in quantifiers.iter().chain(big) {
+            let source = format!("^[{class}]{q}$");
+            let ours = Pattern::new(&source);
+            let theirs = regex_lite::Regex::new(&source);
+            assert_eq!(ours.is_ok(), theirs.is_ok(), "{source}: {ours:?}");
+            let (Ok(p), Ok(regex)) = (ours, theirs) else {
+                continue;
+            };
+            assert_eq!(p.as_str(), source);
+            simple += usize::from(p.is_simple());
+            for t in texts {
+                assert_eq!(p.is_match(t), regex.is_match(t), "{source} on {t:?}");
+            }
+        }
+    }
+    // Most of them take the fast path (else this test checks little).
+    assert!(simple > 10_000, "{simple}");
+}

@@ -163,6 +163,20 @@ fn declaration_errors_point_at_the_declaration() {
         "{e}"
     );
 
+    // Spellings are told apart as the matrix matches them: char by char
+    // (`char::to_lowercase`, a capital sigma always `σ`), not as
+    // `str::to_lowercase` folds a word (`ΟΔΟΣ` → `οδος`, a final `ς`), or
+    // two levels would answer to one spelling.
+    let src =
+        tiny_replacing(3, r#"impact("ΟΔΟΣ");"#).replace(r#"impact("Low");"#, r#"impact("οδοσ");"#);
+    let e = load_err(&[("p.rhai", &src)]);
+    assert_eq!(at(&e), "p.rhai:4:1");
+    assert!(
+        e.to_string()
+            .contains(r#"impact "οδοσ" already names level "ΟΔΟΣ" (declared at p.rhai:3:1)"#),
+        "{e}"
+    );
+
     let e = load_err(&[("p.rhai", &tiny_replacing(3, "impact(42);"))]);
     assert_eq!(
         (e.code(), at(&e)),

@@ -153,11 +153,19 @@ pub struct FieldSpec {
 /// form-field shape, one bracket class repeated over the whole text
 /// (`^[0-9]{10}$`, `^[A-Z0-9-]+$`), is matched by a loop over the chars
 /// instead of regex-lite's PikeVM (30x fewer instructions on a phone
-/// number); `tests/forms.rs` checks both agree.
+/// number), and is never given to regex-lite at all: a load of the default
+/// pack, whose one pattern has that shape, runs none of regex-lite's
+/// parser and compiler (22 KB of code a fresh page would compile first).
+/// `tests/forms.rs` checks both accept the same patterns of that shape and
+/// match the same texts.
 #[derive(Debug, Clone)]
-pub struct Pattern {
-    regex: regex_lite::Regex,
-    simple: Option<Box<ClassRun>>,
+pub struct Pattern(Matcher);
+
+#[derive(Debug, Clone)]
+enum Matcher {
+    /// The source, and the class run it is.
+    Run(Box<str>, Box<ClassRun>),
+    Regex(regex_lite::Regex),
 }
 
 /// `^[class]{min,max}$`: chars from inclusive ranges, between `min` and
@@ -207,10 +215,14 @@ impl ClassRun {
             "?" => (0, 1),
             q => {
                 let inner = q.strip_prefix('{')?.strip_suffix('}')?;
+                // Beyond this count regex-lite may refuse the pattern (its
+                // NFA's size limit, `u32` counts): it decides.
+                const MAX_COUNT: usize = 1000;
                 let number = |t: &str| -> Option<usize> {
                     (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
                         .then(|| t.parse().ok())
                         .flatten()
+                        .filter(|&n| n <= MAX_COUNT)
                 };
                 match inner.split_once(',') {
                     None => {
@@ -240,31 +252,34 @@ impl ClassRun {
 impl Pattern {
     /// Compiles `source`.
     pub fn new(source: &str) -> Result<Self, String> {
-        let regex = regex_lite::Regex::new(source)
-            .map_err(|e| format!("`pattern` is not a valid regular expression: {e}"))?;
-        Ok(Pattern {
-            regex,
-            simple: ClassRun::parse(source).map(Box::new),
-        })
+        if let Some(run) = ClassRun::parse(source) {
+            return Ok(Pattern(Matcher::Run(source.into(), Box::new(run))));
+        }
+        regex_lite::Regex::new(source)
+            .map(|r| Pattern(Matcher::Regex(r)))
+            .map_err(|e| format!("`pattern` is not a valid regular expression: {e}"))
     }
 
     /// The expression as written.
     pub fn as_str(&self) -> &str {
-        self.regex.as_str()
+        match &self.0 {
+            Matcher::Run(source, _) => source,
+            Matcher::Regex(r) => r.as_str(),
+        }
     }
 
     /// Whether `text` matches.
     pub fn is_match(&self, text: &str) -> bool {
-        match &self.simple {
-            Some(run) => run.is_match(text),
-            None => self.regex.is_match(text),
+        match &self.0 {
+            Matcher::Run(_, run) => run.is_match(text),
+            Matcher::Regex(r) => r.is_match(text),
         }
     }
 
     /// Whether `is_match` takes the fast path (for tests).
     #[doc(hidden)]
     pub fn is_simple(&self) -> bool {
-        self.simple.is_some()
+        matches!(self.0, Matcher::Run(..))
     }
 }
 

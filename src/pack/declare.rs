@@ -1095,7 +1095,7 @@ fn declare_level(b: &mut Builder, here: Span, axis: Axis, name: Arg, aliases: Ar
     // Every spelling must lead to one level only.
     let mut own: Vec<String> = Vec::new();
     for key in std::iter::once(&level.name).chain(&level.aliases) {
-        let folded = key.trim().to_lowercase();
+        let folded = crate::priority::fold(key);
         if let Some(prev) = spellings.get(&folded).and_then(|&i| levels.get(i)) {
             let msg = format!(
                 "{what} {key:?} already names level {:?} (declared at {})",
