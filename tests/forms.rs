@@ -535,6 +535,21 @@ fn the_rfc1297_chain_example() {
     );
 }
 
+/// Every string of up to `longest` chars over `alphabet`, the empty one
+/// first.
+fn strings_over(alphabet: &[char], longest: usize) -> Vec<String> {
+    let mut all = vec![String::new()];
+    let mut layer = vec![String::new()];
+    for _ in 0..longest {
+        layer = layer
+            .iter()
+            .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+            .collect();
+        all.extend(layer.iter().cloned());
+    }
+    all
+}
+
 /// `^[class]{m,n}$` patterns skip the regex engine; on every text drawn
 /// from their alphabet and beyond, both answer the same, and patterns the
 /// fast path must not take (escapes, negation, set operations, lazy or
@@ -570,15 +585,7 @@ fn simple_patterns_agree_with_the_regex() {
         '0', '5', '9', 'a', 'b', 'c', 'x', 'é', '-', 'A', 'Z', ' ', '.', '\n', '^', 'ÿ',
     ];
     // Every text up to 4 chars long over the alphabet, and some longer.
-    let mut texts = vec![String::new()];
-    let mut layer = vec![String::new()];
-    for _ in 0..4 {
-        layer = layer
-            .iter()
-            .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
-            .collect();
-        texts.extend(layer.iter().cloned());
-    }
+    let mut texts = strings_over(&alphabet, 4);
     texts.extend(
         [
             "7035551234",
@@ -663,15 +670,7 @@ fn every_small_class_pattern_is_accepted_as_regex_lite_accepts_it() {
     // Counts near and past where the fast path stops (regex-lite's own
     // limits beyond it), on the shortest classes only: slow to compile.
     let big = ["{1000}", "{1001}", "{0,1000}", "{999,1001}", "{100000}"];
-    let mut classes = vec![String::new()];
-    let mut layer = vec![String::new()];
-    for _ in 0..3 {
-        layer = layer
-            .iter()
-            .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
-            .collect();
-        classes.extend(layer.iter().cloned());
-    }
+    let classes = strings_over(&alphabet, 3);
     let texts = [
         "", "a", "b", "z", "0", "-", "^", "&", "~", ".", " ", "é", "$", "ac", "a-", "zz", "aaa",
         "a0z", "0000", "--", "c~&",
