@@ -37,6 +37,12 @@ impl Level {
         }
     }
 
+    /// Name and aliases as the matrix matches them (folded, in that
+    /// order): a pack refuses two levels that share one.
+    pub(crate) fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
     /// Whether a trimmed input, whose ASCII-ness is known (a search checks
     /// that once, not once per key), names this level.
     fn matches(&self, input: &str, ascii: bool) -> bool {
@@ -46,9 +52,8 @@ impl Level {
 
 /// Case-folds and trims a key once, at load: char by char, as
 /// [`folded_eq`] compares (so not `str::to_lowercase`, which writes a
-/// word-final capital sigma as `ς`); the pack checks that no two levels
-/// share a spelling with it too.
-pub(crate) fn fold(s: &str) -> String {
+/// word-final capital sigma as `ς`).
+fn fold(s: &str) -> String {
     s.trim().chars().flat_map(char::to_lowercase).collect()
 }
 

@@ -177,6 +177,16 @@ fn declaration_errors_point_at_the_declaration() {
         "{e}"
     );
 
+    let e = load_err(&[(
+        "p.rhai",
+        &tiny_replacing(3, r#"impact("High", ["Top", " HIGH"]);"#),
+    )]);
+    assert_eq!(at(&e), "p.rhai:3:1");
+    assert!(
+        e.to_string().contains(r#"impact " HIGH" is listed twice"#),
+        "{e}"
+    );
+
     let e = load_err(&[("p.rhai", &tiny_replacing(3, "impact(42);"))]);
     assert_eq!(
         (e.code(), at(&e)),

@@ -1092,11 +1092,12 @@ fn declare_level(b: &mut Builder, here: Span, axis: Axis, name: Arg, aliases: Ar
         Axis::Impact => (&b.impacts, &b.spellings[0]),
         Axis::Urgency => (&b.urgencies, &b.spellings[1]),
     };
-    // Every spelling must lead to one level only.
-    let mut own: Vec<String> = Vec::new();
-    for key in std::iter::once(&level.name).chain(&level.aliases) {
-        let folded = crate::priority::fold(key);
-        if let Some(prev) = spellings.get(&folded).and_then(|&i| levels.get(i)) {
+    // Every spelling must lead to one level only: compared as the matrix
+    // matches them, by the level's own folded keys.
+    let keys = level.keys();
+    let spelled = std::iter::once(&level.name).chain(&level.aliases);
+    for (i, (key, folded)) in spelled.zip(keys).enumerate() {
+        if let Some(prev) = spellings.get(folded).and_then(|&i| levels.get(i)) {
             let msg = format!(
                 "{what} {key:?} already names level {:?} (declared at {})",
                 prev.value.name, prev.span
@@ -1104,11 +1105,10 @@ fn declare_level(b: &mut Builder, here: Span, axis: Axis, name: Arg, aliases: Ar
             b.error(here, msg);
             return Ok(());
         }
-        if own.contains(&folded) {
+        if keys.iter().take(i).any(|k| k == folded) {
             b.error(here, format!("{what} {key:?} is listed twice"));
             return Ok(());
         }
-        own.push(folded);
     }
     let decl = Decl {
         value: level,
@@ -1119,7 +1119,7 @@ fn declare_level(b: &mut Builder, here: Span, axis: Axis, name: Arg, aliases: Ar
         Axis::Urgency => (&mut b.urgencies, &mut b.spellings[1]),
     };
     let index = levels.len();
-    spellings.extend(own.into_iter().map(|k| (k, index)));
+    spellings.extend(decl.value.keys().iter().map(|k| (k.clone(), index)));
     levels.push(decl);
     Ok(())
 }
