@@ -170,8 +170,9 @@ impl JsRuleEngine {
     /// A pack from the text `compile` wrote; every declaration is checked
     /// as from source. Throws the first error.
     #[wasm_bindgen(js_name = fromCompiled)]
-    pub fn from_compiled(text: &str) -> Result<JsRuleEngine, JsValue> {
-        RuleEngine::from_compiled(text)
+    pub fn from_compiled(text: &JsValue) -> Result<JsRuleEngine, JsValue> {
+        text_arg(text, "text")
+            .and_then(|text| RuleEngine::from_compiled(&text))
             .map(Self::wrap)
             .map_err(|e| js_error(&e))
     }
@@ -319,12 +320,13 @@ impl JsRuleEngine {
     pub fn validate(
         &self,
         ticket: &JsValue,
-        type_name: Option<String>,
+        type_name: &JsValue,
         options: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
+            let type_name = optional_text_arg(type_name, "type")?;
             let t = via_json(ticket)?;
-            let options = options_json(options)?;
+            let options = options_json(options, "options")?;
             let lookups = match options.get("lookups") {
                 Some(serde_json::Value::Object(l)) => Some(l),
                 None | Some(serde_json::Value::Null) => None,
@@ -351,12 +353,13 @@ impl JsRuleEngine {
     /// each field hidden, readonly or editable for that role, at
     /// `options.status` (none: a new ticket).
     #[wasm_bindgen(js_name = formSchema)]
-    pub fn form_schema(&self, type_name: &str, options: &JsValue) -> Result<JsValue, JsValue> {
+    pub fn form_schema(&self, type_name: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
         let run = || -> Result<serde_json::Value, Error> {
-            let options = options_json(options)?;
+            let type_name = text_arg(type_name, "type")?;
+            let options = options_json(options, "options")?;
             let role = optional_text(&options, "role")?;
             let status = optional_text(&options, "status")?;
-            self.inner.form_schema_for(type_name, role, status)
+            self.inner.form_schema_for(&type_name, role, status)
         };
         let s = run().map_err(|e| js_error(&e))?;
         to_js(&s)
@@ -380,7 +383,8 @@ impl JsRuleEngine {
                     "queue(tickets, now) takes an array of tickets",
                 ));
             };
-            let options = crate::queue::QueueOptions::from_json(&options_json(options)?)?;
+            let options =
+                crate::queue::QueueOptions::from_json(&options_json(options, "options")?)?;
             let r = self.inner.queue_of(&list, instant(now, "now")?, &options)?;
             queue_to_js(&r)
         };
@@ -388,10 +392,11 @@ impl JsRuleEngine {
     }
 
     /// The ticket without the fields `role` may not read.
-    pub fn redact(&self, ticket: &JsValue, role: &str) -> Result<JsValue, JsValue> {
+    pub fn redact(&self, ticket: &JsValue, role: &JsValue) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
+            let role = text_arg(role, "role")?;
             let t = via_json(ticket)?;
-            let r = self.inner.redact(&t, role)?;
+            let r = self.inner.redact(&t, &role)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))
@@ -399,10 +404,9 @@ impl JsRuleEngine {
 
     /// A type's form as JSON Schema (draft 2020-12).
     #[wasm_bindgen(js_name = jsonSchema)]
-    pub fn json_schema(&self, type_name: &str) -> Result<JsValue, JsValue> {
-        let s = self
-            .inner
-            .json_schema(type_name)
+    pub fn json_schema(&self, type_name: &JsValue) -> Result<JsValue, JsValue> {
+        let s = text_arg(type_name, "type")
+            .and_then(|name| self.inner.json_schema(&name))
             .map_err(|e| js_error(&e))?;
         to_js(&s)
     }
@@ -413,23 +417,25 @@ impl JsRuleEngine {
     pub fn transition(
         &self,
         ticket: &JsValue,
-        to: &str,
+        to: &JsValue,
         context: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
+            let to = text_arg(to, "to")?;
             let t = via_json(ticket)?;
-            let children = options_json(context)?.get("children").cloned();
-            let r = self.inner.transition(&t, to, children.as_ref())?;
+            let children = options_json(context, "context")?.get("children").cloned();
+            let r = self.inner.transition(&t, &to, children.as_ref())?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))
     }
 
     /// Whether a ticket may become a ticket of type `to`.
-    pub fn reclassify(&self, ticket: &JsValue, to: &str) -> Result<JsValue, JsValue> {
+    pub fn reclassify(&self, ticket: &JsValue, to: &JsValue) -> Result<JsValue, JsValue> {
         let run = || -> Result<JsValue, Error> {
+            let to = text_arg(to, "to")?;
             let t = via_json(ticket)?;
-            let r = self.inner.reclassify(&t, to)?;
+            let r = self.inner.reclassify(&t, &to)?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
         run().map_err(|e| js_error(&e))
@@ -447,10 +453,10 @@ impl JsRuleEngine {
     }
 
     /// The calendar called `name` (`24x7`, or one the pack declares).
-    pub fn calendar(&self, name: &str) -> Result<JsCalendar, JsValue> {
-        self.inner
-            .calendar(name)
-            .map(|c| JsCalendar { inner: c.clone() })
+    pub fn calendar(&self, name: &JsValue) -> Result<JsCalendar, JsValue> {
+        text_arg(name, "name")
+            .and_then(|name| self.inner.calendar(&name).cloned())
+            .map(|inner| JsCalendar { inner })
             .map_err(|e| js_error(&e))
     }
 
@@ -507,8 +513,10 @@ impl JsPackSet {
     }
 
     /// The engine of `version`, or `undefined`.
-    pub fn get(&self, version: &str) -> Option<JsRuleEngine> {
-        self.inner.get(version).map(JsRuleEngine::handle)
+    pub fn get(&self, version: &JsValue) -> Result<Option<JsRuleEngine>, JsValue> {
+        text_arg(version, "version")
+            .map(|v| self.inner.get(&v).map(JsRuleEngine::handle))
+            .map_err(|e| js_error(&e))
     }
 
     /// The newest engine, or `undefined`.
@@ -528,8 +536,10 @@ impl JsPackSet {
     }
 
     /// Removes the pack of `version`; whether it was there.
-    pub fn remove(&mut self, version: &str) -> bool {
-        self.inner.remove(version)
+    pub fn remove(&mut self, version: &JsValue) -> Result<bool, JsValue> {
+        text_arg(version, "version")
+            .map(|v| self.inner.remove(&v))
+            .map_err(|e| js_error(&e))
     }
 
     /// The engine for `ticket`: the one its `packVersion` names, or the
@@ -639,10 +649,11 @@ impl JsCalendar {
 
     /// The first open instant at or after `t`, or `null` within 20 years.
     #[wasm_bindgen(js_name = nextOpen)]
-    pub fn next_open(&self, t: &JsValue) -> Result<Option<String>, JsValue> {
+    pub fn next_open(&self, t: &JsValue) -> Result<JsValue, JsValue> {
         instant(t, "t")
             .and_then(|t| self.inner.next_open(t))
-            .map(|o| o.map(format_instant))
+            // `null`, as the typings say (an `Option` would be `undefined`).
+            .map(|o| o.map_or(JsValue::NULL, |t| JsValue::from_str(&format_instant(t))))
             .map_err(|e| js_error(&e))
     }
 }
@@ -762,12 +773,43 @@ fn pauses_of(v: &JsValue) -> Result<Pauses, Error> {
     Pauses::new(pairs)
 }
 
-/// An options argument as JSON: `null` when it is absent.
-fn options_json(v: &JsValue) -> Result<serde_json::Value, Error> {
+/// An options argument as JSON: `null` when it is absent; anything but a
+/// plain object is refused (a role passed where the options go would
+/// otherwise be ignored, and its checks skipped).
+fn options_json(v: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
     if v.is_undefined() || v.is_null() {
         return Ok(serde_json::Value::Null);
     }
+    if !v.is_object() || Array::is_array(v) {
+        return Err(Error::InvalidType {
+            field: field.into(),
+            expected: "object",
+            found: js_type(v),
+        });
+    }
     via_json(v)
+}
+
+/// A string argument. Every one is taken as a `JsValue` and checked here:
+/// wasm-bindgen's glue for a `&str` parameter reads any value as a string,
+/// and a number there wrote out of bounds of the wasm memory (a
+/// `RuntimeError`, and the instance broken for every later call).
+fn text_arg(v: &JsValue, field: &str) -> Result<String, Error> {
+    optional_text_arg(v, field)?.ok_or_else(|| Error::MissingField {
+        field: field.into(),
+    })
+}
+
+/// A string argument that may be `undefined` or `null`.
+fn optional_text_arg(v: &JsValue, field: &str) -> Result<Option<String>, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| Error::InvalidType {
+        field: field.into(),
+        expected: "string",
+        found: js_type(v),
+    })
 }
 
 /// `options[key]`: a string, or absent/null.

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 use ticket_rules::escalation::EscalationReport;
+use ticket_rules::sla::ClockState::{Breached, Met, Running};
 use ticket_rules::time::{format_instant, parse_instant};
 use ticket_rules::RuleEngine;
 
@@ -543,4 +544,107 @@ escalation("by-rule", #{
         }
     }
     assert!(answered > 100, "{answered} answers with escalations due");
+}
+
+/// A stopped clock is final. Its track used to run on to the next priority
+/// change, so a later event that re-recorded the same impact made a met
+/// Respond By and Resolved By "missed": the Manager was told, the priority
+/// raised and the ticket reassigned, while `sla` said both were met.
+#[test]
+fn a_later_rerating_does_not_reopen_a_stopped_clock() {
+    let e = engine();
+    // High (24x7, 1 h / 8 h): answered in 20 minutes, resolved in 2 hours.
+    let mut t = json!({ "id": "TT-12", "type": "incident", "service": "VPN",
+        "impact": "Multiple Buildings affected", "urgency": "Work Stopped - No workaround",
+        "openedAt": "2026-03-16T12:00:00Z", "history": [
+            { "at": "2026-03-16T12:20:00Z", "event": "responded", "status": "In Process" },
+            { "at": "2026-03-16T14:00:00Z", "status": "Resolved" } ] });
+    let now = at("2026-03-17T15:01:00Z");
+    assert!(e.escalations(&t, now, &[]).unwrap().due.is_empty());
+    let history = t["history"].as_array_mut().unwrap();
+    // The same impact again, the next day; then, separately, Emergency.
+    history.push(json!({ "at": "2026-03-17T15:00:00Z", "impact": "Multiple Buildings affected" }));
+    for impact in ["Multiple Buildings affected", "Entire University affected"] {
+        t["history"][2]["impact"] = json!(impact);
+        let r = e.escalations(&t, now, &[]).unwrap();
+        assert_eq!(ids(&r), [], "{impact}");
+        assert_eq!(r.next_wake_up, None);
+        let s = e.sla(&t, now).unwrap();
+        assert_eq!((s.respond.state, s.resolve.state), (Met, Met), "{impact}");
+        // Judged against the targets in force when they stopped.
+        assert_eq!(
+            (s.respond.target_seconds, s.resolve.target_seconds),
+            (3600, 8 * 3600)
+        );
+    }
+    // Answered in an hour as Standard (8 business hours), raised to
+    // Emergency 30 hours later: Respond By stays met.
+    let t = json!({ "id": "TT-8", "impact": "Single Building affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T14:00:00Z", "history": [
+            { "at": "2026-03-16T15:00:00Z", "event": "responded", "status": "In Process" },
+            { "at": "2026-03-17T20:00:00Z", "impact": "Entire University affected",
+              "urgency": "Work Stopped - No workaround" } ] });
+    let now = at("2026-03-17T21:00:00Z");
+    assert_eq!(e.sla(&t, now).unwrap().respond.state, Met);
+    let r = e.escalations(&t, now, &[]).unwrap();
+    assert!(r.due.iter().all(|d| d.level != "respond-breach"), "{r:?}");
+    // The resolve clock still runs, and is re-based: breached at once.
+    assert_eq!(e.sla(&t, now).unwrap().resolve.state, Breached);
+}
+
+/// The due instant is the promise. Due at 17:00 on a business calendar,
+/// the clock has no business time left to run overnight: it used to read
+/// `running`, 0 seconds left, until 08:00, and a response at 17:30 was
+/// `met`, while the breach escalation fired at 17:00.
+#[test]
+fn a_clock_past_its_due_instant_is_breached_outside_business_hours() {
+    let e = engine();
+    // Standard: 8 business hours from Mon 09:00 EDT → due 17:00 EDT (21:00Z).
+    let t = json!({ "id": "TT-4", "type": "incident", "service": "Email",
+        "impact": "Single Building affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T13:00:00Z" });
+    let state = |t: &Value, now: &str| {
+        let s = e.sla(t, at(now)).unwrap();
+        (
+            s.respond.due.unwrap(),
+            s.respond.state,
+            s.respond.by_seconds,
+        )
+    };
+    let due = "2026-03-16T21:00:00Z".to_string();
+    assert_eq!(
+        state(&t, "2026-03-16T21:00:00Z"),
+        (due.clone(), Running, None)
+    );
+    for now in [
+        "2026-03-16T21:00:01Z",
+        "2026-03-17T03:00:00Z",
+        "2026-03-17T12:00:00Z",
+    ] {
+        assert_eq!(state(&t, now), (due.clone(), Breached, Some(0)), "{now}");
+    }
+    assert_eq!(
+        state(&t, "2026-03-17T12:00:01Z"),
+        (due.clone(), Breached, Some(1))
+    );
+    let breach = |t: &Value| {
+        let r = e.escalations(t, at("2026-03-17T13:00:00Z"), &[]).unwrap();
+        r.due.iter().any(|d| d.id == "TT-4/respond-breach/0")
+    };
+    assert!(breach(&t));
+    // Answered at 17:30 EDT: late, and the breach escalation stands.
+    let mut late = t.clone();
+    late["history"] =
+        json!([{ "at": "2026-03-16T21:30:00Z", "event": "responded", "status": "In Process" }]);
+    assert_eq!(
+        state(&late, "2026-03-17T13:00:00Z"),
+        (due.clone(), Breached, Some(0))
+    );
+    assert!(breach(&late));
+    // Answered at 17:00 EDT exactly: in time, and no breach escalation.
+    let mut on_time = t.clone();
+    on_time["history"] =
+        json!([{ "at": "2026-03-16T21:00:00Z", "event": "responded", "status": "In Process" }]);
+    assert_eq!(state(&on_time, "2026-03-17T13:00:00Z"), (due, Met, Some(0)));
+    assert!(!breach(&on_time));
 }

@@ -481,12 +481,21 @@ pub(crate) fn plan<'a>(
         .copied()
         .filter(|&(_, b)| b < now || !paused_now)
         .collect();
+    // A stopped clock's verdict is final: a re-rating after the stop does
+    // not re-base it (a Respond By met stays met when the priority rises
+    // the next day). The first regime always counts.
+    let counted = 1 + t
+        .regimes
+        .iter()
+        .skip(1)
+        .take_while(|r| stopped_at.is_none_or(|s| r.at < s))
+        .count();
     let last_restart = match policy.on_priority_change {
         OnPriorityChange::Keep => 0,
-        OnPriorityChange::Restart => t.regimes.len().saturating_sub(1),
+        OnPriorityChange::Restart => counted.saturating_sub(1),
     };
     let mut regimes = SmallVec::new();
-    for r in t.regimes.iter().skip(last_restart) {
+    for r in t.regimes.iter().take(counted).skip(last_restart) {
         let target = match which {
             Which::Respond => r.result.respond_seconds,
             Which::Resolve => r.result.resolve_seconds,
@@ -567,7 +576,10 @@ impl<'a> ClockPlan<'a> {
                 .pieces
                 .partition_point(|&(a, b, before)| before + (b - a) < x);
             if let Some(&(a, _, before)) = track.pieces.get(at) {
-                return Ok(Some(a + (x - before)));
+                // Reached only as the clock stopped is not reached: a
+                // response at the due instant meets the target.
+                let t = a + (x - before);
+                return Ok(Some(t).filter(|&t| self.stopped_at != Some(t)));
             }
             if track.done {
                 return Ok(None);
@@ -583,11 +595,12 @@ impl<'a> ClockPlan<'a> {
             return Ok(());
         };
         let cursor = track.cursor.unwrap_or(from).max(from);
-        // This regime ends where the next begins; the last where the clock
-        // stopped or paused (if it has), or never.
+        // This regime ends where the next begins, and no regime runs past
+        // where the clock stopped or paused (if it has).
+        let limit = self.limit.unwrap_or(crate::time::MAX_INSTANT - 1);
         let regime_end = match self.regimes.get(track.regime + 1) {
-            Some(next) => next.0,
-            None => self.limit.unwrap_or(crate::time::MAX_INSTANT - 1),
+            Some(next) => next.0.min(limit),
+            None => limit,
         };
         let first = self.regimes.first().map_or(from, |r| r.0);
         if cursor >= regime_end || cursor - first > TRACK_HORIZON {
@@ -652,10 +665,15 @@ impl<'a> ClockPlan<'a> {
         let elapsed = self.elapsed(self.end)?;
         let due = self.due()?;
         let stopped = self.stopped_at.is_some();
-        let (state, by) = if stopped && elapsed <= target {
+        // The due instant is the promise: a clock still running after it,
+        // or stopped after it, is breached, even where a business calendar
+        // is closed and its clock time has not passed the target yet (due
+        // at 17:00, answered at 17:30: breached by 0 clock seconds).
+        let late = due.is_some_and(|d| self.end > d && !self.paused_now);
+        let (state, by) = if stopped && elapsed <= target && !late {
             (ClockState::Met, Some(target - elapsed))
-        } else if elapsed > target {
-            (ClockState::Breached, Some(elapsed - target))
+        } else if elapsed > target || late {
+            (ClockState::Breached, Some((elapsed - target).max(0)))
         } else if self.paused_now {
             (ClockState::Paused, None)
         } else {

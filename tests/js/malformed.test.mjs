@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Calendar, RuleEngine, readRulesDir } from 'ticket-rules';
+import { Calendar, PackSet, RuleEngine, readRulesDir } from 'ticket-rules';
 
 const cases = JSON.parse(readFileSync(new URL('../data/malformed.json', import.meta.url), 'utf8'));
 const rulesDir = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -222,4 +222,58 @@ test('the table has every category and at least 60 errors', () => {
 test('the engine that saw every bad input answers a good ticket as a fresh one does', () => {
   assert.deepEqual(goodAnswers(engine), fresh);
   assert.equal(Object.prototype.impact, undefined, 'nothing reached Object.prototype');
+});
+
+// wasm-bindgen's glue for a string parameter reads any value as a string: a
+// number there wrote out of bounds of the wasm memory (a RuntimeError with
+// no code), and after a few thousand such calls Node itself crashed. Every
+// string argument is now checked by the binding.
+test('a string argument of the wrong type is a coded error, however often', () => {
+  const e = RuleEngine.default();
+  const t = { id: 'TT-1', type: 'incident', impact: 'Critical', urgency: 'Work Impaired', openedAt: '2026-03-16T14:00:00Z' };
+  const packs = new PackSet();
+  packs.add(e);
+  const calls = {
+    formSchema: [(x) => e.formSchema(x), 'type'],
+    jsonSchema: [(x) => e.jsonSchema(x), 'type'],
+    transition: [(x) => e.transition(t, x), 'to'],
+    reclassify: [(x) => e.reclassify(t, x), 'to'],
+    redact: [(x) => e.redact(t, x), 'role'],
+    calendar: [(x) => e.calendar(x), 'name'],
+    validate: [(x) => e.validate(t, x), 'type'],
+    fromCompiled: [(x) => RuleEngine.fromCompiled(x), 'text'],
+    'PackSet.get': [(x) => packs.get(x), 'version'],
+    'PackSet.remove': [(x) => packs.remove(x), 'version'],
+  };
+  const before = goodAnswers(e);
+  for (let round = 0; round < 300; round++) {
+    for (const [name, [call, field]] of Object.entries(calls)) {
+      for (const x of [7, true, {}, ['incident'], 1n]) {
+        assert.throws(() => call(x), (err) => err.name === 'TicketRulesError' && err.code === 'INVALID_TYPE' && err.field === field, `${name}(${typeof x})`);
+      }
+    }
+  }
+  for (const [name, [call, field]] of Object.entries(calls)) {
+    if (name === 'validate') continue; // no type: the ticket's own
+    assert.throws(() => call(undefined), (err) => err.code === 'MISSING_FIELD' && err.field === field, name);
+  }
+  assert.deepEqual(goodAnswers(e), before);
+  assert.equal(packs.get(e.packVersion).packVersion, e.packVersion);
+});
+
+test('options that are not an object are refused, not ignored', () => {
+  const e = RuleEngine.default();
+  const t = { type: 'incident', summary: 'VPN down', impact: 'Single Department affected', urgency: 'Work Impaired', service: 'VPN' };
+  for (const [call, field] of [[() => e.validate(t, null, 'customer'), 'options'],
+    [() => e.formSchema('incident', 'customer'), 'options'],
+    [() => e.transition(t, 'In Process', ['child']), 'context'],
+    [() => e.queue([t], '2026-03-16T14:00:00Z', 5), 'options']]) {
+    assert.throws(call, (err) => err.code === 'INVALID_TYPE' && err.field === field);
+  }
+  assert.equal(e.validate(t, null, { role: 'customer' }).ticket.summary, 'VPN down');
+});
+
+test('nextOpen is null when the calendar never opens again', () => {
+  const never = Calendar.fromObject({ name: 'never', timezone: 'UTC', weekly: {} });
+  assert.strictEqual(never.nextOpen('2026-03-16T14:00:00Z'), null);
 });
