@@ -102,7 +102,7 @@ export interface TicketLike {
   /** What happened, oldest first. */
   history?: HistoryEvent[];
   /** Operator-set alarm clocks (RFC 1297): each comes due at `at`. */
-  alarms?: Array<{ at: InstantLike; message?: string }>;
+  alarms?: Array<{ at: InstantLike; message?: string; id?: string }>;
   /**
    * The version of the pack the ticket was opened under (stamp it from the
    * first result's `packVersion`); {@link PackSet.forTicket} answers with
@@ -287,7 +287,7 @@ export type EscalationAction =
 
 /** One occurrence of a level (or an alarm) that has come due. */
 export interface DueEscalation {
-  /** Stable across calls: ticket id, level and occurrence (`TT-1/respond-breach/0`). */
+  /** Stable across calls: ticket id, level and occurrence (`TT-1/respond-breach/0`; an alarm: `TT-1/alarm/{its id}`, or `TT-1/alarm/{at}#{hash of its message}`). */
   id: string;
   /** The level's name, or `alarm`. */
   level: string;

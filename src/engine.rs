@@ -664,7 +664,7 @@ impl RuleEngine {
             let Some(rank) = m
                 .priorities
                 .iter()
-                .position(|x| x.eq_ignore_ascii_case(p.trim()))
+                .position(|x| crate::priority::same_name(x, p.trim()))
             else {
                 return Err(Error::UnknownPriority {
                     field: "priority".into(),

@@ -67,6 +67,20 @@ fn folded_eq(key: &str, input: &str, ascii: bool) -> bool {
     }
 }
 
+/// Whether two names are the same but for case, folded char by char as
+/// the matrix folds (so `Σοβαρο` is `ΣΟΒΑΡΟ` in a menu, a condition, a
+/// lookup or a status, as it is in the matrix): every comparison of names
+/// a person types goes through here.
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .eq(b.chars().flat_map(char::to_lowercase))
+    }
+}
+
 /// The five facts of one matrix cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {

@@ -445,7 +445,7 @@ impl RuleEngine {
                     continue;
                 }
             };
-            let done = |list: &[String]| list.iter().any(|s| s.eq_ignore_ascii_case(status));
+            let done = |list: &[String]| list.iter().any(|s| crate::priority::same_name(s, status));
             if done(&policy.resolved) || done(&policy.closed) {
                 not_open.push(index);
                 continue;

@@ -146,7 +146,7 @@ fn standard_life() -> Value {
 fn standard_expected() -> BTreeMap<String, (String, String)> {
     [
         (
-            "TT-2/alarm/2026-03-19T13:00:00Z#0",
+            "TT-2/alarm/2026-03-19T13:00:00Z#3e45948c",
             "2026-03-19T13:00:00Z",
             "2026-03-19T13:00:00Z",
         ),
@@ -479,7 +479,10 @@ fn bad_tickets_and_alarms() {
     let r = e.escalations(&t, at("2026-03-16T14:02:00Z"), &[]).unwrap();
     assert_eq!(
         ids(&r),
-        [("TT-1/alarm/2026-03-16T14:01:00Z#0", "2026-03-16T14:01:00Z")]
+        [(
+            "TT-1/alarm/2026-03-16T14:01:00Z#4881d841",
+            "2026-03-16T14:01:00Z"
+        )]
     );
     assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:07:30Z"));
 }
@@ -647,4 +650,52 @@ fn a_clock_past_its_due_instant_is_breached_outside_business_hours() {
         json!([{ "at": "2026-03-16T21:00:00Z", "event": "responded", "status": "In Process" }]);
     assert_eq!(state(&on_time, "2026-03-17T13:00:00Z"), (due, Met, Some(0)));
     assert!(!breach(&on_time));
+}
+
+/// An alarm's id is its own: it was `{at}#{place in the list}`, so deleting
+/// a done alarm fired the next one again, and inserting an earlier one
+/// fired every later one again.
+#[test]
+fn an_alarms_id_does_not_depend_on_its_place() {
+    let e = engine();
+    let now = at("2026-03-16T16:31:00Z");
+    let due = |alarms: Value, fired: &[String]| -> Vec<String> {
+        let mut t = emergency();
+        t["history"] =
+            json!([{ "at": "2026-03-16T14:05:00Z", "event": "responded", "status": "In Process" }]);
+        t["alarms"] = alarms;
+        let r = e.escalations(&t, now, fired).unwrap();
+        r.due
+            .iter()
+            .filter(|d| d.level == "alarm")
+            .map(|d| d.id.clone())
+            .collect()
+    };
+    let carrier = json!({ "at": "2026-03-16T15:00:00Z", "message": "Call the carrier" });
+    let vendor = json!({ "at": "2026-03-16T16:00:00Z", "message": "Chase vendor about RMA" });
+    let earlier = json!({ "at": "2026-03-16T14:00:00Z", "message": "earlier note" });
+    let fired = due(json!([carrier, vendor]), &[]);
+    assert_eq!(fired.len(), 2);
+    assert!(fired
+        .iter()
+        .all(|id| id.starts_with("TT-1/alarm/2026-03-16T1")));
+    assert_eq!(due(json!([vendor]), &fired), Vec::<String>::new());
+    assert_eq!(due(json!([carrier, vendor]), &fired), Vec::<String>::new());
+    let again = due(json!([earlier, carrier, vendor]), &fired);
+    assert_eq!(again.len(), 1);
+    assert!(again[0].starts_with("TT-1/alarm/2026-03-16T14:00:00Z#"));
+    // Same instant, different text: two alarms. The same alarm twice: once.
+    let other = json!({ "at": "2026-03-16T15:00:00Z", "message": "Call the carrier again" });
+    assert_eq!(due(json!([carrier, other]), &[]).len(), 2);
+    assert_eq!(due(json!([carrier, carrier]), &[]).len(), 1);
+    // An alarm's own id is used as it is.
+    let named = json!({ "at": "2026-03-16T15:00:00Z", "message": "x", "id": "A-17" });
+    assert_eq!(due(json!([named]), &[]), ["TT-1/alarm/A-17"]);
+    let mut t = emergency();
+    t["alarms"] = json!([{ "at": "2026-03-16T15:00:00Z", "id": 17 }]);
+    let err = e.escalations(&t, now, &[]).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("INVALID_TYPE", Some("alarms[0].id"))
+    );
 }

@@ -700,3 +700,59 @@ fn every_small_class_pattern_is_accepted_as_regex_lite_accepts_it() {
     // Most of them take the fast path (else this test checks little).
     assert!(simple > 10_000, "{simple}");
 }
+
+/// Every error at once: a Critical impact requires a phone even while the
+/// urgency is missing (the impact level was read only from a whole
+/// priority, so the phone's error came only after the urgency was fixed).
+#[test]
+fn a_condition_on_the_impact_level_holds_without_an_urgency() {
+    let e = engine();
+    let mut t = good_incident();
+    t["impact"] = json!("Entire University affected");
+    t["contact"] = json!({ "name": "Someone New" });
+    t.as_object_mut().unwrap().remove("urgency");
+    let r = e.validate(&t, None, None).unwrap();
+    let mut got = codes(&r);
+    got.sort();
+    let want = [
+        ("contact.name", "UNKNOWN_REFERENCE"),
+        ("contact.phone", "REQUIRED"),
+        ("urgency", "REQUIRED"),
+    ]
+    .map(|(f, c)| (f.to_string(), c.to_string()));
+    assert_eq!(got, want);
+}
+
+/// Names compare as the matrix compares them, char by char, in every
+/// check: a non-ASCII urgency matched the matrix and the menu in any case
+/// but skipped a rule's `when` (and lookups missed `ZOË` for `Zoë`).
+#[test]
+fn non_ascii_names_match_in_any_case_everywhere() {
+    let sources: Vec<(String, String)> = ticket_rules::DEFAULT_PACK
+        .iter()
+        .map(|(n, s)| {
+            (
+                n.to_string(),
+                s.replace("Work Stopped - No workaround", "ΣΟΒΑΡΟ"),
+            )
+        })
+        .collect();
+    let e = RuleEngine::from_sources(sources).unwrap();
+    let mut t = good_incident();
+    t["description"] = json!("broken");
+    for urgency in ["ΣΟΒΑΡΟ", "σοβαρο", "Σοβαρο"] {
+        t["urgency"] = json!(urgency);
+        let r = e.validate(&t, None, None).unwrap();
+        assert_eq!(
+            codes(&r),
+            [("description".to_string(), "TOO_BRIEF".to_string())],
+            "{urgency}"
+        );
+    }
+    let lookups = json!({ "contacts": [{ "name": "Zoë Ürün", "email": "zoe@example.edu" }] });
+    let mut t = good_incident();
+    t["contact"] = json!({ "name": "ZOË ÜRÜN" });
+    let r = engine().validate(&t, None, lookups.as_object()).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["contact"]["email"], "zoe@example.edu");
+}

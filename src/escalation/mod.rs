@@ -35,7 +35,7 @@ use serde_json::Value;
 use crate::calendar::{Calendar, Pauses};
 use crate::error::{Error, Result};
 use crate::json::JsonView;
-use crate::priority::Matrix;
+use crate::priority::{same_name, Matrix};
 use crate::sla::policy::SlaPolicy;
 use crate::sla::{self, ClockPlan, Timeline, Which};
 use crate::spec::push_number;
@@ -375,23 +375,23 @@ pub(crate) fn evaluate<J: JsonView>(
         }
     }
 
-    // The ticket's own alarm clocks.
+    // The ticket's own alarm clocks: the k-th is "level" levels.len() + k.
     let alarms = alarms(ticket)?;
     let alarm_level = pack.levels().len();
-    let mut alarm_messages = Vec::new();
-    for (k, (at, message)) in alarms.into_iter().enumerate() {
-        if at <= now {
+    for (k, alarm) in alarms.iter().enumerate() {
+        if alarm.at <= now {
             occurrences.push(Occurrence {
-                level: alarm_level,
-                key: Key::Run(at, k),
-                triggered: at,
-                due: at,
+                level: alarm_level + k,
+                key: Key::Once,
+                triggered: alarm.at,
+                due: alarm.at,
             });
-            alarm_messages.push((occurrences.len() - 1, message));
         } else {
-            note_wake(at);
+            note_wake(alarm.at);
         }
     }
+    // Two alarms alike (same id) come once.
+    let mut alarms_seen = HashSet::new();
 
     let mut due = Vec::new();
     let order = crate::json::stable_order(
@@ -415,8 +415,12 @@ pub(crate) fn evaluate<J: JsonView>(
             .levels()
             .get(o.level)
             .map_or("alarm", |l| l.name.as_str());
-        let full = o.key.id(&id, name);
-        if fired.contains(&full) {
+        let alarm = o.level.checked_sub(alarm_level).and_then(|k| alarms.get(k));
+        let full = match alarm {
+            Some(a) => a.id(&id),
+            None => o.key.id(&id, name),
+        };
+        if fired.contains(&full) || (alarm.is_some() && !alarms_seen.insert(full.clone())) {
             continue;
         }
         let ctx = Render {
@@ -434,17 +438,11 @@ pub(crate) fn evaluate<J: JsonView>(
                 .iter()
                 .map(|a| render(a, &ctx, pack.matrix()))
                 .collect(),
-            None => {
-                let message = alarm_messages
-                    .iter()
-                    .find(|(at, _)| *at == i)
-                    .map_or("", |(_, m)| m.as_str());
-                vec![RenderedAction::Notify {
-                    audience: Audience::Assignee,
-                    name: None,
-                    message: ctx.fill(message),
-                }]
-            }
+            None => vec![RenderedAction::Notify {
+                audience: Audience::Assignee,
+                name: None,
+                message: ctx.fill(alarm.map_or("", |a| a.message)),
+            }],
         };
         due.push(DueEscalation {
             id: full,
@@ -480,8 +478,37 @@ fn ticket_id<J: JsonView>(ticket: &J) -> Result<String> {
     }
 }
 
-/// `alarms: [{ at, message }]`, validated.
-fn alarms<J: JsonView>(ticket: &J) -> Result<Vec<(Instant, String)>> {
+/// An operator's alarm clock on the ticket.
+struct Alarm<'t> {
+    at: Instant,
+    message: &'t str,
+    /// The alarm's own `id`, if the host gives it one.
+    id: Option<&'t str>,
+}
+
+impl Alarm<'_> {
+    /// `{ticket}/alarm/{id}`, or without an `id`
+    /// `{ticket}/alarm/{at}#{FNV-1a of the message, 8 hex digits}`: the
+    /// alarm's own, whatever its place in the list (an id by position
+    /// fired every later alarm again when an earlier one was deleted).
+    fn id(&self, ticket: &str) -> String {
+        let mut id = format!("{ticket}/alarm/");
+        match self.id {
+            Some(own) => id.push_str(own),
+            None => {
+                let hash = self.message.bytes().fold(0x811c_9dc5_u32, |h, b| {
+                    (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+                });
+                id.push_str(&format_instant(self.at));
+                id.push_str(&format!("#{hash:08x}"));
+            }
+        }
+        id
+    }
+}
+
+/// `alarms: [{ at, message, id? }]`, validated.
+fn alarms<J: JsonView>(ticket: &J) -> Result<Vec<Alarm<'_>>> {
     let list = match ticket.get("alarms") {
         None => return Ok(Vec::new()),
         Some(v) if v.is_null() => return Ok(Vec::new()),
@@ -515,7 +542,8 @@ fn alarms<J: JsonView>(ticket: &J) -> Result<Vec<(Instant, String)>> {
         let message = Field::of(a, "message")
             .optional_str_at(|| format!("alarms[{i}].message"))?
             .unwrap_or("");
-        out.push((at, message.to_string()));
+        let id = Field::of(a, "id").optional_str_at(|| format!("alarms[{i}].id"))?;
+        out.push(Alarm { at, message, id });
     }
     Ok(out)
 }
@@ -530,7 +558,7 @@ fn defer(quiet: Option<&Calendar>, at: Instant) -> Result<Instant> {
 /// The parts of `applies` that are the ticket's own, fixed fields.
 fn applies_always<J: JsonView>(a: &Applies, ticket: &J) -> bool {
     let ty = ticket.get("type").and_then(JsonView::as_str).unwrap_or("");
-    (a.types.is_empty() || a.types.iter().any(|x| x.eq_ignore_ascii_case(ty)))
+    (a.types.is_empty() || a.types.iter().any(|x| same_name(x, ty)))
         && a.fields.iter().all(|(k, values)| {
             ticket
                 .get(k)
@@ -542,9 +570,7 @@ fn applies_always<J: JsonView>(a: &Applies, ticket: &J) -> bool {
 /// time of the ticket's life so far (or hold now): a level that never
 /// applied has no triggers worth computing.
 fn applies_ever(a: &Applies, t: &Timeline) -> bool {
-    let any = |list: &[String], v: &str| {
-        list.is_empty() || list.iter().any(|x| x.eq_ignore_ascii_case(v))
-    };
+    let any = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| same_name(x, v));
     t.statuses.iter().any(|(_, _, s)| any(&a.statuses, s))
         && t.regimes.iter().any(|r| {
             any(&a.priorities, &r.result.priority)
@@ -558,9 +584,7 @@ fn applies_ever(a: &Applies, t: &Timeline) -> bool {
 
 /// The parts of `applies` that change with the history, as they were at `at`.
 fn applies_at(a: &Applies, t: &Timeline, at: Instant) -> bool {
-    let any = |list: &[String], v: &str| {
-        list.is_empty() || list.iter().any(|x| x.eq_ignore_ascii_case(v))
-    };
+    let any = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| same_name(x, v));
     let status = t.status_at(at);
     let Some(result) = t.result_at(at) else {
         return false;

@@ -27,7 +27,9 @@ impl Grant {
             Grant::Roles(m) => match m.get(role) {
                 None => false,
                 Some(None) => true,
-                Some(Some(statuses)) => statuses.iter().any(|s| s.eq_ignore_ascii_case(status)),
+                Some(Some(statuses)) => statuses
+                    .iter()
+                    .any(|s| crate::priority::same_name(s, status)),
             },
         }
     }

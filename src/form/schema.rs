@@ -236,7 +236,8 @@ pub(crate) fn json_schema(
                             .iter()
                             .filter(|l| {
                                 values.iter().any(|v| {
-                                    v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(&l.name))
+                                    v.as_str()
+                                        .is_some_and(|v| crate::priority::same_name(v, &l.name))
                                 })
                             })
                             .flat_map(|l| {

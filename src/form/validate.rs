@@ -11,7 +11,7 @@ use super::{
     SYSTEM_FIELDS,
 };
 use crate::error::{Error, Result};
-use crate::priority::{Matrix, PriorityResult};
+use crate::priority::{same_name, Matrix, PriorityResult};
 use crate::sla::policy::SlaPolicy;
 use crate::ticket::json_type;
 
@@ -548,7 +548,7 @@ fn find_record<'a>(records: &'a [Value], key: &str, wanted: &str) -> Option<&'a 
     records.iter().find(|r| {
         r.get(key)
             .and_then(Value::as_str)
-            .is_some_and(|k| k.trim().eq_ignore_ascii_case(wanted))
+            .is_some_and(|k| same_name(k.trim(), wanted))
     })
 }
 
@@ -566,6 +566,13 @@ fn priority_field(p: &PriorityResult, take: &str) -> Option<Value> {
         "customerPriority" => p.customer_priority.as_deref().and_then(text),
         _ => None,
     }
+}
+
+/// The impact level the ticket's `impact` names, if it names one.
+fn impact_level<'m>(matrix: &'m Matrix, ticket: &Value) -> Option<&'m str> {
+    let impact = ticket.get("impact")?.as_str()?;
+    let i = matrix.impact_index(impact).ok()?;
+    matrix.impacts.get(i).map(|l| l.name.as_str())
 }
 
 /// Whether a condition holds for `ticket`.
@@ -587,17 +594,24 @@ pub(crate) fn holds<P: FormPack>(
                 let actual = match key.as_str() {
                     "impact_level" | "priority" => {
                         let p = priority.get_or_insert_with(|| pack.priority_for(ticket).ok());
-                        let Some(p) = p else { return Ok(false) };
-                        Value::from(if key == "priority" {
-                            p.priority.as_str()
-                        } else {
-                            p.impact_level.as_str()
-                        })
+                        match (p, key == "priority") {
+                            (Some(p), true) => Value::from(p.priority.as_str()),
+                            (Some(p), false) => Value::from(p.impact_level.as_str()),
+                            // No priority (the urgency missing or refused):
+                            // the impact alone still names its level, so
+                            // "phone required when Critical" is reported
+                            // with the urgency's error, not after it.
+                            (None, false) => match impact_level(pack.matrix(), ticket) {
+                                Some(level) => Value::from(level),
+                                None => return Ok(false),
+                            },
+                            (None, true) => return Ok(false),
+                        }
                     }
                     path => get_path(ticket, path).cloned().unwrap_or(Value::Null),
                 };
                 let matches = values.iter().any(|v| match (v, &actual) {
-                    (Value::String(a), Value::String(b)) => a.eq_ignore_ascii_case(b.trim()),
+                    (Value::String(a), Value::String(b)) => same_name(a, b.trim()),
                     (a, b) => a == b,
                 });
                 if !matches {
@@ -833,10 +847,10 @@ pub(crate) fn transition<P: FormPack>(
         let allowed: Vec<String> = ty
             .transitions
             .iter()
-            .find(|(s, _)| s.eq_ignore_ascii_case(&from))
+            .find(|(s, _)| same_name(s, &from))
             .map(|(_, t)| t.clone())
             .unwrap_or_default();
-        if !allowed.iter().any(|a| a.eq_ignore_ascii_case(&to)) {
+        if !allowed.iter().any(|a| same_name(a, &to)) {
             let p = params([
                 ("from", Value::from(from.as_str())),
                 ("to", Value::from(to.as_str())),
@@ -848,11 +862,7 @@ pub(crate) fn transition<P: FormPack>(
             ctx.error("status", "NOT_ALLOWED", "Status", p);
         }
     }
-    if let Some((_, fields)) = ty
-        .required_at
-        .iter()
-        .find(|(s, _)| s.eq_ignore_ascii_case(&to))
-    {
+    if let Some((_, fields)) = ty.required_at.iter().find(|(s, _)| same_name(s, &to)) {
         for name in fields {
             if is_empty(get_path(ticket, name)) {
                 let label = ty

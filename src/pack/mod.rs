@@ -416,7 +416,7 @@ impl Pack {
     pub fn ticket_type(&self, name: &str) -> crate::Result<&crate::form::TicketType> {
         self.types
             .iter()
-            .find(|t| t.name.eq_ignore_ascii_case(name.trim()))
+            .find(|t| crate::priority::same_name(&t.name, name.trim()))
             .ok_or_else(|| Error::UnknownType {
                 field: "type".into(),
                 value: name.chars().take(64).collect(),

@@ -78,7 +78,9 @@ impl SlaPolicy {
     /// The declared status matching `s` (case and outer spaces ignored).
     pub fn status(&self, s: &str) -> Option<usize> {
         let s = s.trim();
-        self.statuses.iter().position(|x| x.eq_ignore_ascii_case(s))
+        self.statuses
+            .iter()
+            .position(|x| crate::priority::same_name(x, s))
     }
 
     /// A status as the policy spells it (matching is case-insensitive).

@@ -60,7 +60,7 @@ test('a host loop: one timer per ticket, every escalation exactly once, on time'
     now = Math.min(...next);
   }
   assert.deepEqual(seen, [
-    'TT-2/alarm/2026-03-19T13:00:00Z#0',
+    'TT-2/alarm/2026-03-19T13:00:00Z#7ca151a6',
     'TT-2/vendor-wait/2026-03-17T14:00:00Z#0',
     'TT-2/vendor-wait/2026-03-17T14:00:00Z#1',
     'TT-2/resolve-75/0',
