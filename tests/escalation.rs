@@ -699,3 +699,38 @@ fn an_alarms_id_does_not_depend_on_its_place() {
         ("INVALID_TYPE", Some("alarms[0].id"))
     );
 }
+
+/// The default pack's quiet hours follow the ticket's own clock: an
+/// Emergency (24x7) opened on a Saturday night was warned at 75% only on
+/// Monday morning, two days after its breach notice.
+#[test]
+fn quiet_hours_follow_the_tickets_clock() {
+    let e = engine();
+    let mut t = emergency();
+    t["openedAt"] = json!("2026-03-21T02:00:00Z"); // Saturday
+    t["history"] =
+        json!([{ "at": "2026-03-21T02:10:00Z", "event": "responded", "status": "In Process" }]);
+    let r = e.escalations(&t, at("2026-03-21T06:30:00Z"), &[]).unwrap();
+    let got: Vec<_> = ids(&r)
+        .into_iter()
+        .filter(|(id, _)| id.contains("resolve-"))
+        .collect();
+    // 75% of 4 hours at 05:00Z; the breach at 06:00Z.
+    assert_eq!(
+        got,
+        [
+            ("TT-1/resolve-75/0", "2026-03-21T05:00:00Z"),
+            ("TT-1/resolve-breach/0", "2026-03-21T06:00:00Z"),
+        ]
+    );
+    // A pack may still name a calendar; "clock" is not one to declare.
+    let bad = with_file(
+        "more.rhai",
+        r#"escalation("x", #{ when: #{ clock: "resolve", percent: 10 }, actions: [notify_assignee("x")], quiet_hours: "clocks" });"#,
+    )
+    .unwrap_err();
+    assert!(
+        bad.to_string().contains("unknown calendar \"clocks\""),
+        "{bad}"
+    );
+}

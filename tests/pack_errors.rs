@@ -641,7 +641,7 @@ fn declarations_made_twice_name_the_first() {
             r#"escalation("inactive", #{ when: #{ inactive: "1h" }, actions: [notify_assignee("x")] });"#,
             r#"escalation "inactive""#,
             "escalation.rhai",
-            75,
+            78,
         ),
     ] {
         let errors = RuleEngine::check_sources(common::default_pack_with("again.rhai", decl));

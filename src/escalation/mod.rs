@@ -49,6 +49,9 @@ pub use spec::parse_level;
 /// there rather than flooding the host.
 pub const MAX_OCCURRENCES: usize = 1000;
 
+/// `quiet_hours: "clock"`: the calendar of the ticket's SLA clocks.
+pub const QUIET_CLOCK: &str = "clock";
+
 /// When a level fires.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Trigger {
@@ -346,9 +349,15 @@ pub(crate) fn evaluate<J: JsonView>(
         {
             continue;
         }
-        let quiet = match &level.quiet_hours {
-            Some(name) => Some(pack.calendar(name)?),
-            None => None,
+        // Quiet hours: a calendar, or with `"clock"` the calendar the
+        // ticket's SLA clocks ran on at the trigger (a 24x7 ticket is
+        // never held back; a business-hours one waits for the morning).
+        let quiet_at = |at: Instant| -> Result<Option<&Calendar>> {
+            match level.quiet_hours.as_deref() {
+                None => Ok(None),
+                Some(QUIET_CLOCK) => t.result_at(at).map(|r| pack.calendar(&r.clock)).transpose(),
+                Some(name) => pack.calendar(name).map(Some),
+            }
         };
         // Triggers up to now, and the first one after.
         let (past, next) = triggers(level, &t, now, policy, pack, &mut clocks)?;
@@ -356,7 +365,7 @@ pub(crate) fn evaluate<J: JsonView>(
             if !applies_at(&level.applies, &t, at) {
                 continue;
             }
-            let due = defer(quiet, at)?;
+            let due = defer(quiet_at(at)?, at)?;
             if due <= now {
                 occurrences.push(Occurrence {
                     level: k,
@@ -371,7 +380,7 @@ pub(crate) fn evaluate<J: JsonView>(
         // A future trigger finds the ticket as it is now, unless it changes
         // (and then the host asks again).
         if let Some(at) = next.filter(|_| applies_at(&level.applies, &t, now)) {
-            note_wake(defer(quiet, at)?);
+            note_wake(defer(quiet_at(at)?, at)?);
         }
     }
 

@@ -153,7 +153,11 @@ impl Builder {
                 Trigger::Inactive { calendar, .. } => calendar.as_deref(),
                 _ => None,
             };
-            for c in calendar.into_iter().chain(level.quiet_hours.as_deref()) {
+            let quiet = level
+                .quiet_hours
+                .as_deref()
+                .filter(|&q| q != crate::escalation::QUIET_CLOCK);
+            for c in calendar.into_iter().chain(quiet) {
                 if !calendars.contains(&c) {
                     bad(format!("unknown calendar {c:?}; calendars: {calendars:?}"));
                 }
