@@ -734,3 +734,165 @@ fn quiet_hours_follow_the_tickets_clock() {
         "{bad}"
     );
 }
+
+/// A clock level fires each time the clock crosses its threshold. Lowered
+/// after its breach, a ticket that breaches again under the new target is
+/// notified again (`/1`); it used to be the same id as the first breach,
+/// already carried out, so the second breach was never told.
+#[test]
+fn a_breach_after_a_lowered_priority_is_told_again() {
+    let e = engine();
+    // High (24x7, 8 h to resolve) from 12:00Z; breached at 20:00Z; lowered
+    // to Standard (16 business hours) at 21:00Z (17:00 EDT) with 9 h used.
+    let t = json!({ "id": "TT-8", "type": "incident", "service": "VPN",
+        "impact": "Multiple Buildings affected", "urgency": "Work Stopped - No workaround",
+        "openedAt": "2026-03-16T12:00:00Z", "history": [
+            { "at": "2026-03-16T12:30:00Z", "event": "responded", "status": "In Process" },
+            { "at": "2026-03-16T21:00:00Z", "impact": "Single Individual" } ] });
+    let mut fired: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
+    for now in [
+        "2026-03-16T20:30:00Z",
+        "2026-03-16T21:30:00Z",
+        "2026-03-17T16:00:00Z",
+        "2026-03-17T20:00:00Z",
+    ] {
+        let r = e.escalations(&t, at(now), &fired).unwrap();
+        for d in &r.due {
+            seen.push((now, d.id.clone(), d.due_at.clone()));
+            fired.push(d.id.clone());
+        }
+    }
+    let want = [
+        // 75% (6 h) and the breach under High.
+        (
+            "2026-03-16T20:30:00Z",
+            "TT-8/resolve-75/0",
+            "2026-03-16T18:00:00Z",
+        ),
+        (
+            "2026-03-16T20:30:00Z",
+            "TT-8/resolve-breach/0",
+            "2026-03-16T20:00:00Z",
+        ),
+        // Standard: 12 h at Tue 11:00 EDT, 16 h at Tue 15:00 EDT.
+        (
+            "2026-03-17T16:00:00Z",
+            "TT-8/resolve-75/1",
+            "2026-03-17T15:00:00Z",
+        ),
+        (
+            "2026-03-17T20:00:00Z",
+            "TT-8/resolve-breach/1",
+            "2026-03-17T19:00:00Z",
+        ),
+    ]
+    .map(|(n, id, due)| (n, id.to_string(), due.to_string()));
+    assert_eq!(seen, want);
+    let s = e.sla(&t, at("2026-03-17T20:00:00Z")).unwrap();
+    assert_eq!(s.resolve.due.as_deref(), Some("2026-03-17T19:00:00Z"));
+    assert_eq!(s.resolve.state, Breached);
+    // "2 h after the breach" under High would have been 22:00Z; the
+    // lowering at 21:00Z ended that breach first.
+    assert!(!fired.iter().any(|id| id.contains("reassign")));
+}
+
+/// A repeating level goes on past its 1,000th occurrence (it used to stop
+/// there: an Emergency's half-hourly updates ended after three weeks, and
+/// `nextWakeUp` skipped them); a late call gets the latest 1,000.
+#[test]
+fn repeating_levels_go_on_and_a_late_call_gets_the_latest() {
+    let e = engine();
+    let mut t = emergency();
+    t["history"] =
+        json!([{ "at": "2026-03-16T14:05:00Z", "event": "responded", "status": "In Process" }]);
+    // 30 days after opening: the 1,440th update is due now.
+    let now = "2026-04-15T14:00:00Z";
+    let r = e.escalations(&t, at(now), &[]).unwrap();
+    let updates: Vec<_> = ids(&r)
+        .into_iter()
+        .filter(|(id, _)| id.contains("emergency-updates"))
+        .collect();
+    assert_eq!(updates.len(), 1000);
+    assert_eq!(updates[0].0, "TT-1/emergency-updates/441");
+    assert_eq!(updates[999], ("TT-1/emergency-updates/1440", now));
+    // (The daily inactivity reminder, at 10:05 EDT, comes first.)
+    assert_eq!(r.next_wake_up.as_deref(), Some("2026-04-15T14:05:00Z"));
+    let fired: Vec<String> = r.due.iter().map(|d| d.id.clone()).collect();
+    let r = e
+        .escalations(&t, at("2026-04-15T14:30:00Z"), &fired)
+        .unwrap();
+    assert_eq!(
+        ids(&r),
+        [
+            (
+                "TT-1/inactive/2026-03-16T14:05:00Z#20",
+                "2026-04-15T14:05:00Z"
+            ),
+            ("TT-1/emergency-updates/1441", "2026-04-15T14:30:00Z")
+        ]
+    );
+
+    // A status run with an hourly business-time reminder, a year long:
+    // the latest 1,000, each where a walk from the start puts it.
+    let e = with_file(
+        "more.rhai",
+        r#"escalation("hourly-vendor", #{ when: #{ status: "Wait Vendor", after: "1h", repeat: "1h", calendar: "business" }, actions: [notify_assignee("x")] });"#,
+    )
+    .unwrap();
+    let mut t = json!({ "id": "TT-9", "impact": "Single Building affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T14:00:00Z",
+        "history": [{ "at": "2026-03-16T15:00:00Z", "event": "responded", "status": "Wait Vendor" }] });
+    let now = at("2027-03-16T15:00:00Z");
+    let r = e.escalations(&t, now, &[]).unwrap();
+    let got: Vec<_> = ids(&r)
+        .into_iter()
+        .filter(|(id, _)| id.contains("hourly-vendor"))
+        .map(|(id, due)| (id.to_string(), due.to_string()))
+        .collect();
+    let cal = e.calendar("business").unwrap();
+    let none = ticket_rules::calendar::Pauses::none();
+    let start = at("2026-03-16T15:00:00Z");
+    let mut walked = vec![];
+    let mut x = cal.add(start, 3600, &none).unwrap();
+    while x <= now {
+        walked.push(x);
+        x = cal.add(x, 3600, &none).unwrap();
+    }
+    assert!(walked.len() > 2000, "{}", walked.len());
+    // The walk's occurrences below `upto`, the last 1,000 of them.
+    let last_thousand = |upto: usize| -> Vec<(String, String)> {
+        (upto - 1000..upto)
+            .map(|k| {
+                (
+                    format!("TT-9/hourly-vendor/2026-03-16T15:00:00Z#{k}"),
+                    format_instant(walked[k]),
+                )
+            })
+            .collect()
+    };
+    let want = last_thousand(walked.len());
+    assert_eq!(
+        (got.len(), got.first(), got.last()),
+        (want.len(), want.first(), want.last())
+    );
+    assert!(got == want, "the reported occurrences differ from the walk");
+    // Ended long ago: the same occurrences, none after the run.
+    t["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2027-03-16T15:00:00Z", "status": "In Process" }));
+    let r = e.escalations(&t, at("2028-01-01T00:00:00Z"), &[]).unwrap();
+    let again: Vec<_> = ids(&r)
+        .into_iter()
+        .filter(|(id, _)| id.contains("hourly-vendor"))
+        .map(|(id, due)| (id.to_string(), due.to_string()))
+        .collect();
+    // (The one at the run's very end, 2027-03-16T15:00:00Z, is not in it.)
+    let end = at("2027-03-16T15:00:00Z");
+    let inside = walked.iter().filter(|&&x| x < end).count();
+    assert!(
+        again == last_thousand(inside),
+        "the ended run's occurrences differ"
+    );
+}

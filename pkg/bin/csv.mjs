@@ -1,49 +1,79 @@
-// CSV for the command line (RFC 4180: commas, double quotes, quoted fields
-// may hold commas, quotes and newlines). Tickets are nested JSON; a CSV
-// header `contact.name` is the path `contact.name`, and a cell holding JSON
-// (a `[` or `{` first) is read as JSON, so `history` fits in one column.
+// CSV for the command line (RFC 4180, read leniently: commas, double quotes,
+// quoted fields may hold commas, quotes and newlines). Tickets are nested
+// JSON; a CSV header `contact.name` is the path `contact.name`, and a cell
+// holding JSON (a `[` or `{` first) is read as JSON, so `history` fits in one
+// column.
 
-/** Joins physical lines into records: a quoted field may span lines. */
-export class CsvSplitter {
+const START = 0; // at the start of a field
+const PLAIN = 1; // in a field that is not quoted: a quote there is a character
+const QUOTED = 2; // in a quoted field
+const CLOSING = 3; // after a quote in a quoted field: a second one is a quote, anything else closes the field
+
+/**
+ * Reads records line by line, leniently as common tools do: a quote opens a
+ * quoted field only first in a field; elsewhere it is a character (`My 27"
+ * monitor`), as is text after a closing quote (`"27" monitor` reads `27
+ * monitor`). A quoted field may hold line ends, so a record may span lines;
+ * one still open when the input ends is `close()`d by the caller.
+ */
+export class CsvReader {
   constructor() {
-    this.pending = null;
+    this.reset();
   }
 
-  /** A complete record, or null while a quoted field is still open. */
-  push(line) {
-    const text = this.pending === null ? line : `${this.pending}\n${line}`;
-    let quotes = 0;
-    for (let i = 0; i < text.length; i++) if (text[i] === '"') quotes += 1;
-    if (quotes % 2 === 1) {
-      this.pending = text;
+  reset() {
+    this.cells = [];
+    this.cell = '';
+    this.state = START;
+    this.lines = []; // [number, text] of each line of the record being read
+  }
+
+  /** The cells of the record this line ends, or null while a quoted field runs on to the next line. */
+  push(line, number) {
+    let { cell, state } = this;
+    if (state === QUOTED) cell += '\n';
+    this.lines.push([number, line]);
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (state === QUOTED) {
+        if (c === '"') state = CLOSING;
+        else cell += c;
+      } else if (c === ',') {
+        this.cells.push(cell);
+        cell = '';
+        state = START;
+      } else if (state === CLOSING) {
+        cell += c;
+        state = c === '"' ? QUOTED : PLAIN;
+      } else if (c === '"' && state === START) state = QUOTED;
+      else {
+        cell += c;
+        state = PLAIN;
+      }
+    }
+    if (state === QUOTED) {
+      this.cell = cell;
+      this.state = state;
       return null;
     }
-    this.pending = null;
-    return text;
+    const { cells } = this;
+    cells.push(cell);
+    this.reset();
+    return cells;
   }
-}
 
-/** The cells of one record. */
-export function parseCsvLine(record) {
-  const cells = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < record.length; i++) {
-    const c = record[i];
-    if (quoted) {
-      if (c === '"' && record[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += c;
+  /**
+   * At the end of the input, a record whose quoted field was never closed:
+   * the line it starts on, the cells before that field, and the lines the
+   * open field took in after that (`[number, text]`); null if there is none.
+   */
+  close() {
+    if (this.state !== QUOTED) return null;
+    const [[line], ...rest] = this.lines;
+    const open = { line, cells: this.cells, rest };
+    this.reset();
+    return open;
   }
-  cells.push(cell.replace(/\r$/, ''));
-  return cells;
 }
 
 /** A record as a row of text. */

@@ -44,9 +44,12 @@ use crate::time::{format_instant, parse_instant, Instant};
 
 pub use spec::parse_level;
 
-/// Most occurrences of one level (per status run or quiet period) an
-/// evaluation reports; a repeating level on a ticket idle for years stops
-/// there rather than flooding the host.
+/// Most occurrences of one level an evaluation reports: the latest, when
+/// more have passed (a repeating level on a ticket idle for years does not
+/// flood a host that calls again after a long outage; a host that calls at
+/// each `nextWakeUp` never has more than a few). The level goes on after
+/// them: it used to stop at its 1,000th occurrence, so an Emergency's
+/// half-hourly updates ended after three weeks.
 pub const MAX_OCCURRENCES: usize = 1000;
 
 /// `quiet_hours: "clock"`: the calendar of the ticket's SLA clocks.
@@ -623,19 +626,27 @@ fn triggers<'a>(
     let mut next = None;
     let mut push = |key: Key, at: Instant, past: &mut Vec<(Key, Instant)>| -> bool {
         if at <= now {
+            if past.len() == MAX_OCCURRENCES {
+                past.remove(0);
+            }
             past.push((key, at));
-            past.len() < MAX_OCCURRENCES
+            true
         } else {
             next = Some(at);
             false
         }
     };
     match &level.trigger {
+        // A clock level fires each time the clock crosses its threshold:
+        // once, unless a re-rating takes the clock back below it (then
+        // again, as the k-th crossing, under the new target).
         Trigger::Percent { clock, percent } => {
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
-            let x = plan.target().saturating_mul(*percent) / 100;
-            if let Some(at) = plan.reach(x)? {
-                push(Key::Once, at, &mut past);
+            let crossed = plan.crossings(|target| target.saturating_mul(*percent) / 100)?;
+            for (k, (at, _)) in crossed.into_iter().enumerate() {
+                if !push(crossing(k), at, &mut past) {
+                    break;
+                }
             }
         }
         Trigger::FromDue {
@@ -644,18 +655,31 @@ fn triggers<'a>(
             wall,
         } => {
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
-            let at = if *wall {
-                plan.reach(plan.target())?.map(|due| due + offset)
+            let crossed = if *wall {
+                plan.crossings(|target| target)?
             } else {
-                plan.reach((plan.target() + offset).max(0))?
+                plan.crossings(|target| target.saturating_add(*offset).max(0))?
             };
-            if let Some(at) = at {
-                push(Key::Once, at, &mut past);
+            for (k, (at, below_again)) in crossed.into_iter().enumerate() {
+                let at = if *wall { at + offset } else { at };
+                // "2 hours after the breach": not if a re-rating ended the
+                // breach before then.
+                if below_again.is_some_and(|b| at >= b) {
+                    continue;
+                }
+                if !push(crossing(k), at, &mut past) {
+                    break;
+                }
             }
         }
         Trigger::Every { clock, every } => {
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
-            for k in 1..=MAX_OCCURRENCES as i64 {
+            let every = (*every).max(1);
+            // Only the last MAX_OCCURRENCES before now are reported: start
+            // there, not at the first.
+            let passed = plan.used_at(now)? / every;
+            let first = passed.saturating_sub(MAX_OCCURRENCES as i64).max(0) + 1;
+            for k in first.. {
                 match plan.reach(every.saturating_mul(k))? {
                     Some(at) if push(Key::Nth(k as usize), at, &mut past) => {}
                     _ => break,
@@ -691,7 +715,12 @@ fn triggers<'a>(
                 if !ongoing && b - a < *after {
                     continue;
                 }
-                series(cal, a, b, ongoing, *after, *repeat, &mut |k, at| {
+                let run = Run {
+                    start: a,
+                    end: b,
+                    ongoing,
+                };
+                series(cal, run, now, *after, *repeat, &mut |k, at| {
                     push(Key::Run(a, k), at, &mut past)
                 })?;
             }
@@ -714,7 +743,12 @@ fn triggers<'a>(
                 if (!ongoing && end - u < *after) || !applies_at(&level.applies, t, u) {
                     continue;
                 }
-                series(cal, u, end, ongoing, *after, *repeat, &mut |k, at| {
+                let run = Run {
+                    start: u,
+                    end,
+                    ongoing,
+                };
+                series(cal, run, now, *after, *repeat, &mut |k, at| {
                     push(Key::Run(u, k), at, &mut past)
                 })?;
             }
@@ -723,31 +757,59 @@ fn triggers<'a>(
     Ok((past, next))
 }
 
-/// Occurrences `start + after + k * repeat` (measured on `cal`) inside the
-/// run `[start, end)`, or after it if the run is `ongoing`; `emit` returns
-/// `false` to stop.
-fn series(
-    cal: &Calendar,
+/// The key of a clock level's k-th crossing: the first is `0` (as ids of
+/// levels that fire once have always been), the next `1`, `2`, ...
+fn crossing(k: usize) -> Key {
+    if k == 0 {
+        Key::Once
+    } else {
+        Key::Nth(k)
+    }
+}
+
+/// A run of time in a status, or without an update.
+struct Run {
     start: Instant,
     end: Instant,
+    /// Still going on at `now` (its `end` is not an end).
     ongoing: bool,
+}
+
+/// Occurrences `start + after + k * repeat` (measured on `cal`) inside the
+/// run, or after it if the run is `ongoing`; `emit` returns `false` to
+/// stop. Only the last [`MAX_OCCURRENCES`] before `now` are reported, so
+/// the walk starts near them.
+fn series(
+    cal: &Calendar,
+    run: Run,
+    now: Instant,
     after: i64,
     repeat: Option<i64>,
     emit: &mut impl FnMut(usize, Instant) -> bool,
 ) -> Result<()> {
     let none = Pauses::none();
-    let mut at = cal.add(start, after, &none)?;
-    for k in 0..MAX_OCCURRENCES {
-        if !ongoing && at >= end {
+    let repeat = repeat.filter(|&step| step > 0);
+    let until = if run.ongoing { now } else { run.end.min(now) };
+    let skip = match repeat {
+        Some(step) if until > run.start => {
+            let passed = (cal.between(run.start, until, &none)? - after).div_euclid(step);
+            passed.saturating_sub(MAX_OCCURRENCES as i64).max(0)
+        }
+        _ => 0,
+    };
+    let step = repeat.unwrap_or(0);
+    let mut at = cal.add(run.start, after + skip * step, &none)?;
+    let mut k = usize::try_from(skip).unwrap_or(0);
+    loop {
+        if !run.ongoing && at >= run.end {
             return Ok(());
         }
-        if !emit(k, at) {
+        if !emit(k, at) || repeat.is_none() {
             return Ok(());
         }
-        let Some(step) = repeat else { return Ok(()) };
         at = cal.add(at, step, &none)?;
+        k += 1;
     }
-    Ok(())
 }
 
 fn measured_on<'a>(pack: &'a impl Pack, calendar: Option<&str>) -> Result<&'a Calendar> {

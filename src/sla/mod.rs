@@ -588,6 +588,67 @@ impl<'a> ClockPlan<'a> {
         }
     }
 
+    /// The clock time run by `at` (pauses and stops excluded, re-basing
+    /// kept), building the track as far as `at`.
+    pub(crate) fn used_at(&self, at: Instant) -> Result<i64> {
+        let mut track = self.track.borrow_mut();
+        loop {
+            let built_to = match self.regimes.get(track.regime) {
+                Some(&(from, _, _)) => track.cursor.unwrap_or(from).max(from),
+                None => Instant::MAX,
+            };
+            if track.done || built_to >= at {
+                break;
+            }
+            self.extend(&mut track)?;
+        }
+        let i = track.pieces.partition_point(|&(a, _, _)| a < at);
+        Ok(match i.checked_sub(1).and_then(|i| track.pieces.get(i)) {
+            Some(&(a, b, before)) => before + (at.min(b) - a),
+            None => 0,
+        })
+    }
+
+    /// The instants the clock's time comes to `threshold(target)`, with
+    /// the target in force at the time, each with the instant a
+    /// re-rating took it back below (if one did). The clock's time only
+    /// grows, but a re-rating moves the threshold: a raised priority can
+    /// put the clock past it at once (crossed at the re-rating), a lowered
+    /// one back below it (crossed again later, under the new target).
+    pub(crate) fn crossings(
+        &self,
+        threshold: impl Fn(i64) -> i64,
+    ) -> Result<Vec<(Instant, Option<Instant>)>> {
+        let mut out: Vec<(Instant, Option<Instant>)> = Vec::new();
+        let mut above = false;
+        for (r, &(from, _, target)) in self.regimes.iter().enumerate() {
+            let x = threshold(target);
+            let used = if r == 0 { 0 } else { self.used_at(from)? };
+            if used >= x && (r > 0 || x <= 0) {
+                if !above {
+                    out.push((from, None));
+                    above = true;
+                }
+                continue;
+            }
+            if above {
+                // Below again: the last crossing ended here.
+                if let Some(last) = out.last_mut() {
+                    last.1 = Some(from);
+                }
+                above = false;
+            }
+            let end = self.regimes.get(r + 1).map(|n| n.0);
+            if let Some(at) = self.reach(x)? {
+                if end.is_none_or(|e| at < e) {
+                    out.push((at, None));
+                    above = true;
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Adds the next step of running time to the track.
     fn extend(&self, track: &mut Track) -> Result<()> {
         let Some(&(from, cal, _)) = self.regimes.get(track.regime) else {
