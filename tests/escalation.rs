@@ -896,3 +896,25 @@ fn repeating_levels_go_on_and_a_late_call_gets_the_latest() {
         "the ended run's occurrences differ"
     );
 }
+
+/// `applies.fields` reads a path (`contact.name`), as templates do; it
+/// read only top-level fields, so such a level never fired.
+#[test]
+fn applies_fields_reads_a_path() {
+    let e = with_file(
+        "more.rhai",
+        r#"escalation("vip", #{ when: #{ clock: "respond", percent: 10 }, applies: #{ fields: #{ "contact.name": "Pat Doe" } }, actions: [notify_assignee("x")] });"#,
+    )
+    .unwrap();
+    let mut t = emergency();
+    let now = at("2026-03-16T14:05:00Z");
+    let vip = |t: &Value| {
+        let r = e.escalations(t, now, &[]).unwrap();
+        r.due.iter().any(|d| d.level == "vip")
+    };
+    assert!(!vip(&t));
+    t["contact"] = json!({ "name": "Pat Doe" });
+    assert!(vip(&t));
+    t["contact"] = json!({ "name": "Someone Else" });
+    assert!(!vip(&t));
+}

@@ -756,3 +756,29 @@ fn non_ascii_names_match_in_any_case_everywhere() {
     assert!(r.valid, "{:?}", r.errors);
     assert_eq!(r.ticket["contact"]["email"], "zoe@example.edu");
 }
+
+/// A rule's `when` on the impact or urgency matches every spelling of the
+/// level: the rule said the description, the ticket the level's name, and
+/// the rule was skipped.
+#[test]
+fn a_condition_on_the_impact_matches_any_spelling_of_its_level() {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/forms.rhai"))
+        .unwrap()
+        .replace(
+            r#"#{ when: #{ urgency: ["Work Stopped - No workaround", "Work Stopped - Workaround available"] },"#,
+            r#"#{ when: #{ impact: "Entire University affected" },"#,
+        );
+    let e = with_forms(&source).unwrap();
+    let mut t = good_incident();
+    t["description"] = json!("broken");
+    t["contact"] = json!({ "name": "Pat Doe", "phone": "7035551234" });
+    for impact in ["Entire University affected", "Critical", " critical "] {
+        t["impact"] = json!(impact);
+        let r = e.validate(&t, None, None).unwrap();
+        assert_eq!(
+            codes(&r),
+            [("description".to_string(), "TOO_BRIEF".to_string())],
+            "{impact}"
+        );
+    }
+}

@@ -654,3 +654,90 @@ fn declarations_made_twice_name_the_first() {
         );
     }
 }
+
+/// A misspelt name in an escalation's `applies`, a form's condition or
+/// rule, a reclassification or a message code loaded without a word and
+/// made its check never fire (or fire on a field no form has). Each is
+/// refused at load, at its declaration; the same names spelt right load.
+#[test]
+fn misspelt_names_are_refused_at_load() {
+    let level = |applies: &str| {
+        format!(
+            r#"escalation("x", #{{ when: #{{ clock: "respond", percent: 10 }}, applies: {applies}, actions: [notify_assignee("x")] }});"#
+        )
+    };
+    let form = |field: &str, rule: &str| {
+        format!(
+            r#"ticket_type("change", #{{ fields: [ #{{ name: "summary" }}, #{{ name: "description", kind: "longtext" }}, #{{ name: "contact.name" }}, {field} ], rules: [ {rule} ] }});"#
+        )
+    };
+    let phone = |when: &str| {
+        format!(r#"#{{ name: "phone", kind: "phone", required_when: #{{ {when} }} }}"#)
+    };
+    let rule = |when: &str, field: &str| {
+        format!(
+            r#"#{{ when: #{{ {when} }}, field: "{field}", min_length: 20, code: "TOO_BRIEF" }}"#
+        )
+    };
+    let good_rule = rule(r#"urgency: "Work Impaired""#, "description");
+    for (source, says) in [
+        (level(r#"#{ type: "incdent" }"#), r#"unknown ticket type "incdent""#),
+        (level(r#"#{ impact_level: "Critcal" }"#), r#"unknown impact level "Critcal""#),
+        (level(r#"#{ process: "Outage Mgmt" }"#), r#"unknown process "Outage Mgmt""#),
+        (
+            form(&phone(r#"impact_levl: "Critical""#), &good_rule),
+            r#"required_when names "impact_levl""#,
+        ),
+        (
+            form(&phone(r#"impact_level: "Critical""#), &rule(r#"impcat: "Critical""#, "description")),
+            r#"a rule's when names "impcat""#,
+        ),
+        (
+            form(&phone(r#"impact_level: "Critical""#), &rule(r#"impact: "Critical""#, "descripton")),
+            r#"a rule checks "descripton""#,
+        ),
+        (
+            r#"ticket_type("change", #{ fields: [ #{ name: "summary" } ], reclassify: #{ to: "problem", requires: ["workaroud"] } });"#.to_string(),
+            r#"reclassify requires "workaroud""#,
+        ),
+        (
+            r#"escalation("x", #{ when: #{ clock: "resolve", percent: 10, repeat: "1h" }, actions: [notify_assignee("x")] });"#.to_string(),
+            "`repeat` does not go with a clock trigger",
+        ),
+        (
+            r#"escalation("x", #{ when: #{ status: "Wait Vendor", after: "1h", every: "1h" }, actions: [notify_assignee("x")] });"#.to_string(),
+            "`every` goes with a clock trigger",
+        ),
+    ] {
+        let errors = RuleEngine::check_sources(common::default_pack_with("zz.rhai", &source));
+        assert!(
+            errors.iter().any(|e| e.code() == "PACK_INVALID"
+                && e.span().is_some_and(|s| s.file == "zz.rhai" && s.line == 1)
+                && e.to_string().contains(says)),
+            "{source}: {errors:?}"
+        );
+    }
+    let errors = RuleEngine::check_sources(common::default_pack_with(
+        "zz.rhai",
+        r#"messages(#{ REQUIERD: "{label} is needed" });"#,
+    ));
+    assert!(
+        errors.iter().any(|e| e
+            .to_string()
+            .contains(r#"no check gives the code "REQUIERD""#)),
+        "{errors:?}"
+    );
+    // Spelt right, each loads (a dotted field in applies included).
+    let good = [
+        level(r#"#{ type: "Incident", impact_level: "critical", process: "Outage Management" }"#),
+        level(r#"#{ fields: #{ "contact.name": "Pat Doe" } }"#).replace(r#"("x""#, r#"("y""#),
+        form(
+            &phone(r#"impact_level: "Critical", contact: "x""#),
+            &good_rule,
+        ),
+        r#"messages(#{ REQUIRED: "{label} is needed", TOO_BRIEF: "Say more" });"#.to_string(),
+    ]
+    .join("\n");
+    let errors = RuleEngine::check_sources(common::default_pack_with("zz.rhai", &good));
+    assert!(errors.is_empty(), "{errors:?}");
+}

@@ -572,8 +572,9 @@ fn applies_always<J: JsonView>(a: &Applies, ticket: &J) -> bool {
     let ty = ticket.get("type").and_then(JsonView::as_str).unwrap_or("");
     (a.types.is_empty() || a.types.iter().any(|x| same_name(x, ty)))
         && a.fields.iter().all(|(k, values)| {
-            ticket
-                .get(k)
+            // A path (`contact.name`), as templates and forms read one.
+            k.split('.')
+                .try_fold(ticket, |v, part| v.get(part))
                 .is_some_and(|v| values.contains(&v.to_value()))
         })
 }

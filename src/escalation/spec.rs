@@ -138,6 +138,21 @@ fn trigger(w: &Map<String, Value>) -> Result<Trigger, String> {
                 "a clock trigger has one of `percent`, `before_due`, `after_due`, `every`".into(),
             );
         }
+        // Keys of the other kinds of trigger would be ignored here.
+        if let Some(k) = ["repeat", "calendar", "status", "after", "inactive"]
+            .iter()
+            .find(|k| w.contains_key(**k))
+        {
+            return Err(format!(
+                "`{k}` does not go with a clock trigger (it runs on the SLA clock's own calendar)"
+            ));
+        }
+        if w.contains_key("measure")
+            && !w.contains_key("before_due")
+            && !w.contains_key("after_due")
+        {
+            return Err("`measure` goes with `before_due` or `after_due`".into());
+        }
         if let Some(p) = w.get("percent") {
             let percent = p
                 .as_i64()
@@ -165,6 +180,17 @@ fn trigger(w: &Map<String, Value>) -> Result<Trigger, String> {
                 every: positive(v, "every")?,
             });
         }
+    }
+    if let Some(k) = ["percent", "before_due", "after_due", "every", "measure"]
+        .iter()
+        .find(|k| w.contains_key(**k))
+    {
+        return Err(format!(
+            "`{k}` goes with a clock trigger (`clock: \"respond\"` or `\"resolve\"`)"
+        ));
+    }
+    if w.contains_key("status") && w.contains_key("inactive") {
+        return Err("a trigger is a status or inactivity, not both".into());
     }
     if let Some(s) = w.get("status") {
         let statuses = match s {

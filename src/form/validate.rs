@@ -610,8 +610,18 @@ pub(crate) fn holds<P: FormPack>(
                     }
                     path => get_path(ticket, path).cloned().unwrap_or(Value::Null),
                 };
+                let matrix = pack.matrix();
+                let level = |text: &str| match key.as_str() {
+                    "impact" => matrix.impact_index(text).ok(),
+                    "urgency" => matrix.urgency_index(text).ok(),
+                    _ => None,
+                };
                 let matches = values.iter().any(|v| match (v, &actual) {
-                    (Value::String(a), Value::String(b)) => same_name(a, b.trim()),
+                    // An impact or urgency by any of its spellings (the
+                    // rule may say the description, the ticket the name).
+                    (Value::String(a), Value::String(b)) => {
+                        same_name(a, b.trim()) || level(a).is_some_and(|l| level(b) == Some(l))
+                    }
                     (a, b) => a == b,
                 });
                 if !matches {

@@ -18,13 +18,13 @@ use crate::calendar::Calendar;
 use crate::duration::{parse_duration, MAX_SECONDS};
 use crate::error::{Error, Span};
 use crate::escalation::{parse_level, Action, Audience, Level as EscalationLevel, Trigger};
-use crate::form::{parse_type, Fill, Kind, TicketType, UnknownFields};
+use crate::form::{parse_type, Condition, Fill, Kind, TicketType, UnknownFields};
 #[cfg(feature = "rhai")]
 use crate::pack::convert::to_json;
 #[cfg(feature = "rhai")]
 use crate::pack::diag::{complain, span};
 use crate::pack::sandbox::Limits;
-use crate::priority::{Cell, Level, Matrix};
+use crate::priority::{same_name, Cell, Level, Matrix};
 use crate::sla::policy::SlaPolicy;
 
 /// The built-in clock every pack has.
@@ -93,6 +93,46 @@ type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
 /// message, at the call), as a wrong argument type does.
 type Declared<T> = Result<T, String>;
 
+/// The keys a condition as data compares.
+fn condition_keys(c: Option<&Condition>) -> impl Iterator<Item = &str> {
+    let pairs = match c {
+        Some(Condition::Fields(pairs)) => pairs.as_slice(),
+        _ => &[],
+    };
+    pairs.iter().map(|(k, _)| k.as_str())
+}
+
+/// Whether a condition may compare `key`: a field of the type (or the
+/// object one is in: `contact` for `contact.name`), a field the ticket
+/// model gives every ticket, or the derived `impact_level` / `priority`.
+fn known_key(ty: &TicketType, key: &str) -> bool {
+    const MODEL: [&str; 14] = [
+        "id",
+        "type",
+        "impact",
+        "urgency",
+        "customerSeverity",
+        "status",
+        "openedAt",
+        "history",
+        "alarms",
+        "parent",
+        "children",
+        "service",
+        "component",
+        "contact",
+    ];
+    key == "impact_level"
+        || key == "priority"
+        || MODEL.contains(&key)
+        || ty.fields.iter().any(|f| {
+            f.name == key
+                || f.name
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+}
+
 impl Builder {
     #[cfg(feature = "rhai")]
     fn here(&self, ctx: &NativeCallContext) -> Span {
@@ -128,6 +168,14 @@ impl Builder {
         let calendars: Vec<&str> = std::iter::once(ALWAYS)
             .chain(self.calendars.iter().map(|d| d.value.name()))
             .collect();
+        let type_names: Vec<&str> = self.types.iter().map(|d| d.value.0.name.as_str()).collect();
+        let mut processes: Vec<&str> = matrix
+            .cell_refs()
+            .filter_map(|at| matrix.cell(at.impact, at.urgency))
+            .filter_map(|c| c.process.as_deref())
+            .collect();
+        processes.sort_unstable();
+        processes.dedup();
         let mut problems = Vec::new();
         for d in &self.levels {
             let (level, _) = &d.value;
@@ -178,6 +226,36 @@ impl Builder {
                     "unknown status {s:?}; statuses: {:?}",
                     policy.statuses
                 ));
+            }
+            // A misspelt type, impact level or process would make the
+            // level never fire, silently.
+            if !type_names.is_empty() {
+                for ty in level
+                    .applies
+                    .types
+                    .iter()
+                    .filter(|ty| !type_names.iter().any(|n| same_name(n, ty)))
+                {
+                    bad(format!("unknown ticket type {ty:?}; types: {type_names:?}"));
+                }
+            }
+            for l in level
+                .applies
+                .impact_levels
+                .iter()
+                .filter(|l| matrix.impact_index(l).is_err())
+            {
+                let levels: Vec<&str> = matrix.impacts.iter().map(|l| l.name.as_str()).collect();
+                bad(format!(
+                    "unknown impact level {l:?}; impact levels: {levels:?}"
+                ));
+            }
+            for p in level.applies.processes.iter().flatten() {
+                if !processes.contains(&p.as_str()) {
+                    bad(format!(
+                        "unknown process {p:?}; the matrix's processes: {processes:?}"
+                    ));
+                }
             }
             if let Some(roles) = &self.roles {
                 for a in &level.actions {
@@ -236,8 +314,8 @@ impl Builder {
                     ));
                 }
             }
-            // A data rule's other field must be one of the type's: a typo
-            // would make the rule never fire.
+            // A data rule's fields must be the type's: a typo would make
+            // the rule never fire, or fire on a field no form has.
             for r in &ty.rules {
                 if let crate::form::Rule::Data(d) = r {
                     if let Some(other) = d
@@ -249,6 +327,23 @@ impl Builder {
                             "a rule's differs_from names {other:?}, which is not a field of the type"
                         ));
                     }
+                    if !known_key(ty, &d.field) {
+                        bad(format!(
+                            "a rule checks {:?}, which is not a field of the type",
+                            d.field
+                        ));
+                    }
+                    for key in condition_keys(d.when.as_ref()).filter(|k| !known_key(ty, k)) {
+                        bad(format!("a rule's when names {key:?}, which is not a field of the type (nor impact_level or priority)"));
+                    }
+                }
+            }
+            for f in &ty.fields {
+                for key in condition_keys(f.required_when.as_ref()).filter(|k| !known_key(ty, k)) {
+                    bad(format!(
+                        "field {:?}: required_when names {key:?}, which is not a field of the type (nor impact_level or priority)",
+                        f.name
+                    ));
                 }
             }
             if let Some(i) = &ty.initial {
@@ -259,6 +354,15 @@ impl Builder {
             for r in &ty.reclassify {
                 if !type_names.iter().any(|t| t == &r.to) {
                     bad(format!("reclassify names unknown type {:?}", r.to));
+                }
+                let target = self.types.iter().find(|d| d.value.0.name == r.to);
+                for f in r.requires.iter().filter(|f| {
+                    !known_key(ty, f) && !target.is_some_and(|t| known_key(&t.value.0, f))
+                }) {
+                    bad(format!(
+                        "reclassify requires {f:?}, which is not a field of {:?} or {:?}",
+                        ty.name, r.to
+                    ));
                 }
             }
             for f in &ty.fields {
@@ -320,6 +424,37 @@ impl Builder {
                     }
                     _ => {}
                 }
+            }
+        }
+        // A message template for a code nothing gives would never be used
+        // (unless a rule in rhai gives it: its codes are known only when
+        // it runs).
+        let rhai_rules = self
+            .types
+            .iter()
+            .flat_map(|d| &d.value.0.rules)
+            .any(|r| !matches!(r, crate::form::Rule::Data(_)));
+        if let Some(m) = self.messages.as_ref().filter(|_| !rhai_rules) {
+            let rule_codes: Vec<&str> = self
+                .types
+                .iter()
+                .flat_map(|d| &d.value.0.rules)
+                .filter_map(|r| match r {
+                    crate::form::Rule::Data(d) => Some(d.code.as_str()),
+                    _ => None,
+                })
+                .collect();
+            for code in m.value.keys().filter(|c| {
+                !crate::form::VALIDATION_CODES.contains(&c.as_str())
+                    && !rule_codes.contains(&c.as_str())
+            }) {
+                problems.push((
+                    m.span.clone(),
+                    format!(
+                        "messages: no check gives the code {code:?}; codes: {:?}",
+                        crate::form::VALIDATION_CODES
+                    ),
+                ));
             }
         }
         for (span, msg) in problems {
