@@ -503,7 +503,12 @@ impl fmt::Display for Error {
                 field,
                 expected,
                 found,
-            } => write!(f, "field `{field}` must be a {expected}, not a {found}"),
+            } => write!(
+                f,
+                "field `{field}` must be {}, not {}",
+                with_article(expected),
+                with_article(found)
+            ),
             Error::InvalidInput { message } => write!(f, "invalid input: {message}"),
             Error::RuleSyntax { span, message } => write!(f, "{span}: syntax error: {message}"),
             Error::RuleRuntime { span, message } => write!(f, "{span}: rule failed: {message}"),
@@ -613,6 +618,19 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// `a string`, `an object`; a phrase that has its article already (`a
+/// ticket (an object)`) as it is.
+fn with_article(what: &str) -> String {
+    if what.starts_with("a ") || what.starts_with("an ") {
+        return what.to_string();
+    }
+    let vowel = what
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {what}", if vowel { "an" } else { "a" })
+}
 
 #[cfg(test)]
 mod tests {

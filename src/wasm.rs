@@ -330,11 +330,11 @@ impl JsRuleEngine {
             let lookups = match options.get("lookups") {
                 Some(serde_json::Value::Object(l)) => Some(l),
                 None | Some(serde_json::Value::Null) => None,
-                Some(_) => {
+                Some(other) => {
                     return Err(Error::InvalidType {
                         field: "options.lookups".into(),
                         expected: "object",
-                        found: "other",
+                        found: crate::ticket::json_type(other),
                     })
                 }
             };

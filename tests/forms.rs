@@ -782,3 +782,37 @@ fn a_condition_on_the_impact_matches_any_spelling_of_its_level() {
         );
     }
 }
+
+/// Messages read as sentences: an empty list of allowed statuses is
+/// "none" (it was "it can move to " and nothing), and a type's article
+/// fits it ("must be a a ticket", "not a array" before).
+#[test]
+fn messages_read_as_sentences() {
+    let e = engine();
+    let closed = json!({ "type": "incident", "status": "Closed" });
+    let r = e.transition(&closed, "In Process", None).unwrap();
+    assert_eq!(
+        r.errors[0].message,
+        "a ticket cannot move from Closed to In Process; it can move to none"
+    );
+    let err = e.validate(&json!([1]), None, None).unwrap_err();
+    assert!(!err.to_string().contains(" a a "), "{err}");
+    let err = ticket_rules::Error::InvalidType {
+        field: "previous".into(),
+        expected: "a ticket (an object)",
+        found: "array",
+    };
+    assert_eq!(
+        err.to_string(),
+        "field `previous` must be a ticket (an object), not an array"
+    );
+    let err = ticket_rules::Error::InvalidType {
+        field: "impact".into(),
+        expected: "string",
+        found: "object",
+    };
+    assert_eq!(
+        err.to_string(),
+        "field `impact` must be a string, not an object"
+    );
+}

@@ -26,6 +26,7 @@ export class CsvReader {
     this.cell = '';
     this.state = START;
     this.lines = []; // [number, text] of each line of the record being read
+    this.openedOn = null; // the number of the line where the last quoted field opened
   }
 
   /** The cells of the record this line ends, or null while a quoted field runs on to the next line. */
@@ -45,8 +46,10 @@ export class CsvReader {
       } else if (state === CLOSING) {
         cell += c;
         state = c === '"' ? QUOTED : PLAIN;
-      } else if (c === '"' && state === START) state = QUOTED;
-      else {
+      } else if (c === '"' && state === START) {
+        state = QUOTED;
+        this.openedOn = number;
+      } else {
         cell += c;
         state = PLAIN;
       }
@@ -63,14 +66,15 @@ export class CsvReader {
   }
 
   /**
-   * At the end of the input, a record whose quoted field was never closed:
-   * the line it starts on, the cells before that field, and the lines the
-   * open field took in after that (`[number, text]`); null if there is none.
+   * At the end of the input, a record whose last quoted field was never
+   * closed: the line it starts on, the line that field opens on, the cells
+   * before it, and the lines it took in after that (`[number, text]`); null
+   * if there is none.
    */
   close() {
     if (this.state !== QUOTED) return null;
-    const [[line], ...rest] = this.lines;
-    const open = { line, cells: this.cells, rest };
+    const { openedOn } = this;
+    const open = { line: this.lines[0][0], openedOn, cells: this.cells, rest: this.lines.filter(([n]) => n > openedOn) };
     this.reset();
     return open;
   }

@@ -10,10 +10,10 @@
 // read (triage goes on and reports it); 2 the command itself is wrong (usage,
 // unreadable file, a pack that does not load).
 import { createReadStream, createWriteStream, readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { constants } from 'node:buffer';
 import { join, extname } from 'node:path';
-import { RuleEngine } from '../node/index.mjs';
-import { parseCsvLine, CsvSplitter, toCsvRow, flatten, unflatten } from './csv.mjs';
+import { RuleEngine, Calendar } from '../node/index.mjs';
+import { CsvReader, toCsvRow, flatten, unflatten } from './csv.mjs';
 
 const USAGE = `usage:
   ticket-rules triage [FILE|-] [--now T] [--rules DIR|PACK.json] [--format jsonl|csv] [--out FILE]
@@ -52,14 +52,99 @@ function loadEngine(path) {
   return RuleEngine.fromDir(path);
 }
 
+/** `--now` as the engine reads instants (so `2026-03-20`, a date, is refused before any ticket is read). */
 function nowOf(opts) {
-  if (!opts.now) return new Date();
-  const t = new Date(opts.now);
-  if (Number.isNaN(t.getTime())) throw new UsageError(`--now ${opts.now}: not an RFC 3339 instant`);
-  return opts.now;
+  if (opts.now === undefined) return new Date();
+  try {
+    return Calendar.always().add(opts.now, 0);
+  } catch (e) {
+    const why = e.code === 'INVALID_INSTANT' ? e.message.split('": ').pop() : 'expected an RFC 3339 instant like 2026-03-16T14:00:00Z';
+    throw new UsageError(`--now ${opts.now}: ${why}`);
+  }
 }
 
-/** Tickets from a JSONL or CSV stream, one at a time, with their line numbers. */
+/**
+ * The lines of a byte stream as UTF-8 text, in batches, without their ends
+ * (`\n`, `\r\n` or a lone `\r`, as readline) and without one leading BOM. A
+ * line over `max` bytes, longer than the longest string V8 makes (512 MB),
+ * is not held: it comes as null, for the caller to report (readline throws
+ * a RangeError from its stream handler, and the input after it is lost).
+ */
+async function* readLines(input, max = constants.MAX_STRING_LENGTH) {
+  let parts = [];
+  let size = 0;
+  let tooLong = false;
+  let first = true;
+  let afterCr = false; // the last chunk ended on \r: a \n first in this one ends no line
+  const add = (chunk, from, to) => {
+    if (to <= from || tooLong) return;
+    size += to - from;
+    if (size > max) {
+      tooLong = true;
+      parts = [];
+    } else parts.push(chunk.subarray(from, to));
+  };
+  const take = () => {
+    let text = tooLong ? null : Buffer.concat(parts, size).toString('utf8');
+    if (first && text?.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    first = false;
+    parts = [];
+    size = 0;
+    tooLong = false;
+    return text;
+  };
+  for await (const chunk of input) {
+    const lines = [];
+    let at = afterCr && chunk[0] === 0x0a ? 1 : 0;
+    afterCr = false;
+    // The next \n and \r, each searched for again only once passed: linear in the chunk.
+    let lf = -2;
+    let cr = -2;
+    while (at < chunk.length) {
+      if (lf !== -1 && lf < at) lf = chunk.indexOf(0x0a, at);
+      if (cr !== -1 && cr < at) cr = chunk.indexOf(0x0d, at);
+      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      if (end === -1) {
+        add(chunk, at, chunk.length);
+        break;
+      }
+      add(chunk, at, end);
+      lines.push(take());
+      at = end + 1;
+      if (chunk[end] === 0x0d) {
+        if (at === chunk.length) afterCr = true;
+        else if (chunk[at] === 0x0a) at += 1;
+      }
+    }
+    if (lines.length) yield lines;
+  }
+  if (size || tooLong) yield [take()];
+}
+
+/**
+ * Standard input has no file name to tell its format: JSONL when its first
+ * non-blank line is a JSON value (`null`, `[1,2]` and `"x"` are then bad
+ * tickets, not a CSV header) or starts like an object or an array (a ticket
+ * cut short); CSV otherwise, which takes in a header of quoted names
+ * (`"id","impact"` is not one JSON value) and one like `type,impact` or
+ * `number,opened_at` (a first letter n, t or f says nothing).
+ */
+function looksLikeJson(line) {
+  const text = line.trim();
+  if (text.startsWith('{') || text.startsWith('[')) return true;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Tickets from a JSONL or CSV stream, one at a time, with their line numbers.
+ * What is not a ticket comes as `{ line, error }` (from CSV, with the fields
+ * read before the error as `ticket`): the caller reports it and goes on.
+ */
 async function* readTickets(file, meter = {}) {
   if (file && file !== '-' && !existsSync(file)) throw new UsageError(`${file}: no such file`);
   const input = !file || file === '-' ? process.stdin : createReadStream(file);
@@ -67,35 +152,53 @@ async function* readTickets(file, meter = {}) {
     meter.total = statSync(file).size;
     meter.read = () => input.bytesRead;
   }
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let csv = file ? ['.csv', '.tsv'].includes(extname(file).toLowerCase()) : null;
   let header = null;
-  const splitter = new CsvSplitter();
+  const reader = new CsvReader();
+  function* csvLine(n, line) {
+    const cells = reader.push(line, n);
+    if (!cells) return; // a quoted field runs on to the next line
+    if (cells.length === 1 && cells[0] === '') return;
+    if (!header) header = cells;
+    else yield { line: n, ticket: unflatten(header, cells) };
+  }
   let n = 0;
-  for await (const line of lines) {
-    n += 1;
-    if (csv === null) {
+  for await (const lines of readLines(input)) {
+    for (const line of lines) {
+      n += 1;
+      if (line === null) {
+        reader.reset();
+        yield { line: n, error: `line too long: over ${constants.MAX_STRING_LENGTH} bytes, the longest that can be read` };
+        continue;
+      }
+      if (csv === null) {
+        if (!line.trim()) continue;
+        csv = !looksLikeJson(line);
+      }
+      if (csv) {
+        yield* csvLine(n, line);
+        continue;
+      }
       if (!line.trim()) continue;
-      csv = !line.trimStart().startsWith('{');
-    }
-    if (!csv) {
-      if (!line.trim()) continue;
+      let ticket;
       try {
-        yield { line: n, ticket: JSON.parse(line) };
+        ticket = JSON.parse(line);
       } catch (e) {
         yield { line: n, error: `not JSON: ${e.message}` };
+        continue;
       }
-      continue;
+      if (ticket !== null && typeof ticket === 'object' && !Array.isArray(ticket)) yield { line: n, ticket };
+      else yield { line: n, error: `not a ticket: ${ticket === null ? 'null' : Array.isArray(ticket) ? 'an array' : `a ${typeof ticket}`}, where a ticket is a JSON object` };
     }
-    const record = splitter.push(line);
-    if (!record) continue; // a quoted field runs on to the next line
-    const cells = parseCsvLine(record);
-    if (!header) {
-      header = cells;
-      continue;
-    }
-    if (cells.length === 1 && cells[0] === '') continue;
-    yield { line: n, ticket: unflatten(header, cells) };
+  }
+  // A quoted field still open at the end (its closing quote missing): that
+  // record is reported, at the line it starts on, and the lines the open
+  // field took in are read again as records of their own.
+  for (let open = reader.close(); open; open = reader.close()) {
+    const what = `a quoted field opened on line ${open.openedOn} is never closed`;
+    if (!header) throw new UsageError(`${file ?? 'standard input'}: the CSV header: ${what}`);
+    yield { line: open.line, ticket: unflatten(header, open.cells), error: what };
+    for (const [m, line] of open.rest) yield* csvLine(m, line);
   }
 }
 
@@ -124,7 +227,12 @@ async function triage(engine, opts) {
   const write = (s) => (out.write(s) ? null : new Promise((ok) => out.once('drain', ok)));
   let count = 0;
   let failed = 0;
-  let columns = null;
+  // CSV: the header is every row's columns (a later row may have a field, or
+  // an error, that the first has not), so the rows are held until the input
+  // ends, each as the JSON text of its cells by column number (a third of
+  // the memory the arrays take); JSONL streams.
+  const columns = new Map();
+  const held = [];
   const started = Date.now();
   const meter = {};
   for await (const { line, ticket, error } of readTickets(opts.positional[0], meter)) {
@@ -135,14 +243,26 @@ async function triage(engine, opts) {
     if (format === 'jsonl') {
       await write(`${JSON.stringify(row)}\n`);
     } else {
-      const flat = flatten(row);
-      if (!columns) {
-        columns = Object.keys(flat);
-        await write(`${toCsvRow(columns)}\n`);
+      const cells = [];
+      for (const [name, value] of Object.entries(flatten(row))) {
+        if (!columns.has(name)) columns.set(name, columns.size);
+        cells[columns.get(name)] = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
       }
-      await write(`${toCsvRow(columns.map((c) => flat[c]))}\n`);
+      held.push(JSON.stringify(cells));
     }
     if (count % 1000 === 0) progress(count, started, meter);
+  }
+  if (held.length) {
+    // The ticket's own columns, then the triage's, then its error's; each in the order first seen.
+    const part = (name) => (name.startsWith('triage.error.') ? 2 : name.startsWith('triage.') ? 1 : 0);
+    const names = [...columns.keys()].sort((a, b) => part(a) - part(b) || columns.get(a) - columns.get(b));
+    const order = names.map((name) => columns.get(name));
+    await write(`${toCsvRow(names)}\n`);
+    for (let i = 0; i < held.length; i++) {
+      const cells = JSON.parse(held[i]);
+      await write(`${toCsvRow(order.map((c) => cells[c]))}\n`);
+      held[i] = null;
+    }
   }
   progress(count, started, meter);
   if (process.stderr.isTTY) process.stderr.write('\n');
@@ -188,9 +308,16 @@ async function stats(engine, opts) {
     return groups.get(key);
   };
   let bad = 0;
-  for await (const { ticket, error } of readTickets(file)) {
+  const badLines = [];
+  const skip = (line) => {
+    bad += 1;
+    if (badLines.length < 10) badLines.push(line);
+  };
+  // A group's name as text (a number or an object would not sort with localeCompare).
+  const name = (v) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+  for await (const { line, ticket, error } of readTickets(file)) {
     if (error || !ticket.openedAt) {
-      bad += 1;
+      skip(line);
       continue;
     }
     let s;
@@ -199,12 +326,12 @@ async function stats(engine, opts) {
       s = engine.sla(ticket, now);
       level = s.priority.impactLevel;
     } catch {
-      bad += 1;
+      skip(line);
       continue;
     }
     const opened = Date.parse(ticket.openedAt);
     const resolved = s.resolve.stoppedAt ? Date.parse(s.resolve.stoppedAt) : null;
-    for (const [dim, value] of [['type', ticket.type ?? ''], ['impact', level], ['component', ticket.component ?? '']]) {
+    for (const [dim, value] of [['type', name(ticket.type)], ['impact', level], ['component', name(ticket.component)]]) {
       const g = group(dim, value);
       g.tickets += 1;
       g.outages.push([opened, resolved]);
@@ -241,7 +368,7 @@ async function stats(engine, opts) {
     out.end(text);
     await new Promise((ok) => out.on('finish', ok));
   } else process.stdout.write(text);
-  if (bad) process.stderr.write(`${bad} tickets skipped (no openedAt, or not readable)\n`);
+  if (bad) process.stderr.write(`${bad} tickets skipped (no openedAt, or not readable): line${badLines.length > 1 ? 's' : ''} ${badLines.join(', ')}${bad > badLines.length ? ', …' : ''}\n`);
   return 0;
 }
 

@@ -476,6 +476,8 @@ pub fn default_messages() -> BTreeMap<String, String> {
 pub fn fill_template(template: &str, params: &Map<String, Value>) -> String {
     crate::spec::fill_placeholders(template, |name| match params.get(name) {
         Some(Value::String(s)) => Some(s.clone()),
+        // An empty list reads "none" ("it can move to none", not "to ").
+        Some(Value::Array(a)) if a.is_empty() => Some("none".to_string()),
         Some(Value::Array(a)) => Some(
             a.iter()
                 .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))

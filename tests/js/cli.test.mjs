@@ -3,14 +3,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, cpSync, openSync, writeSync, closeSync, rmSync } from 'node:fs';
+import { constants } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CsvReader } from '../../pkg/bin/csv.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'pkg/bin/ticket-rules.mjs');
 const run = (args, input) => spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8', cwd: root });
+const jsonl = (text) => text.trim().split('\n').map((l) => JSON.parse(l));
+/** CSV text as objects by header name. */
+const csvRows = (text) => {
+  const reader = new CsvReader();
+  const records = text.trim().split('\n').map((l, i) => reader.push(l, i + 1)).filter(Boolean);
+  const [head, ...rows] = records;
+  return { head, rows: rows.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i]]))) };
+};
+const ticket = (id, more = {}) => ({ id, type: 'incident', impact: 'Critical', urgency: 'Work Impaired', openedAt: '2026-03-16T14:00:00Z', ...more });
 
 test('check: the default pack loads and its own tests pass', () => {
   const r = run(['check', 'rules']);
@@ -81,6 +92,92 @@ test('triage: CSV in (quoted fields, a history column), CSV out', () => {
   assert.match(row, /,met,/, 'the responded event in the history column stopped Respond By');
 });
 
+test('triage --format csv: the header is every row\'s columns, the errors\' too, whichever row comes first', () => {
+  const input = ['not json', ticket('TT-1'), ticket('TT-2', { customerSeverity: 'Work Impaired' }), ticket('TT-3', { impact: 'Nope' })].map((t) => (typeof t === 'string' ? t : JSON.stringify(t))).join('\n');
+  const r = run(['triage', '-', '--now', '2026-03-16T15:00:00Z', '--format', 'csv'], input);
+  assert.equal(r.status, 1, r.stderr);
+  const { head, rows } = csvRows(r.stdout);
+  // the ticket's columns, then the triage's, then the error's, each in the order first seen
+  for (const [a, b] of [['id', 'customerSeverity'], ['customerSeverity', 'triage.priority'], ['triage.nextWakeUp', 'triage.error.code']]) {
+    assert.ok(head.indexOf(a) >= 0 && head.indexOf(a) < head.indexOf(b), `${a} before ${b}: ${head}`);
+  }
+  assert.equal(rows.length, 4);
+  assert.deepEqual([rows[0]['triage.error.code'], rows[0]['triage.error.line']], ['INVALID_INPUT', '1']);
+  assert.deepEqual(rows.slice(1).map((row) => [row.id, row['triage.priority']]), [['TT-1', 'High'], ['TT-2', 'High'], ['TT-3', '']]);
+  assert.equal(rows[2].customerSeverity, 'Work Impaired');
+  assert.deepEqual([rows[3]['triage.error.code'], rows[3]['triage.error.field'], rows[3]['triage.error.line']], ['UNKNOWN_IMPACT', 'impact', '4']);
+  // The sample export: its three rejected tickets keep their errors.
+  const sample = run(['triage', 'examples/tickets.jsonl', '--now', '2026-03-20T12:00:00Z', '--format', 'csv']);
+  const errors = csvRows(sample.stdout).rows.filter((row) => row['triage.error.code']);
+  assert.deepEqual(errors.map((row) => [row.id, row['triage.error.code']]), [['TT-1031', 'UNKNOWN_IMPACT'], ['TT-1032', 'MISSING_FIELD'], ['TT-1033', 'UNKNOWN_SEVERITY']]);
+});
+
+test('triage: CSV in, a stray quote is a character; a quoted field never closed is reported at its line, the rest is read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tr-csv-'));
+  const head = 'id,impact,urgency,openedAt,summary';
+  const row = (id, summary) => `${id},Critical,Work Impaired,2026-03-16T14:00:00Z,${summary}`;
+  writeFileSync(join(dir, 'stray.csv'), [head, row('TT-1', 'My 27" monitor flickers'), row('TT-2', '"27" monitor'), row('TT-3', 'Wi-Fi')].join('\n'));
+  const r = run(['triage', join(dir, 'stray.csv'), '--now', '2026-03-16T15:00:00Z']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(jsonl(r.stdout).map((t) => [t.id, t.summary, t.triage.priority]), [['TT-1', 'My 27" monitor flickers', 'High'], ['TT-2', '27 monitor', 'High'], ['TT-3', 'Wi-Fi', 'High']]);
+  writeFileSync(join(dir, 'open.csv'), [head, row('TT-1', '"two\nlines"'), row('TT-2', '"never closed'), '', row('TT-3', 'Wi-Fi')].join('\n'));
+  const o = run(['triage', join(dir, 'open.csv'), '--now', '2026-03-16T15:00:00Z']);
+  assert.equal(o.status, 1, o.stderr);
+  const rows = jsonl(o.stdout);
+  assert.deepEqual(rows.map((t) => [t.id, t.triage.priority ?? t.triage.error.code]), [['TT-1', 'High'], ['TT-2', 'INVALID_INPUT'], ['TT-3', 'High']]);
+  assert.equal(rows[0].summary, 'two\nlines');
+  assert.equal(rows[1].triage.error.line, 4);
+  assert.match(rows[1].triage.error.message, /quoted field opened on line 4 is never closed/);
+  // In the header: nothing can be read, exit 2.
+  const h = run(['triage', '--now', '2026-03-16T15:00:00Z'], `"id,impact\n${row('TT-1', 'x')}\n`);
+  assert.equal(h.status, 2);
+  assert.match(h.stderr, /the CSV header: a quoted field opened on line 1 is never closed/);
+});
+
+test('triage: a UTF-8 BOM is not part of the first ticket or column, from a file or stdin', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tr-bom-'));
+  const bom = '\uFEFF';
+  writeFileSync(join(dir, 'bom.jsonl'), `${bom}${JSON.stringify(ticket('TT-1'))}\n${JSON.stringify(ticket('TT-2'))}\n`);
+  const j = run(['triage', join(dir, 'bom.jsonl'), '--now', '2026-03-16T15:00:00Z']);
+  assert.equal(j.status, 0, j.stdout + j.stderr);
+  assert.deepEqual(jsonl(j.stdout).map((t) => [t.id, t.triage.priority]), [['TT-1', 'High'], ['TT-2', 'High']]);
+  const csv = `${bom}id,impact,urgency,openedAt\r\n${['TT-1', 'Critical', 'Work Impaired', '2026-03-16T14:00:00Z'].join(',')}\r\n`;
+  writeFileSync(join(dir, 'bom.csv'), csv);
+  for (const r of [run(['triage', join(dir, 'bom.csv'), '--now', '2026-03-16T15:00:00Z']), run(['triage', '--now', '2026-03-16T15:00:00Z'], csv)]) {
+    assert.equal(r.status, 0, r.stderr);
+    const [t] = jsonl(r.stdout);
+    assert.deepEqual(Object.keys(t), ['id', 'impact', 'urgency', 'openedAt', 'triage']);
+    assert.deepEqual(t.triage.escalationsDue, ['TT-1/respond-breach/0'], 'with an id, its escalations');
+  }
+});
+
+test('JSON that is not an object is a bad ticket; stdin is JSONL when its first line is JSON', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tr-bad-'));
+  const lines = [JSON.stringify(ticket('TT-1', { type: 5 })), 'null', '[1,2]', '"str"', JSON.stringify(ticket('TT-2', { type: 6 })), JSON.stringify(ticket('TT-3'))];
+  writeFileSync(join(dir, 'mixed.jsonl'), lines.join('\n'));
+  const s = run(['stats', join(dir, 'mixed.jsonl'), '--now', '2026-03-17T12:00:00Z']);
+  assert.equal(s.status, 0, s.stderr);
+  assert.match(s.stdout, /^impact,Critical,3,/m);
+  assert.match(s.stdout, /^type,5,1,/m);
+  assert.match(s.stderr, /3 tickets skipped \(no openedAt, or not readable\): lines 2, 3, 4\n/);
+  const r = run(['triage', join(dir, 'mixed.jsonl'), '--now', '2026-03-17T12:00:00Z']);
+  assert.equal(r.status, 1, r.stderr);
+  const rows = jsonl(r.stdout);
+  assert.deepEqual(rows.map((t) => t.id ?? t.triage.error.line), ['TT-1', 2, 3, 4, 'TT-2', 'TT-3']);
+  for (const t of rows.slice(1, 4)) assert.deepEqual([Object.keys(t), t.triage.error.code], [['triage'], 'INVALID_INPUT']);
+  assert.match(rows[2].triage.error.message, /not a ticket: an array/);
+  // stdin without `-`: a first line `null` is JSON, so the stream is JSONL, not CSV with a header `null`
+  const stdin = run(['triage', '--now', '2026-03-17T12:00:00Z'], lines.slice(1).join('\n'));
+  assert.equal(stdin.status, 1, stdin.stderr);
+  assert.deepEqual(jsonl(stdin.stdout).map((t) => t.id ?? t.triage.error.line), [1, 2, 3, 'TT-2', 'TT-3']);
+  // stdin: CSV whose header is quoted, or starts like `true`/`null`, is still CSV
+  for (const head of ['"id","impact","urgency"', 'type,impact,urgency', 'number,impact,urgency']) {
+    const r = run(['triage', '--now', '2026-03-17T12:00:00Z'], `${head}\nTT-1,Critical,Work Impaired\n`);
+    assert.equal(r.status, 0, `${head}: ${r.stderr}`);
+    assert.equal(jsonl(r.stdout)[0].triage.priority, 'High', head);
+  }
+});
+
 test('stats: MTTR and MTBF by type, impact and component, as CSV', () => {
   const r = run(['stats', 'examples/history.jsonl', '--now', '2026-05-10T00:00:00Z']);
   assert.equal(r.status, 0, r.stderr);
@@ -93,11 +190,34 @@ test('stats: MTTR and MTBF by type, impact and component, as CSV', () => {
 });
 
 test('usage errors exit 2 with a message', () => {
-  for (const args of [[], ['frobnicate'], ['triage', '/no/such/file.jsonl'], ['triage', '--now', 'yesterday'], ['stats'], ['triage', '--rules', '/no/such/dir']]) {
-    const r = run(args, '');
+  const input = `${JSON.stringify(ticket('TT-1'))}\n`;
+  for (const args of [[], ['frobnicate'], ['triage', '/no/such/file.jsonl'], ['triage', '--now', 'yesterday'], ['triage', '--now', '2026-03-20'], ['triage', '--now='], ['stats', 'examples/history.jsonl', '--now', '1800-01-01T00:00:00Z'], ['stats'], ['triage', '--rules', '/no/such/dir']]) {
+    const r = run(args, input);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.stdout, '', args.join(' '));
   }
+  assert.match(run(['triage', '--now', '2026-03-20'], input).stderr, /--now 2026-03-20: expected an RFC 3339 instant/);
   assert.match(run(['--help']).stdout, /usage:/);
+});
+
+test('triage: a line over 512 MB is reported as too long, and the tickets after it are read', () => {
+  // A sparse file: the long line is a hole, no disk is written for it.
+  const dir = mkdtempSync(join(tmpdir(), 'tr-long-'));
+  const file = join(dir, 'long.jsonl');
+  const fd = openSync(file, 'w');
+  const first = `${JSON.stringify(ticket('TT-1'))}\n`;
+  writeSync(fd, first);
+  writeSync(fd, `\n${JSON.stringify(ticket('TT-2'))}\n`, first.length + constants.MAX_STRING_LENGTH + 1);
+  closeSync(fd);
+  try {
+    const r = run(['triage', file, '--now', '2026-03-16T15:00:00Z']);
+    assert.equal(r.status, 1, r.stderr);
+    const rows = jsonl(r.stdout);
+    assert.deepEqual(rows.map((t) => t.id ?? t.triage.error.line), ['TT-1', 2, 'TT-2']);
+    assert.match(rows[1].triage.error.message, /line too long/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('--rules loads another pack for every command', () => {
