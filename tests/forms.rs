@@ -224,6 +224,18 @@ fn the_json_schema_export() {
         rule["then"]["properties"]["contact"]["required"],
         json!(["phone"])
     );
+    // Every spelling validate takes as written: the level's name as well
+    // as its description (the schema refused "Critical" that its own `if`
+    // named).
+    let impacts = s["properties"]["impact"]["enum"].as_array().unwrap();
+    for spelling in [
+        "Critical",
+        "Entire University affected",
+        "Minor",
+        "Single Individual",
+    ] {
+        assert!(impacts.contains(&json!(spelling)), "{spelling}");
+    }
     assert_eq!(s["additionalProperties"], false);
     assert!(
         s["properties"]["history"].is_object(),

@@ -117,6 +117,29 @@ pub(crate) fn form_schema(
     })
 }
 
+/// The spellings a JSON Schema menu allows: the menu's values, and for
+/// the matrix's menus every level's name and aliases (the form's menu
+/// shows the descriptions; `validate` takes the names too, and so must the
+/// schema). `validate` also takes them in any case and with spaces around;
+/// a JSON Schema enum cannot say that.
+fn schema_enum(f: &FieldSpec, matrix: &Matrix, policy: &SlaPolicy) -> Vec<String> {
+    let spellings = |levels: &[crate::priority::Level]| -> Vec<String> {
+        levels
+            .iter()
+            .flat_map(|l| std::iter::once(&l.name).chain(&l.aliases))
+            .cloned()
+            .collect()
+    };
+    match f.menu.as_deref() {
+        Some("impact") => spellings(&matrix.impacts),
+        Some("urgency" | "customer_severity") => spellings(&matrix.urgencies),
+        _ => menu_values(matrix, policy, f)
+            .into_iter()
+            .map(|m| m.value)
+            .collect(),
+    }
+}
+
 fn kind_schema(f: &FieldSpec, kind: Kind, matrix: &Matrix, policy: &SlaPolicy) -> Value {
     let mut s = match kind {
         Kind::Text | Kind::LongText | Kind::Phone | Kind::Reference => json!({ "type": "string" }),
@@ -125,9 +148,7 @@ fn kind_schema(f: &FieldSpec, kind: Kind, matrix: &Matrix, policy: &SlaPolicy) -
         Kind::Boolean => json!({ "type": "boolean" }),
         Kind::Number if f.integer => json!({ "type": "integer" }),
         Kind::Number => json!({ "type": "number" }),
-        Kind::Enum => {
-            json!({ "type": "string", "enum": menu_values(matrix, policy, f).into_iter().map(|m| m.value).collect::<Vec<_>>() })
-        }
+        Kind::Enum => json!({ "type": "string", "enum": schema_enum(f, matrix, policy) }),
         Kind::List => json!({ "type": "array", "items": kind_schema(f, f.of, matrix, policy) }),
     };
     if let Value::Object(o) = &mut s {
