@@ -741,3 +741,26 @@ fn misspelt_names_are_refused_at_load() {
     let errors = RuleEngine::check_sources(common::default_pack_with("zz.rhai", &good));
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+/// Every field's error of a type at once, each naming the field: a bad
+/// pattern in one field was reported only after a misspelt key in another
+/// was fixed, and a field was known only by its place (`fields[4]`).
+#[test]
+fn every_field_error_of_a_type_at_once() {
+    let source = r#"ticket_type("change", #{ fields: [
+        #{ name: "summary", lable: "Summary" },
+        #{ name: "phone", kind: "phone", pattern: "^[0-9" },
+        #{ name: "ok" },
+    ] });"#;
+    let errors = RuleEngine::check_sources(common::default_pack_with("zz.rhai", source));
+    let says: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(says.len(), 2, "{says:?}");
+    assert!(
+        says[0].contains(r#"fields[0] ("summary"): unknown key"#),
+        "{says:?}"
+    );
+    assert!(says[1].contains(r#"fields[1] ("phone"):"#), "{says:?}");
+    assert!(errors
+        .iter()
+        .all(|e| e.span().is_some_and(|s| s.file == "zz.rhai" && s.line == 1)));
+}

@@ -67,33 +67,75 @@ fn count(o: &Map<String, Value>, k: &str) -> Result<Option<usize>, String> {
 
 /// A ticket type from its declaration. Statuses, lookups and menus it names
 /// are checked against the pack by the caller.
-pub fn parse_type(name: &str, v: &Value) -> Result<TicketType, String> {
+pub fn parse_type(name: &str, v: &Value) -> Result<TicketType, Vec<String>> {
+    // Every field's and every rule's error at once (a bad pattern in one
+    // field was reported only once a typo in another was fixed); the rest
+    // of the declaration stops at its first.
+    let mut errors = Vec::new();
+    let (fields, rules) = match v {
+        Value::Object(o) => (
+            parts(o.get("fields"), "fields", field, &mut errors),
+            parts(o.get("rules"), "rules", rule, &mut errors),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let rest = parse_rest(name, v, fields, rules);
+    match rest {
+        Ok(t) if errors.is_empty() => Ok(t),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.insert(0, e);
+            Err(errors)
+        }
+    }
+}
+
+/// The fields or rules of a type, each error noted (with the field's name
+/// when it has one) and the part left out.
+fn parts<T>(
+    list: Option<&Value>,
+    what: &str,
+    parse: fn(&Value) -> Result<T, String>,
+    errors: &mut Vec<String>,
+) -> Vec<T> {
+    let items: &[Value] = match list {
+        None | Some(Value::Null) => &[],
+        Some(Value::Array(a)) => a,
+        Some(one) => std::slice::from_ref(one),
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match parse(item) {
+            Ok(x) => out.push(x),
+            Err(e) => {
+                let named = item.get("name").and_then(Value::as_str);
+                errors.push(match named {
+                    Some(n) => format!("{what}[{i}] ({n:?}): {e}"),
+                    None => format!("{what}[{i}]: {e}"),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn parse_rest(
+    name: &str,
+    v: &Value,
+    fields: Vec<FieldSpec>,
+    rules: Vec<Rule>,
+) -> Result<TicketType, String> {
     let Value::Object(o) = v else {
         return Err("ticket_type(name, #{ label, fields, ... }) takes a map".into());
     };
     unknown_keys(o, &TYPE_KEYS, "ticket_type")?;
-    let fields = match o.get("fields") {
-        Some(Value::Array(a)) => a
-            .iter()
-            .enumerate()
-            .map(|(i, f)| field(f).map_err(|e| format!("fields[{i}]: {e}")))
-            .collect::<Result<Vec<_>, _>>()?,
-        None => Vec::new(),
-        Some(_) => return Err("`fields` must be an array of field maps".into()),
-    };
+    if !matches!(o.get("fields"), None | Some(Value::Array(_))) {
+        return Err("`fields` must be an array of field maps".into());
+    }
     let mut seen = std::collections::HashSet::new();
     if let Some(f) = fields.iter().find(|f| !seen.insert(f.name.as_str())) {
         return Err(format!("field `{}` is declared twice", f.name));
     }
-    let rules = match o.get("rules") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(list)) => list
-            .iter()
-            .enumerate()
-            .map(|(i, r)| rule(r).map_err(|e| format!("rules[{i}]: {e}")))
-            .collect::<Result<_, _>>()?,
-        Some(one) => vec![rule(one)?],
-    };
     let mut transitions = Vec::new();
     match o.get("transitions") {
         None | Some(Value::Null) => {}

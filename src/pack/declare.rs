@@ -960,7 +960,11 @@ fn declare_type(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
                     span: here,
                 });
             }
-            Err(e) => b.error(here, format!("ticket type {name:?}: {e}")),
+            Err(errors) => {
+                for e in errors {
+                    b.error(here.clone(), format!("ticket type {name:?}: {e}"));
+                }
+            }
         }
     }
     Ok(())
