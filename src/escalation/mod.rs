@@ -504,7 +504,9 @@ impl Alarm<'_> {
     /// alarm's own, whatever its place in the list (an id by position
     /// fired every later alarm again when an earlier one was deleted).
     fn id(&self, ticket: &str) -> String {
-        let mut id = format!("{ticket}/alarm/");
+        let mut id = String::with_capacity(ticket.len() + 40);
+        id.push_str(ticket);
+        id.push_str("/alarm/");
         match self.id {
             Some(own) => id.push_str(own),
             None => {
@@ -512,7 +514,11 @@ impl Alarm<'_> {
                     (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
                 });
                 id.push_str(&format_instant(self.at));
-                id.push_str(&format!("#{hash:08x}"));
+                id.push('#');
+                for shift in (0..8).rev() {
+                    let digit = (hash >> (shift * 4)) & 0xf;
+                    id.push(char::from_digit(digit, 16).unwrap_or('0'));
+                }
             }
         }
         id

@@ -169,13 +169,17 @@ impl Builder {
             .chain(self.calendars.iter().map(|d| d.value.name()))
             .collect();
         let type_names: Vec<&str> = self.types.iter().map(|d| d.value.0.name.as_str()).collect();
-        let mut processes: Vec<&str> = matrix
-            .cell_refs()
-            .filter_map(|at| matrix.cell(at.impact, at.urgency))
-            .filter_map(|c| c.process.as_deref())
-            .collect();
-        processes.sort_unstable();
-        processes.dedup();
+        let mut processes: Vec<&str> = Vec::new();
+        for at in matrix.cell_refs() {
+            if let Some(p) = matrix
+                .cell(at.impact, at.urgency)
+                .and_then(|c| c.process.as_deref())
+            {
+                if !processes.contains(&p) {
+                    processes.push(p);
+                }
+            }
+        }
         let mut problems = Vec::new();
         for d in &self.levels {
             let (level, _) = &d.value;
