@@ -500,3 +500,19 @@ fn queue_options_are_checked() {
         assert!(e.to_string().contains(says), "{options}: {e}");
     }
 }
+
+/// A whole-number id is the ticket's id in the queue (it was `null`) and
+/// in a parent's list of open children (it was `children[0]`), as it is in
+/// escalation ids.
+#[test]
+fn a_numeric_id_is_an_id() {
+    let e = RuleEngine::embedded().unwrap();
+    let now = parse_instant("2026-03-18T15:00:00Z", "now").unwrap();
+    let t = json!({ "id": 42, "type": "incident", "impact": "Single Building affected", "urgency": "Work Impaired", "openedAt": "2026-03-18T13:00:00Z" });
+    let q = e.queue(&[t], now).unwrap();
+    assert_eq!(ids(&q), ["42"]);
+    let outage = json!({ "type": "outage", "status": "Resolved" });
+    let children = json!([{ "id": 1043, "status": "In Process" }]);
+    let r = e.transition(&outage, "Closed", Some(&children)).unwrap();
+    assert_eq!(r.errors[0].params["open"], json!(["1043"]));
+}

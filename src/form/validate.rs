@@ -913,10 +913,11 @@ pub(crate) fn transition<P: FormPack>(
                 &path,
             )?;
             if !policy.closed.contains(&status) {
-                let id = k
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .map_or_else(|| format!("children[{i}]"), str::to_string);
+                let id = match k.get("id") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+                    _ => format!("children[{i}]"),
+                };
                 open.push(Value::from(id));
             }
         }
