@@ -797,8 +797,11 @@ fn series(
     let none = Pauses::none();
     let repeat = repeat.filter(|&step| step > 0);
     let until = if run.ongoing { now } else { run.end.min(now) };
+    // Business time never outruns wall time: most runs are too short to
+    // need the calendar walk that counts their occurrences.
+    let at_most = (until - run.start - after).div_euclid(repeat.unwrap_or(i64::MAX));
     let skip = match repeat {
-        Some(step) if until > run.start => {
+        Some(step) if at_most > MAX_OCCURRENCES as i64 => {
             let passed = (cal.between(run.start, until, &none)? - after).div_euclid(step);
             passed.saturating_sub(MAX_OCCURRENCES as i64).max(0)
         }
