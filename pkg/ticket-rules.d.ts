@@ -87,7 +87,7 @@ export interface HistoryEvent {
 
 /** A ticket (shared/reference/ticket-model.md); a pack's form fields add their own keys. */
 export interface TicketLike {
-  id?: string;
+  id?: string | number;
   type?: string;
   /** An impact level name or any alias the pack declares (case-insensitive). */
   impact?: string | null;
@@ -549,7 +549,7 @@ export class RuleEngine {
   /** A type's form as a JSON Schema (draft 2020-12). */
   jsonSchema(type: string): Record<string, unknown>;
   /** Whether a ticket may move to status `to` (`context.children` stands in for the ticket's own). */
-  transition(ticket: TicketLike, to: string, context?: { children?: Array<{ id?: string; status: string }> } | null): TransitionResult;
+  transition(ticket: TicketLike, to: string, context?: { children?: Array<{ id?: string | number; status: string }> } | null): TransitionResult;
   /** Whether a ticket may become a ticket of type `to`. */
   reclassify(ticket: TicketLike, to: string): TransitionResult;
   /** The pack's ticket types. */

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 use ticket_rules::escalation::EscalationReport;
-use ticket_rules::sla::ClockState::{Breached, Met, Running};
+use ticket_rules::sla::ClockState::{Breached, Met, Paused, Running};
 use ticket_rules::time::{format_instant, parse_instant};
 use ticket_rules::RuleEngine;
 
@@ -917,4 +917,91 @@ fn applies_fields_reads_a_path() {
     assert!(vip(&t));
     t["contact"] = json!({ "name": "Someone Else" });
     assert!(!vip(&t));
+}
+
+/// Findings of a review of this session's fixes: a clock paused after (or
+/// at) its due instant, a restarted clock's ids, a status trigger spelt in
+/// another case.
+#[test]
+fn paused_restarted_and_differently_spelt_clocks() {
+    let e = engine();
+    // Standard, business hours: due 21:00Z; paused at 21:45Z; still late.
+    let mut t = json!({ "id": "TT-4", "impact": "Single Building affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T13:00:00Z",
+        "history": [{ "at": "2026-03-16T21:45:00Z", "status": "Wait Customer" }] });
+    let s = e.sla(&t, at("2026-03-16T22:00:00Z")).unwrap();
+    assert_eq!((s.respond.state, s.respond.by_seconds), (Breached, Some(0)));
+    // Paused exactly at the due instant: paused, and no breach fired.
+    t["history"] = json!([{ "at": "2026-03-16T21:00:00Z", "status": "Wait Customer" }]);
+    let now = at("2026-03-16T23:00:00Z");
+    assert_eq!(e.sla(&t, now).unwrap().respond.state, Paused);
+    let r = e.escalations(&t, now, &[]).unwrap();
+    assert!(r.due.iter().all(|d| d.level != "respond-breach"), "{r:?}");
+
+    // With "restart", a breach after the restart is a new occurrence.
+    let sources: Vec<(String, String)> = ticket_rules::DEFAULT_PACK
+        .iter()
+        .map(|(n, s)| {
+            (
+                n.to_string(),
+                s.replace(
+                    r#"on_priority_change: "keep""#,
+                    r#"on_priority_change: "restart""#,
+                ),
+            )
+        })
+        .collect();
+    let restart = RuleEngine::from_sources(sources).unwrap();
+    // High (24x7, 8 h) from 00:00Z: breached at 08:00Z; raised to
+    // Emergency (4 h) at 09:00Z, restarting: breached again at 13:00Z.
+    let t = json!({ "id": "TT-3", "impact": "Critical", "urgency": "Work Stopped - Workaround available",
+        "openedAt": "2026-03-16T00:00:00Z",
+        "history": [{ "at": "2026-03-16T00:30:00Z", "event": "responded", "status": "In Process" },
+                    { "at": "2026-03-16T09:00:00Z", "urgency": "Work Stopped - No workaround" }] });
+    let mut before = t.clone();
+    before["history"].as_array_mut().unwrap().pop();
+    let fired: Vec<String> = restart
+        .escalations(&before, at("2026-03-16T08:30:00Z"), &[])
+        .unwrap()
+        .due
+        .iter()
+        .map(|d| d.id.clone())
+        .collect();
+    assert!(
+        fired.contains(&"TT-3/resolve-breach/0".to_string()),
+        "{fired:?}"
+    );
+    let r = restart
+        .escalations(&t, at("2026-03-16T14:00:00Z"), &fired)
+        .unwrap();
+    assert!(
+        r.due
+            .iter()
+            .any(|d| d.id == "TT-3/resolve-breach/2026-03-16T09:00:00Z#0"
+                && d.due_at == "2026-03-16T13:00:00Z"),
+        "{:?}",
+        ids(&r)
+    );
+
+    // A status trigger spelt in another case fires as the declared one.
+    let e = with_file(
+        "more.rhai",
+        r#"escalation("waiting", #{ when: #{ status: "wait vendor", after: "1h" }, actions: [notify_assignee("x")] });"#,
+    )
+    .unwrap();
+    let t = json!({ "id": "TT-5", "impact": "Single Building affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T13:00:00Z",
+        "history": [{ "at": "2026-03-16T14:00:00Z", "status": "Wait Vendor" }] });
+    let r = e.escalations(&t, at("2026-03-16T16:00:00Z"), &[]).unwrap();
+    assert!(r.due.iter().any(|d| d.level == "waiting"), "{:?}", ids(&r));
+    // `after` does not go with `inactive`.
+    let err = with_file(
+        "more.rhai",
+        r#"escalation("idle", #{ when: #{ inactive: "2h", after: "1h" }, actions: [notify_assignee("x")] });"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("`after` goes with `status`"),
+        "{err}"
+    );
 }

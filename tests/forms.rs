@@ -828,3 +828,22 @@ fn messages_read_as_sentences() {
         "field `impact` must be a string, not an object"
     );
 }
+
+/// The JSON Schema's `if` for a condition on the impact names every
+/// spelling of the level, as validate matches them (it named only the
+/// value written, so a schema check took a ticket validate refused).
+#[test]
+fn the_json_schema_if_names_every_spelling_of_a_level() {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/forms.rhai"))
+        .unwrap()
+        .replace(
+            r#"required_when: #{ impact_level: "Critical" }"#,
+            r#"required_when: #{ impact: "Critical" }"#,
+        );
+    let e = with_forms(&source).unwrap();
+    let s = e.json_schema("incident").unwrap();
+    assert_eq!(
+        s["allOf"][0]["if"]["properties"]["impact"]["enum"],
+        json!(["Critical", "Entire University affected"])
+    );
+}

@@ -651,7 +651,7 @@ fn triggers<'a>(
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
             let crossed = plan.crossings(|target| target.saturating_mul(*percent) / 100)?;
             for (k, (at, _)) in crossed.into_iter().enumerate() {
-                if !push(crossing(k), at, &mut past) {
+                if !push(crossing(plan, k), at, &mut past) {
                     break;
                 }
             }
@@ -674,7 +674,7 @@ fn triggers<'a>(
                 if below_again.is_some_and(|b| at >= b) {
                     continue;
                 }
-                if !push(crossing(k), at, &mut past) {
+                if !push(crossing(plan, k), at, &mut past) {
                     break;
                 }
             }
@@ -687,8 +687,12 @@ fn triggers<'a>(
             let passed = plan.used_at(now)? / every;
             let first = passed.saturating_sub(MAX_OCCURRENCES as i64).max(0) + 1;
             for k in first.. {
+                let key = match plan.restarted_at {
+                    Some(r) => Key::Run(r, k as usize),
+                    None => Key::Nth(k as usize),
+                };
                 match plan.reach(every.saturating_mul(k))? {
-                    Some(at) if push(Key::Nth(k as usize), at, &mut past) => {}
+                    Some(at) if push(key, at, &mut past) => {}
                     _ => break,
                 }
             }
@@ -703,7 +707,7 @@ fn triggers<'a>(
             // Runs of time spent in any of the statuses, joined.
             let mut runs: Vec<(Instant, Instant)> = Vec::new();
             for (a, b, s) in &t.statuses {
-                if !statuses.iter().any(|x| x == s) {
+                if !statuses.iter().any(|x| same_name(x, s)) {
                     continue;
                 }
                 match runs.last_mut() {
@@ -714,7 +718,7 @@ fn triggers<'a>(
             let open_end = t
                 .statuses
                 .last()
-                .is_some_and(|(_, _, s)| statuses.iter().any(|x| x == s));
+                .is_some_and(|(_, _, s)| statuses.iter().any(|x| same_name(x, s)));
             let n = runs.len();
             for (r, (a, b)) in runs.into_iter().enumerate() {
                 let ongoing = open_end && r + 1 == n;
@@ -765,12 +769,14 @@ fn triggers<'a>(
 }
 
 /// The key of a clock level's k-th crossing: the first is `0` (as ids of
-/// levels that fire once have always been), the next `1`, `2`, ...
-fn crossing(k: usize) -> Key {
-    if k == 0 {
-        Key::Once
-    } else {
-        Key::Nth(k)
+/// levels that fire once have always been), the next `1`, `2`, ...; on a
+/// clock that started again at a re-rating (`on_priority_change:
+/// "restart"`), `{restart}#k`, so they are not taken for the ones before.
+fn crossing(plan: &ClockPlan<'_>, k: usize) -> Key {
+    match plan.restarted_at {
+        Some(r) => Key::Run(r, k),
+        None if k == 0 => Key::Once,
+        None => Key::Nth(k),
     }
 }
 

@@ -217,6 +217,11 @@ fn trigger(w: &Map<String, Value>) -> Result<Trigger, String> {
             calendar,
         });
     }
+    if w.contains_key("inactive") && w.contains_key("after") {
+        return Err(
+            "an inactivity trigger's time is `inactive` itself; `after` goes with `status`".into(),
+        );
+    }
     if let Some(v) = w.get("inactive") {
         return Ok(Trigger::Inactive {
             after: positive(v, "inactive")?,

@@ -249,7 +249,38 @@ pub(crate) fn json_schema(
             let mut props = Map::new();
             let mut req = Vec::new();
             for (k, values) in pairs {
+                // Every spelling of a matched level, as validate matches.
+                let spellings = |levels: &[crate::priority::Level]| -> Vec<Value> {
+                    levels
+                        .iter()
+                        .filter(|l| {
+                            values.iter().any(|v| {
+                                v.as_str().is_some_and(|v| {
+                                    std::iter::once(&l.name)
+                                        .chain(&l.aliases)
+                                        .any(|n| crate::priority::same_name(v.trim(), n))
+                                })
+                            })
+                        })
+                        .flat_map(|l| {
+                            std::iter::once(l.name.clone()).chain(l.aliases.iter().cloned())
+                        })
+                        .map(Value::from)
+                        .collect()
+                };
                 let (field, allowed): (&str, Vec<Value>) = match k.as_str() {
+                    "impact" | "urgency" => {
+                        let levels = if k == "impact" {
+                            &matrix.impacts
+                        } else {
+                            &matrix.urgencies
+                        };
+                        let all = spellings(levels);
+                        (
+                            k.as_str(),
+                            if all.is_empty() { values.clone() } else { all },
+                        )
+                    }
                     "impact_level" => (
                         "impact",
                         matrix

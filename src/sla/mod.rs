@@ -412,6 +412,9 @@ pub(crate) struct ClockPlan<'a> {
     /// Since when the clock has not been able to run: its stop, or the
     /// start of the pause it is in now.
     pub limit: Option<Instant>,
+    /// With `on_priority_change: "restart"`, the re-rating the clock
+    /// started again at (its earlier periods do not count).
+    pub restarted_at: Option<Instant>,
     /// The clock's running time, piece by piece, built as far as asked.
     track: RefCell<Track>,
 }
@@ -494,6 +497,11 @@ pub(crate) fn plan<'a>(
         OnPriorityChange::Keep => 0,
         OnPriorityChange::Restart => counted.saturating_sub(1),
     };
+    let restarted_at = t
+        .regimes
+        .get(last_restart)
+        .filter(|_| last_restart > 0)
+        .map(|r| r.at);
     let mut regimes = SmallVec::new();
     for r in t.regimes.iter().take(counted).skip(last_restart) {
         let target = match which {
@@ -512,6 +520,7 @@ pub(crate) fn plan<'a>(
         stopped_at,
         end,
         limit,
+        restarted_at,
         track: RefCell::new(Track::default()),
     })
 }
@@ -576,10 +585,10 @@ impl<'a> ClockPlan<'a> {
                 .pieces
                 .partition_point(|&(a, b, before)| before + (b - a) < x);
             if let Some(&(a, _, before)) = track.pieces.get(at) {
-                // Reached only as the clock stopped is not reached: a
-                // response at the due instant meets the target.
+                // Reached only as the clock stopped (or paused) is not
+                // reached: a response at the due instant meets the target.
                 let t = a + (x - before);
-                return Ok(Some(t).filter(|&t| self.stopped_at != Some(t)));
+                return Ok(Some(t).filter(|&t| self.limit != Some(t)));
             }
             if track.done {
                 return Ok(None);
@@ -726,11 +735,12 @@ impl<'a> ClockPlan<'a> {
         let elapsed = self.elapsed(self.end)?;
         let due = self.due()?;
         let stopped = self.stopped_at.is_some();
-        // The due instant is the promise: a clock still running after it,
-        // or stopped after it, is breached, even where a business calendar
-        // is closed and its clock time has not passed the target yet (due
-        // at 17:00, answered at 17:30: breached by 0 clock seconds).
-        let late = due.is_some_and(|d| self.end > d && !self.paused_now);
+        // The due instant is the promise: a clock that reached its target
+        // before now (or before it stopped or paused) is breached, even
+        // where a business calendar is closed and its clock time has not
+        // passed the target yet (due at 17:00, answered at 17:30: breached
+        // by 0 clock seconds). Only a clock exactly at its target asks.
+        let late = elapsed == target && self.reach(target)?.is_some_and(|d| d < self.end);
         let (state, by) = if stopped && elapsed <= target && !late {
             (ClockState::Met, Some(target - elapsed))
         } else if elapsed > target || late {
