@@ -316,6 +316,11 @@ fn an_outage_becomes_a_problem_once_a_workaround_is_recorded() {
     assert_eq!(r.errors[0].code, "NOT_ALLOWED");
 }
 
+/// The default pack's forms.rhai, to change a line of.
+fn default_forms() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/forms.rhai")).unwrap()
+}
+
 fn with_forms(source: &str) -> Result<RuleEngine, ticket_rules::Error> {
     RuleEngine::from_sources(common::default_pack_with("forms.rhai", source))
 }
@@ -774,9 +779,7 @@ fn non_ascii_names_match_in_any_case_everywhere() {
 /// the rule was skipped.
 #[test]
 fn a_condition_on_the_impact_matches_any_spelling_of_its_level() {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/forms.rhai"))
-        .unwrap()
-        .replace(
+    let source = default_forms().replace(
             r#"#{ when: #{ urgency: ["Work Stopped - No workaround", "Work Stopped - Workaround available"] },"#,
             r#"#{ when: #{ impact: "Entire University affected" },"#,
         );
@@ -834,12 +837,10 @@ fn messages_read_as_sentences() {
 /// value written, so a schema check took a ticket validate refused).
 #[test]
 fn the_json_schema_if_names_every_spelling_of_a_level() {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/forms.rhai"))
-        .unwrap()
-        .replace(
-            r#"required_when: #{ impact_level: "Critical" }"#,
-            r#"required_when: #{ impact: "Critical" }"#,
-        );
+    let source = default_forms().replace(
+        r#"required_when: #{ impact_level: "Critical" }"#,
+        r#"required_when: #{ impact: "Critical" }"#,
+    );
     let e = with_forms(&source).unwrap();
     let s = e.json_schema("incident").unwrap();
     assert_eq!(

@@ -106,25 +106,12 @@ fn condition_keys(c: Option<&Condition>) -> impl Iterator<Item = &str> {
 /// object one is in: `contact` for `contact.name`), a field the ticket
 /// model gives every ticket, or the derived `impact_level` / `priority`.
 fn known_key(ty: &TicketType, key: &str) -> bool {
-    const MODEL: [&str; 14] = [
-        "id",
-        "type",
-        "impact",
-        "urgency",
-        "customerSeverity",
-        "status",
-        "openedAt",
-        "history",
-        "alarms",
-        "parent",
-        "children",
-        "service",
-        "component",
-        "contact",
-    ];
+    // The ticket model's fields beyond the system ones.
+    const MODEL: [&str; 5] = ["impact", "urgency", "service", "component", "contact"];
     key == "impact_level"
         || key == "priority"
         || MODEL.contains(&key)
+        || crate::form::SYSTEM_FIELDS.contains(&key)
         || ty.fields.iter().any(|f| {
             f.name == key
                 || f.name
