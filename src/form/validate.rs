@@ -526,7 +526,7 @@ fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) if !is_empty(Some(a)) && !is_empty(Some(b)) => {
             match (a.as_str(), b.as_str()) {
-                (Some(a), Some(b)) => a.trim().to_lowercase() == b.trim().to_lowercase(),
+                (Some(a), Some(b)) => same_name(a.trim(), b.trim()),
                 _ => a == b,
             }
         }
