@@ -687,12 +687,8 @@ fn triggers<'a>(
             let passed = plan.used_at(now)? / every;
             let first = passed.saturating_sub(MAX_OCCURRENCES as i64).max(0) + 1;
             for k in first.. {
-                let key = match plan.restarted_at {
-                    Some(r) => Key::Run(r, k as usize),
-                    None => Key::Nth(k as usize),
-                };
                 match plan.reach(every.saturating_mul(k))? {
-                    Some(at) if push(key, at, &mut past) => {}
+                    Some(at) if push(crossing(plan, k as usize), at, &mut past) => {}
                     _ => break,
                 }
             }
@@ -768,10 +764,11 @@ fn triggers<'a>(
     Ok((past, next))
 }
 
-/// The key of a clock level's k-th crossing: the first is `0` (as ids of
-/// levels that fire once have always been), the next `1`, `2`, ...; on a
-/// clock that started again at a re-rating (`on_priority_change:
-/// "restart"`), `{restart}#k`, so they are not taken for the ones before.
+/// The key of a clock level's k-th occurrence (a crossing from 0, an
+/// `every` from 1): `0` for the first crossing (as ids of levels that fire
+/// once have always been), then `1`, `2`, ...; on a clock that started
+/// again at a re-rating (`on_priority_change: "restart"`), `{restart}#k`,
+/// so they are not taken for the ones before.
 fn crossing(plan: &ClockPlan<'_>, k: usize) -> Key {
     match plan.restarted_at {
         Some(r) => Key::Run(r, k),
@@ -803,11 +800,10 @@ fn series(
     let none = Pauses::none();
     let repeat = repeat.filter(|&step| step > 0);
     let until = if run.ongoing { now } else { run.end.min(now) };
-    // Business time never outruns wall time: most runs are too short to
-    // need the calendar walk that counts their occurrences.
-    let at_most = (until - run.start - after).div_euclid(repeat.unwrap_or(i64::MAX));
     let skip = match repeat {
-        Some(step) if at_most > MAX_OCCURRENCES as i64 => {
+        // Business time never outruns wall time: most runs are too short
+        // to need the calendar walk that counts their occurrences.
+        Some(step) if (until - run.start - after).div_euclid(step) > MAX_OCCURRENCES as i64 => {
             let passed = (cal.between(run.start, until, &none)? - after).div_euclid(step);
             passed.saturating_sub(MAX_OCCURRENCES as i64).max(0)
         }

@@ -633,7 +633,7 @@ impl<'a> ClockPlan<'a> {
         for (r, &(from, _, target)) in self.regimes.iter().enumerate() {
             let x = threshold(target);
             let used = if r == 0 { 0 } else { self.used_at(from)? };
-            if used >= x && (r > 0 || x <= 0) {
+            if used >= x {
                 if !above {
                     out.push((from, None));
                     above = true;
