@@ -80,6 +80,15 @@ pub trait JsonView: Sized {
     fn fits(&self, levels: usize) -> bool;
     /// As a `serde_json::Value` (borrowed when it is one).
     fn to_value(&self) -> Cow<'_, Value>;
+    /// An id's text: a string as it is, a whole number as written (`42`);
+    /// `None` for anything else. Ticket ids and child ids read so.
+    fn id_text(&self) -> Option<Cow<'_, str>> {
+        match self.as_str() {
+            Some(s) => Some(Cow::Borrowed(s)),
+            None if self.is_integer() => self.scalar_text().map(Cow::Owned),
+            None => None,
+        }
+    }
 }
 
 impl JsonView for Value {

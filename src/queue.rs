@@ -421,11 +421,7 @@ impl RuleEngine {
             .then(|| crate::calendar::index::install(self.pack().calendars(), now));
         for (index, t) in tickets.iter().enumerate() {
             // A whole-number id is an id too (escalation ids take it so).
-            let id = t.get("id").and_then(|v| match v.as_str() {
-                Some(s) => Some(Cow::Borrowed(s)),
-                None if v.is_integer() => v.scalar_text().map(Cow::Owned),
-                None => None,
-            });
+            let id = t.get("id").and_then(JsonView::id_text);
             let whole = as_value.then(|| t.to_value());
             let clock = match &whole {
                 Some(v) => self.running_clock(&**v, now, &memo),

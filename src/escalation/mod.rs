@@ -477,10 +477,9 @@ fn ticket_id<J: JsonView>(ticket: &J) -> Result<String> {
     match ticket.get("id") {
         None => Err(missing()),
         Some(v) if v.is_null() => Err(missing()),
-        Some(v) => match v.as_str() {
-            Some(s) if !s.trim().is_empty() => Ok(s.to_string()),
+        Some(v) => match v.id_text() {
+            Some(s) if !s.trim().is_empty() => Ok(s.into_owned()),
             Some(_) => Err(missing()),
-            None if v.is_integer() => v.scalar_text().ok_or_else(missing),
             None => Err(Error::InvalidType {
                 field: "id".into(),
                 expected: "string",

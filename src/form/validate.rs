@@ -913,11 +913,10 @@ pub(crate) fn transition<P: FormPack>(
                 &path,
             )?;
             if !policy.closed.contains(&status) {
-                let id = match k.get("id") {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
-                    _ => format!("children[{i}]"),
-                };
+                let id = k
+                    .get("id")
+                    .and_then(crate::json::JsonView::id_text)
+                    .map_or_else(|| format!("children[{i}]"), std::borrow::Cow::into_owned);
                 open.push(Value::from(id));
             }
         }
