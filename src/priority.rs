@@ -25,16 +25,18 @@ pub struct Level {
 impl Level {
     /// A level with its aliases.
     pub fn new(name: impl Into<String>, aliases: Vec<String>) -> Self {
-        let name = name.into();
-        let keys = std::iter::once(&name)
-            .chain(&aliases)
-            .map(|s| fold(s))
-            .collect();
-        Level {
-            name,
+        let mut level = Level {
+            name: name.into(),
             aliases,
-            keys,
-        }
+            keys: Vec::new(),
+        };
+        level.keys = level.spellings().map(fold).collect();
+        level
+    }
+
+    /// Its name, then its aliases, as the pack writes them.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
 
     /// Name and aliases as the matrix matches them (folded, in that

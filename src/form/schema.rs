@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::validate::menu_values;
 use super::{Condition, FieldSpec, Kind, TicketType, UnknownFields};
-use crate::priority::Matrix;
+use crate::priority::{same_name, Level, Matrix};
 use crate::sla::policy::SlaPolicy;
 
 fn condition_json(c: &Condition) -> Value {
@@ -123,11 +123,11 @@ pub(crate) fn form_schema(
 /// schema). `validate` also takes them in any case and with spaces around;
 /// a JSON Schema enum cannot say that.
 fn schema_enum(f: &FieldSpec, matrix: &Matrix, policy: &SlaPolicy) -> Vec<String> {
-    let spellings = |levels: &[crate::priority::Level]| -> Vec<String> {
+    let spellings = |levels: &[Level]| -> Vec<String> {
         levels
             .iter()
-            .flat_map(|l| std::iter::once(&l.name).chain(&l.aliases))
-            .cloned()
+            .flat_map(Level::spellings)
+            .map(str::to_string)
             .collect()
     };
     match f.menu.as_deref() {
@@ -249,24 +249,15 @@ pub(crate) fn json_schema(
             let mut props = Map::new();
             let mut req = Vec::new();
             for (k, values) in pairs {
-                // Every spelling of a matched level, as validate matches.
-                let spellings = |levels: &[crate::priority::Level]| -> Vec<Value> {
+                // Every spelling of the levels the condition names, as
+                // validate matches them.
+                let spellings_of = |levels: &[Level], named: &dyn Fn(&Level, &str) -> bool| {
                     levels
                         .iter()
-                        .filter(|l| {
-                            values.iter().any(|v| {
-                                v.as_str().is_some_and(|v| {
-                                    std::iter::once(&l.name)
-                                        .chain(&l.aliases)
-                                        .any(|n| crate::priority::same_name(v.trim(), n))
-                                })
-                            })
-                        })
-                        .flat_map(|l| {
-                            std::iter::once(l.name.clone()).chain(l.aliases.iter().cloned())
-                        })
+                        .filter(|l| values.iter().filter_map(Value::as_str).any(|v| named(l, v)))
+                        .flat_map(Level::spellings)
                         .map(Value::from)
-                        .collect()
+                        .collect::<Vec<_>>()
                 };
                 let (field, allowed): (&str, Vec<Value>) = match k.as_str() {
                     "impact" | "urgency" => {
@@ -275,7 +266,9 @@ pub(crate) fn json_schema(
                         } else {
                             &matrix.urgencies
                         };
-                        let all = spellings(levels);
+                        let all = spellings_of(levels, &|l, v| {
+                            l.spellings().any(|n| same_name(v.trim(), n))
+                        });
                         (
                             k.as_str(),
                             if all.is_empty() { values.clone() } else { all },
@@ -283,20 +276,7 @@ pub(crate) fn json_schema(
                     }
                     "impact_level" => (
                         "impact",
-                        matrix
-                            .impacts
-                            .iter()
-                            .filter(|l| {
-                                values.iter().any(|v| {
-                                    v.as_str()
-                                        .is_some_and(|v| crate::priority::same_name(v, &l.name))
-                                })
-                            })
-                            .flat_map(|l| {
-                                std::iter::once(l.name.clone()).chain(l.aliases.iter().cloned())
-                            })
-                            .map(Value::from)
-                            .collect(),
+                        spellings_of(&matrix.impacts, &|l, v| same_name(v, &l.name)),
                     ),
                     other => (other, values.clone()),
                 };
