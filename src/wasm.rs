@@ -553,17 +553,8 @@ impl JsPackSet {
             // Only the one field is read: the ticket is not copied.
             let v = Reflect::get(ticket, &JsValue::from_str("packVersion"))
                 .unwrap_or(JsValue::UNDEFINED);
-            let named = if v.is_undefined() || v.is_null() {
-                serde_json::Value::Null
-            } else if let Some(s) = v.as_string() {
-                serde_json::Value::String(s)
-            } else {
-                return Err(Error::InvalidType {
-                    field: "packVersion".into(),
-                    expected: "string",
-                    found: js_type(&v),
-                });
-            };
+            let named = optional_text_arg(&v, "packVersion")?
+                .map_or(serde_json::Value::Null, serde_json::Value::String);
             let probe = serde_json::json!({ "packVersion": named });
             self.inner.for_ticket(&probe).map(JsRuleEngine::handle)
         };

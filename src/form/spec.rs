@@ -74,7 +74,14 @@ pub fn parse_type(name: &str, v: &Value) -> Result<TicketType, Vec<String>> {
     let mut errors = Vec::new();
     let (fields, rules) = match v {
         Value::Object(o) => (
-            parts(o.get("fields"), "fields", field, &mut errors),
+            // Fields only from an array (anything else is refused below);
+            // a rule may stand alone.
+            parts(
+                o.get("fields").filter(|f| f.is_array()),
+                "fields",
+                field,
+                &mut errors,
+            ),
             parts(o.get("rules"), "rules", rule, &mut errors),
         ),
         _ => (Vec::new(), Vec::new()),

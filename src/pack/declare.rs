@@ -419,22 +419,17 @@ impl Builder {
         }
         // A message template for a code nothing gives would never be used
         // (unless a rule in rhai gives it: its codes are known only when
-        // it runs).
-        let rhai_rules = self
+        // it runs, and then `rule_codes` is `None`).
+        let rule_codes: Option<Vec<&str>> = self
             .types
             .iter()
             .flat_map(|d| &d.value.0.rules)
-            .any(|r| !matches!(r, crate::form::Rule::Data(_)));
-        if let Some(m) = self.messages.as_ref().filter(|_| !rhai_rules) {
-            let rule_codes: Vec<&str> = self
-                .types
-                .iter()
-                .flat_map(|d| &d.value.0.rules)
-                .filter_map(|r| match r {
-                    crate::form::Rule::Data(d) => Some(d.code.as_str()),
-                    _ => None,
-                })
-                .collect();
+            .map(|r| match r {
+                crate::form::Rule::Data(d) => Some(d.code.as_str()),
+                crate::form::Rule::Function(_) => None,
+            })
+            .collect();
+        if let (Some(m), Some(rule_codes)) = (&self.messages, rule_codes) {
             for code in m.value.keys().filter(|c| {
                 !crate::form::VALIDATION_CODES.contains(&c.as_str())
                     && !rule_codes.contains(&c.as_str())
