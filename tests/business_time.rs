@@ -294,6 +294,67 @@ fn observed_holidays_move_to_the_nearest_weekday() {
 }
 
 #[test]
+fn an_observed_day_moves_past_other_holidays() {
+    // The default pack's four year-end holidays, each observed.
+    let cal = Calendar::from_json(&json!({
+        "timezone": "America/New_York",
+        "weekly": { "mon-fri": ["09:00-17:00"] },
+        "holidays": [
+            { "rule": "12-24", "name": "Christmas Eve" },
+            { "rule": "12-25", "name": "Christmas Day" },
+            { "rule": "12-31", "name": "New Year's Eve" },
+            { "rule": "01-01", "name": "New Year's Day" },
+        ],
+        "observed": true,
+    }))
+    .unwrap();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let name = |date: NaiveDate| cal.holiday_on(date).and_then(|h| h.name.clone());
+    let named = |n: &str| Some(n.to_string());
+    for (date, holiday) in [
+        // 2023: Christmas Eve is a Sunday and Christmas the Monday; the Eve
+        // is observed on Tuesday. New Year's Eve the same, on Jan 2.
+        ("2023-12-25", named("Christmas Day")),
+        ("2023-12-26", named("Christmas Eve")),
+        ("2023-12-27", None),
+        ("2024-01-01", named("New Year's Day")),
+        ("2024-01-02", named("New Year's Eve")),
+        // 2027: Christmas is a Saturday and the Eve the Friday; Christmas
+        // is observed on Thursday. New Year's Day 2028 the same, on Dec 30.
+        ("2027-12-22", None),
+        ("2027-12-23", named("Christmas Day")),
+        ("2027-12-24", named("Christmas Eve")),
+        ("2027-12-27", None),
+        ("2027-12-30", named("New Year's Day")),
+        ("2027-12-31", named("New Year's Eve")),
+        // 2022: no two on one day; each weekend one moves one day.
+        ("2022-12-22", None),
+        ("2022-12-23", named("Christmas Eve")),
+        ("2022-12-26", named("Christmas Day")),
+        ("2022-12-27", None),
+    ] {
+        assert_eq!(name(d(date)), holiday, "{date}");
+    }
+    // Past the holiday index's years, the scan answers the same.
+    let far = (2101..2200)
+        .find(|y| d(&format!("{y}-12-25")).weekday() == chrono::Weekday::Sat)
+        .unwrap();
+    assert_eq!(name(d(&format!("{far}-12-23"))), named("Christmas Day"));
+    assert_eq!(name(d(&format!("{far}-12-24"))), named("Christmas Eve"));
+    assert!(cal.holiday_on(d(&format!("{far}-12-22"))).is_none());
+    // Adding business time skips the moved day: Wednesday 16:00 + 2 h
+    // ends on Monday at 10:00 (Thursday observed, Friday the Eve).
+    let p = Pauses::default();
+    let due = cal.add(t("2027-12-22T21:00:00Z"), 2 * 3600, &p).unwrap();
+    assert_eq!(format_instant(due), "2027-12-27T15:00:00Z");
+    let due = cal.add(t(&format!("{far}-12-22T21:00:00Z")), 2 * 3600, &p);
+    assert_eq!(
+        due.map(|x| cal.local_date(x)),
+        Ok(d(&format!("{far}-12-27")))
+    );
+}
+
+#[test]
 fn night_shift_sugar_expands_across_midnight() {
     let sugar = Calendar::from_json(
         &json!({ "timezone": "Europe/Berlin", "weekly": { "mon-fri": ["22:00-06:00"] } }),

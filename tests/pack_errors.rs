@@ -623,7 +623,7 @@ fn declarations_made_twice_name_the_first() {
             r#"calendar("business", #{ timezone: "UTC", weekly: #{ "mon-fri": ["09:00-17:00"] } });"#,
             r#"calendar "business""#,
             "calendars.rhai",
-            13,
+            15,
         ),
         (
             r#"lookup("contacts", []);"#,

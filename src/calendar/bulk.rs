@@ -24,6 +24,9 @@ const HORIZON_BLOCKS: i64 = 16;
 /// How many years ahead a holiday rule is searched for its next date.
 const SCAN_YEARS: i32 = 8;
 
+/// How many days an observed holiday may move past other holidays.
+pub(super) const OBSERVED_REACH: i64 = 14;
+
 /// An offset segment: `(zone, from, to, offset)`, `to` the next offset
 /// change (`Instant::MAX`: none).
 type Segment = (Zone, Instant, Instant, i64);
@@ -149,7 +152,7 @@ impl Calendar {
             None => (
                 self.holidays
                     .iter()
-                    .filter_map(|h| h.next_on_or_after(d))
+                    .filter_map(|h| h.next_on_or_after(d, &self.holidays))
                     .min(),
                 NaiveDate::from_ymd_opt(d.year() + SCAN_YEARS, 1, 1),
             ),
@@ -167,7 +170,7 @@ impl Calendar {
 impl Holiday {
     /// The first date on or after `d` this holiday closes (its own date or
     /// the observed one).
-    fn next_on_or_after(&self, d: NaiveDate) -> Option<NaiveDate> {
+    fn next_on_or_after(&self, d: NaiveDate, all: &[Holiday]) -> Option<NaiveDate> {
         let mut best: Option<NaiveDate> = None;
         let years = match &self.rule {
             HolidayRule::Date(x) => x.year()..=x.year(),
@@ -180,7 +183,7 @@ impl Holiday {
                 break;
             }
             let Some(x) = self.in_year(y) else { continue };
-            for c in [Some(x), self.observed_date(x)].into_iter().flatten() {
+            for c in [Some(x), self.observed_date(x, all)].into_iter().flatten() {
                 if c >= d && best.is_none_or(|b| c < b) {
                     best = Some(c);
                 }
@@ -190,15 +193,15 @@ impl Holiday {
     }
 
     /// The dates this holiday closes for its year-`y` occurrence (its own,
-    /// and the observed one).
-    pub(super) fn dates_in_year(&self, y: i32) -> impl Iterator<Item = NaiveDate> {
+    /// and the observed one); `all` is the calendar's holidays.
+    pub(super) fn dates_in_year(&self, y: i32, all: &[Holiday]) -> impl Iterator<Item = NaiveDate> {
         let x = self.in_year(y);
-        let observed = x.and_then(|x| self.observed_date(x));
+        let observed = x.and_then(|x| self.observed_date(x, all));
         x.into_iter().chain(observed)
     }
 
     /// The holiday's own date in year `y`.
-    fn in_year(&self, y: i32) -> Option<NaiveDate> {
+    pub(super) fn in_year(&self, y: i32) -> Option<NaiveDate> {
         match &self.rule {
             HolidayRule::Date(x) => (x.year() == y).then_some(*x),
             HolidayRule::Yearly { month, day } => NaiveDate::from_ymd_opt(y, *month, *day),
@@ -227,15 +230,27 @@ impl Holiday {
         }
     }
 
-    /// Where a weekend date is observed, if this holiday is observed.
-    fn observed_date(&self, x: NaiveDate) -> Option<NaiveDate> {
+    /// Where a weekend date `x` is observed, if this holiday is observed:
+    /// the nearest weekday (Friday for a Saturday, Monday for a Sunday)
+    /// that is not itself one of the calendar's holidays (`all`), going on
+    /// in the same direction past those. Christmas Eve on a Sunday is
+    /// observed on Tuesday when Christmas Day is the Monday; Christmas Day
+    /// on a Saturday on Thursday when Christmas Eve is the Friday.
+    pub(super) fn observed_date(&self, x: NaiveDate, all: &[Holiday]) -> Option<NaiveDate> {
         if !self.observed {
             return None;
         }
-        match x.weekday() {
-            Weekday::Sat => x.pred_opt(),
-            Weekday::Sun => x.succ_opt(),
-            _ => None,
-        }
+        let step = match x.weekday() {
+            Weekday::Sat => -1,
+            Weekday::Sun => 1,
+            _ => return None,
+        };
+        // Two weeks of holidays in a row end the search: not observed.
+        (1..=OBSERVED_REACH)
+            .filter_map(|k| x.checked_add_signed(Days::days(step * k)))
+            .find(|c| {
+                !matches!(c.weekday(), Weekday::Sat | Weekday::Sun)
+                    && !all.iter().any(|h| h.actual_on(*c))
+            })
     }
 }

@@ -97,7 +97,8 @@ pub enum HolidayRule {
 
 /// A holiday: when, its name, and whether a weekend date is observed on the
 /// nearest weekday (Saturday → Friday, Sunday → Monday; both dates are
-/// closed).
+/// closed), moving on in the same direction past weekdays that are the
+/// calendar's holidays themselves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holiday {
     /// When.
@@ -306,7 +307,7 @@ impl Calendar {
                 .filter(|(x, _)| *x == d)
                 .and_then(|(_, k)| self.holidays.get(*k));
         }
-        self.holidays.iter().find(|h| h.falls_on(d))
+        self.holidays.iter().find(|h| h.falls_on(d, &self.holidays))
     }
 
     /// Whether local date `d` is a holiday (or an observed one).
@@ -343,7 +344,7 @@ impl Calendar {
             let mut v = Vec::new();
             for y in INDEX_FIRST_YEAR..=INDEX_LAST_YEAR {
                 for (k, h) in self.holidays.iter().enumerate() {
-                    for x in h.dates_in_year(y) {
+                    for x in h.dates_in_year(y, &self.holidays) {
                         v.push((x, k));
                     }
                 }
@@ -791,23 +792,23 @@ impl Calendar {
 }
 
 impl Holiday {
-    /// Whether this holiday (or its observed day) is local date `d`.
-    fn falls_on(&self, d: NaiveDate) -> bool {
+    /// Whether this holiday (or its observed day) is local date `d`; `all`
+    /// is the calendar's holidays (an observed day moves past them).
+    fn falls_on(&self, d: NaiveDate, all: &[Holiday]) -> bool {
         if self.actual_on(d) {
             return true;
         }
-        if !self.observed {
-            return false;
-        }
-        // Observed: Friday for a Saturday holiday, Monday for a Sunday one.
-        match d.weekday() {
-            Weekday::Fri => self.actual_on(d + Days::days(1)),
-            Weekday::Mon => self.actual_on(d - Days::days(1)),
-            _ => false,
-        }
+        // The occurrences whose observed day could be `d`: this year's,
+        // and those of the years either side (a late-December Saturday is
+        // observed in the year before January's, and the reverse).
+        self.observed
+            && (d.year() - 1..=d.year() + 1)
+                .filter_map(|y| self.in_year(y))
+                .filter(|x| x.signed_duration_since(d).num_days().abs() <= bulk::OBSERVED_REACH)
+                .any(|x| self.observed_date(x, all) == Some(d))
     }
 
-    fn actual_on(&self, d: NaiveDate) -> bool {
+    pub(super) fn actual_on(&self, d: NaiveDate) -> bool {
         match &self.rule {
             HolidayRule::Date(x) => *x == d,
             HolidayRule::Yearly { month, day } => d.month() == *month && d.day() == *day,

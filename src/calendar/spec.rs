@@ -21,7 +21,8 @@
 //!   `Nth Weekday of Month` (1st…5th, first…fifth, last; optional `+Nd` /
 //!   `-Nd`); or an object `{ date | rule, name?, observed? }`.
 //! - `observed: true` closes the nearest weekday for a yearly or dated
-//!   holiday that falls on a weekend (Saturday → Friday, Sunday → Monday).
+//!   holiday that falls on a weekend (Saturday → Friday, Sunday → Monday),
+//!   or the next weekday on in that direction that is no holiday itself.
 //! - `overrides`: a date's own intervals (`[]` closes it), above holidays.
 
 use std::collections::BTreeMap;
