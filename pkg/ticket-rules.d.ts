@@ -312,7 +312,7 @@ export type ValidationCode =
   | 'REQUIRED' | 'TOO_SHORT' | 'TOO_LONG' | 'PATTERN' | 'NOT_IN_MENU' | 'INVALID_EMAIL' | 'INVALID_PHONE'
   | 'NOT_A_NUMBER' | 'NOT_AN_INTEGER' | 'TOO_SMALL' | 'TOO_LARGE' | 'INVALID_DATE_TIME' | 'NOT_BOOLEAN'
   | 'WRONG_TYPE' | 'UNKNOWN_REFERENCE' | 'TOO_FEW' | 'TOO_MANY' | 'UNKNOWN_FIELD' | 'NOT_ALLOWED'
-  | 'CHILDREN_OPEN' | 'RULE' | 'READ_ONLY' | 'FORBIDDEN' | (string & {});
+  | 'CHILDREN_OPEN' | 'RULE' | 'READ_ONLY' | 'FORBIDDEN' | 'INVALID_HISTORY' | (string & {});
 
 /** One validation error. */
 export interface FieldError {
@@ -380,6 +380,9 @@ export interface ValidateOptions {
   /**
    * A user role of the pack (`user_roles`): a field it set or changed and may not is
    * `READ_ONLY` (it may see it) or `FORBIDDEN` (it may not), and the value is taken back out.
+   * The ticket model's record (`id`, `status`, `openedAt`, `history`, `alarms`, `parent`,
+   * `children`) is the host's: a person gives none of it on a new ticket (but the type's first
+   * status), and what they send on a change must be what the ticket had.
    */
   role?: string | null;
   /** The ticket before this change (none: it is being created). Fields left out keep their previous values. */

@@ -850,6 +850,17 @@ impl form::validate::FormPack for RuleEngine {
     fn form_function(&self, type_name: &str, function: &str, ticket: &Value) -> Result<Value> {
         self.pack.form_function(type_name, function, ticket)
     }
+    fn check_record(&self, ticket: &Value) -> Result<()> {
+        crate::escalation::check_alarms(ticket)?;
+        let given = |k: &str| ticket.get(k).is_some_and(|v| !v.is_null());
+        if given("openedAt") || given("history") {
+            // Every event is read whatever `now` is; the last instant
+            // there is keeps each of them in the past.
+            let now = crate::time::parse_instant("2199-12-31T23:59:59Z", "now")?;
+            Timeline::read(ticket, now, self.pack.sla(), self)?;
+        }
+        Ok(())
+    }
 }
 
 impl sla::Calendars for RuleEngine {

@@ -14,8 +14,10 @@
 //! count, then each key (as a string's length) and value. What it writes is
 //! what serde-wasm-bindgen's JSON-compatible serializer writes: maps as
 //! objects, `None` and `()` as `null`, enums externally tagged, 64-bit
-//! integers as numbers when safe (an error past `Number.MAX_SAFE_INTEGER`,
-//! as there).
+//! integers as numbers; past `Number.MAX_SAFE_INTEGER`, the nearest
+//! number, as `JSON.parse` reads such a literal (serde-wasm-bindgen refuses
+//! it, and a ticket whose `id` was `2 ** 53` in JS, read in as a `u64`,
+//! then could not be answered).
 
 use serde::ser::{self, Serialize};
 
@@ -106,15 +108,8 @@ impl Tape {
         self.text_of(name);
     }
 
-    #[allow(clippy::cast_precision_loss)] // checked: within 2^53
+    #[allow(clippy::cast_precision_loss)] // as JSON.parse: the nearest number
     fn integer(&mut self, v: i128) -> Result<(), Error> {
-        // Number.MAX_SAFE_INTEGER, as serde-wasm-bindgen checks it.
-        const SAFE: i128 = (1 << 53) - 1;
-        if v.abs() > SAFE {
-            return Err(Error(format!(
-                "{v} can't be represented as a JavaScript number"
-            )));
-        }
         self.nums.extend_from_slice(&[NUMBER, v as f64]);
         Ok(())
     }
@@ -577,11 +572,20 @@ mod tests {
         );
     }
 
-    /// Past 2^53 an integer is refused, as serde-wasm-bindgen refuses it.
+    /// Past 2^53 an integer is the nearest number, as `JSON.parse` reads
+    /// it; a map with keys that are not text is refused.
     #[test]
-    fn refuses_what_js_cannot_hold() {
-        assert!(write(&json!({ "n": 9_007_199_254_740_992_i64 })).is_err());
-        assert!(write(&json!({ "n": -9_007_199_254_740_992_i64 })).is_err());
+    fn big_integers_as_json_parse_reads_them() {
+        for n in [
+            (1_i128 << 53),
+            -(1 << 53),
+            (1 << 60) + 1,
+            10_000_000_000_000_000_000,
+        ] {
+            let v: Value = serde_json::from_str(&n.to_string()).unwrap();
+            let (nums, text) = write(&json!({ "n": v })).unwrap();
+            assert_eq!(read(&nums, &text)["n"], json!(n as f64), "{n}");
+        }
         assert!(write(
             &[(vec![1], 2)]
                 .into_iter()

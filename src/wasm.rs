@@ -327,6 +327,7 @@ impl JsRuleEngine {
             let type_name = optional_text_arg(type_name, "type")?;
             let t = via_json(ticket)?;
             let options = options_json(options, "options")?;
+            known_keys(&options, "options", &["lookups", "role", "previous"])?;
             let lookups = match options.get("lookups") {
                 Some(serde_json::Value::Object(l)) => Some(l),
                 None | Some(serde_json::Value::Null) => None,
@@ -357,6 +358,7 @@ impl JsRuleEngine {
         let run = || -> Result<serde_json::Value, Error> {
             let type_name = text_arg(type_name, "type")?;
             let options = options_json(options, "options")?;
+            known_keys(&options, "options", &["role", "status"])?;
             let role = optional_text(&options, "role")?;
             let status = optional_text(&options, "status")?;
             self.inner.form_schema_for(&type_name, role, status)
@@ -423,7 +425,12 @@ impl JsRuleEngine {
         let run = || -> Result<JsValue, Error> {
             let to = text_arg(to, "to")?;
             let t = via_json(ticket)?;
-            let children = options_json(context, "context")?.get("children").cloned();
+            let context = options_json(context, "context")?;
+            known_keys(&context, "context", &["children"])?;
+            // `children: null` is "not given", as a left-out key is: the
+            // ticket's own children stand (a host's `fetched ?? null` must
+            // not read as "no open children").
+            let children = context.get("children").filter(|c| !c.is_null()).cloned();
             let r = self.inner.transition(&t, &to, children.as_ref())?;
             to_js(&r).map_err(|_| Error::input("result not serialisable"))
         };
@@ -779,6 +786,23 @@ fn options_json(v: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
         });
     }
     via_json(v)
+}
+
+/// Refuses a key of an options object that is not one of `known`: a
+/// misspelt option (`rol` for `role`) would otherwise be ignored, and with
+/// it the check it asked for.
+fn known_keys(options: &serde_json::Value, what: &str, known: &[&str]) -> Result<(), Error> {
+    let serde_json::Value::Object(o) = options else {
+        return Ok(());
+    };
+    match o.keys().find(|k| !known.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(k) => Err(Error::input(format!(
+            "{what}: unknown option {:?}; options: {}",
+            k.chars().take(64).collect::<String>(),
+            known.join(", ")
+        ))),
+    }
 }
 
 /// A string argument. Every one is taken as a `JsValue` and checked here:

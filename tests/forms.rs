@@ -300,20 +300,55 @@ fn parents_close_only_when_their_children_have() {
 #[test]
 fn an_outage_becomes_a_problem_once_a_workaround_is_recorded() {
     let e = engine();
-    let mut outage = json!({ "type": "outage", "status": "In Process" });
+    let mut outage = json!({
+        "type": "outage", "status": "In Process",
+        "summary": "File shares down", "description": "No one can open a share since 9:00.",
+        "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
+        "service": "File shares",
+        "startedAt": "2026-03-16T14:00:00Z", "component": "filer-2",
+    });
+    let r = e.validate(&outage, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
     let r = e.reclassify(&outage, "problem").unwrap();
+    let codes: Vec<(&str, &str)> = r
+        .errors
+        .iter()
+        .map(|x| (x.field.as_str(), x.code.as_str()))
+        .collect();
     assert_eq!(
-        (
-            r.allowed,
-            r.errors[0].field.as_str(),
-            r.errors[0].code.as_str()
-        ),
-        (false, "workaround", "REQUIRED")
+        (r.allowed, codes),
+        (false, vec![("workaround", "REQUIRED")])
     );
     outage["workaround"] = json!("Use the VPN to reach the file share");
-    assert!(e.reclassify(&outage, "problem").unwrap().allowed);
+    let r = e.reclassify(&outage, "problem").unwrap();
+    assert!(r.allowed, "{:?}", r.errors);
+    // What it becomes then saves as a problem.
+    outage["type"] = json!("problem");
+    assert!(e.validate(&outage, None, None).unwrap().valid);
+    outage["type"] = json!("outage");
     let r = e.reclassify(&outage, "incident").unwrap();
     assert_eq!(r.errors[0].code, "NOT_ALLOWED");
+    // A problem type without the outage's component: the move is refused
+    // with what a save would refuse, not allowed into a ticket no save
+    // accepts.
+    let forms = default_forms();
+    let line = r#"        #{ name: "startedAt", kind: "datetime", label: "Started at" },
+        #{ name: "component", kind: "text", label: "Component", max_length: 80 },
+"#;
+    assert!(forms.contains(line));
+    let kept = r#"        #{ name: "startedAt", kind: "datetime", label: "Started at" },
+"#;
+    let e = with_forms(&forms.replace(line, kept)).unwrap();
+    let r = e.reclassify(&outage, "problem").unwrap();
+    let codes: Vec<(&str, &str)> = r
+        .errors
+        .iter()
+        .map(|x| (x.field.as_str(), x.code.as_str()))
+        .collect();
+    assert_eq!(
+        (r.allowed, codes),
+        (false, vec![("component", "UNKNOWN_FIELD")])
+    );
 }
 
 /// The default pack's forms.rhai, to change a line of.
@@ -533,7 +568,8 @@ fn the_rfc1297_chain_example() {
     let r = e.validate(&complaint, None, None).unwrap();
     assert!(r.valid, "{:?}", r.errors);
     assert_eq!(r.ticket["contact"]["phone"], "7035551234");
-    assert!(e.reclassify(&complaint, "trouble").unwrap().allowed);
+    let r = e.reclassify(&complaint, "trouble").unwrap();
+    assert!(r.allowed, "{:?}", r.errors);
     assert!(
         !e.reclassify(&complaint, "engineering").unwrap().allowed,
         "a complaint is not escalated straight to engineering"

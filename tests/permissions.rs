@@ -19,7 +19,7 @@ type Row = (&'static str, Value, [[bool; 4]; 4]);
 fn table() -> Vec<Row> {
     const ALL: [bool; 4] = [true; 4];
     const STAFF_ONLY: [bool; 4] = [false, true, true, true];
-    const DISPATCH: [bool; 4] = [false, false, true, true];
+    const NONE: [bool; 4] = [false; 4];
     let by_role = |read: [bool; 4], resolved: [bool; 4], create: [bool; 4], change: [bool; 4]| {
         let mut out = [[false; 4]; 4];
         for (r, row) in out.iter_mut().enumerate() {
@@ -46,7 +46,7 @@ fn table() -> Vec<Row> {
         (
             "priority",
             json!("1 - Critical"),
-            by_role(ALL, ALL, DISPATCH, DISPATCH),
+            by_role(ALL, ALL, NONE, NONE),
         ),
         (
             "resolution",
@@ -103,7 +103,12 @@ fn the_default_packs_role_field_action_table() {
                 )
                 .unwrap();
             let code = error_on(&r, field);
-            if create {
+            if field == "priority" {
+                // The matrix's, whatever was sent: replaced, not refused
+                // (a form sent back as it was shown has an earlier one).
+                assert_eq!(code, None, "{what}: create");
+                assert_eq!(r.ticket[field], "Standard", "{what}: the matrix's priority");
+            } else if create {
                 assert!(
                     !matches!(code, Some("READ_ONLY" | "FORBIDDEN")),
                     "{what}: create {code:?}"
@@ -124,7 +129,10 @@ fn the_default_packs_role_field_action_table() {
             };
             let r = e.validate_as(&after, None, None, who).unwrap();
             let code = error_on(&r, field);
-            if change {
+            if field == "priority" {
+                assert_eq!(code, None, "{what}: change");
+                assert_eq!(r.ticket[field], "Standard", "{what}: the matrix's priority");
+            } else if change {
                 assert!(
                     !matches!(code, Some("READ_ONLY" | "FORBIDDEN")),
                     "{what}: change {code:?}"
@@ -140,9 +148,6 @@ fn the_default_packs_role_field_action_table() {
                 );
                 if let Some(b) = before.get(field) {
                     assert_eq!(r.ticket.get(field), Some(b), "{what}: previous value back");
-                }
-                if field == "priority" {
-                    assert_eq!(r.ticket[field], "Standard", "{what}: the matrix's priority");
                 }
             }
 
@@ -188,8 +193,9 @@ fn the_default_packs_role_field_action_table() {
 }
 
 /// The crafted request: a customer re-rates an open ticket to raise its
-/// priority, and sends a priority of their own. Both are refused, and the
-/// ticket that comes back keeps the service desk's values.
+/// priority, and sends a priority of their own. The re-rating is refused,
+/// the priority replaced by the matrix's, and the ticket that comes back
+/// keeps the service desk's values.
 #[test]
 fn a_customer_cannot_raise_a_priority() {
     let e = RuleEngine::embedded().unwrap();
@@ -210,9 +216,10 @@ fn a_customer_cannot_raise_a_priority() {
         .iter()
         .map(|x| (x.field.as_str(), x.code.as_str()))
         .collect();
-    for f in ["impact", "urgency", "priority"] {
+    for f in ["impact", "urgency"] {
         assert!(codes.contains(&(f, "READ_ONLY")), "{f}: {codes:?}");
     }
+    assert_eq!(codes.len(), 2, "{codes:?}");
     assert_eq!(r.ticket["impact"], before["impact"]);
     assert_eq!(r.ticket["urgency"], before["urgency"]);
     // The refused impact and urgency do not reach the priority.
@@ -254,6 +261,7 @@ fn a_customer_cannot_raise_a_priority() {
 fn redacted_for_a_role_and_back() {
     let e = RuleEngine::embedded().unwrap();
     let mut t = base("In Process");
+    t["openedAt"] = json!("2026-03-16T14:00:00Z");
     t["resolution"] = json!("Draft: replaced the concentrator");
     t["history"] = json!([
         { "at": "2026-03-16T14:20:00Z", "status": "In Process" },
@@ -329,9 +337,16 @@ fn unknown_roles_and_bad_previous_are_errors() {
         .find(|f| f["name"] == "priority")
         .unwrap();
     assert!(priority.get("mode").is_none());
+    assert_eq!(priority["access"]["create"], json!({}));
+    let resolution = schema["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "resolution")
+        .unwrap();
     assert_eq!(
-        priority["access"]["create"],
-        json!({ "dispatcher": "all", "incident manager": "all" })
+        resolution["access"]["change"],
+        json!({ "technician": "all", "dispatcher": "all", "incident manager": "all" })
     );
 }
 
@@ -440,4 +455,204 @@ fn an_owned_ticket_is_validated_as_a_borrowed_one() {
         }
     }
     assert!(compared > 50, "{compared}");
+}
+
+/// A customer severity off the urgency menu gave no priority, and the
+/// sender's own priority stood in for it (`valid`, `Emergency`).
+#[test]
+fn a_bad_customer_severity_is_refused_and_sets_no_priority() {
+    let e = RuleEngine::embedded().unwrap();
+    for severity in [json!("bogus"), json!(5)] {
+        let mut t = base("New");
+        t["customerSeverity"] = severity.clone();
+        t["priority"] = json!("Emergency");
+        for role in [None, Some("customer")] {
+            let who = Requester {
+                role,
+                previous: None,
+            };
+            let r = e.validate_as(&t, None, None, who).unwrap();
+            assert!(!r.valid, "{severity} {role:?}");
+            assert_eq!(error_on(&r, "customerSeverity"), Some("NOT_IN_MENU"));
+            assert!(r.ticket.get("priority").is_none(), "{:?}", r.ticket);
+        }
+    }
+    // One on the menu is the customer's to give on a new ticket, and only
+    // staff change it later (as urgency).
+    let mut t = base("New");
+    t["customerSeverity"] = json!("Work Stopped - No workaround");
+    let who = Requester {
+        role: Some("customer"),
+        previous: None,
+    };
+    assert!(e.validate_as(&t, None, None, who).unwrap().valid);
+    let before = base("In Process");
+    let mut after = before.clone();
+    after["customerSeverity"] = json!("Work Stopped - No workaround");
+    for (role, code) in [("customer", Some("READ_ONLY")), ("technician", None)] {
+        let who = Requester {
+            role: Some(role),
+            previous: Some(&before),
+        };
+        let r = e.validate_as(&after, None, None, who).unwrap();
+        assert_eq!(error_on(&r, "customerSeverity"), code, "{role}");
+    }
+}
+
+/// The ticket model's record (`openedAt`, `history`, `status`, …) is the
+/// host's: a person's form cannot back-date a ticket to jump the queue,
+/// and a record no clock can read is an error at its path.
+#[test]
+fn the_record_is_the_hosts_and_is_checked() {
+    let e = RuleEngine::embedded().unwrap();
+    let mut stored = base("In Process");
+    stored["id"] = json!("TT-1");
+    stored["openedAt"] = json!("2026-03-16T14:00:00Z");
+    stored["history"] = json!([{ "at": "2026-03-16T14:20:00Z", "status": "In Process" }]);
+    // A change that rewrites the record: each part refused, the stored one back.
+    let mut sent = stored.clone();
+    sent["openedAt"] = json!("2026-03-01T14:00:00Z");
+    sent["history"] = json!([]);
+    sent["status"] = json!("Resolved");
+    sent["id"] = json!("TT-2");
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&stored),
+    };
+    let r = e.validate_as(&sent, None, None, who).unwrap();
+    for f in ["openedAt", "history", "status", "id"] {
+        assert_eq!(error_on(&r, f), Some("READ_ONLY"), "{f}: {:?}", r.errors);
+        assert_eq!(r.ticket[f], stored[f], "{f}");
+    }
+    // Left out, or sent as it was: the stored record, no error.
+    let mut sent = stored.clone();
+    sent.as_object_mut().unwrap().remove("history");
+    sent["summary"] = json!("VPN down for finance, also at home");
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&stored),
+    };
+    let r = e.validate_as(&sent, None, None, who).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["history"], stored["history"]);
+    // A new ticket: the type and its first status are the sender's, the
+    // rest the host adds.
+    let mut new = base("New");
+    new["openedAt"] = json!("2026-03-01T14:00:00Z");
+    new["history"] = json!([{ "at": "2026-03-01T14:00:00Z", "event": "responded" }]);
+    let who = Requester {
+        role: Some("customer"),
+        previous: None,
+    };
+    let r = e.validate_as(&new, None, None, who).unwrap();
+    assert_eq!(error_on(&r, "openedAt"), Some("READ_ONLY"));
+    assert_eq!(error_on(&r, "history"), Some("READ_ONLY"));
+    assert!(r.ticket.get("openedAt").is_none() && r.ticket.get("history").is_none());
+    let mut new = base("Resolved");
+    new["type"] = json!("Incident");
+    let r = e.validate_as(&new, None, None, who).unwrap();
+    assert_eq!(error_on(&r, "status"), Some("READ_ONLY"));
+    assert_eq!(error_on(&r, "type"), None);
+    // Without a role, the record is checked as the clocks read it.
+    for (field, value, at, code) in [
+        ("status", json!("Bogus"), "status", "NOT_IN_MENU"),
+        (
+            "openedAt",
+            json!("yesterday"),
+            "openedAt",
+            "INVALID_DATE_TIME",
+        ),
+        ("history", json!("garbage"), "history", "WRONG_TYPE"),
+        (
+            "history",
+            json!([{ "at": "2026-03-17T14:00:00Z" }, { "at": "2026-03-16T15:00:00Z" }]),
+            "history[1].at",
+            "INVALID_HISTORY",
+        ),
+        (
+            "history",
+            json!([{ "at": "noon" }]),
+            "history[0].at",
+            "INVALID_DATE_TIME",
+        ),
+        (
+            "history",
+            json!([{ "at": "2026-03-17T14:00:00Z", "status": "Gone" }]),
+            "history[0].status",
+            "NOT_IN_MENU",
+        ),
+        (
+            "alarms",
+            json!([{ "message": "x" }]),
+            "alarms[0].at",
+            "REQUIRED",
+        ),
+        ("children", json!("x"), "children", "WRONG_TYPE"),
+        (
+            "children",
+            json!([{ "id": "TT-2", "status": "Nope" }]),
+            "children[0].status",
+            "NOT_IN_MENU",
+        ),
+        ("id", json!(1.5), "id", "WRONG_TYPE"),
+        ("type", json!("problem"), "type", "NOT_IN_MENU"),
+    ] {
+        let mut t = stored.clone();
+        t[field] = value.clone();
+        let r = e.validate(&t, Some("incident"), None).unwrap();
+        assert_eq!(
+            error_on(&r, at),
+            Some(code),
+            "{field} = {value}: {:?}",
+            r.errors
+        );
+        assert!(!r.valid);
+    }
+    // History given without openedAt: no clock can start.
+    let mut t = stored.clone();
+    t.as_object_mut().unwrap().remove("openedAt");
+    let r = e.validate(&t, None, None).unwrap();
+    assert_eq!(error_on(&r, "openedAt"), Some("REQUIRED"));
+    assert!(e.validate(&stored, None, None).unwrap().valid);
+}
+
+/// An edit that names another contact gets that contact's details, not
+/// the previous contact's; a form sent back with the priority it showed
+/// before the urgency changed is not a change of the priority.
+#[test]
+fn fills_follow_what_the_change_gave() {
+    let e = RuleEngine::embedded().unwrap();
+    let stored = e.validate(&base("In Process"), None, None).unwrap().ticket;
+    assert_eq!(stored["contact"]["email"], "pat@example.edu");
+    let mut sent = stored.clone();
+    sent["contact"] = json!({ "name": "Sam Rivera" });
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&stored),
+    };
+    let r = e.validate_as(&sent, None, None, who).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["contact"]["email"], "sam@example.edu");
+    assert_eq!(r.ticket["contact"]["phone"], "7035559876");
+    // The same edit leaving the contact out keeps Pat's.
+    let mut sent = stored.clone();
+    sent.as_object_mut().unwrap().remove("contact");
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&stored),
+    };
+    let r = e.validate_as(&sent, None, None, who).unwrap();
+    assert_eq!(r.ticket["contact"]["email"], "pat@example.edu");
+    // A new ticket re-sent as shown, after the urgency changed.
+    let shown = e.validate(&base("New"), None, None).unwrap().ticket;
+    let mut again = shown.clone();
+    again["urgency"] = json!("Work Stopped - No workaround");
+    again["description"] = json!("Nobody in Finance can work at all since nine.");
+    let who = Requester {
+        role: Some("customer"),
+        previous: None,
+    };
+    let r = e.validate_as(&again, None, None, who).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_ne!(r.ticket["priority"], shown["priority"]);
 }

@@ -100,6 +100,18 @@ pub enum Fill {
     },
 }
 
+impl Fill {
+    /// The fields the filled value is made from.
+    pub(crate) fn sources(&self) -> impl Iterator<Item = &str> {
+        let (one, priority): (Option<&str>, &[&str]) = match self {
+            Fill::Priority { .. } => (None, &["impact", "urgency", "customerSeverity"]),
+            Fill::Copy { field, .. } => (Some(field), &[]),
+            Fill::Lookup { by, .. } => (Some(by), &[]),
+        };
+        one.into_iter().chain(priority.iter().copied())
+    }
+}
+
 /// A field of a ticket type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldSpec {
@@ -432,6 +444,7 @@ pub const VALIDATION_CODES: &[&str] = &[
     "RULE",
     "READ_ONLY",
     "FORBIDDEN",
+    "INVALID_HISTORY",
 ];
 
 /// The default message templates, in English.
@@ -466,6 +479,7 @@ pub fn default_messages() -> BTreeMap<String, String> {
         ("RULE", "{label} is not valid"),
         ("READ_ONLY", "{label} cannot be changed by a {role} now"),
         ("FORBIDDEN", "{label} is not open to a {role}"),
+        ("INVALID_HISTORY", "{label}: {reason}"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()));

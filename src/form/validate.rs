@@ -28,6 +28,10 @@ pub(crate) trait FormPack {
     fn priority_for(&self, ticket: &Value) -> Result<PriorityResult>;
     /// A form function of a type: a condition (bool) or a rule (errors).
     fn form_function(&self, type_name: &str, function: &str, ticket: &Value) -> Result<Value>;
+    /// The ticket's record (`openedAt`, `history`, `status`, `alarms`)
+    /// read as the SLA clocks and escalations read it: the first thing
+    /// they would refuse.
+    fn check_record(&self, ticket: &Value) -> Result<()>;
 }
 
 /// Lookup lists given with the call; they take precedence over the pack's.
@@ -125,8 +129,18 @@ pub(crate) fn validate<P: FormPack>(
     strip_proto(&mut out);
     // A change sends what it changes: a field it leaves out keeps its
     // previous value (so a ticket redacted for a role comes back whole).
+    // Not a field filled from one the change gave anew: a new contact's
+    // email is the new contact's, not the previous one's.
     if let (Some(prev), Some(ticket)) = (who.previous, ticket) {
+        let changed =
+            |path: &str| get_path(ticket, path).is_some_and(|v| Some(v) != get_path(prev, path));
         for f in &ty.fields {
+            if f.fill
+                .as_ref()
+                .is_some_and(|fill| fill.sources().any(changed))
+            {
+                continue;
+            }
             if get_path(ticket, &f.name).is_none() {
                 if let Some(v) = get_path(prev, &f.name) {
                     let mut v = v.clone();
@@ -159,7 +173,8 @@ pub(crate) fn validate<P: FormPack>(
             status,
         });
     if let Some(a) = &asker {
-        permissions(&mut ctx, ty, a, &mut out, false);
+        permissions(&mut ctx, ty, a, &mut out, None);
+        host_fields(&mut ctx, ty, a, &mut out);
     }
     let refused = std::mem::take(&mut ctx.errors);
 
@@ -209,6 +224,8 @@ pub(crate) fn validate<P: FormPack>(
         }
     }
     let mut priority: Option<Option<PriorityResult>> = None;
+    // The fields whose value the engine gave over whatever was sent.
+    let mut overwritten: Vec<&str> = Vec::new();
     for f in &ty.fields {
         let Some(fill) = &f.fill else { continue };
         let (overwrite, value) = match fill {
@@ -238,10 +255,19 @@ pub(crate) fn validate<P: FormPack>(
                 (*overwrite, record.and_then(|r| get_path(r, take)).cloned())
             }
         };
-        if let Some(v) = value {
-            if overwrite || is_empty(get_path(&out, &f.name)) {
+        match value {
+            Some(v) if overwrite || is_empty(get_path(&out, &f.name)) => {
                 set_path(&mut out, &f.name, v);
+                if overwrite {
+                    overwritten.push(&f.name);
+                }
             }
+            // The matrix gives no priority (an impact or urgency missing
+            // or not in its menu): what was sent does not stand in for it.
+            None if overwrite && matches!(fill, Fill::Priority { .. }) => {
+                super::access::remove_path(&mut out, &f.name);
+            }
+            _ => {}
         }
     }
 
@@ -276,6 +302,8 @@ pub(crate) fn validate<P: FormPack>(
         let Some(value) = value else { continue };
         check_field(&mut ctx, f, &f.name, value, f.kind);
     }
+
+    record_checks(&mut ctx, ty, &out);
 
     // Cross-field rules: data checks first-class, functions for the rest.
     for rule in &ty.rules {
@@ -345,7 +373,7 @@ pub(crate) fn validate<P: FormPack>(
 
     ctx.errors.extend(refused);
     if let Some(a) = &asker {
-        permissions(&mut ctx, ty, a, &mut out, true);
+        permissions(&mut ctx, ty, a, &mut out, Some(&overwritten));
     }
 
     Ok(ValidationResult {
@@ -400,15 +428,18 @@ struct Asker<'a> {
 /// may see the field, `FORBIDDEN` where it may not. A value the engine
 /// itself gives the field (a default or a fill) is not the sender's doing.
 /// A refused value is taken back out of the returned ticket. `filled`:
-/// the fields with a default or a fill (after filling), or the others
-/// (before).
+/// after filling, the fields with a default or a fill, given the fields
+/// whose value the engine gave over the sent one (what was sent there is
+/// replaced whatever it was: a form sent back as it was shown, with an
+/// earlier priority, is not a change); before, the others (`None`).
 fn permissions<P: FormPack>(
     ctx: &mut Ctx<'_, P>,
     ty: &TicketType,
     a: &Asker<'_>,
     out: &mut Value,
-    filled: bool,
+    overwritten: Option<&[&str]>,
 ) {
+    let filled = overwritten.is_some();
     let Asker {
         role,
         sent,
@@ -432,7 +463,9 @@ fn permissions<P: FormPack>(
         } else {
             Some(value) != before && !(is_empty(Some(value)) && is_empty(before))
         };
-        let engines = filled && get_path(out, &f.name) == Some(value);
+        let engines = filled
+            && (get_path(out, &f.name) == Some(value)
+                || overwritten.is_some_and(|o| o.contains(&f.name.as_str())));
         if !changed || engines {
             continue;
         }
@@ -451,6 +484,248 @@ fn permissions<P: FormPack>(
             }
         }
     }
+}
+
+/// The ticket model's own fields, which the host keeps (the record of what
+/// happened), with their labels; `type` and `customerSeverity` are the
+/// sender's to give on a new ticket.
+const HOST_FIELDS: [(&str, &str); 8] = [
+    ("id", "Id"),
+    ("type", "Type"),
+    ("status", "Status"),
+    ("openedAt", "Opened at"),
+    ("history", "History"),
+    ("alarms", "Alarms"),
+    ("parent", "Parent"),
+    ("children", "Children"),
+];
+
+/// A label for a field of the ticket model (or a path under one).
+fn host_label(path: &str) -> &'static str {
+    let root = path.split(['.', '[']).next().unwrap_or(path);
+    match root {
+        "customerSeverity" => "Customer severity",
+        _ => HOST_FIELDS
+            .iter()
+            .find(|(k, _)| *k == root)
+            .map_or("Ticket", |(_, l)| l),
+    }
+}
+
+/// What a person with a role may do with the ticket model's own fields.
+/// The record is the host's: on a new ticket a person gives none of it
+/// (but its type, and the type's first status); on a change, what they
+/// send must be what the ticket had (or what [`redact`] showed them of
+/// it), and the returned ticket has the previous record whole.
+/// `customerSeverity` goes with the type's `urgency` field's access.
+/// Anything else is `READ_ONLY`, taken back out.
+///
+/// [`redact`]: crate::RuleEngine::redact
+fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>, out: &mut Value) {
+    let refuse = |ctx: &mut Ctx<'_, P>, out: &mut Value, field: &str, label: &str, code: &str| {
+        let p = params([
+            ("role", Value::from(a.role)),
+            ("status", Value::from(a.status)),
+        ]);
+        ctx.error(field, code, label, p);
+        match a.previous.and_then(|p| p.get(field)) {
+            Some(v) => set_path(out, field, v.clone()),
+            None => super::access::remove_path(out, field),
+        }
+    };
+    for (field, label) in HOST_FIELDS {
+        let sent = a.sent.get(field);
+        let Some(prev) = a.previous else {
+            let given = sent.is_some_and(|v| !is_empty(Some(v)));
+            let allowed = match field {
+                "type" => true,
+                "status" => sent.and_then(Value::as_str).is_some_and(|s| {
+                    ty.initial_status(ctx.pack.policy())
+                        .is_some_and(|first| same_name(&first, s.trim()))
+                }),
+                _ => false,
+            };
+            if given && !allowed {
+                refuse(ctx, out, field, label, "READ_ONLY");
+            }
+            continue;
+        };
+        let before = prev.get(field);
+        let same = |v: &Value| {
+            Some(v) == before
+                || (is_empty(Some(v)) && is_empty(before))
+                || (field == "history" && before.is_some_and(|b| readable(ty, a, b) == *v))
+        };
+        match sent {
+            Some(v) if !same(v) => refuse(ctx, out, field, label, "READ_ONLY"),
+            // What the host had stands, whole (a history redacted for the
+            // role comes back with what it did not show).
+            _ => match before {
+                Some(b) => set_path(out, field, b.clone()),
+                None => super::access::remove_path(out, field),
+            },
+        }
+    }
+    let severity = "customerSeverity";
+    let Some(sent) = a.sent.get(severity) else {
+        return;
+    };
+    let before = a.previous.and_then(|p| p.get(severity));
+    let changed = match a.previous {
+        None => !is_empty(Some(sent)),
+        Some(_) => Some(sent) != before && !(is_empty(Some(sent)) && is_empty(before)),
+    };
+    let mode = ty
+        .fields
+        .iter()
+        .find(|f| f.name == "urgency")
+        .map_or(super::access::Mode::Editable, |f| {
+            f.access.mode(a.role, a.status, a.previous.is_none())
+        });
+    let code = match mode {
+        super::access::Mode::Editable => return,
+        super::access::Mode::ReadOnly => "READ_ONLY",
+        super::access::Mode::Hidden => "FORBIDDEN",
+    };
+    if changed {
+        refuse(ctx, out, severity, host_label(severity), code);
+    }
+}
+
+/// `history` as [`redact`](crate::RuleEngine::redact) shows it to the asker:
+/// each event without the fields the role may not read.
+fn readable(ty: &TicketType, a: &Asker<'_>, history: &Value) -> Value {
+    let mut out = history.clone();
+    if let Value::Array(events) = &mut out {
+        for f in ty
+            .fields
+            .iter()
+            .filter(|f| !f.access.read.allows(a.role, a.status))
+        {
+            for e in events.iter_mut() {
+                super::access::remove_path(e, &f.name);
+            }
+        }
+    }
+    out
+}
+
+/// The ticket model's own fields are what the model says: ids, the type
+/// validated, declared statuses, a customer severity on the urgency menu,
+/// and a record (`openedAt`, `history`, `alarms`) the SLA clocks and
+/// escalations can read. Each wrong one is an error at its path, unless
+/// that path has one already.
+fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value) {
+    let pack = ctx.pack;
+    let policy = pack.policy();
+    let statuses = || Value::from(policy.statuses.clone());
+    for field in ["id", "parent"] {
+        match out.get(field) {
+            None | Some(Value::Null | Value::String(_)) => {}
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => {}
+            Some(_) => {
+                let p = params([("expected", Value::from("text or a whole number"))]);
+                ctx.error(field, "WRONG_TYPE", host_label(field), p);
+            }
+        }
+    }
+    if let Some(v) = out.get("type") {
+        if !v.as_str().is_some_and(|t| same_name(&ty.name, t.trim())) {
+            let p = params([("allowed", Value::from(vec![ty.name.clone()]))]);
+            ctx.error("type", "NOT_IN_MENU", "Type", p);
+        }
+    }
+    if let Some(v) = out.get("status") {
+        if v.as_str().is_none_or(|s| policy.status(s).is_none()) {
+            ctx.error(
+                "status",
+                "NOT_IN_MENU",
+                "Status",
+                params([("allowed", statuses())]),
+            );
+        }
+    }
+    if let Some(v) = out.get("customerSeverity").filter(|v| !is_empty(Some(v))) {
+        let matrix = pack.matrix();
+        if v.as_str().is_none_or(|s| matrix.urgency_index(s).is_err()) {
+            let names: Vec<Value> = matrix
+                .urgencies
+                .iter()
+                .map(|l| Value::from(l.name.as_str()))
+                .collect();
+            ctx.error(
+                "customerSeverity",
+                "NOT_IN_MENU",
+                host_label("customerSeverity"),
+                params([("allowed", Value::Array(names))]),
+            );
+        }
+    }
+    match out.get("children") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(kids)) => {
+            for (i, k) in kids.iter().enumerate() {
+                let path = format!("children[{i}]");
+                match k.get("status") {
+                    _ if !k.is_object() => {
+                        let p = params([("expected", Value::from("an object"))]);
+                        ctx.error(&path, "WRONG_TYPE", "Children", p);
+                    }
+                    None | Some(Value::Null) => {}
+                    Some(s) if s.as_str().is_some_and(|s| policy.status(s).is_some()) => {}
+                    Some(_) => ctx.error(
+                        &format!("{path}.status"),
+                        "NOT_IN_MENU",
+                        "Children",
+                        params([("allowed", statuses())]),
+                    ),
+                }
+            }
+        }
+        Some(_) => {
+            let p = params([("expected", Value::from("a list"))]);
+            ctx.error("children", "WRONG_TYPE", "Children", p);
+        }
+    }
+    let Err(e) = pack.check_record(out) else {
+        return;
+    };
+    let field = e.field().unwrap_or("history").to_string();
+    let root = field.split(['.', '[']).next().unwrap_or("");
+    if ctx
+        .errors
+        .iter()
+        .any(|x| x.field == field || x.field == root)
+    {
+        return;
+    }
+    let (code, p) = match &e {
+        Error::InvalidInstant { .. } => ("INVALID_DATE_TIME", Map::new()),
+        Error::MissingField { .. } => ("REQUIRED", Map::new()),
+        Error::InvalidType { expected, .. } => {
+            ("WRONG_TYPE", params([("expected", Value::from(*expected))]))
+        }
+        Error::InvalidHistory { message, .. } => (
+            "INVALID_HISTORY",
+            params([("reason", Value::from(message.as_str()))]),
+        ),
+        e => match e.allowed() {
+            Some(allowed) => (
+                "NOT_IN_MENU",
+                params([("allowed", Value::from(allowed.to_vec()))]),
+            ),
+            None => (
+                "INVALID_HISTORY",
+                params([("reason", Value::from(e.to_string()))]),
+            ),
+        },
+    };
+    let label = ty
+        .fields
+        .iter()
+        .find(|f| f.name == field)
+        .map_or_else(|| host_label(&field).to_string(), |f| f.label.clone());
+    ctx.error(&field, code, &label, p);
 }
 
 /// A data rule: when its condition holds, its field must pass its checks.
@@ -887,7 +1162,10 @@ pub(crate) fn transition<P: FormPack>(
     }
     if ty.children && policy.closed.iter().any(|c| c == &to) {
         // Each child must say where it stands: nothing is guessed open.
-        let kids = match children.or_else(|| ticket.get("children")) {
+        let kids = match children
+            .filter(|c| !c.is_null())
+            .or_else(|| ticket.get("children"))
+        {
             None | Some(Value::Null) => &[][..],
             Some(Value::Array(kids)) => kids.as_slice(),
             Some(v) => {
@@ -978,6 +1256,19 @@ pub(crate) fn reclassify<P: FormPack>(
             ctx.error("type", "NOT_ALLOWED", "Type", p);
         }
         Some(r) => {
+            // The ticket as the type it would become: what a save of it
+            // would then refuse, beside what the move itself requires.
+            let mut became = ticket.clone();
+            if let Value::Object(o) = &mut became {
+                o.insert("type".into(), Value::from(target.name.as_str()));
+            }
+            let as_target = validate(
+                pack,
+                Cow::Owned(became),
+                Some(&target.name),
+                None,
+                Requester::default(),
+            )?;
             for name in &r.requires {
                 if is_empty(get_path(ticket, name)) {
                     let label = ty
@@ -992,6 +1283,18 @@ pub(crate) fn reclassify<P: FormPack>(
                         &label,
                         params([("type", Value::from(target.name.as_str()))]),
                     );
+                }
+            }
+            // A field the new type requires is filled in as that type's
+            // form (what `requires` names must be there first); a value
+            // the new type would refuse, or a field it has not, is not.
+            for e in as_target
+                .errors
+                .into_iter()
+                .filter(|e| e.code != "REQUIRED")
+            {
+                if !ctx.errors.iter().any(|x| x.field == e.field) {
+                    ctx.errors.push(e);
                 }
             }
         }

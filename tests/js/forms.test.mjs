@@ -72,3 +72,36 @@ test('the lifecycle: transitions, children, reclassification', () => {
   assert.equal(e.reclassify({ type: 'outage' }, 'problem').allowed, false);
   assert.equal(e.reclassify({ type: 'outage', workaround: 'use VPN' }, 'problem').allowed, true);
 });
+
+test('a misspelt option is refused, not ignored with the check it asked for', () => {
+  const e = RuleEngine.default();
+  assert.throws(() => e.validate(good, 'incident', { rol: 'customer' }), { code: 'INVALID_INPUT', message: /unknown option "rol"/ });
+  assert.throws(() => e.formSchema('incident', { roles: 'customer' }), { code: 'INVALID_INPUT' });
+  assert.throws(() => e.transition({ ...good, status: 'Resolved' }, 'Closed', { kids: [] }), { code: 'INVALID_INPUT' });
+  assert.equal(e.validate(good, 'incident', { role: 'customer', previous: null, lookups: null }).valid, true);
+});
+
+test('children: null is "not given": the ticket\'s own open children still hold a close', () => {
+  const e = RuleEngine.default();
+  const outage = {
+    type: 'outage', summary: 'Campus Wi-Fi down', description: 'No access point answers in any building.',
+    impact: 'Entire University affected', urgency: 'Work Stopped - No workaround', service: 'Wi-Fi',
+    contact: { name: 'Pat Doe' }, startedAt: '2026-03-16T14:00:00Z', status: 'Resolved', resolution: 'Rebooted the controller',
+    children: [{ id: 'TT-2', status: 'In Process' }],
+  };
+  for (const context of [undefined, {}, { children: null }]) {
+    const r = e.transition(outage, 'Closed', context);
+    assert.equal(r.allowed, false, JSON.stringify(context));
+    assert.deepEqual(r.errors.map((x) => x.code), ['CHILDREN_OPEN']);
+  }
+  assert.equal(e.transition(outage, 'Closed', { children: [{ id: 'TT-2', status: 'Closed' }] }).allowed, true);
+});
+
+test('a whole number past 2^53 in a ticket is answered, as JSON.parse would read it', () => {
+  const e = RuleEngine.default();
+  for (const big of [2 ** 53, -(2 ** 53), 1e19, 2 ** 60]) {
+    const r = e.validate({ ...good, id: big });
+    assert.equal(r.ticket.id, big);
+    assert.equal(e.redact({ ...good, id: big }, 'customer').id, big);
+  }
+});

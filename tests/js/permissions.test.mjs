@@ -17,13 +17,13 @@ const base = (status) => ({
 // [field, value, per role: [read In Process, read Resolved, create, change]]
 // — the same table as tests/permissions.rs, from rules/forms.rhai.
 const Y = true, N = false;
-const ALL = [Y, Y, Y, Y], STAFF = [N, Y, Y, Y], DISPATCH = [N, N, Y, Y];
+const ALL = [Y, Y, Y, Y], STAFF = [N, Y, Y, Y], NONE = [N, N, N, N];
 const row = (read, resolved, create, change) => ROLES.map((_, i) => [read[i], resolved[i], create[i], change[i]]);
 const TABLE = [
   ['summary', 'The VPN drops every ten minutes', row(ALL, ALL, ALL, ALL)],
   ['impact', 'Multiple Buildings affected', row(ALL, ALL, ALL, STAFF)],
   ['urgency', 'Work Stopped - Workaround available', row(ALL, ALL, ALL, STAFF)],
-  ['priority', '1 - Critical', row(ALL, ALL, DISPATCH, DISPATCH)],
+  ['priority', '1 - Critical', row(ALL, ALL, NONE, NONE)],
   ['resolution', 'Replaced the VPN concentrator', row(STAFF, ALL, STAFF, STAFF)],
 ];
 
@@ -41,11 +41,14 @@ test('the role × field × action table, through the binding', () => {
       const refused = (ok, readable) => (ok ? undefined : readable ? 'READ_ONLY' : 'FORBIDDEN');
       const created = engine.validate({ ...base('New'), [field]: value }, null, { role });
       const c = codeOn(created, field);
-      assert.equal(c === 'READ_ONLY' || c === 'FORBIDDEN' ? c : undefined, refused(create, read), `${what}: create`);
+      // The priority is the matrix's: what is sent there is replaced, not refused.
+      const matrixs = field === 'priority';
+      assert.equal(c === 'READ_ONLY' || c === 'FORBIDDEN' ? c : undefined, matrixs ? undefined : refused(create, read), `${what}: create`);
       const before = base('In Process');
       const changed = engine.validate({ ...before, [field]: value }, null, { role, previous: before });
       const d = codeOn(changed, field);
-      assert.equal(d === 'READ_ONLY' || d === 'FORBIDDEN' ? d : undefined, refused(change, read), `${what}: change`);
+      assert.equal(d === 'READ_ONLY' || d === 'FORBIDDEN' ? d : undefined, matrixs ? undefined : refused(change, read), `${what}: change`);
+      if (matrixs) assert.equal(changed.ticket.priority, 'Standard', `${what}: the matrix's priority`);
       const mode = engine.formSchema('incident', { role, status: 'In Process' }).fields.find((f) => f.name === field).mode;
       assert.equal(mode, change ? 'editable' : read ? 'readonly' : 'hidden', `${what}: mode`);
     });
@@ -57,7 +60,8 @@ test('a customer cannot raise a priority by a crafted request', () => {
   const crafted = { ...before, impact: 'Entire University affected', urgency: 'Work Stopped - No workaround', priority: '1 - Critical' };
   const r = engine.validate(crafted, null, { role: 'customer', previous: before });
   assert.equal(r.valid, false);
-  for (const f of ['impact', 'urgency', 'priority']) assert.equal(codeOn(r, f), 'READ_ONLY', f);
+  for (const f of ['impact', 'urgency']) assert.equal(codeOn(r, f), 'READ_ONLY', f);
+  assert.equal(codeOn(r, 'priority'), undefined); // replaced by the matrix's
   assert.equal(r.ticket.priority, before.priority);
   assert.equal(r.ticket.impact, before.impact);
   assert.match(r.errors.find((e) => e.field === 'urgency').message, /cannot be changed by a customer/);
@@ -72,7 +76,7 @@ test('a customer cannot raise a priority by a crafted request', () => {
 });
 
 test('redacted for the customer, and whole again when it comes back', () => {
-  const t = { ...base('In Process'), resolution: 'Draft', history: [{ at: '2026-03-16T15:00:00Z', resolution: 'idea', note: 'kept' }] };
+  const t = { ...base('In Process'), openedAt: '2026-03-16T14:00:00Z', resolution: 'Draft', history: [{ at: '2026-03-16T15:00:00Z', resolution: 'idea', note: 'kept' }] };
   const sent = engine.redact(t, 'customer');
   assert.equal('resolution' in sent, false);
   assert.deepEqual(sent.history, [{ at: '2026-03-16T15:00:00Z', note: 'kept' }]);
