@@ -617,6 +617,13 @@ fn declarations_made_twice_name_the_first() {
             "forms.rhai",
             27,
         ),
+        // An extra file loosened "reject" to "keep" without a word.
+        (
+            r#"unknown_fields("keep");"#,
+            "unknown_fields",
+            "forms.rhai",
+            11,
+        ),
         // Named ones: again.rhai loads first, so the default pack's own
         // declaration of the same name is refused, at its place.
         (
@@ -653,6 +660,28 @@ fn declarations_made_twice_name_the_first() {
             "{decl}: {errors:?}"
         );
     }
+}
+
+/// `messages(...)` is one per pack too (the default pack has none): a
+/// second replaced the first's templates, so a translation was lost
+/// without a word. It is refused at its place, naming the first.
+#[test]
+fn messages_declared_twice_name_the_first() {
+    let mut sources = common::default_pack_with(
+        "fr.rhai",
+        r#"messages(#{ REQUIRED: "{label} est obligatoire" });"#,
+    );
+    sources.push((
+        "zz.rhai".into(),
+        "// more\n  messages(#{ TOO_LONG: \"{label} est trop long\" });".into(),
+    ));
+    let errors = RuleEngine::check_sources(sources);
+    let says: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        says,
+        ["zz.rhai:2:3: messages declared again (first at fr.rhai:1:1)"]
+    );
+    assert_eq!(errors[0].code(), "PACK_INVALID");
 }
 
 /// A misspelt name in an escalation's `applies`, a form's condition or

@@ -984,8 +984,14 @@ fn declare_lookup(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     Ok(())
 }
 
+/// One `messages(...)` per pack: a second would replace the first's
+/// templates (a translation lost without a word), so it is refused like
+/// every other one-per-pack declaration.
 fn declare_messages(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let json = arg(a, 0).json()?.into_owned();
+    if b.declared_again(&here, format_args!("messages"), first(&b.messages)) {
+        return Ok(());
+    }
     let serde_json::Value::Object(o) = json else {
         b.error(here, "messages(#{ CODE: \"template\" }) takes a map");
         return Ok(());
@@ -1025,7 +1031,17 @@ fn declare_limits(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
 }
 
 fn declare_unknown_fields(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
-    let p = match arg(a, 0).string("unknown_fields(policy)")?.as_str() {
+    let policy = arg(a, 0).string("unknown_fields(policy)")?;
+    // A second one would silently replace the first (an extra file could
+    // loosen "reject" to "keep").
+    if b.declared_again(
+        &here,
+        format_args!("unknown_fields"),
+        first(&b.unknown_fields),
+    ) {
+        return Ok(());
+    }
+    let p = match policy.as_str() {
         "keep" => UnknownFields::Keep,
         "reject" => UnknownFields::Reject,
         "drop" => UnknownFields::Drop,
