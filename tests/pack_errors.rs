@@ -793,3 +793,72 @@ fn every_field_error_of_a_type_at_once() {
         .iter()
         .all(|e| e.span().is_some_and(|s| s.file == "zz.rhai" && s.line == 1)));
 }
+
+/// A field's check for another kind than its own (`min` on a text,
+/// `max_length` and `pattern` on a number, `min_items` on a text, `values`
+/// on a text) loaded without a word and never ran. It is refused at the
+/// declaration, naming the key and the kinds it applies to; the same keys
+/// on the kinds validation checks with them (a list's items by their
+/// kind) load.
+#[test]
+fn checks_for_another_kind_are_refused_at_load() {
+    let ty = |field: &str| format!("\n  ticket_type(\"t9\", #{{ fields: [{field}] }});");
+    for (field, says) in [
+        (
+            r#"#{ name: "code", kind: "text", min: 3, max: 5 }"#,
+            r#"fields[0] ("code"): `min` applies to kind number (or a list of them), not text; `max` applies to kind number (or a list of them), not text"#,
+        ),
+        (
+            r#"#{ name: "count", kind: "number", max_length: 2, pattern: "^[0-9]$" }"#,
+            r#"fields[0] ("count"): `max_length` applies to kinds text, longtext, enum, email, phone, datetime (or a list of them), not number; `pattern` applies to kinds text, longtext, enum, email, phone, datetime (or a list of them), not number"#,
+        ),
+        (
+            r#"#{ name: "tags", kind: "text", min_items: 2 }"#,
+            r#"fields[0] ("tags"): `min_items` applies to kind list, not text"#,
+        ),
+        (
+            r#"#{ name: "menu", kind: "text", values: ["a", "b"] }"#,
+            r#"fields[0] ("menu"): `values` applies to kind enum (or a list of them), not text"#,
+        ),
+        (
+            r#"#{ name: "ok", kind: "boolean", menu: "impact" }"#,
+            r#"fields[0] ("ok"): `menu` applies to kind enum (or a list of them), not boolean"#,
+        ),
+        (
+            r#"#{ name: "n", kind: "list", of: "number", max_length: 3, integer: true }"#,
+            r#"fields[0] ("n"): `max_length` applies to kinds text, longtext, enum, email, phone, datetime (or a list of them), not a list of number"#,
+        ),
+        (
+            r#"#{ name: "site", kind: "text", lookup: "contacts" }"#,
+            r#"fields[0] ("site"): `lookup` applies to kind reference (or a list of them), not text"#,
+        ),
+        (
+            r#"#{ name: "a", kind: "text" }, #{ name: "who", kind: "text", key: "email" }"#,
+            r#"fields[1] ("who"): `key` applies to kind reference (or a list of them), or to a field a lookup fill is `by`, not text"#,
+        ),
+    ] {
+        let errors = RuleEngine::check_sources(common::default_pack_with("zz.rhai", &ty(field)));
+        let says = format!("zz.rhai:2:3: ticket type \"t9\": {says}");
+        assert_eq!(
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [says],
+            "{field}"
+        );
+        assert_eq!(errors[0].code(), "PACK_INVALID");
+    }
+    let good = ty(r#"
+        #{ name: "code", kind: "text", min_length: 3, max_length: 5, pattern: "^[A-Z]+$" },
+        #{ name: "count", kind: "number", min: 0, max: 9, integer: true },
+        #{ name: "tags", kind: "list", of: "text", min_items: 1, max_items: 3, max_length: 10 },
+        #{ name: "menus", kind: "list", of: "enum", values: ["a", "b"] },
+        #{ name: "levels", kind: "enum", menu: "impact", min_length: 1 },
+        #{ name: "phone", kind: "phone", pattern: "^[0-9]{10}$" },
+        #{ name: "at", kind: "datetime", pattern: "^2026" },
+        #{ name: "who", kind: "reference", lookup: "contacts", key: "email" },
+        #{ name: "people", kind: "list", of: "reference", lookup: "contacts", key: "name" },
+        #{ name: "mail", kind: "email", key: "email" },
+        #{ name: "tel", kind: "text", fill: #{ lookup: "contacts", by: "mail", take: "phone" } },
+    "#);
+    let errors = RuleEngine::check_sources(common::default_pack_with("zz.rhai", &good));
+    assert!(errors.is_empty(), "{errors:?}");
+}
