@@ -862,3 +862,47 @@ fn checks_for_another_kind_are_refused_at_load() {
     let errors = RuleEngine::check_sources(common::default_pack_with("zz.rhai", &good));
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+/// Names compare at load as they do per ticket, beyond ASCII: a second
+/// type "STÖRUNG" loaded beside "Störung" (and could never be reached),
+/// and `row("äußerst dringend", …)` was a row for an undeclared urgency,
+/// though a ticket's "äußerst dringend" names that urgency.
+#[test]
+fn names_at_load_compare_as_tickets_do() {
+    let errors = RuleEngine::check_sources(common::default_pack_with(
+        "zz.rhai",
+        "ticket_type(\"Störung\", #{ fields: [] });\nticket_type(\"STÖRUNG\", #{ fields: [] });",
+    ));
+    let says: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        says,
+        [r#"zz.rhai:2:1: ticket type "STÖRUNG" declared again (first at zz.rhai:1:1)"#]
+    );
+    let pack = |row: &str| {
+        format!(
+            r#"priorities(["Hoch", "Niedrig"]);
+impact("Größer", ["Ganze Universität"]);
+urgency("Äußerst dringend", ["Sofort"]);
+urgency("Später");
+row({row:?}, [cell("24x7", "1h", "Hoch", "4h")]);
+row("später", [cell("24x7", "4h", "Niedrig", "8h")]);"#
+        )
+    };
+    for row in [
+        "Äußerst dringend",
+        "äußerst dringend",
+        " Äußerst dringend",
+        "ÄUßERST DRINGEND ",
+        "SOFORT",
+    ] {
+        let e = RuleEngine::from_sources([("p.rhai", pack(row))])
+            .unwrap_or_else(|e| panic!("{row:?}: {e}"));
+        let p = e
+            .priority(&json!({ "impact": "größer", "urgency": row }))
+            .unwrap();
+        assert_eq!(p.priority, "Hoch", "{row:?}");
+    }
+    let e = load_err(&[("p.rhai", &pack("Äußerst"))]);
+    assert_eq!(at(&e), "p.rhai:5:1");
+    assert!(e.to_string().contains("row for undeclared urgency"), "{e}");
+}
