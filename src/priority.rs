@@ -55,7 +55,7 @@ impl Level {
 /// Case-folds and trims a key once, at load: char by char, as
 /// [`folded_eq`] compares (so not `str::to_lowercase`, which writes a
 /// word-final capital sigma as `ς`).
-fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     s.trim().chars().flat_map(char::to_lowercase).collect()
 }
 
@@ -227,6 +227,18 @@ impl Matrix {
             value: clip(input),
             allowed: allowed(&self.urgencies),
         })
+    }
+
+    /// The impact level `input` names, if it names one: as
+    /// [`Matrix::impact_index`], without making the error.
+    pub(crate) fn find_impact(&self, input: &str) -> Option<usize> {
+        find(&self.impacts, input)
+    }
+
+    /// The urgency `input` names, if it names one: as
+    /// [`Matrix::urgency_index`], without making the error.
+    pub(crate) fn find_urgency(&self, input: &str) -> Option<usize> {
+        find(&self.urgencies, input)
     }
 
     /// The cell whose targets a ticket set directly to priority `rank`

@@ -1005,3 +1005,31 @@ fn paused_restarted_and_differently_spelt_clocks() {
         "{err}"
     );
 }
+
+/// `applies.fields` compares as a form's condition does: text trimmed and
+/// in any case, an urgency or impact by any of its spellings. It compared
+/// exactly, so a level for service "Payroll" missed a ticket's "payroll",
+/// and one for urgency "Work Impaired" a ticket's "work impaired" (which
+/// the matrix takes).
+#[test]
+fn applies_fields_compares_as_form_conditions_do() {
+    let e = with_file(
+        "zz.rhai",
+        r#"escalation("payroll", #{ when: #{ clock: "respond", percent: 10 }, applies: #{ fields: #{ service: "Payroll", urgency: "Work Impaired", impact: "Critical" } }, actions: [notify_assignee("x")] });"#,
+    )
+    .unwrap();
+    let now = at("2026-03-16T15:00:00Z");
+    let fires = |service: &str, urgency: &str, impact: &str| {
+        let t = json!({ "id": "TT-1", "type": "incident", "impact": impact, "urgency": urgency,
+                        "service": service, "openedAt": "2026-03-16T14:00:00Z" });
+        let r = e.escalations(&t, now, &[]).unwrap();
+        r.due.iter().any(|d| d.level == "payroll")
+    };
+    let critical = "Entire University affected";
+    assert!(fires("Payroll", "Work Impaired", "Critical"));
+    assert!(fires("payroll", "work impaired", critical));
+    assert!(fires(" PAYROLL ", "WORK IMPAIRED", "critical"));
+    assert!(!fires("Payroll2", "Work Impaired", critical));
+    assert!(!fires("Payroll", "Work Stopped - No workaround", critical));
+    assert!(!fires("Payroll", "Work Impaired", "Single Individual"));
+}

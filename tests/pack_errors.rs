@@ -617,6 +617,13 @@ fn declarations_made_twice_name_the_first() {
             "forms.rhai",
             27,
         ),
+        // An extra file loosened "reject" to "keep" without a word.
+        (
+            r#"unknown_fields("keep");"#,
+            "unknown_fields",
+            "forms.rhai",
+            11,
+        ),
         // Named ones: again.rhai loads first, so the default pack's own
         // declaration of the same name is refused, at its place.
         (
@@ -653,6 +660,28 @@ fn declarations_made_twice_name_the_first() {
             "{decl}: {errors:?}"
         );
     }
+}
+
+/// `messages(...)` is one per pack too (the default pack has none): a
+/// second replaced the first's templates, so a translation was lost
+/// without a word. It is refused at its place, naming the first.
+#[test]
+fn messages_declared_twice_name_the_first() {
+    let mut sources = common::default_pack_with(
+        "fr.rhai",
+        r#"messages(#{ REQUIRED: "{label} est obligatoire" });"#,
+    );
+    sources.push((
+        "zz.rhai".into(),
+        "// more\n  messages(#{ TOO_LONG: \"{label} est trop long\" });".into(),
+    ));
+    let errors = RuleEngine::check_sources(sources);
+    let says: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        says,
+        ["zz.rhai:2:3: messages declared again (first at fr.rhai:1:1)"]
+    );
+    assert_eq!(errors[0].code(), "PACK_INVALID");
 }
 
 /// A misspelt name in an escalation's `applies`, a form's condition or
@@ -763,4 +792,117 @@ fn every_field_error_of_a_type_at_once() {
     assert!(errors
         .iter()
         .all(|e| e.span().is_some_and(|s| s.file == "zz.rhai" && s.line == 1)));
+}
+
+/// A field's check for another kind than its own (`min` on a text,
+/// `max_length` and `pattern` on a number, `min_items` on a text, `values`
+/// on a text) loaded without a word and never ran. It is refused at the
+/// declaration, naming the key and the kinds it applies to; the same keys
+/// on the kinds validation checks with them (a list's items by their
+/// kind) load.
+#[test]
+fn checks_for_another_kind_are_refused_at_load() {
+    let ty = |field: &str| format!("\n  ticket_type(\"t9\", #{{ fields: [{field}] }});");
+    for (field, says) in [
+        (
+            r#"#{ name: "code", kind: "text", min: 3, max: 5 }"#,
+            r#"fields[0] ("code"): `min` applies to kind number (or a list of them), not text; `max` applies to kind number (or a list of them), not text"#,
+        ),
+        (
+            r#"#{ name: "count", kind: "number", max_length: 2, pattern: "^[0-9]$" }"#,
+            r#"fields[0] ("count"): `max_length` applies to kinds text, longtext, enum, email, phone, datetime (or a list of them), not number; `pattern` applies to kinds text, longtext, enum, email, phone, datetime (or a list of them), not number"#,
+        ),
+        (
+            r#"#{ name: "tags", kind: "text", min_items: 2 }"#,
+            r#"fields[0] ("tags"): `min_items` applies to kind list, not text"#,
+        ),
+        (
+            r#"#{ name: "menu", kind: "text", values: ["a", "b"] }"#,
+            r#"fields[0] ("menu"): `values` applies to kind enum (or a list of them), not text"#,
+        ),
+        (
+            r#"#{ name: "ok", kind: "boolean", menu: "impact" }"#,
+            r#"fields[0] ("ok"): `menu` applies to kind enum (or a list of them), not boolean"#,
+        ),
+        (
+            r#"#{ name: "n", kind: "list", of: "number", max_length: 3, integer: true }"#,
+            r#"fields[0] ("n"): `max_length` applies to kinds text, longtext, enum, email, phone, datetime (or a list of them), not a list of number"#,
+        ),
+        (
+            r#"#{ name: "site", kind: "text", lookup: "contacts" }"#,
+            r#"fields[0] ("site"): `lookup` applies to kind reference (or a list of them), not text"#,
+        ),
+        (
+            r#"#{ name: "a", kind: "text" }, #{ name: "who", kind: "text", key: "email" }"#,
+            r#"fields[1] ("who"): `key` applies to kind reference (or a list of them), or to a field a lookup fill is `by`, not text"#,
+        ),
+    ] {
+        let errors = RuleEngine::check_sources(common::default_pack_with("zz.rhai", &ty(field)));
+        let says = format!("zz.rhai:2:3: ticket type \"t9\": {says}");
+        assert_eq!(
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [says],
+            "{field}"
+        );
+        assert_eq!(errors[0].code(), "PACK_INVALID");
+    }
+    let good = ty(r#"
+        #{ name: "code", kind: "text", min_length: 3, max_length: 5, pattern: "^[A-Z]+$" },
+        #{ name: "count", kind: "number", min: 0, max: 9, integer: true },
+        #{ name: "tags", kind: "list", of: "text", min_items: 1, max_items: 3, max_length: 10 },
+        #{ name: "menus", kind: "list", of: "enum", values: ["a", "b"] },
+        #{ name: "levels", kind: "enum", menu: "impact", min_length: 1 },
+        #{ name: "phone", kind: "phone", pattern: "^[0-9]{10}$" },
+        #{ name: "at", kind: "datetime", pattern: "^2026" },
+        #{ name: "who", kind: "reference", lookup: "contacts", key: "email" },
+        #{ name: "people", kind: "list", of: "reference", lookup: "contacts", key: "name" },
+        #{ name: "mail", kind: "email", key: "email" },
+        #{ name: "tel", kind: "text", fill: #{ lookup: "contacts", by: "mail", take: "phone" } },
+    "#);
+    let errors = RuleEngine::check_sources(common::default_pack_with("zz.rhai", &good));
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+/// Names compare at load as they do per ticket, beyond ASCII: a second
+/// type "STÖRUNG" loaded beside "Störung" (and could never be reached),
+/// and `row("äußerst dringend", …)` was a row for an undeclared urgency,
+/// though a ticket's "äußerst dringend" names that urgency.
+#[test]
+fn names_at_load_compare_as_tickets_do() {
+    let errors = RuleEngine::check_sources(common::default_pack_with(
+        "zz.rhai",
+        "ticket_type(\"Störung\", #{ fields: [] });\nticket_type(\"STÖRUNG\", #{ fields: [] });",
+    ));
+    let says: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        says,
+        [r#"zz.rhai:2:1: ticket type "STÖRUNG" declared again (first at zz.rhai:1:1)"#]
+    );
+    let pack = |row: &str| {
+        format!(
+            r#"priorities(["Hoch", "Niedrig"]);
+impact("Größer", ["Ganze Universität"]);
+urgency("Äußerst dringend", ["Sofort"]);
+urgency("Später");
+row({row:?}, [cell("24x7", "1h", "Hoch", "4h")]);
+row("später", [cell("24x7", "4h", "Niedrig", "8h")]);"#
+        )
+    };
+    for row in [
+        "Äußerst dringend",
+        "äußerst dringend",
+        " Äußerst dringend",
+        "ÄUßERST DRINGEND ",
+        "SOFORT",
+    ] {
+        let e = RuleEngine::from_sources([("p.rhai", pack(row))])
+            .unwrap_or_else(|e| panic!("{row:?}: {e}"));
+        let p = e
+            .priority(&json!({ "impact": "größer", "urgency": row }))
+            .unwrap();
+        assert_eq!(p.priority, "Hoch", "{row:?}");
+    }
+    let e = load_err(&[("p.rhai", &pack("Äußerst"))]);
+    assert_eq!(at(&e), "p.rhai:5:1");
+    assert!(e.to_string().contains("row for undeclared urgency"), "{e}");
 }

@@ -112,6 +112,40 @@ fn a_version_names_one_set_of_rules() {
     );
 }
 
+/// Two packs whose files differ hash differently, whatever the files
+/// hold: names and sources were joined by NUL bytes, which a source may
+/// hold (in a comment), so one file ending in `\0sla2.rhai\0…` hashed as
+/// two files, and a set took the second pack for the first one again.
+#[test]
+fn files_that_differ_hash_differently() {
+    use ticket_rules::packs::Versioned;
+    let extra =
+        r#"escalation("extra", #{ when: #{ inactive: "1h" }, actions: [notify_assignee("x")] });"#;
+    let with = |sla: String, more: Option<&str>| {
+        let mut files: Vec<(String, String)> = DEFAULT_PACK
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
+        files.iter_mut().find(|(n, _)| n == "sla.rhai").unwrap().1 = sla;
+        files.extend(more.map(|m| ("sla2.rhai".to_string(), m.to_string())));
+        RuleEngine::from_sources(files).unwrap()
+    };
+    let sla = DEFAULT_PACK
+        .iter()
+        .find(|(n, _)| *n == "sla.rhai")
+        .unwrap()
+        .1
+        .to_string()
+        + "\n//";
+    let one = with(format!("{sla}\0sla2.rhai\0{extra}"), None);
+    let two = with(sla, Some(extra));
+    assert_ne!(one.pack_hash(), two.pack_hash());
+    let mut packs = PackSet::new();
+    packs.add(one).unwrap();
+    let e = packs.add(two).unwrap_err();
+    assert_eq!(e.code(), "PACK_INVALID");
+}
+
 #[test]
 fn every_result_names_the_pack_version() {
     let engine = last_year();

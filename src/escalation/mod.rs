@@ -344,7 +344,9 @@ pub(crate) fn evaluate<J: JsonView>(
         // Type and fields do not change over time; status and priority are
         // checked as they were at each trigger (so the answer does not
         // depend on when the host happens to ask).
-        if !applies_always(&level.applies, ticket) || !applies_ever(&level.applies, &t) {
+        if !applies_always(&level.applies, ticket, pack.matrix())
+            || !applies_ever(&level.applies, &t)
+        {
             continue;
         }
         if level.condition.is_some()
@@ -578,14 +580,15 @@ fn defer(quiet: Option<&Calendar>, at: Instant) -> Result<Instant> {
 }
 
 /// The parts of `applies` that are the ticket's own, fixed fields.
-fn applies_always<J: JsonView>(a: &Applies, ticket: &J) -> bool {
+/// Fields compare as a form's conditions do (text in any case, an impact
+/// or urgency by any of its spellings).
+fn applies_always<J: JsonView>(a: &Applies, ticket: &J, matrix: &Matrix) -> bool {
     let ty = ticket.get("type").and_then(JsonView::as_str).unwrap_or("");
     (a.types.is_empty() || a.types.iter().any(|x| same_name(x, ty)))
         && a.fields.iter().all(|(k, values)| {
             // A path (`contact.name`), as templates and forms read one.
-            k.split('.')
-                .try_fold(ticket, |v, part| v.get(part))
-                .is_some_and(|v| values.contains(&v.to_value()))
+            let v = k.split('.').try_fold(ticket, |v, part| v.get(part));
+            crate::form::validate::one_of(matrix, k, values, v)
         })
 }
 

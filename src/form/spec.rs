@@ -143,6 +143,34 @@ fn parse_rest(
     if let Some(f) = fields.iter().find(|f| !seen.insert(f.name.as_str())) {
         return Err(format!("field `{}` is declared twice", f.name));
     }
+    // `key` as given (the parsed field has the default), by the field's
+    // place in the list.
+    let raw = o
+        .get("fields")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for (i, given) in raw.enumerate() {
+        let Some(name) = given
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|_| given.get("key").is_some_and(|k| !k.is_null()))
+        else {
+            continue;
+        };
+        if let Some(f) = fields
+            .iter()
+            .find(|f| f.name == name && !key_applies(f, &fields))
+        {
+            let what = match f.kind {
+                Kind::List => format!("a list of {}", kind_name(f.of)),
+                k => kind_name(k).to_string(),
+            };
+            return Err(format!(
+                "fields[{i}] ({name:?}): `key` applies to kind reference (or a list of them), or to a field a lookup fill is `by`, not {what}"
+            ));
+        }
+    }
     let mut transitions = Vec::new();
     match o.get("transitions") {
         None | Some(Value::Null) => {}
@@ -291,6 +319,7 @@ fn field(v: &Value) -> Result<FieldSpec, String> {
     };
     let menu = text(o, "menu")?;
     let item_kind = if kind == Kind::List { of } else { kind };
+    foreign_checks(o, kind, item_kind)?;
     if item_kind == Kind::Enum && values.is_empty() && menu.is_none() {
         return Err("an enum needs `values` or a `menu` (impact, urgency, priority, status, customer_severity)".into());
     }
@@ -359,24 +388,113 @@ fn field(v: &Value) -> Result<FieldSpec, String> {
     })
 }
 
+/// Every kind, by the name a pack writes.
+const KINDS: [(&str, Kind); 10] = [
+    ("text", Kind::Text),
+    ("longtext", Kind::LongText),
+    ("enum", Kind::Enum),
+    ("email", Kind::Email),
+    ("phone", Kind::Phone),
+    ("number", Kind::Number),
+    ("datetime", Kind::DateTime),
+    ("boolean", Kind::Boolean),
+    ("reference", Kind::Reference),
+    ("list", Kind::List),
+];
+
 fn kind(k: &str) -> Result<Kind, String> {
-    Ok(match k {
-        "text" => Kind::Text,
-        "longtext" => Kind::LongText,
-        "enum" => Kind::Enum,
-        "email" => Kind::Email,
-        "phone" => Kind::Phone,
-        "number" => Kind::Number,
-        "datetime" => Kind::DateTime,
-        "boolean" => Kind::Boolean,
-        "reference" => Kind::Reference,
-        "list" => Kind::List,
-        other => {
-            return Err(format!(
-                "unknown kind {other:?} (text, longtext, enum, email, phone, number, datetime, boolean, reference, list)"
-            ))
-        }
-    })
+    KINDS
+        .iter()
+        .find(|(name, _)| *name == k)
+        .map(|&(_, kind)| kind)
+        .ok_or_else(|| {
+            let names: Vec<&str> = KINDS.iter().map(|(name, _)| *name).collect();
+            format!("unknown kind {k:?} ({})", names.join(", "))
+        })
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(_, kind)| *kind == k)
+        .map_or("?", |(name, _)| name)
+}
+
+/// The kinds whose values take `min_length`, `max_length` and `pattern`.
+const TEXTS: [Kind; 6] = [
+    Kind::Text,
+    Kind::LongText,
+    Kind::Enum,
+    Kind::Email,
+    Kind::Phone,
+    Kind::DateTime,
+];
+
+/// The field keys that check values of some kinds only, with those kinds:
+/// what validation's `check_field` reads for each kind. A list's items are
+/// checked as their kind `of` (a list of text takes `max_length` for each
+/// item), the list itself by `min_items` and `max_items`. `key`, a
+/// reference's key field, is checked with the type's other fields
+/// ([`key_applies`]).
+const KIND_KEYS: [(&str, &[Kind]); 11] = [
+    ("min_length", &TEXTS),
+    ("max_length", &TEXTS),
+    ("pattern", &TEXTS),
+    ("values", &[Kind::Enum]),
+    ("menu", &[Kind::Enum]),
+    ("min", &[Kind::Number]),
+    ("max", &[Kind::Number]),
+    ("integer", &[Kind::Number]),
+    ("lookup", &[Kind::Reference]),
+    ("min_items", &[Kind::List]),
+    ("max_items", &[Kind::List]),
+];
+
+/// A field's checks for other kinds than its own, which would load and
+/// never run (`min` on a text): each named, with the kinds it applies to.
+fn foreign_checks(o: &Map<String, Value>, kind: Kind, item: Kind) -> Result<(), String> {
+    let what = if kind == Kind::List {
+        format!("a list of {}", kind_name(item))
+    } else {
+        kind_name(kind).to_string()
+    };
+    let refused: Vec<String> = KIND_KEYS
+        .iter()
+        .filter(|(key, kinds)| {
+            o.get(*key).is_some_and(|v| !v.is_null())
+                && !kinds.contains(&kind)
+                && !kinds.contains(&item)
+        })
+        .map(|(key, kinds)| {
+            let names: Vec<&str> = kinds.iter().map(|k| kind_name(*k)).collect();
+            let lists = if kinds.contains(&Kind::List) {
+                ""
+            } else {
+                " (or a list of them)"
+            };
+            let s = if names.len() > 1 { "s" } else { "" };
+            format!(
+                "`{key}` applies to kind{s} {}{lists}, not {what}",
+                names.join(", ")
+            )
+        })
+        .collect();
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(refused.join("; "))
+    }
+}
+
+/// Whether a field may have a `key`: a reference (or a list of them) has
+/// one, and so does a field a lookup fill finds its record `by` (its value
+/// is matched against the records' `key`). Elsewhere it would do nothing.
+fn key_applies(f: &FieldSpec, fields: &[FieldSpec]) -> bool {
+    f.kind == Kind::Reference
+        || (f.kind == Kind::List && f.of == Kind::Reference)
+        || fields
+            .iter()
+            .any(|g| matches!(&g.fill, Some(Fill::Lookup { by, .. }) if *by == f.name))
 }
 
 fn menu_item(v: &Value) -> Result<MenuItem, String> {

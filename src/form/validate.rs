@@ -11,6 +11,7 @@ use super::{
     SYSTEM_FIELDS,
 };
 use crate::error::{Error, Result};
+use crate::json::JsonView;
 use crate::priority::{same_name, Matrix, PriorityResult};
 use crate::sla::policy::SlaPolicy;
 use crate::ticket::json_type;
@@ -885,27 +886,39 @@ pub(crate) fn holds<P: FormPack>(
                     }
                     path => get_path(ticket, path).cloned().unwrap_or(Value::Null),
                 };
-                let matrix = pack.matrix();
-                let level = |text: &str| match key.as_str() {
-                    "impact" => matrix.impact_index(text).ok(),
-                    "urgency" => matrix.urgency_index(text).ok(),
-                    _ => None,
-                };
-                let matches = values.iter().any(|v| match (v, &actual) {
-                    // An impact or urgency by any of its spellings (the
-                    // rule may say the description, the ticket the name).
-                    (Value::String(a), Value::String(b)) => {
-                        same_name(a, b.trim()) || level(a).is_some_and(|l| level(b) == Some(l))
-                    }
-                    (a, b) => a == b,
-                });
-                if !matches {
+                if !one_of(pack.matrix(), key, values, Some(&actual)) {
                     return Ok(false);
                 }
             }
             Ok(true)
         }
     }
+}
+
+/// Whether `actual`, the value of `key` (`None`: missing, as `null`), is
+/// one of `values`, as every condition as data compares: a form's
+/// `required_when` and a rule's `when`, and an escalation's
+/// `applies.fields`. Text is trimmed and in any case, an impact or urgency
+/// by any of its spellings (the condition may say the description, the
+/// ticket the name), anything else equal as JSON.
+pub(crate) fn one_of<J: JsonView>(
+    matrix: &Matrix,
+    key: &str,
+    values: &[Value],
+    actual: Option<&J>,
+) -> bool {
+    let level = |text: &str| match key {
+        "impact" => matrix.find_impact(text),
+        "urgency" => matrix.find_urgency(text),
+        _ => None,
+    };
+    let text = actual.and_then(JsonView::as_str);
+    values.iter().any(|v| match (v, text) {
+        (Value::String(a), Some(b)) => {
+            same_name(a, b.trim()) || level(a).is_some_and(|l| level(b) == Some(l))
+        }
+        (a, _) => actual.map_or(a.is_null(), |b| *a == *b.to_value()),
+    })
 }
 
 /// The values a field's menu allows, for messages and checks.

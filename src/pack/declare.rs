@@ -24,7 +24,7 @@ use crate::pack::convert::to_json;
 #[cfg(feature = "rhai")]
 use crate::pack::diag::{complain, span};
 use crate::pack::sandbox::Limits;
-use crate::priority::{same_name, Cell, Level, Matrix};
+use crate::priority::{fold, same_name, Cell, Level, Matrix};
 use crate::sla::policy::SlaPolicy;
 
 /// The built-in clock every pack has.
@@ -935,7 +935,7 @@ fn declare_type(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
         &here,
         format_args!("ticket type {name:?}"),
         (b.types.iter())
-            .find(|d| d.value.0.name.eq_ignore_ascii_case(&name))
+            .find(|d| same_name(&d.value.0.name, &name))
             .map(|d| d.span.clone()),
     ) {
         match parse_type(&name, &json) {
@@ -984,8 +984,14 @@ fn declare_lookup(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     Ok(())
 }
 
+/// One `messages(...)` per pack: a second would replace the first's
+/// templates (a translation lost without a word), so it is refused like
+/// every other one-per-pack declaration.
 fn declare_messages(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
     let json = arg(a, 0).json()?.into_owned();
+    if b.declared_again(&here, format_args!("messages"), first(&b.messages)) {
+        return Ok(());
+    }
     let serde_json::Value::Object(o) = json else {
         b.error(here, "messages(#{ CODE: \"template\" }) takes a map");
         return Ok(());
@@ -1025,7 +1031,17 @@ fn declare_limits(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
 }
 
 fn declare_unknown_fields(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
-    let p = match arg(a, 0).string("unknown_fields(policy)")?.as_str() {
+    let policy = arg(a, 0).string("unknown_fields(policy)")?;
+    // A second one would silently replace the first (an extra file could
+    // loosen "reject" to "keep").
+    if b.declared_again(
+        &here,
+        format_args!("unknown_fields"),
+        first(&b.unknown_fields),
+    ) {
+        return Ok(());
+    }
+    let p = match policy.as_str() {
         "keep" => UnknownFields::Keep,
         "reject" => UnknownFields::Reject,
         "drop" => UnknownFields::Drop,
@@ -1130,17 +1146,11 @@ fn declare_row(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
         Arg::Json(serde_json::Value::Array(_)) => {}
         _ => return Err(not_cells()),
     }
-    // Rows may name an urgency by an alias too; store the level name.
-    let canonical = b
-        .urgencies
-        .iter()
-        .find(|d| {
-            d.value.name.eq_ignore_ascii_case(&urgency)
-                || d.value
-                    .aliases
-                    .iter()
-                    .any(|a| a.eq_ignore_ascii_case(&urgency))
-        })
+    // Rows may name an urgency by an alias too, in any spelling a ticket
+    // may (the matrix's folded keys); store the level name.
+    let canonical = b.spellings[1]
+        .get(&fold(&urgency))
+        .and_then(|&i| b.urgencies.get(i))
         .map(|d| d.value.name.clone())
         .unwrap_or(urgency);
     let parsed: Result<Vec<CellDecl>, (usize, String)> = match cells {
