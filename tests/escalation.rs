@@ -1033,3 +1033,30 @@ fn applies_fields_compares_as_form_conditions_do() {
     assert!(!fires("Payroll", "Work Stopped - No workaround", critical));
     assert!(!fires("Payroll", "Work Impaired", "Single Individual"));
 }
+
+/// What a notice says is as things stood when it came due: asked late,
+/// after the ticket was re-rated, the same occurrence names the same
+/// priority, due instant and raise (it said "Scheduled ticket breached
+/// Resolved By (a due date still in the future)" and raised Scheduled to
+/// Standard instead of Standard to High).
+#[test]
+fn a_notice_reads_the_same_whenever_the_host_asks() {
+    let e = engine();
+    let t = json!({ "id": "TT-9", "impact": "Single Building affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T13:00:00Z",
+        "history": [
+            { "at": "2026-03-16T13:10:00Z", "event": "responded" },
+            { "at": "2026-03-19T15:00:00Z", "urgency": "Work not Impaired" },
+        ] });
+    let breach = |now: &str| {
+        let r = e.escalations(&t, at(now), &[]).unwrap();
+        let d = r.due.into_iter().find(|d| d.level == "resolve-breach").unwrap();
+        (d.id, d.triggered_at, serde_json::to_value(&d.actions).unwrap())
+    };
+    let early = breach("2026-03-18T14:00:00Z");
+    let late = breach("2026-03-19T16:00:00Z");
+    assert_eq!(early, late);
+    let text = early.2.to_string();
+    assert!(text.contains("Standard ticket TT-9 breached Resolved By (2026-03-17T20:00:00Z)"), "{text}");
+    assert!(text.contains(r#""from":"Standard","kind":"raisePriority","steps":1,"to":"High""#), "{text}");
+}

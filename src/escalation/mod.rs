@@ -413,14 +413,11 @@ pub(crate) fn evaluate<J: JsonView>(
             .iter()
             .map(|o| [o.due, o.triggered, o.level as i64]),
     );
-    let respond_due = clocks
-        .respond
-        .as_ref()
-        .map_or(Ok(None), ClockPlan::due_at)?;
-    let resolve_due = clocks
-        .resolve
-        .as_ref()
-        .map_or(Ok(None), ClockPlan::due_at)?;
+    // What a notice says is as things stood when it came due, whenever
+    // the host asks: the priority, status and due instants then.
+    let due_then = |plan: &Option<ClockPlan<'_>>, at: Instant| {
+        plan.as_ref().map_or(Ok(None), |p| p.due_as_of(at))
+    };
     for i in order {
         let Some(o) = occurrences.get(i) else {
             continue;
@@ -437,14 +434,15 @@ pub(crate) fn evaluate<J: JsonView>(
         if fired.contains(&full) || (alarm.is_some() && !alarms_seen.insert(full.clone())) {
             continue;
         }
+        let then = o.triggered;
         let ctx = Render {
             ticket,
             level: name,
             due_at: o.due,
-            priority: &current.priority,
-            status: t.status(),
-            respond_due,
-            resolve_due,
+            priority: &t.result_at(then).unwrap_or(current).priority,
+            status: t.status_at(then),
+            respond_due: due_then(&clocks.respond, then)?,
+            resolve_due: due_then(&clocks.resolve, then)?,
         };
         let actions = match pack.levels().get(o.level) {
             Some(level) => level
