@@ -1050,13 +1050,55 @@ fn a_notice_reads_the_same_whenever_the_host_asks() {
         ] });
     let breach = |now: &str| {
         let r = e.escalations(&t, at(now), &[]).unwrap();
-        let d = r.due.into_iter().find(|d| d.level == "resolve-breach").unwrap();
-        (d.id, d.triggered_at, serde_json::to_value(&d.actions).unwrap())
+        let d = r
+            .due
+            .into_iter()
+            .find(|d| d.level == "resolve-breach")
+            .unwrap();
+        (
+            d.id,
+            d.triggered_at,
+            serde_json::to_value(&d.actions).unwrap(),
+        )
     };
     let early = breach("2026-03-18T14:00:00Z");
     let late = breach("2026-03-19T16:00:00Z");
     assert_eq!(early, late);
     let text = early.2.to_string();
-    assert!(text.contains("Standard ticket TT-9 breached Resolved By (2026-03-17T20:00:00Z)"), "{text}");
-    assert!(text.contains(r#""from":"Standard","kind":"raisePriority","steps":1,"to":"High""#), "{text}");
+    assert!(
+        text.contains("Standard ticket TT-9 breached Resolved By (2026-03-17T20:00:00Z)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""from":"Standard","kind":"raisePriority","steps":1,"to":"High""#),
+        "{text}"
+    );
+}
+
+/// Years waiting on a vendor do not use up the clock's horizon: resumed
+/// three years on, the Resolved By clock is breached on time, in `sla()`
+/// and in the escalations (it read `running` with its due instant past,
+/// and resolve-75 and resolve-breach never came).
+#[test]
+fn a_wait_of_years_does_not_end_the_clock() {
+    let e = engine();
+    for opened in ["2025-03-03T14:00:00Z", "2023-03-06T14:00:00Z"] {
+        let wait = format!("{}T15:00:00Z", &opened[..10]);
+        let t = json!({ "id": "TT-5", "impact": "Single Building affected", "urgency": "Work Impaired",
+            "openedAt": opened,
+            "history": [
+                { "at": opened, "event": "responded" },
+                { "at": wait, "status": "Wait Vendor" },
+                { "at": "2026-03-02T16:00:00Z", "status": "In Process" },
+            ] });
+        let now = at("2026-03-03T23:00:00Z");
+        let sla = e.sla(&t, now).unwrap();
+        assert_eq!(sla.resolve.state, Breached, "{opened}");
+        let r = e.escalations(&t, now, &[]).unwrap();
+        let levels: Vec<&str> = r.due.iter().map(|d| d.level.as_str()).collect();
+        assert!(
+            levels.contains(&"resolve-75") && levels.contains(&"resolve-breach"),
+            "{opened}: {levels:?}"
+        );
+    }
 }

@@ -435,7 +435,8 @@ struct Track {
 
 /// How much of the calendar the track takes per step.
 const TRACK_STEP: Instant = 7 * 86_400;
-/// How far a track may run before the clock is taken never to get there.
+/// How far a track may run, in wall time less the clock's pauses and
+/// stops, before the clock is taken never to get there.
 const TRACK_HORIZON: Instant = 2 * 366 * 86_400;
 
 pub(crate) fn plan<'a>(
@@ -672,8 +673,16 @@ impl<'a> ClockPlan<'a> {
             Some(next) => next.0.min(limit),
             None => limit,
         };
+        // The horizon is of time the clock could run: a wait of years
+        // (paused, or resolved and reopened) does not use it up.
         let first = self.regimes.first().map_or(from, |r| r.0);
-        if cursor >= regime_end || cursor - first > TRACK_HORIZON {
+        let waited: Instant = self
+            .pauses
+            .ranges()
+            .iter()
+            .map(|&(a, b)| (b.min(cursor) - a.max(first)).max(0))
+            .sum();
+        if cursor >= regime_end || cursor - first - waited > TRACK_HORIZON {
             if self.regimes.get(track.regime + 1).is_some() {
                 track.regime += 1;
                 track.cursor = None;
