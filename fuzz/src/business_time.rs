@@ -240,6 +240,23 @@ fn date_of_days(days: i64) -> NaiveDate {
 }
 
 fn offset(zone: Tz, t: Instant) -> i64 {
+    // chrono-tz's tables end with 2099; the zones' rules go on. A later
+    // year reads as the year of 2072-2099 that falls on the same weekdays.
+    let t = match chrono::DateTime::from_timestamp(t, 0) {
+        Some(dt) if dt.year() >= 2100 => {
+            let y = dt.year();
+            let jan1 = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1);
+            let leap = |y: i32| NaiveDate::from_ymd_opt(y, 2, 29).is_some();
+            (2072..=2099)
+                .find(|&l| {
+                    leap(l) == leap(y)
+                        && jan1(l).map(|d| d.weekday()) == jan1(y).map(|d| d.weekday())
+                })
+                .and_then(|l| Some((jan1(y)? - jan1(l)?).num_days()))
+                .map_or(t, |days| t - days * DAY)
+        }
+        _ => t,
+    };
     chrono::DateTime::from_timestamp(t, 0).map_or(0, |dt| {
         i64::from(
             zone.offset_from_utc_datetime(&dt.naive_utc())

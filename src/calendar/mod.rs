@@ -388,8 +388,14 @@ impl Calendar {
     /// the zone's table.
     fn transitions(&self, lo: Instant, hi: Instant, out: &mut Vec<(Instant, i64)>) {
         let mut t = lo;
+        let mut before = self.offset(lo);
         while let Some(c) = self.next_change(t).filter(|c| *c <= hi) {
-            out.push((c, self.offset(c)));
+            // A segment may end without a change (from 2100, at a year's end).
+            let off = self.offset(c);
+            if off != before {
+                out.push((c, off));
+                before = off;
+            }
             t = c;
         }
     }

@@ -14,6 +14,9 @@ use std::sync::OnceLock;
 use super::zone_table::{self, Reader};
 use crate::time::Instant;
 
+/// 2100-01-01T00:00:00Z: where the zone tables end (see `segment`).
+const FROM_2100: Instant = 4_102_444_800;
+
 /// The table, or the part of it a slim build keeps (see `build.rs`).
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/zones.bin"));
 
@@ -126,6 +129,9 @@ impl Zone {
     /// offset, until)`, `since` the change that set it (`None`: always
     /// before) and `until` the next change (`None`: no more).
     pub fn segment(self, t: Instant) -> (Option<Instant>, i64, Option<Instant>) {
+        if t >= FROM_2100 {
+            return self.segment_after_2099(t);
+        }
         let Some(spans) = self.spans() else {
             return (None, 0, None);
         };
@@ -135,6 +141,35 @@ impl Zone {
             None => (None, spans.first),
         };
         (since, i64::from(offset), spans.changes.get(i).map(|c| c.0))
+    }
+
+    /// `segment` from 2100 on, where the tables (chrono-tz's, which end
+    /// with 2099) have no more changes: a zone's rules then are those of
+    /// its last years, so a year is read as the year of 2072-2099 that
+    /// falls on the same weekdays (the same weekday on January 1 and the
+    /// same leap day), whole weeks earlier, where "the last Sunday of
+    /// March" is the same date. The stretch is cut at the year's ends.
+    fn segment_after_2099(self, t: Instant) -> (Option<Instant>, i64, Option<Instant>) {
+        use chrono::{Datelike, NaiveDate};
+        let date = super::days_to_date(t.div_euclid(super::DAY));
+        let year = date.year();
+        let jan1 = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1);
+        let leap = |y: i32| NaiveDate::from_ymd_opt(y, 2, 29).is_some();
+        let like = (2072..=2099).find(|&y| {
+            leap(y) == leap(year) && jan1(y).map(|d| d.weekday()) == jan1(year).map(|d| d.weekday())
+        });
+        let (Some(like), Some(from), Some(to)) = (like, jan1(year), jan1(year + 1)) else {
+            return (None, self.offset_at(FROM_2100 - 1), None);
+        };
+        let start = super::date_to_days(from) * super::DAY;
+        let end = super::date_to_days(to) * super::DAY;
+        let shift = start - jan1(like).map_or(0, |d| super::date_to_days(d) * super::DAY);
+        let (since, offset, until) = self.segment(t - shift);
+        (
+            Some(since.map_or(start, |s| (s + shift).max(start))),
+            offset,
+            Some(until.map_or(end, |u| (u + shift).min(end))),
+        )
     }
 
     /// The largest UTC offset the zone ever has, in seconds: the earliest
