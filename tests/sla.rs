@@ -503,3 +503,45 @@ fn a_stopped_clock_counts_nothing_after_its_stop_in_the_ledger() {
     // The due instant it had is still shown.
     assert!(entries.iter().any(|e| e["kind"] == "due"));
 }
+
+/// Triage often writes impact and urgency as two events at one instant:
+/// each of the ledger's cells names its own priority beside its own clock
+/// and target (the middle one named the last cell's priority beside the
+/// intermediate cell's business clock).
+#[test]
+fn the_ledger_names_each_cell_of_one_instant() {
+    let e = engine();
+    let t = json!({ "id": "TT-7", "impact": "Single Individual", "urgency": "Work not Impaired",
+        "openedAt": "2026-03-16T14:00:00Z",
+        "history": [
+            { "at": "2026-03-16T15:00:00Z", "impact": "Entire University affected" },
+            { "at": "2026-03-16T15:00:00Z", "urgency": "Work Stopped - No workaround" },
+        ] });
+    let x = serde_json::to_value(e.explain_sla(&t, at("2026-03-16T15:10:00Z")).unwrap()).unwrap();
+    let cells: Vec<(String, String, String)> = x["resolve"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "cell")
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (s("priority"), s("urgency"), s("clock"))
+        })
+        .collect();
+    for (priority, urgency, clock) in &cells {
+        let p = e.priority_of("Entire University affected", urgency, None);
+        let cell = p.ok().filter(|p| &p.priority == priority);
+        if let Some(cell) = cell {
+            assert_eq!(&cell.clock, clock, "{cells:?}");
+        }
+    }
+    assert_eq!(cells.len(), 3, "{cells:?}");
+    assert_eq!(cells[1].1, "Work not Impaired", "{cells:?}");
+    assert_eq!(
+        cells[1].0,
+        e.priority_of("Entire University affected", "Work not Impaired", None)
+            .unwrap()
+            .priority
+    );
+    assert_eq!(cells[2].0, "Emergency", "{cells:?}");
+}

@@ -126,7 +126,7 @@ pub(crate) fn ledger(
             .get(k + 1)
             .map_or(horizon, |r| r.0)
             .min(horizon);
-        if let Some(r) = t.regimes.iter().rev().find(|r| r.at == from) {
+        if let Some(r) = t.regimes.get(plan.first_regime + k) {
             timed.push((
                 from,
                 0,

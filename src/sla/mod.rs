@@ -402,6 +402,9 @@ pub(crate) struct ClockPlan<'a> {
     pub which: Which,
     /// (from, calendar, target) for each regime that counts.
     pub regimes: SmallVec<[(Instant, &'a Calendar, i64); 2]>,
+    /// The timeline's regime the first of these is (`regimes[k]` is the
+    /// timeline's `first_regime + k`; two may share an instant).
+    pub first_regime: usize,
     /// Pauses and stopped periods that have ended (or run to now).
     pub pauses: Pauses,
     /// Only the pauses that have ended, for the due instant.
@@ -515,6 +518,7 @@ pub(crate) fn plan<'a>(
     Ok(ClockPlan {
         which,
         regimes,
+        first_regime: last_restart,
         pauses: Pauses::new(pause_runs)?,
         closed_pauses: Pauses::new(closed)?,
         paused_now,
