@@ -847,8 +847,15 @@ impl form::validate::FormPack for RuleEngine {
     fn priority_for(&self, ticket: &Value) -> Result<PriorityResult> {
         self.priority(ticket)
     }
-    fn form_function(&self, type_name: &str, function: &str, ticket: &Value) -> Result<Value> {
-        self.pack.form_function(type_name, function, ticket)
+    fn form_function(
+        &self,
+        type_name: &str,
+        function: &str,
+        ticket: &Value,
+        returns: form::Returns,
+    ) -> Result<Value> {
+        self.pack
+            .form_function(type_name, function, ticket, returns)
     }
     fn check_record(&self, ticket: &Value) -> Result<()> {
         crate::escalation::check_alarms(ticket)?;
@@ -924,7 +931,10 @@ fn current_fields(ticket: &Value) -> Result<Option<Current<'_>>> {
         if !e.is_object() {
             return Err(Error::InvalidHistory {
                 field: format!("history[{i}]"),
-                message: format!("an event must be an object, not a {}", json_type(e)),
+                message: format!(
+                    "an event must be an object, not {}",
+                    crate::ticket::a(json_type(e))
+                ),
             });
         }
         let at_path = || format!("history[{i}].at");

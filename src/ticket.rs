@@ -93,6 +93,15 @@ pub fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// A JSON type name as a message says it: `an array`, `a string`, `null`.
+pub(crate) fn a(type_name: &str) -> String {
+    match type_name {
+        "null" => "null".into(),
+        t if t.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("an {t}"),
+        t => format!("a {t}"),
+    }
+}
+
 /// How deeply arrays and objects may nest in an input (the value itself is
 /// level 1). Deeper input is refused before anything walks it, so no
 /// recursion over a hostile value can exhaust the stack; the JS binding's
@@ -141,7 +150,7 @@ pub fn expect_object<J: JsonView>(ticket: &J) -> Result<()> {
 
 /// The error for a ticket that is not an object; `found` is its JSON type.
 pub fn not_an_object(found: &str) -> Error {
-    Error::input(format!("a ticket must be an object, not a {found}"))
+    Error::input(format!("a ticket must be an object, not {}", a(found)))
 }
 
 #[cfg(test)]

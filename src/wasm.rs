@@ -714,8 +714,8 @@ fn duration(v: &JsValue) -> Result<i64, Error> {
             return parse_duration(&s).map(|s| s as i64).map_err(bad);
         }
         return Err(bad(format!(
-            "expected a number of seconds or a duration like \"4h\", not a {}",
-            js_type(v)
+            "expected a number of seconds or a duration like \"4h\", not {}",
+            crate::ticket::a(js_type(v))
         )));
     };
     if !n.is_finite() || n < 0.0 || n.fract() != 0.0 || n > MAX_SECONDS as f64 {

@@ -888,3 +888,76 @@ fn the_json_schema_if_names_every_spelling_of_a_level() {
         json!(["Critical", "Entire University affected"])
     );
 }
+
+/// A form function's answer is checked as an escalation condition's is:
+/// a condition that answers `"yes"` (taken as false) or a rule that
+/// answers text or a list of strings (errors on no field) is PACK_INVALID
+/// at the function.
+#[test]
+fn form_functions_answer_in_their_shape() {
+    for (body, says) in [
+        (
+            r#"fn cond(t) { "yes" }"#,
+            "condition cond of t must return true or false, not a string",
+        ),
+        (
+            r#"fn cond(t) { 1 }"#,
+            "must return true or false, not a number",
+        ),
+        (
+            r#"fn rule(t) { "bad" }"#,
+            "rule rule of t must return a list of #{ field, code, message }, not a string",
+        ),
+        (
+            r#"fn rule(t) { ["summary is bad"] }"#,
+            "item 0 must be #{ field, code, message }, not a string",
+        ),
+        (
+            r#"fn rule(t) { [#{ field: 3, code: "X" }] }"#,
+            "item 0 must be #{ field, code, message }, its field must be text",
+        ),
+    ] {
+        let uses = if body.contains("cond") {
+            r#"#{ name: "b", kind: "text", required_when: "cond" }"#
+        } else {
+            r#"#{ name: "b", kind: "text" }"#
+        };
+        let rules = if body.contains("rule(") {
+            r#", rules: ["rule"]"#
+        } else {
+            ""
+        };
+        let source = format!(
+            "{body}\nticket_type(\"t\", #{{ fields: [#{{ name: \"a\", kind: \"text\" }}, {uses}]{rules} }});"
+        );
+        let e = with_forms(&source).unwrap();
+        let err = e
+            .validate(&json!({ "type": "t", "a": "x" }), None, None)
+            .unwrap_err();
+        assert_eq!(err.code(), "PACK_INVALID", "{body}: {err}");
+        assert!(err.to_string().contains(says), "{body}: {err}");
+        let span = err.span().unwrap();
+        assert_eq!(
+            (span.file.as_str(), span.line),
+            ("forms.rhai", 1),
+            "{body}: {err}"
+        );
+    }
+    // The shapes a rule may answer in.
+    for ok in [
+        r#"()"#,
+        "[]",
+        r#"#{ field: "a", code: "X" }"#,
+        r#"[#{ field: "a", code: "X", message: "m" }]"#,
+    ] {
+        let source = format!(
+            "fn rule(t) {{ {ok} }}\nticket_type(\"t\", #{{ fields: [#{{ name: \"a\", kind: \"text\" }}], rules: [\"rule\"] }});"
+        );
+        let e = with_forms(&source).unwrap();
+        assert!(
+            e.validate(&json!({ "type": "t", "a": "x" }), None, None)
+                .is_ok(),
+            "{ok}"
+        );
+    }
+}

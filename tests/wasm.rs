@@ -149,7 +149,7 @@ fn errors_are_js_errors_with_codes() {
     let err = e.priority(&js(&json!([1]))).unwrap_err();
     assert_eq!(
         s(&err, "message"),
-        "invalid input: a ticket must be an object, not a array"
+        "invalid input: a ticket must be an object, not an array"
     );
     assert_eq!(error_codes(), ticket_rules::ERROR_CODES);
 }

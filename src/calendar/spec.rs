@@ -56,7 +56,10 @@ impl Calendar {
         let Value::Object(o) = spec else {
             return Err(invalid(
                 "calendar",
-                format!("a calendar must be an object, not a {}", json_type(spec)),
+                format!(
+                    "a calendar must be an object, not {}",
+                    crate::ticket::a(json_type(spec))
+                ),
             ));
         };
         if let Some(k) = o.keys().find(|k| !KEYS.contains(&k.as_str())) {

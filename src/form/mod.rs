@@ -100,6 +100,15 @@ pub enum Fill {
     },
 }
 
+/// What a form function must return.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Returns {
+    /// A condition: `true` or `false`.
+    Bool,
+    /// A rule: a list of `#{ field, code, message }` (or one, or `()`).
+    Errors,
+}
+
 impl Fill {
     /// The fields the filled value is made from.
     pub(crate) fn sources(&self) -> impl Iterator<Item = &str> {

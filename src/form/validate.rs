@@ -28,7 +28,14 @@ pub(crate) trait FormPack {
     fn user_roles(&self) -> &[String];
     fn priority_for(&self, ticket: &Value) -> Result<PriorityResult>;
     /// A form function of a type: a condition (bool) or a rule (errors).
-    fn form_function(&self, type_name: &str, function: &str, ticket: &Value) -> Result<Value>;
+    /// Its answer has been checked to be what `returns` says.
+    fn form_function(
+        &self,
+        type_name: &str,
+        function: &str,
+        ticket: &Value,
+        returns: super::Returns,
+    ) -> Result<Value>;
     /// The ticket's record (`openedAt`, `history`, `status`, `alarms`)
     /// read as the SLA clocks and escalations read it: the first thing
     /// they would refuse.
@@ -315,21 +322,9 @@ pub(crate) fn validate<P: FormPack>(
             }
             Rule::Function(name) => name,
         };
-        let out_value = pack.form_function(&ty.name, rule, &out)?;
-        let list = match out_value {
-            Value::Null => Vec::new(),
+        let list = match pack.form_function(&ty.name, rule, &out, super::Returns::Errors)? {
             Value::Array(a) => a,
-            one @ Value::Object(_) => vec![one],
-            other => {
-                return Err(Error::pack(
-                    None,
-                    format!(
-                    "rule {rule} of {} must return a list of #{{ field, code, message }}, not a {}",
-                    ty.name,
-                    json_type(&other)
-                ),
-                ))
-            }
+            _ => Vec::new(),
         };
         for e in list {
             let field = e
@@ -862,9 +857,10 @@ pub(crate) fn holds<P: FormPack>(
     priority: &mut Option<Option<PriorityResult>>,
 ) -> Result<bool> {
     match c {
-        Condition::Function(f) => {
-            Ok(pack.form_function(&ty.name, f, ticket)?.as_bool() == Some(true))
-        }
+        Condition::Function(f) => Ok(pack
+            .form_function(&ty.name, f, ticket, super::Returns::Bool)?
+            .as_bool()
+            == Some(true)),
         Condition::Fields(pairs) => {
             for (key, values) in pairs {
                 let actual = match key.as_str() {

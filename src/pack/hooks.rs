@@ -222,6 +222,7 @@ impl Hooks {
         type_name: &str,
         function: &str,
         _: &Value,
+        _: crate::form::Returns,
     ) -> Result<Value> {
         Err(Self::unavailable(self.form(type_name, function)?))
     }
@@ -279,15 +280,57 @@ impl Hooks {
     }
 
     /// Runs a ticket type's form function on `ticket`; its answer as JSON.
+    /// Its answer must be what `returns` says, else `PACK_INVALID` at the
+    /// function: a condition that answered `"yes"` was taken as false,
+    /// a rule's list of strings as errors on no field.
     pub(crate) fn form_function(
         &self,
         type_name: &str,
         function: &str,
         ticket: &Value,
+        returns: crate::form::Returns,
     ) -> Result<Value> {
+        use crate::form::Returns;
+        use crate::ticket::json_type;
         let hook = self.form(type_name, function)?;
         let out = self.call(hook, function, (self.given(ticket)?,))?;
-        to_json(&out).map_err(|e| Error::pack(Some(hook.span.clone()), format!("{function}: {e}")))
+        let wrong = |what: String| Error::pack(Some(hook.span.clone()), what);
+        let v = to_json(&out).map_err(|e| wrong(format!("{function}: {e}")))?;
+        match (returns, v) {
+            (Returns::Bool, v @ Value::Bool(_)) => Ok(v),
+            (Returns::Bool, other) => Err(wrong(format!(
+                "condition {function} of {type_name} must return true or false, not {}",
+                crate::ticket::a(json_type(&other))
+            ))),
+            (Returns::Errors, v) => {
+                let list = match v {
+                    Value::Null => Vec::new(),
+                    Value::Array(a) => a,
+                    one @ Value::Object(_) => vec![one],
+                    other => {
+                        return Err(wrong(format!(
+                            "rule {function} of {type_name} must return a list of #{{ field, code, message }}, not {}",
+                            crate::ticket::a(json_type(&other))
+                        )))
+                    }
+                };
+                for (i, e) in list.iter().enumerate() {
+                    let why = match e {
+                        Value::Object(o) => ["field", "code", "message"]
+                            .into_iter()
+                            .find(|k| o.get(*k).is_some_and(|v| !v.is_string() && !v.is_null()))
+                            .map(|k| format!("its {k} must be text")),
+                        other => Some(format!("not {}", crate::ticket::a(json_type(other)))),
+                    };
+                    if let Some(why) = why {
+                        return Err(wrong(format!(
+                            "rule {function} of {type_name}: item {i} must be #{{ field, code, message }}, {why}"
+                        )));
+                    }
+                }
+                Ok(Value::Array(list))
+            }
+        }
     }
 
     /// Runs escalation level `k`'s condition on `ticket`.

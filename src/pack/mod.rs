@@ -445,8 +445,10 @@ impl Pack {
         type_name: &str,
         function: &str,
         ticket: &Value,
+        returns: crate::form::Returns,
     ) -> crate::Result<Value> {
-        self.hooks.form_function(type_name, function, ticket)
+        self.hooks
+            .form_function(type_name, function, ticket, returns)
     }
 
     /// The incident roles the pack declares (`roles([...])`).

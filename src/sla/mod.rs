@@ -206,7 +206,10 @@ impl<'p> Timeline<'p> {
             if !e.is_object() {
                 return Err(Error::InvalidHistory {
                     field: format!("history[{i}]"),
-                    message: format!("an event must be an object, not a {}", e.type_name()),
+                    message: format!(
+                        "an event must be an object, not {}",
+                        crate::ticket::a(e.type_name())
+                    ),
                 });
             }
             let at = match Field::of(e, "at") {
