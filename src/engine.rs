@@ -858,6 +858,8 @@ impl form::validate::FormPack for RuleEngine {
             .form_function(type_name, function, ticket, returns)
     }
     fn check_record(&self, ticket: &Value) -> Result<()> {
+        // Read as the binding's calls read a ticket (one reader compiled).
+        let ticket = &crate::json::Doc::of(ticket);
         crate::escalation::check_alarms(ticket)?;
         let given = |k: &str| ticket.get(k).is_some_and(|v| !v.is_null());
         if given("openedAt") || given("history") {

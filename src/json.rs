@@ -155,6 +155,30 @@ pub enum Doc<'a> {
     Object(Vec<(Cow<'a, str>, Doc<'a>)>),
 }
 
+impl<'a> Doc<'a> {
+    /// A `Value` read as a `Doc`, its strings borrowed: code written for
+    /// `Doc`s (the binding's readers) serves a `Value` without a second
+    /// copy of it compiled in.
+    pub(crate) fn of(v: &'a Value) -> Doc<'a> {
+        match v {
+            Value::Null => Doc::Null,
+            Value::Bool(b) => Doc::Bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => Doc::U64(u),
+                (_, Some(i)) => Doc::I64(i),
+                _ => Doc::F64(n.as_f64().unwrap_or(0.0)),
+            },
+            Value::String(s) => Doc::Str(Cow::Borrowed(s)),
+            Value::Array(a) => Doc::Array(a.iter().map(Doc::of).collect()),
+            Value::Object(o) => Doc::Object(
+                o.iter()
+                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), Doc::of(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 impl JsonView for Doc<'_> {
     fn get(&self, key: &str) -> Option<&Self> {
         match self {

@@ -94,11 +94,15 @@ pub fn json_type(v: &Value) -> &'static str {
 }
 
 /// A JSON type name as a message says it: `an array`, `a string`, `null`.
-pub(crate) fn a(type_name: &str) -> String {
+pub(crate) fn a(type_name: &str) -> &'static str {
     match type_name {
-        "null" => "null".into(),
-        t if t.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("an {t}"),
-        t => format!("a {t}"),
+        "null" => "null",
+        "boolean" => "a boolean",
+        "number" => "a number",
+        "string" => "a string",
+        "array" => "an array",
+        "object" => "an object",
+        _ => "a value",
     }
 }
 

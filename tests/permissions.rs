@@ -587,13 +587,6 @@ fn the_record_is_the_hosts_and_is_checked() {
             "alarms[0].at",
             "REQUIRED",
         ),
-        ("children", json!("x"), "children", "WRONG_TYPE"),
-        (
-            "children",
-            json!([{ "id": "TT-2", "status": "Nope" }]),
-            "children[0].status",
-            "NOT_IN_MENU",
-        ),
         ("id", json!(1.5), "id", "WRONG_TYPE"),
         ("type", json!("problem"), "type", "NOT_IN_MENU"),
     ] {

@@ -150,20 +150,22 @@ impl Zone {
     /// same leap day), whole weeks earlier, where "the last Sunday of
     /// March" is the same date. The stretch is cut at the year's ends.
     fn segment_after_2099(self, t: Instant) -> (Option<Instant>, i64, Option<Instant>) {
-        use chrono::{Datelike, NaiveDate};
-        let date = super::days_to_date(t.div_euclid(super::DAY));
-        let year = date.year();
-        let jan1 = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1);
-        let leap = |y: i32| NaiveDate::from_ymd_opt(y, 2, 29).is_some();
-        let like = (2072..=2099).find(|&y| {
-            leap(y) == leap(year) && jan1(y).map(|d| d.weekday()) == jan1(year).map(|d| d.weekday())
-        });
-        let (Some(like), Some(from), Some(to)) = (like, jan1(year), jan1(year + 1)) else {
-            return (None, self.offset_at(FROM_2100 - 1), None);
+        // Days from 1970-01-01 to January 1 of year `y`.
+        let jan1 = |y: i64| {
+            let p = y - 1;
+            365 * p + p.div_euclid(4) - p.div_euclid(100) + p.div_euclid(400) - 719_162
         };
-        let start = super::date_to_days(from) * super::DAY;
-        let end = super::date_to_days(to) * super::DAY;
-        let shift = start - jan1(like).map_or(0, |d| super::date_to_days(d) * super::DAY);
+        let day = t.div_euclid(super::DAY);
+        let mut year = 1970 + day.div_euclid(366);
+        while jan1(year + 1) <= day {
+            year += 1;
+        }
+        let length = |y: i64| jan1(y + 1) - jan1(y);
+        let like = (2072..=2099)
+            .find(|&y| length(y) == length(year) && (jan1(year) - jan1(y)) % 7 == 0)
+            .unwrap_or(2099);
+        let (start, end) = (jan1(year) * super::DAY, jan1(year + 1) * super::DAY);
+        let shift = (jan1(year) - jan1(like)) * super::DAY;
         let (since, offset, until) = self.segment(t - shift);
         (
             Some(since.map_or(start, |s| (s + shift).max(start))),

@@ -518,17 +518,8 @@ fn host_label(path: &str) -> &'static str {
 ///
 /// [`redact`]: crate::RuleEngine::redact
 fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>, out: &mut Value) {
-    let refuse = |ctx: &mut Ctx<'_, P>, out: &mut Value, field: &str, label: &str, code: &str| {
-        let p = params([
-            ("role", Value::from(a.role)),
-            ("status", Value::from(a.status)),
-        ]);
-        ctx.error(field, code, label, p);
-        match a.previous.and_then(|p| p.get(field)) {
-            Some(v) => set_path(out, field, v.clone()),
-            None => super::access::remove_path(out, field),
-        }
-    };
+    // (field, label, code): each refused, its previous value back.
+    let mut refused: Vec<(&str, &str, &str)> = Vec::new();
     for (field, label) in HOST_FIELDS {
         let sent = a.sent.get(field);
         let Some(prev) = a.previous else {
@@ -542,7 +533,7 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
                 _ => false,
             };
             if given && !allowed {
-                refuse(ctx, out, field, label, "READ_ONLY");
+                refused.push((field, label, "READ_ONLY"));
             }
             continue;
         };
@@ -553,7 +544,7 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
                 || (field == "history" && before.is_some_and(|b| readable(ty, a, b) == *v))
         };
         match sent {
-            Some(v) if !same(v) => refuse(ctx, out, field, label, "READ_ONLY"),
+            Some(v) if !same(v) => refused.push((field, label, "READ_ONLY")),
             // What the host had stands, whole (a history redacted for the
             // role comes back with what it did not show).
             _ => match before {
@@ -563,28 +554,38 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
         }
     }
     let severity = "customerSeverity";
-    let Some(sent) = a.sent.get(severity) else {
-        return;
-    };
-    let before = a.previous.and_then(|p| p.get(severity));
-    let changed = match a.previous {
-        None => !is_empty(Some(sent)),
-        Some(_) => Some(sent) != before && !(is_empty(Some(sent)) && is_empty(before)),
-    };
-    let mode = ty
-        .fields
-        .iter()
-        .find(|f| f.name == "urgency")
-        .map_or(super::access::Mode::Editable, |f| {
-            f.access.mode(a.role, a.status, a.previous.is_none())
-        });
-    let code = match mode {
-        super::access::Mode::Editable => return,
-        super::access::Mode::ReadOnly => "READ_ONLY",
-        super::access::Mode::Hidden => "FORBIDDEN",
-    };
-    if changed {
-        refuse(ctx, out, severity, host_label(severity), code);
+    if let Some(sent) = a.sent.get(severity) {
+        let before = a.previous.and_then(|p| p.get(severity));
+        let changed = match a.previous {
+            None => !is_empty(Some(sent)),
+            Some(_) => Some(sent) != before && !(is_empty(Some(sent)) && is_empty(before)),
+        };
+        let mode = ty
+            .fields
+            .iter()
+            .find(|f| f.name == "urgency")
+            .map_or(super::access::Mode::Editable, |f| {
+                f.access.mode(a.role, a.status, a.previous.is_none())
+            });
+        let code = match mode {
+            super::access::Mode::Editable => None,
+            super::access::Mode::ReadOnly => Some("READ_ONLY"),
+            super::access::Mode::Hidden => Some("FORBIDDEN"),
+        };
+        if let Some(code) = code.filter(|_| changed) {
+            refused.push((severity, host_label(severity), code));
+        }
+    }
+    for (field, label, code) in refused {
+        let p = params([
+            ("role", Value::from(a.role)),
+            ("status", Value::from(a.status)),
+        ]);
+        ctx.error(field, code, label, p);
+        match a.previous.and_then(|p| p.get(field)) {
+            Some(v) => set_path(out, field, v.clone()),
+            None => super::access::remove_path(out, field),
+        }
     }
 }
 
@@ -607,7 +608,7 @@ fn readable(ty: &TicketType, a: &Asker<'_>, history: &Value) -> Value {
 }
 
 /// The ticket model's own fields are what the model says: ids, the type
-/// validated, declared statuses, a customer severity on the urgency menu,
+/// validated, a declared status, a customer severity on the urgency menu,
 /// and a record (`openedAt`, `history`, `alarms`) the SLA clocks and
 /// escalations can read. Each wrong one is an error at its path, unless
 /// that path has one already.
@@ -615,113 +616,85 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
     let pack = ctx.pack;
     let policy = pack.policy();
     let statuses = || Value::from(policy.statuses.clone());
+    // (path, code, label, the one parameter): one call writes each.
+    let mut found: Vec<(String, &str, &str, (&str, Value))> = Vec::new();
+    let expected = |what: &str| ("expected", Value::from(what));
     for field in ["id", "parent"] {
         match out.get(field) {
             None | Some(Value::Null | Value::String(_)) => {}
             Some(Value::Number(n)) if n.is_i64() || n.is_u64() => {}
-            Some(_) => {
-                let p = params([("expected", Value::from("text or a whole number"))]);
-                ctx.error(field, "WRONG_TYPE", host_label(field), p);
-            }
+            Some(_) => found.push((
+                field.into(),
+                "WRONG_TYPE",
+                host_label(field),
+                expected("text or a whole number"),
+            )),
         }
     }
     if let Some(v) = out.get("type") {
-        if !v.as_str().is_some_and(|t| same_name(&ty.name, t.trim())) {
-            let p = params([("allowed", Value::from(vec![ty.name.clone()]))]);
-            ctx.error("type", "NOT_IN_MENU", "Type", p);
+        if v.as_str().is_none_or(|t| !same_name(&ty.name, t.trim())) {
+            let allowed = ("allowed", Value::from(vec![ty.name.clone()]));
+            found.push(("type".into(), "NOT_IN_MENU", "Type", allowed));
         }
     }
     if let Some(v) = out.get("status") {
         if v.as_str().is_none_or(|s| policy.status(s).is_none()) {
-            ctx.error(
-                "status",
+            found.push((
+                "status".into(),
                 "NOT_IN_MENU",
                 "Status",
-                params([("allowed", statuses())]),
-            );
+                ("allowed", statuses()),
+            ));
         }
     }
     if let Some(v) = out.get("customerSeverity").filter(|v| !is_empty(Some(v))) {
         let matrix = pack.matrix();
         if v.as_str().is_none_or(|s| matrix.urgency_index(s).is_err()) {
-            let names: Vec<Value> = matrix
+            let names = matrix
                 .urgencies
                 .iter()
-                .map(|l| Value::from(l.name.as_str()))
-                .collect();
-            ctx.error(
-                "customerSeverity",
+                .map(|l| Value::from(l.name.as_str()));
+            found.push((
+                "customerSeverity".into(),
                 "NOT_IN_MENU",
                 host_label("customerSeverity"),
-                params([("allowed", Value::Array(names))]),
-            );
+                ("allowed", Value::Array(names.collect())),
+            ));
         }
     }
-    match out.get("children") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(kids)) => {
-            for (i, k) in kids.iter().enumerate() {
-                let path = format!("children[{i}]");
-                match k.get("status") {
-                    _ if !k.is_object() => {
-                        let p = params([("expected", Value::from("an object"))]);
-                        ctx.error(&path, "WRONG_TYPE", "Children", p);
-                    }
-                    None | Some(Value::Null) => {}
-                    Some(s) if s.as_str().is_some_and(|s| policy.status(s).is_some()) => {}
-                    Some(_) => ctx.error(
-                        &format!("{path}.status"),
-                        "NOT_IN_MENU",
-                        "Children",
-                        params([("allowed", statuses())]),
-                    ),
-                }
-            }
-        }
-        Some(_) => {
-            let p = params([("expected", Value::from("a list"))]);
-            ctx.error("children", "WRONG_TYPE", "Children", p);
-        }
-    }
-    let Err(e) = pack.check_record(out) else {
-        return;
-    };
-    let field = e.field().unwrap_or("history").to_string();
-    let root = field.split(['.', '[']).next().unwrap_or("");
-    if ctx
-        .errors
-        .iter()
-        .any(|x| x.field == field || x.field == root)
-    {
-        return;
-    }
-    let (code, p) = match &e {
-        Error::InvalidInstant { .. } => ("INVALID_DATE_TIME", Map::new()),
-        Error::MissingField { .. } => ("REQUIRED", Map::new()),
-        Error::InvalidType { expected, .. } => {
-            ("WRONG_TYPE", params([("expected", Value::from(*expected))]))
-        }
-        Error::InvalidHistory { message, .. } => (
-            "INVALID_HISTORY",
-            params([("reason", Value::from(message.as_str()))]),
-        ),
-        e => match e.allowed() {
-            Some(allowed) => (
-                "NOT_IN_MENU",
-                params([("allowed", Value::from(allowed.to_vec()))]),
-            ),
-            None => (
+    if let Err(e) = pack.check_record(out) {
+        let field = e.field().unwrap_or("history").to_string();
+        let (code, param) = match &e {
+            Error::InvalidInstant { .. } => ("INVALID_DATE_TIME", None),
+            Error::MissingField { .. } => ("REQUIRED", None),
+            Error::InvalidType { expected: what, .. } => ("WRONG_TYPE", Some(expected(what))),
+            Error::InvalidHistory { message, .. } => (
                 "INVALID_HISTORY",
-                params([("reason", Value::from(e.to_string()))]),
+                Some(("reason", Value::from(message.as_str()))),
             ),
-        },
-    };
-    let label = ty
-        .fields
-        .iter()
-        .find(|f| f.name == field)
-        .map_or_else(|| host_label(&field).to_string(), |f| f.label.clone());
-    ctx.error(&field, code, &label, p);
+            e => match e.allowed() {
+                Some(a) => ("NOT_IN_MENU", Some(("allowed", Value::from(a.to_vec())))),
+                None => (
+                    "INVALID_HISTORY",
+                    Some(("reason", Value::from(e.to_string()))),
+                ),
+            },
+        };
+        let root = field.split(['.', '[']).next().unwrap_or("");
+        let taken = |x: &FieldError| x.field == field || x.field == root;
+        if !ctx.errors.iter().any(taken) && !found.iter().any(|f| f.0 == field || f.0 == root) {
+            let label = ty
+                .fields
+                .iter()
+                .find(|f| f.name == field)
+                .map_or_else(|| host_label(&field).to_string(), |f| f.label.clone());
+            let params = param.map_or_else(Map::new, |(k, v)| params([(k, v)]));
+            ctx.error(&field, code, &label, params);
+        }
+    }
+    for (field, code, label, (k, v)) in found {
+        ctx.error(&field, code, label, params([(k, v)]));
+    }
 }
 
 /// A data rule: when its condition holds, its field must pass its checks.
