@@ -764,3 +764,70 @@ fn every_field_error_of_a_type_at_once() {
         .iter()
         .all(|e| e.span().is_some_and(|s| s.file == "zz.rhai" && s.line == 1)));
 }
+
+/// `(1+(1+ ... inner ...))`, `k` levels deep.
+fn nested(k: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "(1+".repeat(k), ")".repeat(k))
+}
+
+/// The deepest `k` for which `file(k)` parses (the limits on expression
+/// depth), with the pack it makes.
+fn deepest(file: impl Fn(usize) -> String) -> (usize, String) {
+    (1..100)
+        .rev()
+        .map(|k| (k, file(k)))
+        .find(|(_, src)| {
+            !RuleEngine::check_sources([("p.rhai", TINY_PACK), ("a.rhai", src.as_str())])
+                .iter()
+                .any(|e| e.limit() == Some(Limit::ExpressionDepth))
+        })
+        .unwrap()
+}
+
+#[test]
+fn recursion_inside_the_deepest_expressions_stops_before_the_stack_ends() {
+    // Each call level holds a whole expression's worth of the interpreter's
+    // frames: at the most call levels a pack may ask for, within the
+    // deepest expression a function may nest, that once ran off the end of
+    // the stack (natively a crash, in wasm a broken instance).
+    set_clock(None);
+    let (k, src) = deepest(|k| format!("fn f(n) {{\n  {}\n}}\nf(0);\n", nested(k, "f(n+1)")));
+    assert!(k >= 15, "{k}");
+    let errors = RuleEngine::check_sources([("p.rhai", TINY_PACK), ("a.rhai", src.as_str())]);
+    assert!(
+        errors.iter().any(|e| e.code() == "RULE_LIMIT"),
+        "{errors:?}"
+    );
+    // The same from a deep expression at the top of the file.
+    let (_, src) = deepest(|k| {
+        format!(
+            "fn f(n) {{\n  {}\n}}\nlet x = {};\n",
+            nested(20, "f(n+1)"),
+            nested(k, "f(0)")
+        )
+    });
+    let errors = RuleEngine::check_sources([("p.rhai", TINY_PACK), ("a.rhai", src.as_str())]);
+    assert!(
+        errors.iter().any(|e| e.code() == "RULE_LIMIT"),
+        "{errors:?}"
+    );
+    // In a hook, at the ceiling of call levels.
+    let (_, helper) = deepest(|k| format!("fn f(n) {{ {} }}\n", nested(k, "f(n+1)")));
+    let hook = format!(
+        "limits(#{{ call_levels: 64, operations: 200000 }});\n{}{helper}",
+        spin_hook("f(0);")
+    );
+    let e =
+        RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", hook.as_str())]).unwrap();
+    let spin = json!({"impact": "High", "urgency": "Now", "service": "spin"});
+    let ok = json!({"impact": "High", "urgency": "Now"});
+    for _ in 0..2 {
+        let err = e.priority(&spin).unwrap_err();
+        assert_eq!(
+            (err.code(), err.limit()),
+            ("RULE_LIMIT", Some(Limit::CallDepth)),
+            "{err}"
+        );
+        assert_eq!(e.priority(&ok).unwrap().priority, "P1");
+    }
+}
