@@ -831,3 +831,25 @@ fn recursion_inside_the_deepest_expressions_stops_before_the_stack_ends() {
         assert_eq!(e.priority(&ok).unwrap().priority, "P1");
     }
 }
+
+#[test]
+fn one_replace_that_would_build_gigabytes_is_refused_before_it_starts() {
+    // 1 M characters, each replaced by 5,000: 5 GB, built in one call before
+    // rhai checked its size (seconds, and the wasm module out of memory).
+    let src = "let s = \"\";\ns.pad(1000000, \"x\");\nlet q = \"\";\nq.pad(5000, \"y\");\ns.replace(\"x\", q);\n";
+    let started = std::time::Instant::now();
+    let e = load_err(&[("p.rhai", src)]);
+    assert_eq!(
+        (e.code(), e.limit(), at(&e)),
+        (
+            "RULE_LIMIT",
+            Some(Limit::DataSize),
+            "p.rhai:5:3".to_string()
+        )
+    );
+    assert!(
+        started.elapsed().as_secs_f64() < 1.0,
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -66,3 +66,10 @@ test('recursion inside the deepest expressions is stopped before the stack ends,
   }
   assert.equal(RuleEngine.default().priority({ impact: 'Entire University affected', urgency: 'Work Stopped - No workaround' }).priority, 'Emergency');
 });
+
+test('one replace that would build gigabytes at load is refused before it starts', () => {
+  const src = 'let s = "";\ns.pad(1000000, "x");\nlet q = "";\nq.pad(5000, "y");\ns.replace("x", q);\n';
+  const errors = RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': src });
+  assert.deepEqual(errors.map((x) => [x.code, x.limit, x.file, x.line]), [['RULE_LIMIT', 'data size', 'a.rhai', 5]]);
+  assert.equal(RuleEngine.default().priority({ impact: 'Entire University affected', urgency: 'Work Stopped - No workaround' }).priority, 'Emergency');
+});
