@@ -543,7 +543,7 @@ fn a_ticket_too_large_for_a_hook_is_refused_before_the_hook_runs_with_its_path()
         (
             with("description", json!("x".repeat((1 << 20) + 1))),
             "description",
-            "1048577 characters",
+            "1048577 bytes of text",
         ),
         (
             with(
@@ -551,18 +551,67 @@ fn a_ticket_too_large_for_a_hook_is_refused_before_the_hook_runs_with_its_path()
                 json!([{"at": "2026-03-16T14:00:00Z", "note": "é".repeat((1 << 20) + 1)}]),
             ),
             "history[0].note",
-            "characters",
+            "bytes of text",
         ),
-        (with("tags", json!(vec![1; 10_001])), "tags", "10001 items"),
+        (
+            with("tags", json!(vec![1; 10_001])),
+            "tags",
+            "10001 list items",
+        ),
+        // As rhai counts them: the bytes of every string in the ticket
+        // together, and the items of nested lists in their parent's.
+        (
+            with("notes", json!(["x".repeat(600_000), "y".repeat(600_000)])),
+            "notes",
+            "1200000 bytes of text",
+        ),
+        (
+            with("grid", json!(vec![vec![0; 100]; 100])),
+            "grid",
+            "10100 list items",
+        ),
+        (
+            with("description", json!("é".repeat((1 << 19) + 1))),
+            "description",
+            "1048578 bytes of text",
+        ),
     ] {
         let err = e.priority(&t).unwrap_err();
         assert_eq!(err.code(), "TOO_LARGE", "{err}");
         assert!(err.field().unwrap().starts_with(field), "{field}: {err}");
         assert!(err.to_string().contains(says), "{says}: {err}");
     }
-    // At the limit, the hook runs; multi-byte characters count once.
-    let t = with("description", json!("é".repeat(1 << 20)));
+    // At the limit, the hook runs, and may change the ticket (when rhai
+    // counts its size); one byte more, in any string, and it does not run.
+    // "High", "Now" and "spin" are 11 bytes.
+    let changes = format!(
+        "{}fn note(t) {{ t.seen = true; t }}\n",
+        spin_hook("ticket.seen = true; ticket = note(ticket);")
+    );
+    let e =
+        RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", changes.as_str())]).unwrap();
+    let t = with("description", json!("é".repeat(((1 << 20) - 11) / 2)));
     assert_eq!(e.priority(&t).unwrap().priority, "P1");
+    let t = with("description", json!("x".repeat((1 << 20) - 11)));
+    assert_eq!(e.priority(&t).unwrap().priority, "P1");
+    let mut more = t.clone();
+    more["x"] = json!("z");
+    let err = e.priority(&more).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("TOO_LARGE", Some("ticket")),
+        "{err}"
+    );
+    // Lists that fit one by one, but not together.
+    let mut t = base.clone();
+    t["a"] = json!(vec![0; 6000]);
+    t["b"] = json!(vec![0; 6000]);
+    let err = e.priority(&t).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("TOO_LARGE", Some("ticket")),
+        "{err}"
+    );
     // Too deep is INVALID_INPUT, as without a hook (and as in JS).
     let mut deep = json!(1);
     for _ in 0..100 {

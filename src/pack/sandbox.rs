@@ -25,11 +25,14 @@ pub struct Limits {
     pub call_levels: usize,
     /// Expression nesting at global level / inside functions.
     pub expr_depth: (usize, usize),
-    /// Characters in one string a rule builds.
+    /// Bytes (UTF-8) of the strings in one value a rule builds, summed
+    /// over the value (rhai's count).
     pub string_size: usize,
-    /// Elements in one array a rule builds.
+    /// Items of the arrays in one value a rule builds, nested arrays'
+    /// items counted too.
     pub array_size: usize,
-    /// Entries in one map a rule builds.
+    /// Entries of the maps in one value a rule builds, nested maps'
+    /// entries counted too.
     pub map_size: usize,
     /// Variables in scope at once.
     pub variables: usize,
