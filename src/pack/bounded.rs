@@ -9,10 +9,12 @@
 //! but stop at the sandbox's array or string size, before the work is
 //! done. Functions registered on the engine shadow the standard package's.
 //!
-//! The other string functions grow a string by a bounded factor at most
-//! (`pad` checks its length first, `to_upper` at most triples it), so
-//! rhai's check after them holds the memory they take to a few times the
-//! limit.
+//! Only a replacement by a string can multiply a string's length; by a
+//! char (at most 4 bytes, for a match of at least 1 byte, or at each of
+//! the n + 1 boundaries for an empty one) a result is at most about five
+//! times the string, like the other string functions' (`pad` checks its
+//! length first, `to_upper` at most triples it): rhai's check after them
+//! holds the memory they take to a few times the limit.
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, INT};
 
@@ -69,7 +71,7 @@ fn segments(n: INT) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-/// Registers the bounded splitters and `replace` on `engine`.
+/// Registers the bounded splitters and `replace` (by a string) on `engine`.
 pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn(
         "replace",
@@ -79,25 +81,8 @@ pub(crate) fn register(engine: &mut Engine) {
     );
     engine.register_fn(
         "replace",
-        |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, by: char| {
-            replace(&ctx, s, find, by.encode_utf8(&mut [0; 4]))
-        },
-    );
-    engine.register_fn(
-        "replace",
         |ctx: NativeCallContext, s: &mut ImmutableString, find: char, by: &str| {
             replace(&ctx, s, find.encode_utf8(&mut [0; 4]), by)
-        },
-    );
-    engine.register_fn(
-        "replace",
-        |ctx: NativeCallContext, s: &mut ImmutableString, find: char, by: char| {
-            replace(
-                &ctx,
-                s,
-                find.encode_utf8(&mut [0; 4]),
-                by.encode_utf8(&mut [0; 4]),
-            )
         },
     );
     engine.register_fn("to_chars", |ctx: NativeCallContext, s: &str| {
