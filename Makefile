@@ -37,8 +37,11 @@ NPM_BIN := tests/node_modules/.bin
 # 549,500 for the tenth session's fixes (543,693 -> 548,398, +4.7 KB:
 # string arguments checked, clock levels by threshold crossings, repeating
 # levels past 1,000, quiet hours on the ticket's clock, every field error
-# of a type at once, misspelt names refused at load).
-WASM_GZ_BUDGET := 549500
+# of a type at once, misspelt names refused at load); 550,000 for the
+# sandbox's fixes (548,951 -> 549,847, +0.9 KB: a stack guard under
+# call_levels, `replace` bounded before it builds, a ticket's sizes
+# counted as rhai counts them).
+WASM_GZ_BUDGET := 550000
 # The package's slim module (pkg/slim/: no rhai, every zone); issue 8's
 # 350 KB for a module with every zone and the default pack. 260,000 until
 # floats stopped going through the standard library's formatting without

@@ -543,7 +543,7 @@ fn a_ticket_too_large_for_a_hook_is_refused_before_the_hook_runs_with_its_path()
         (
             with("description", json!("x".repeat((1 << 20) + 1))),
             "description",
-            "1048577 characters",
+            "1048577 bytes of text",
         ),
         (
             with(
@@ -551,18 +551,67 @@ fn a_ticket_too_large_for_a_hook_is_refused_before_the_hook_runs_with_its_path()
                 json!([{"at": "2026-03-16T14:00:00Z", "note": "é".repeat((1 << 20) + 1)}]),
             ),
             "history[0].note",
-            "characters",
+            "bytes of text",
         ),
-        (with("tags", json!(vec![1; 10_001])), "tags", "10001 items"),
+        (
+            with("tags", json!(vec![1; 10_001])),
+            "tags",
+            "10001 list items",
+        ),
+        // As rhai counts them: the bytes of every string in the ticket
+        // together, and the items of nested lists in their parent's.
+        (
+            with("notes", json!(["x".repeat(600_000), "y".repeat(600_000)])),
+            "notes",
+            "1200000 bytes of text",
+        ),
+        (
+            with("grid", json!(vec![vec![0; 100]; 100])),
+            "grid",
+            "10100 list items",
+        ),
+        (
+            with("description", json!("é".repeat((1 << 19) + 1))),
+            "description",
+            "1048578 bytes of text",
+        ),
     ] {
         let err = e.priority(&t).unwrap_err();
         assert_eq!(err.code(), "TOO_LARGE", "{err}");
         assert!(err.field().unwrap().starts_with(field), "{field}: {err}");
         assert!(err.to_string().contains(says), "{says}: {err}");
     }
-    // At the limit, the hook runs; multi-byte characters count once.
-    let t = with("description", json!("é".repeat(1 << 20)));
+    // At the limit, the hook runs, and may change the ticket (when rhai
+    // counts its size); one byte more, in any string, and it does not run.
+    // "High", "Now" and "spin" are 11 bytes.
+    let changes = format!(
+        "{}fn note(t) {{ t.seen = true; t }}\n",
+        spin_hook("ticket.seen = true; ticket = note(ticket);")
+    );
+    let e =
+        RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", changes.as_str())]).unwrap();
+    let t = with("description", json!("é".repeat(((1 << 20) - 11) / 2)));
     assert_eq!(e.priority(&t).unwrap().priority, "P1");
+    let t = with("description", json!("x".repeat((1 << 20) - 11)));
+    assert_eq!(e.priority(&t).unwrap().priority, "P1");
+    let mut more = t.clone();
+    more["x"] = json!("z");
+    let err = e.priority(&more).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("TOO_LARGE", Some("ticket")),
+        "{err}"
+    );
+    // Lists that fit one by one, but not together.
+    let mut t = base.clone();
+    t["a"] = json!(vec![0; 6000]);
+    t["b"] = json!(vec![0; 6000]);
+    let err = e.priority(&t).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("TOO_LARGE", Some("ticket")),
+        "{err}"
+    );
     // Too deep is INVALID_INPUT, as without a hook (and as in JS).
     let mut deep = json!(1);
     for _ in 0..100 {
@@ -905,4 +954,92 @@ row("später", [cell("24x7", "4h", "Niedrig", "8h")]);"#
     let e = load_err(&[("p.rhai", &pack("Äußerst"))]);
     assert_eq!(at(&e), "p.rhai:5:1");
     assert!(e.to_string().contains("row for undeclared urgency"), "{e}");
+}
+/// `(1+(1+ ... inner ...))`, `k` levels deep.
+fn nested(k: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "(1+".repeat(k), ")".repeat(k))
+}
+
+/// The deepest `k` for which `file(k)` parses (the limits on expression
+/// depth), with the pack it makes.
+fn deepest(file: impl Fn(usize) -> String) -> (usize, String) {
+    (1..100)
+        .rev()
+        .map(|k| (k, file(k)))
+        .find(|(_, src)| {
+            !RuleEngine::check_sources([("p.rhai", TINY_PACK), ("a.rhai", src.as_str())])
+                .iter()
+                .any(|e| e.limit() == Some(Limit::ExpressionDepth))
+        })
+        .unwrap()
+}
+
+#[test]
+fn recursion_inside_the_deepest_expressions_stops_before_the_stack_ends() {
+    // Each call level holds a whole expression's worth of the interpreter's
+    // frames: at the most call levels a pack may ask for, within the
+    // deepest expression a function may nest, that once ran off the end of
+    // the stack (natively a crash, in wasm a broken instance).
+    set_clock(None);
+    let (k, src) = deepest(|k| format!("fn f(n) {{\n  {}\n}}\nf(0);\n", nested(k, "f(n+1)")));
+    assert!(k >= 15, "{k}");
+    let errors = RuleEngine::check_sources([("p.rhai", TINY_PACK), ("a.rhai", src.as_str())]);
+    assert!(
+        errors.iter().any(|e| e.code() == "RULE_LIMIT"),
+        "{errors:?}"
+    );
+    // The same from a deep expression at the top of the file.
+    let (_, src) = deepest(|k| {
+        format!(
+            "fn f(n) {{\n  {}\n}}\nlet x = {};\n",
+            nested(20, "f(n+1)"),
+            nested(k, "f(0)")
+        )
+    });
+    let errors = RuleEngine::check_sources([("p.rhai", TINY_PACK), ("a.rhai", src.as_str())]);
+    assert!(
+        errors.iter().any(|e| e.code() == "RULE_LIMIT"),
+        "{errors:?}"
+    );
+    // In a hook, at the ceiling of call levels.
+    let (_, helper) = deepest(|k| format!("fn f(n) {{ {} }}\n", nested(k, "f(n+1)")));
+    let hook = format!(
+        "limits(#{{ call_levels: 64, operations: 200000 }});\n{}{helper}",
+        spin_hook("f(0);")
+    );
+    let e =
+        RuleEngine::from_sources([("p.rhai", TINY_PACK), ("hook.rhai", hook.as_str())]).unwrap();
+    let spin = json!({"impact": "High", "urgency": "Now", "service": "spin"});
+    let ok = json!({"impact": "High", "urgency": "Now"});
+    for _ in 0..2 {
+        let err = e.priority(&spin).unwrap_err();
+        assert_eq!(
+            (err.code(), err.limit()),
+            ("RULE_LIMIT", Some(Limit::CallDepth)),
+            "{err}"
+        );
+        assert_eq!(e.priority(&ok).unwrap().priority, "P1");
+    }
+}
+
+#[test]
+fn one_replace_that_would_build_gigabytes_is_refused_before_it_starts() {
+    // 1 M characters, each replaced by 5,000: 5 GB, built in one call before
+    // rhai checked its size (seconds, and the wasm module out of memory).
+    let src = "let s = \"\";\ns.pad(1000000, \"x\");\nlet q = \"\";\nq.pad(5000, \"y\");\ns.replace(\"x\", q);\n";
+    let started = std::time::Instant::now();
+    let e = load_err(&[("p.rhai", src)]);
+    assert_eq!(
+        (e.code(), e.limit(), at(&e)),
+        (
+            "RULE_LIMIT",
+            Some(Limit::DataSize),
+            "p.rhai:5:3".to_string()
+        )
+    );
+    assert!(
+        started.elapsed().as_secs_f64() < 1.0,
+        "{:?}",
+        started.elapsed()
+    );
 }

@@ -15,7 +15,6 @@ use crate::error::Error;
 use crate::pack::sandbox::Limits;
 
 /// The one key that never crosses into or out of the engine.
-#[cfg(feature = "rhai")]
 pub(crate) const FORBIDDEN_KEY: &str = "__proto__";
 
 /// A JSON value as a rhai value.
@@ -60,12 +59,12 @@ pub(crate) fn to_dynamic_within(v: &Value, limits: &Limits) -> Result<Dynamic, E
     Ok(to_dynamic(v))
 }
 
-/// Whether `v` keeps within `limits`' sizes (strings, arrays, maps) and
-/// depth, as a value rhai builds must: a compiled pack's arguments are
-/// held to the limits its source ran under.
+/// Whether `v` keeps within `limits`' sizes (strings, arrays, maps, counted
+/// as rhai counts them) and depth, as a value rhai builds must: a compiled
+/// pack's arguments are held to the limits its source ran under.
 pub(crate) fn check_within(v: &Value, limits: &Limits) -> Result<(), String> {
     crate::ticket::check_depth(v).map_err(|e| e.to_string())?;
-    fits(v, limits).map_err(|(path, message)| {
+    fits(v, limits).map(drop).map_err(|(path, message)| {
         if path.is_empty() {
             message
         } else {
@@ -74,42 +73,76 @@ pub(crate) fn check_within(v: &Value, limits: &Limits) -> Result<(), String> {
     })
 }
 
-/// `Err((path, what))` for the first part of `v` over `limits`.
-/// Recursion bounded by the depth check that comes first.
-fn fits(v: &Value, limits: &Limits) -> Result<(), (String, String)> {
-    let over = |n: usize, what: &str, max: usize, key: &str| {
-        (
-            String::new(),
-            format!("{n} {what}; this pack's hooks accept at most {max} (limits {key})"),
-        )
-    };
+/// What rhai counts of a value against its size limits, as its
+/// `calc_data_sizes` does: the items of every array in it (nested arrays'
+/// items counted again inside their parent's), the entries of every map
+/// (keys of maps inside counted too), and the bytes of every string (not
+/// characters, and summed over the whole value).
+#[derive(Debug, Default, Clone, Copy)]
+struct Sizes {
+    items: usize,
+    keys: usize,
+    bytes: usize,
+}
+
+impl Sizes {
+    fn add(&mut self, other: Sizes) {
+        self.items = self.items.saturating_add(other.items);
+        self.keys = self.keys.saturating_add(other.keys);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
+
+/// The sizes rhai will count for `v` as [`to_dynamic`] makes it, or
+/// `Err((path, what))` for the deepest part of `v` that alone is over
+/// `limits` (the whole value, path "", when only the sum is). Recursion
+/// bounded by the depth check that comes first.
+fn fits(v: &Value, limits: &Limits) -> Result<Sizes, (String, String)> {
+    let mut sizes = Sizes::default();
     match v {
-        // Bytes first: counting characters is only needed near the limit.
-        Value::String(s) if s.len() > limits.string_size => {
-            let n = s.chars().count();
-            if n > limits.string_size {
-                return Err(over(n, "characters", limits.string_size, "string_size"));
-            }
-        }
+        Value::String(s) => sizes.bytes = s.len(),
         Value::Array(a) => {
-            if a.len() > limits.array_size {
-                return Err(over(a.len(), "items", limits.array_size, "array_size"));
-            }
+            sizes.items = a.len();
             for (i, item) in a.iter().enumerate() {
-                fits(item, limits).map_err(|(p, m)| (format!("[{i}]{}", dot(&p)), m))?;
+                let inner =
+                    fits(item, limits).map_err(|(p, m)| (format!("[{i}]{}", dot(&p)), m))?;
+                sizes.add(inner);
             }
         }
         Value::Object(o) => {
-            if o.len() > limits.map_size {
-                return Err(over(o.len(), "keys", limits.map_size, "map_size"));
-            }
             for (k, item) in o {
-                fits(item, limits).map_err(|(p, m)| (format!("{k}{}", dot(&p)), m))?;
+                // Dropped on the way in (to_dynamic), so not counted.
+                if k == FORBIDDEN_KEY {
+                    continue;
+                }
+                sizes.keys += 1;
+                let inner = fits(item, limits).map_err(|(p, m)| (format!("{k}{}", dot(&p)), m))?;
+                sizes.add(inner);
             }
         }
         _ => {}
     }
-    Ok(())
+    let over = |n: usize, what: &str, max: usize, key: &str| {
+        Err((
+            String::new(),
+            format!("{n} {what}; this pack's hooks accept at most {max} (limits {key})"),
+        ))
+    };
+    if sizes.bytes > limits.string_size {
+        return over(
+            sizes.bytes,
+            "bytes of text",
+            limits.string_size,
+            "string_size",
+        );
+    }
+    if sizes.items > limits.array_size {
+        return over(sizes.items, "list items", limits.array_size, "array_size");
+    }
+    if sizes.keys > limits.map_size {
+        return over(sizes.keys, "map keys", limits.map_size, "map_size");
+    }
+    Ok(sizes)
 }
 
 /// A path's rest after a segment: `.at` or `[2]`, nothing if empty.

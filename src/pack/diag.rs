@@ -75,11 +75,13 @@ pub(crate) fn eval_error(file: &str, err: &EvalAltResult, fallback: Option<&Span
         EvalAltResult::ErrorStackOverflow(_) => Some(Limit::CallDepth),
         EvalAltResult::ErrorDataTooLarge(..) => Some(Limit::DataSize),
         EvalAltResult::ErrorTooManyVariables(_) => Some(Limit::Variables),
-        EvalAltResult::ErrorTerminated(token, _)
-            if token.clone().into_immutable_string().ok().as_deref()
-                == Some(super::sandbox::TIME_UP) =>
-        {
-            Some(Limit::Time)
+        EvalAltResult::ErrorTerminated(token, _) => {
+            match token.clone().into_immutable_string().ok().as_deref() {
+                Some(super::sandbox::TIME_UP) => Some(Limit::Time),
+                // Nested too deeply for the stack: calls within expressions.
+                Some(super::sandbox::STACK_UP) => Some(Limit::CallDepth),
+                _ => None,
+            }
         }
         EvalAltResult::ErrorParsing(ParseErrorType::ExprTooDeep, _) => Some(Limit::ExpressionDepth),
         _ => None,

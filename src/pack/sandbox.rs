@@ -25,11 +25,14 @@ pub struct Limits {
     pub call_levels: usize,
     /// Expression nesting at global level / inside functions.
     pub expr_depth: (usize, usize),
-    /// Characters in one string a rule builds.
+    /// Bytes (UTF-8) of the strings in one value a rule builds, summed
+    /// over the value (rhai's count).
     pub string_size: usize,
-    /// Elements in one array a rule builds.
+    /// Items of the arrays in one value a rule builds, nested arrays'
+    /// items counted too.
     pub array_size: usize,
-    /// Entries in one map a rule builds.
+    /// Entries of the maps in one value a rule builds, nested maps'
+    /// entries counted too.
     pub map_size: usize,
     /// Variables in scope at once.
     pub variables: usize,
@@ -180,6 +183,40 @@ fn native_ms() -> f64 {
 #[cfg(feature = "rhai")]
 pub(crate) const TIME_UP: &str = "sandbox time limit";
 
+/// The value a run is terminated with when it nears the end of the stack.
+#[cfg(feature = "rhai")]
+pub(crate) const STACK_UP: &str = "sandbox stack limit";
+
+/// Bytes of stack one run may use, from its first operation on: a safety
+/// net under `call_levels` and the expression depths. Their worst case,
+/// every call level deep in an expression as deep as a function may nest
+/// (`fn f(n) { (1+(1+(1+ ... f(n+1) ...))) }`), needs about 2 MB of the
+/// module's stack in wasm at 64 levels, and more of the JS engine's own
+/// stack than it has (V8 gives up at about 1.7 MB of the module's stack:
+/// "Maximum call stack size exceeded"). Past either, the instance is left
+/// broken for every later call. This stops such a rule first, with
+/// `RULE_LIMIT` on call depth: plain recursion at 64 levels uses about
+/// 150 KB, and each level of nesting around the recursive call about 1.5
+/// KB more per level (measured in Node, tests/js/sandbox.test.mjs).
+/// In wasm the module's stack is 2 MB (`-zstack-size` in
+/// .cargo/config.toml), which leaves room above this for the host's
+/// frames and for what a run does between two operations.
+#[cfg(all(feature = "rhai", target_arch = "wasm32"))]
+const STACK_BUDGET: usize = 768 << 10;
+/// Natively, a run's stack is the calling thread's: 2 MB for a thread
+/// Rust starts (the test harness's among them), 8 MB for a main thread.
+#[cfg(all(feature = "rhai", not(target_arch = "wasm32")))]
+const STACK_BUDGET: usize = 1 << 20;
+
+/// Where the stack is now: the address of a local. The stack grows down,
+/// so a deeper call has a lower address.
+#[cfg(feature = "rhai")]
+#[inline(never)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
 /// How many operations pass between two looks at the clock.
 #[cfg(feature = "rhai")]
 const CLOCK_EVERY: u64 = 16;
@@ -232,20 +269,28 @@ pub fn engine(limits: &Limits) -> Engine {
         .on_debug(|_, _, _| {});
     engine.disable_symbol("eval");
     super::bounded::register(&mut engine);
-    if limits.time_ms > 0 {
-        let budget = f64::from(limits.time_ms);
-        let started = Rc::new(Cell::new(0.0));
-        // rhai counts operations from 1 in each run (a file at load, a hook
-        // call): the first one starts the stopwatch.
-        engine.on_progress(move |ops| {
-            let clock = CLOCK.with(Cell::get)?;
-            if ops == 1 {
-                started.set(clock());
-            } else if ops % CLOCK_EVERY == 0 && clock() - started.get() > budget {
-                return Some(Dynamic::from(TIME_UP));
-            }
-            None
-        });
-    }
+    let budget = (limits.time_ms > 0).then(|| f64::from(limits.time_ms));
+    let started = Rc::new(Cell::new(0.0));
+    let base = Rc::new(Cell::new(0usize));
+    // rhai counts operations from 1 in each run (a file at load, a hook
+    // call): the first one marks where the run's stack starts and starts
+    // the stopwatch. Every step of rhai's recursion (an expression, a
+    // statement, a call) is an operation, so the stack guard sees each.
+    engine.on_progress(move |ops| {
+        let here = stack_address();
+        if ops == 1 {
+            base.set(here);
+        } else if base.get().saturating_sub(here) > STACK_BUDGET {
+            return Some(Dynamic::from(STACK_UP));
+        }
+        let budget = budget?;
+        let clock = CLOCK.with(Cell::get)?;
+        if ops == 1 {
+            started.set(clock());
+        } else if ops % CLOCK_EVERY == 0 && clock() - started.get() > budget {
+            return Some(Dynamic::from(TIME_UP));
+        }
+        None
+    });
     engine
 }

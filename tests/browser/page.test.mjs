@@ -188,6 +188,35 @@ test('runaway hooks are stopped in the page, and the same engine keeps answering
   assert.deepEqual(page.problems, []);
 });
 
+test('recursion inside the deepest expressions is stopped in the page before the stack ends', async () => {
+  // As tests/js/sandbox.test.mjs in Node: the most call levels a pack may
+  // ask for, each inside the deepest expression a function may nest.
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const got = await page.evaluate(async () => {
+    const { RuleEngine } = await import('/pkg/web/ticket_rules.js');
+    const tiny = await (await fetch('/tests/data/tiny-pack.rhai')).text();
+    const nested = (k, inner) => `${'(1+'.repeat(k)}${inner}${')'.repeat(k)}`;
+    const deepest = (file) => {
+      for (let k = 99; k > 0; k--) {
+        const src = file(k);
+        if (!RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': src }).some((e) => e.limit === 'expression depth')) return src;
+      }
+      return '';
+    };
+    const atLoad = RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': deepest((k) => `fn f(n) {\n  ${nested(k, 'f(n+1)')}\n}\nf(0);\n`) })
+      .map((e) => [e.code, e.limit]);
+    const helper = deepest((k) => `fn f(n) { ${nested(k, 'f(n+1)')} }\n`);
+    const e = RuleEngine.fromSources({ 'p.rhai': tiny, 'hook.rhai': `limits(#{ call_levels: 64, operations: 200000 });\nfn adjust_priority(t, r) {\n  if t.service == "spin" { f(0); }\n  r\n}\n${helper}` });
+    let inHook;
+    try { e.priority({ impact: 'High', urgency: 'Now', service: 'spin' }); } catch (err) { inHook = [err.code, err.limit]; }
+    return { atLoad, inHook, stillWorks: e.priority({ impact: 'High', urgency: 'Now' }).priority };
+  });
+  assert.deepEqual(got, { atLoad: [['RULE_LIMIT', 'call depth']], inHook: ['RULE_LIMIT', 'call depth'], stillWorks: 'P1' });
+  assert.deepEqual(page.problems, []);
+});
+
 test('Chromium gives the golden answers, byte for byte', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html`);

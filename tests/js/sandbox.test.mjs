@@ -34,3 +34,42 @@ test('a ticket too large for a hook is refused with its path before the hook run
     { code: 'TOO_LARGE', field: 'description' });
   assert.equal(e.priority({ impact: 'High', urgency: 'Now', description: 'x'.repeat(1000) }).priority, 'P1');
 });
+
+// `(1+(1+ ... inner ...))`, k levels deep.
+const nested = (k, inner) => `${'(1+'.repeat(k)}${inner}${')'.repeat(k)}`;
+// The deepest k for which file(k) loads past the limits on expression depth.
+const deepest = (file) => {
+  for (let k = 99; k > 0; k--) {
+    const src = file(k);
+    if (!RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': src }).some((e) => e.limit === 'expression depth')) return [k, src];
+  }
+  throw new Error('nothing parses');
+};
+
+test('recursion inside the deepest expressions is stopped before the stack ends, and the module keeps working', () => {
+  // Each call level holds a whole expression's worth of the interpreter's
+  // frames: at the most call levels a pack may ask for, within the deepest
+  // expression a function may nest, this once ran off the end of the
+  // module's stack ("memory access out of bounds", or V8's "Maximum call
+  // stack size exceeded") and left the instance broken for every later call.
+  const [k, atLoad] = deepest((k) => `fn f(n) {\n  ${nested(k, 'f(n+1)')}\n}\nf(0);\n`);
+  assert.ok(k >= 15, `${k}`);
+  assert.ok(RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': atLoad }).some((e) => e.code === 'RULE_LIMIT'));
+  const [, fromTop] = deepest((k) => `fn f(n) {\n  ${nested(20, 'f(n+1)')}\n}\nlet x = ${nested(k, 'f(0)')};\n`);
+  assert.ok(RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': fromTop }).some((e) => e.code === 'RULE_LIMIT'));
+  const [, helper] = deepest((k) => `fn f(n) { ${nested(k, 'f(n+1)')} }\n`);
+  const hook = `limits(#{ call_levels: 64, operations: 200000 });\nfn adjust_priority(t, r) {\n  if t.service == "spin" { f(0); }\n  r\n}\n${helper}`;
+  const e = RuleEngine.fromSources({ 'p.rhai': tiny, 'hook.rhai': hook });
+  for (let i = 0; i < 3; i++) {
+    assert.throws(() => e.priority({ impact: 'High', urgency: 'Now', service: 'spin' }), { code: 'RULE_LIMIT', limit: 'call depth' });
+    assert.equal(e.priority({ impact: 'High', urgency: 'Now' }).priority, 'P1');
+  }
+  assert.equal(RuleEngine.default().priority({ impact: 'Entire University affected', urgency: 'Work Stopped - No workaround' }).priority, 'Emergency');
+});
+
+test('one replace that would build gigabytes at load is refused before it starts', () => {
+  const src = 'let s = "";\ns.pad(1000000, "x");\nlet q = "";\nq.pad(5000, "y");\ns.replace("x", q);\n';
+  const errors = RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': src });
+  assert.deepEqual(errors.map((x) => [x.code, x.limit, x.file, x.line]), [['RULE_LIMIT', 'data size', 'a.rhai', 5]]);
+  assert.equal(RuleEngine.default().priority({ impact: 'Entire University affected', urgency: 'Work Stopped - No workaround' }).priority, 'Emergency');
+});
