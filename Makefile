@@ -40,15 +40,21 @@ NPM_BIN := tests/node_modules/.bin
 # of a type at once, misspelt names refused at load); 550,000 for the
 # sandbox's fixes (548,951 -> 549,847, +0.9 KB: a stack guard under
 # call_levels, `replace` bounded before it builds, a ticket's sizes
-# counted as rhai counts them).
-WASM_GZ_BUDGET := 550000
+# counted as rhai counts them); 556,500 for the eleventh session's review
+# fixes (549,847 -> 555,806, +6 KB: the ticket model's record checked as
+# the clocks read it and kept as the host's with a role, reclassify
+# checking the ticket as its new type, misspelt options refused, checks
+# for another field kind refused at load, daylight saving after 2099).
+WASM_GZ_BUDGET := 556500
 # The package's slim module (pkg/slim/: no rhai, every zone); issue 8's
 # 350 KB for a module with every zone and the default pack. 260,000 until
 # floats stopped going through the standard library's formatting without
 # rhai (crate::spec::float_text: 259,036 -> 251,719); 257,000 for the
 # tenth session's fixes (251,810 -> 255,849, the same as above); 255,000
-# when its rereading merged repeated code (256,684 -> 254,136).
-WASM_SLIM_GZ_BUDGET := 255000
+# when its rereading merged repeated code (256,684 -> 254,136); 260,000
+# for the eleventh session's review fixes (254,237 -> 259,403, as above;
+# `make size-slim`, issue 8's 250 KB, 249,632).
+WASM_SLIM_GZ_BUDGET := 260000
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int --enable-sign-ext --enable-multivalue --enable-mutable-globals
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMEDRIVER ?= /usr/bin/chromedriver
