@@ -76,13 +76,15 @@ test('a customer cannot raise a priority by a crafted request', () => {
 });
 
 test('redacted for the customer, and whole again when it comes back', () => {
-  const t = { ...base('In Process'), openedAt: '2026-03-16T14:00:00Z', resolution: 'Draft', history: [{ at: '2026-03-16T15:00:00Z', resolution: 'idea', note: 'kept' }] };
+  const t = { ...base('In Process'), openedAt: '2026-03-16T14:00:00Z', resolution: 'Draft', history: [{ at: '2026-03-16T14:20:00Z', status: 'In Process' }, { at: '2026-03-16T15:00:00Z', resolution: 'idea', note: 'kept' }] };
   const sent = engine.redact(t, 'customer');
   assert.equal('resolution' in sent, false);
-  assert.deepEqual(sent.history, [{ at: '2026-03-16T15:00:00Z', note: 'kept' }]);
+  assert.deepEqual(sent.history, [{ at: '2026-03-16T14:20:00Z', status: 'In Process' }, { at: '2026-03-16T15:00:00Z', note: 'kept' }]);
   const r = engine.validate({ ...sent, description: 'It also drops on campus Wi-Fi, since this morning.' }, null, { role: 'customer', previous: t });
   assert.equal(r.valid, true, JSON.stringify(r.errors));
   assert.equal(r.ticket.resolution, 'Draft');
+  // The history it was shown comes back whole too: the host's record.
+  assert.deepEqual(r.ticket.history, t.history);
 });
 
 test('the pack says which roles there are', () => {
