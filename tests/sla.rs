@@ -545,3 +545,25 @@ fn the_ledger_names_each_cell_of_one_instant() {
     );
     assert_eq!(cells[2].0, "Emergency", "{cells:?}");
 }
+
+/// A weekend holiday and the weekday it is observed on, in one closed
+/// gap, are named once ("holiday: Independence Day, Independence Day").
+#[test]
+fn an_observed_holiday_is_named_once_in_the_ledger() {
+    let e = engine();
+    // Thursday 2026-07-02, 16:00 New York; July 4 is a Saturday, observed Friday.
+    let t = ticket(MINOR_IMPAIRED, "2026-07-02T20:00:00Z", json!([]));
+    let x = e.explain_sla(&t, at("2026-07-06T14:00:00Z")).unwrap();
+    let v = serde_json::to_value(&x.resolve.entries).unwrap();
+    let reasons: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "closed")
+        .filter_map(|e| e["reason"].as_str())
+        .collect();
+    assert!(
+        reasons.contains(&"holiday: Independence Day"),
+        "{reasons:?}"
+    );
+}

@@ -285,7 +285,11 @@ fn closed(a: Instant, b: Instant, cal: &Calendar, out: &mut Vec<(Instant, u8, En
             break;
         }
         if let Some(h) = cal.holiday_on(d) {
-            names.push(h.name.clone().unwrap_or_else(|| d.to_string()));
+            // A holiday and its observed day in one gap are named once.
+            let name = h.name.clone().unwrap_or_else(|| d.to_string());
+            if !names.contains(&name) {
+                names.push(name);
+            }
         }
         let Some(next) = d.succ_opt() else { break };
         d = next;
