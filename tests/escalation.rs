@@ -54,7 +54,16 @@ fn an_emergency_nobody_answers() {
         json!([{ "kind": "notify", "audience": "role", "name": "Manager",
                  "message": "Emergency TT-1 (Campus network): nobody has responded; Respond By 2026-03-16T14:15:00Z" }])
     );
-    assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:15:00Z"));
+    // The breach is due once its instant has passed: a response logged at
+    // 14:15:00 still meets the Respond By.
+    assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:15:01Z"));
+    let r = e.escalations(&t, at("2026-03-16T14:15:00Z"), &[]).unwrap();
+    assert!(r.due.iter().all(|d| d.level != "respond-breach"));
+    let r = e.escalations(&t, at("2026-03-16T14:15:01Z"), &[]).unwrap();
+    assert!(r
+        .due
+        .iter()
+        .any(|d| d.level == "respond-breach" && d.due_at == "2026-03-16T14:15:00Z"));
     // A host that calls late sees everything that passed, in order, once.
     let r = e.escalations(&t, at("2026-03-16T15:10:00Z"), &[]).unwrap();
     assert_eq!(
@@ -75,7 +84,7 @@ fn an_emergency_nobody_answers() {
     assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T15:30:00Z"));
     // The breach of the 4-hour Resolved By raises the priority (already the highest: stays).
     let r = e
-        .escalations(&t, at("2026-03-16T18:00:00Z"), &fired)
+        .escalations(&t, at("2026-03-16T18:00:01Z"), &fired)
         .unwrap();
     let breach = r.due.iter().find(|d| d.level == "resolve-breach").unwrap();
     assert_eq!(breach.due_at, "2026-03-16T18:00:00Z");
@@ -270,10 +279,14 @@ fn minute_by_minute_and_wake_up_to_wake_up_agree() {
     );
     for (id, (due, seen)) in &by_wake {
         assert_eq!(&expected[id].0, due);
-        // Woken exactly when it came due, not late.
-        assert_eq!(format_instant(*seen), *due, "{id}");
-        // Stepping by minutes sees it at the same instant (every due instant here is on a minute).
-        assert_eq!(by_minute[id], (due.clone(), *seen), "{id}");
+        // Woken exactly when it came due, not late: a breach (the default
+        // pack's levels at 100%) once its due instant has passed.
+        let breach = id.contains("-breach/");
+        assert_eq!(*seen, at(due) + i64::from(breach), "{id}");
+        // Stepping by minutes sees it at the same instant (every due
+        // instant here is on a minute), a breach at the next minute.
+        let minute = at(due) + if breach { 60 } else { 0 };
+        assert_eq!(by_minute[id], (due.clone(), minute), "{id}");
     }
     assert!(calls < 30, "{calls} calls for the whole life");
 }
@@ -287,8 +300,9 @@ fn a_pause_postpones_and_triage_rebases() {
     let plain = e
         .escalations(&base, at("2026-03-16T14:00:00Z"), &[])
         .unwrap();
-    // Respond breach at 8 business hours: Mon 10-17 (7) + Tue 08-09 = Tue 13:00Z.
-    assert_eq!(plain.next_wake_up.as_deref(), Some("2026-03-17T13:00:00Z"));
+    // Respond breach at 8 business hours: Mon 10-17 (7) + Tue 08-09 = Tue
+    // 13:00Z, due once that instant has passed.
+    assert_eq!(plain.next_wake_up.as_deref(), Some("2026-03-17T13:00:01Z"));
     let mut paused = base.clone();
     paused["history"] = json!([{ "at": "2026-03-16T15:00:00Z", "status": "Wait Customer" }]);
     let r = e
@@ -303,14 +317,21 @@ fn a_pause_postpones_and_triage_rebases() {
     let r = e
         .escalations(&paused, at("2026-03-17T13:00:00Z"), &[])
         .unwrap();
-    // 1 h used before the pause; 7 more from Tue 09:00 EDT → Tue 16:00 EDT (20:00Z).
-    assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-17T20:00:00Z"));
-    // Triage makes it High (24x7, 1 h / 8 h) at 11:00 EDT: respond is already past its 1 h → breach now.
+    // 1 h used before the pause; 7 more from Tue 09:00 EDT → Tue 16:00 EDT
+    // (20:00Z), the breach due once that instant has passed.
+    assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-17T20:00:01Z"));
+    // Triage makes it High (24x7, 1 h / 8 h) at 11:00 EDT: respond has used
+    // its whole 1 h → the breach, as of the re-rating, once it has passed.
     let mut raised = base.clone();
     raised["history"] =
         json!([{ "at": "2026-03-16T15:00:00Z", "impact": "Entire University affected" }]);
     let r = e
         .escalations(&raised, at("2026-03-16T15:00:00Z"), &[])
+        .unwrap();
+    assert_eq!(ids(&r), []);
+    assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T15:00:01Z"));
+    let r = e
+        .escalations(&raised, at("2026-03-16T15:00:01Z"), &[])
         .unwrap();
     assert_eq!(ids(&r), [("TT-3/respond-breach/0", "2026-03-16T15:00:00Z")]);
 }

@@ -136,6 +136,28 @@ fn daylight_saving_goes_on_after_2099() {
         }
         assert!(nth(y, 3, 2).year() == y);
     }
+    // Asked about late 2099 first (the offset remembered for the stretch
+    // around it), 2100 still has its daylight saving.
+    let nine = ticket_rules::calendar::Calendar::from_json(&serde_json::json!({
+        "timezone": "America/New_York", "weekly": { "daily": ["09:00-10:00"] },
+    }))
+    .unwrap();
+    let june_2100 = at(NaiveDate::from_ymd_opt(2100, 6, 1).unwrap(), 13) + 1800;
+    assert!(nine.is_open(june_2100).unwrap());
+    assert!(nine
+        .is_open(at(NaiveDate::from_ymd_opt(2099, 12, 31).unwrap(), 14) + 1800)
+        .unwrap());
+    assert!(nine.is_open(june_2100).unwrap(), "09:30 EDT");
+    assert!(!nine.is_open(june_2100 + 3600).unwrap());
+    let none = ticket_rules::calendar::Pauses::none();
+    let from = at(NaiveDate::from_ymd_opt(2099, 12, 20).unwrap(), 0);
+    let due = nine.add(from, 100 * 3600, &none).unwrap();
+    // 100 one-hour days from Dec 20, 2099 (11 in 2099): the 100th is
+    // March 29, 2100, after New York's March 14 change: 10:00 EDT.
+    assert_eq!(
+        ticket_rules::time::format_instant(due),
+        "2100-03-29T14:00:00Z"
+    );
     // A calendar's day there is as long as its zone says: 23 hours on the
     // day New York springs forward in 2150.
     let cal = ticket_rules::calendar::Calendar::from_json(&serde_json::json!({

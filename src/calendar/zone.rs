@@ -127,7 +127,8 @@ impl Zone {
 
     /// The offset at instant `t` with the stretch it holds for: `(since,
     /// offset, until)`, `since` the change that set it (`None`: always
-    /// before) and `until` the next change (`None`: no more).
+    /// before) and `until` the next change, or 2100 (where the table ends
+    /// and the years from 2100 are read by the zone's rules).
     pub fn segment(self, t: Instant) -> (Option<Instant>, i64, Option<Instant>) {
         if t >= FROM_2100 {
             return self.segment_after_2099(t);
@@ -140,7 +141,13 @@ impl Zone {
             Some(&(from, offset)) => (Some(from), offset),
             None => (None, spans.first),
         };
-        (since, i64::from(offset), spans.changes.get(i).map(|c| c.0))
+        // The table's last stretch ends where the years from 2100 begin:
+        // a cache of it must not answer for them.
+        let until = spans
+            .changes
+            .get(i)
+            .map_or(FROM_2100, |c| c.0.min(FROM_2100));
+        (since, i64::from(offset), Some(until))
     }
 
     /// `segment` from 2100 on, where the tables (chrono-tz's, which end

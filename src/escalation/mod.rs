@@ -636,15 +636,25 @@ fn triggers<'a>(
 ) -> Result<Triggers> {
     let mut past = Vec::new();
     let mut next = None;
+    // A level at the due instant itself (100% of the clock, or 0 after
+    // its due instant) is due once that instant has passed: a clock is
+    // breached only then, and a response in the due second meets it
+    // (`sla()` says `running, 0 left` at the due instant; the host must
+    // not be told "missed" first). It keeps the due instant as its own.
+    let at_due = match &level.trigger {
+        Trigger::Percent { percent, .. } => *percent == 100,
+        Trigger::FromDue { offset, .. } => *offset == 0,
+        _ => false,
+    };
     let mut push = |key: Key, at: Instant, past: &mut Vec<(Key, Instant)>| -> bool {
-        if at <= now {
+        if at < now || (at == now && !at_due) {
             if past.len() == MAX_OCCURRENCES {
                 past.remove(0);
             }
             past.push((key, at));
             true
         } else {
-            next = Some(at);
+            next = Some(at + Instant::from(at_due));
             false
         }
     };

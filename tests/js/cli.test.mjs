@@ -143,7 +143,7 @@ test('triage: a UTF-8 BOM is not part of the first ticket or column, from a file
   assert.deepEqual(jsonl(j.stdout).map((t) => [t.id, t.triage.priority]), [['TT-1', 'High'], ['TT-2', 'High']]);
   const csv = `${bom}id,impact,urgency,openedAt\r\n${['TT-1', 'Critical', 'Work Impaired', '2026-03-16T14:00:00Z'].join(',')}\r\n`;
   writeFileSync(join(dir, 'bom.csv'), csv);
-  for (const r of [run(['triage', join(dir, 'bom.csv'), '--now', '2026-03-16T15:00:00Z']), run(['triage', '--now', '2026-03-16T15:00:00Z'], csv)]) {
+  for (const r of [run(['triage', join(dir, 'bom.csv'), '--now', '2026-03-16T15:00:01Z']), run(['triage', '--now', '2026-03-16T15:00:01Z'], csv)]) {
     assert.equal(r.status, 0, r.stderr);
     const [t] = jsonl(r.stdout);
     assert.deepEqual(Object.keys(t), ['id', 'impact', 'urgency', 'openedAt', 'triage']);
