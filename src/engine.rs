@@ -394,7 +394,8 @@ impl RuleEngine {
     /// let r = engine.escalations(&ticket, parse_instant("2026-03-16T14:10:00Z", "now")?, &[])?;
     /// // An Emergency: half its 15-minute Respond By is gone, nobody has responded.
     /// assert_eq!(r.due[0].id, "TT-7/emergency-respond-half/0");
-    /// assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:15:00Z"));
+    /// // Next: the Respond By breach, once 14:15:00 has passed.
+    /// assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T14:15:01Z"));
     /// # Ok::<(), ticket_rules::Error>(())
     /// ```
     pub fn escalations<J: JsonView>(
