@@ -387,6 +387,7 @@ export interface ValidateOptions {
   role?: string | null;
   /** The ticket before this change (none: it is being created). Fields left out keep their previous values. */
   previous?: TicketLike | null;
+  // A key these options do not know (`rol`) is `INVALID_INPUT`, not ignored.
 }
 
 /** Who may do what with a field: every role, or roles each at any status (`'all'`) or the statuses listed. */
@@ -551,8 +552,11 @@ export class RuleEngine {
   redact(ticket: TicketLike, role: string): TicketLike;
   /** A type's form as a JSON Schema (draft 2020-12). */
   jsonSchema(type: string): Record<string, unknown>;
-  /** Whether a ticket may move to status `to` (`context.children` stands in for the ticket's own). */
-  transition(ticket: TicketLike, to: string, context?: { children?: Array<{ id?: string | number; status: string }> } | null): TransitionResult;
+  /**
+   * Whether a ticket may move to status `to` (`context.children` stands in for the ticket's own;
+   * `null` is "not given"). A key `context` does not know is `INVALID_INPUT`.
+   */
+  transition(ticket: TicketLike, to: string, context?: { children?: Array<{ id?: string | number; status: string }> | null } | null): TransitionResult;
   /** Whether a ticket may become a ticket of type `to`. */
   reclassify(ticket: TicketLike, to: string): TransitionResult;
   /** The pack's ticket types. */

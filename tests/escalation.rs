@@ -1123,3 +1123,33 @@ fn a_wait_of_years_does_not_end_the_clock() {
         );
     }
 }
+
+/// The due instant a notice names is the one in force when it came due,
+/// also after a pause and a re-rating later in the ticket's life (it named
+/// a date neither then nor now, or left `{resolveDue}` unfilled once the
+/// clock stopped).
+#[test]
+fn a_notice_names_the_due_instant_of_its_time() {
+    let e = engine();
+    let mut t = json!({ "id": "TT-1", "impact": "Entire University affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T12:00:00Z",
+        "history": [
+            { "at": "2026-03-16T12:05:00Z", "event": "responded" },
+            { "at": "2026-03-16T18:30:00Z", "status": "Wait Vendor" },
+            { "at": "2026-03-16T22:30:00Z", "status": "In Process" },
+            { "at": "2026-03-16T23:00:00Z", "urgency": "Work not Impaired" },
+        ] });
+    let notice = |t: &Value, now: &str| {
+        let r = e.escalations(t, at(now), &[]).unwrap();
+        let d = r.due.into_iter().find(|d| d.level == "resolve-75").unwrap();
+        serde_json::to_value(&d.actions).unwrap().to_string()
+    };
+    let early = notice(&t, "2026-03-16T18:10:00Z");
+    assert!(early.contains("due 2026-03-16T20:00:00Z"), "{early}");
+    assert_eq!(notice(&t, "2026-03-16T23:30:00Z"), early);
+    t["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-16T23:10:00Z", "status": "Resolved" }));
+    assert_eq!(notice(&t, "2026-03-16T23:30:00Z"), early);
+}

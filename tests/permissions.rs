@@ -588,7 +588,6 @@ fn the_record_is_the_hosts_and_is_checked() {
             "REQUIRED",
         ),
         ("id", json!(1.5), "id", "WRONG_TYPE"),
-        ("type", json!("problem"), "type", "NOT_IN_MENU"),
     ] {
         let mut t = stored.clone();
         t[field] = value.clone();
@@ -648,4 +647,60 @@ fn fills_follow_what_the_change_gave() {
     let r = e.validate_as(&again, None, None, who).unwrap();
     assert!(r.valid, "{:?}", r.errors);
     assert_ne!(r.ticket["priority"], shown["priority"]);
+}
+
+/// Review of the record checks: a type without impact and urgency (RFC
+/// 1297's complaint) stores with an `openedAt`; a hook's failure is the
+/// pack's error, not the history's; a status sent back in another case is
+/// no change; a new form whose urgency is still empty gets REQUIRED for
+/// it, and nothing for the priority it was shown.
+#[test]
+fn the_record_checks_say_only_what_is_wrong_with_the_record() {
+    let chain = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/examples/rfc1297-chain/forms.rhai"
+    ))
+    .unwrap();
+    let e = RuleEngine::from_sources(common::default_pack_with("forms.rhai", &chain)).unwrap();
+    let complaint = json!({ "type": "complaint", "contact": { "name": "Pat Doe" }, "site": "Fairfax",
+        "summary": "No dial tone", "openedAt": "2026-03-16T14:00:00Z", "status": "New" });
+    let r = e.validate(&complaint, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+
+    let hook = "fn adjust_priority(t, r) { throw \"payroll lookup failed\"; }";
+    let e = RuleEngine::from_sources(common::default_pack_with("h.rhai", hook)).unwrap();
+    let mut t = base("New");
+    t["openedAt"] = json!("2026-03-16T14:00:00Z");
+    let err = e.validate(&t, None, None).unwrap_err();
+    assert_eq!(err.code(), "RULE_RUNTIME", "{err}");
+
+    let e = RuleEngine::embedded().unwrap();
+    let mut stored = base("In Process");
+    stored["openedAt"] = json!("2026-03-16T14:00:00Z");
+    stored["history"] = json!([{ "at": "2026-03-16T14:20:00Z", "status": "In Process" }]);
+    let mut sent = stored.clone();
+    sent["status"] = json!("in process");
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&stored),
+    };
+    let r = e.validate_as(&sent, None, None, who).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["status"], "In Process");
+
+    let shown = e.validate(&base("New"), None, None).unwrap().ticket;
+    let mut again = shown.clone();
+    again.as_object_mut().unwrap().remove("urgency");
+    let who = Requester {
+        role: Some("customer"),
+        previous: None,
+    };
+    let r = e.validate_as(&again, None, None, who).unwrap();
+    let codes: Vec<(&str, &str)> = r
+        .errors
+        .iter()
+        .map(|x| (x.field.as_str(), x.code.as_str()))
+        .collect();
+    assert_eq!(codes, [("urgency", "REQUIRED")]);
+    assert!(r.ticket.get("priority").is_none());
 }

@@ -414,9 +414,16 @@ pub(crate) fn evaluate<J: JsonView>(
             .map(|o| [o.due, o.triggered, o.level as i64]),
     );
     // What a notice says is as things stood when it came due, whenever
-    // the host asks: the priority, status and due instants then.
-    let due_then = |plan: &Option<ClockPlan<'_>>, at: Instant| {
-        plan.as_ref().map_or(Ok(None), |p| p.due_as_of(at))
+    // the host asks: the priority, status and due instants then. Since a
+    // re-rating, the clocks are read again as of then (what the history
+    // said up to that instant); before, they are the clocks of now.
+    let current_since = t.regimes.last().map_or(now, |r| r.at);
+    let due_then = |which: Which, plan: &Option<ClockPlan<'_>>, at: Instant| {
+        if at >= current_since {
+            return plan.as_ref().map_or(Ok(None), ClockPlan::due_at);
+        }
+        let then = Timeline::read(ticket, at, policy, pack)?;
+        sla::plan(&then, policy, pack, which)?.due_at()
     };
     for i in order {
         let Some(o) = occurrences.get(i) else {
@@ -441,8 +448,8 @@ pub(crate) fn evaluate<J: JsonView>(
             due_at: o.due,
             priority: &t.result_at(then).unwrap_or(current).priority,
             status: t.status_at(then),
-            respond_due: due_then(&clocks.respond, then)?,
-            resolve_due: due_then(&clocks.resolve, then)?,
+            respond_due: due_then(Which::Respond, &clocks.respond, then)?,
+            resolve_due: due_then(Which::Resolve, &clocks.resolve, then)?,
         };
         let actions = match pack.levels().get(o.level) {
             Some(level) => level

@@ -238,8 +238,19 @@ pub(crate) fn validate<P: FormPack>(
         let Some(fill) = &f.fill else { continue };
         let (overwrite, value) = match fill {
             Fill::Priority { take, overwrite } => {
-                let p = priority.get_or_insert_with(|| pack.priority_for(&out).ok());
-                (*overwrite, p.as_ref().and_then(|p| priority_field(p, take)))
+                if priority.is_none() {
+                    priority = Some(match pack.priority_for(&out) {
+                        Ok(p) => Some(p),
+                        // Missing, off the menu or a history the clocks
+                        // refuse: an error at that field, and no priority.
+                        // A hook's failure (or a ticket too large for it)
+                        // is the call's.
+                        Err(e) if e.span().is_none() && e.code() != "TOO_LARGE" => None,
+                        Err(e) => return Err(e),
+                    });
+                }
+                let p = priority.as_ref().and_then(Option::as_ref);
+                (*overwrite, p.and_then(|p| priority_field(p, take)))
             }
             Fill::Copy { field, overwrite } => (
                 *overwrite,
@@ -274,6 +285,7 @@ pub(crate) fn validate<P: FormPack>(
             // or not in its menu): what was sent does not stand in for it.
             None if overwrite && matches!(fill, Fill::Priority { .. }) => {
                 super::access::remove_path(&mut out, &f.name);
+                overwritten.push(&f.name);
             }
             _ => {}
         }
@@ -541,6 +553,9 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
         let same = |v: &Value| {
             Some(v) == before
                 || (is_empty(Some(v)) && is_empty(before))
+                || v.as_str()
+                    .zip(before.and_then(Value::as_str))
+                    .is_some_and(|(a, b)| same_name(a.trim(), b.trim()))
                 || (field == "history" && before.is_some_and(|b| readable(ty, a, b) == *v))
         };
         match sent {
@@ -607,8 +622,8 @@ fn readable(ty: &TicketType, a: &Asker<'_>, history: &Value) -> Value {
     out
 }
 
-/// The ticket model's own fields are what the model says: ids, the type
-/// validated, a declared status, a customer severity on the urgency menu,
+/// The ticket model's own fields are what the model says: ids, a declared
+/// status, a customer severity on the urgency menu,
 /// and a record (`openedAt`, `history`, `alarms`) the SLA clocks and
 /// escalations can read. Each wrong one is an error at its path, unless
 /// that path has one already.
@@ -629,12 +644,6 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
                 host_label(field),
                 expected("text or a whole number"),
             )),
-        }
-    }
-    if let Some(v) = out.get("type") {
-        if v.as_str().is_none_or(|t| !same_name(&ty.name, t.trim())) {
-            let allowed = ("allowed", Value::from(vec![ty.name.clone()]));
-            found.push(("type".into(), "NOT_IN_MENU", "Type", allowed));
         }
     }
     if let Some(v) = out.get("status") {
@@ -662,7 +671,13 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
             ));
         }
     }
-    if let Err(e) = pack.check_record(out) {
+    // Only what is wrong with the record itself: a missing impact is the
+    // field check's to say, a hook's failure the pack's.
+    let record = |e: &Error| {
+        let root = e.field().map(|f| f.split(['.', '[']).next().unwrap_or(f));
+        matches!(root, Some("openedAt" | "history" | "status" | "alarms"))
+    };
+    if let Some(e) = pack.check_record(out).err().filter(record) {
         let field = e.field().unwrap_or("history").to_string();
         let (code, param) = match &e {
             Error::InvalidInstant { .. } => ("INVALID_DATE_TIME", None),

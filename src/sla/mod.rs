@@ -741,18 +741,6 @@ impl<'a> ClockPlan<'a> {
         self.due()
     }
 
-    /// When the clock was due as things stood at `at`: the target in force
-    /// then, reached on the track. A notice made at `at` names this due
-    /// instant, whenever the host asks for it (a later re-rating changes
-    /// the current target, not what was due then).
-    pub(crate) fn due_as_of(&self, at: Instant) -> Result<Option<Instant>> {
-        let k = self.regimes.iter().rposition(|r| r.0 <= at).unwrap_or(0);
-        match self.regimes.get(k) {
-            Some(&(_, _, target)) if k + 1 < self.regimes.len() => self.reach(target),
-            _ => self.due_at(),
-        }
-    }
-
     /// The clock's figures at the end of the plan, before they are written
     /// out: what [`report`](Self::report) formats, and what the work queue
     /// uses as it is.
