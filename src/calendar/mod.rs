@@ -341,16 +341,20 @@ impl Calendar {
             return None;
         }
         Some(self.holiday_index.get_or_init(|| {
-            let mut v = Vec::new();
+            // Sorted as pairs of i64 (days, holiday), as instants are
+            // elsewhere: one sort compiled into the module for both.
+            let mut v: Vec<(i64, i64)> = Vec::new();
             for y in INDEX_FIRST_YEAR..=INDEX_LAST_YEAR {
-                for (k, h) in self.holidays.iter().enumerate() {
+                for (k, h) in (0..).zip(&self.holidays) {
                     for x in h.dates_in_year(y, &self.holidays) {
-                        v.push((x, k));
+                        v.push((date_to_days(x), k));
                     }
                 }
             }
             v.sort_unstable();
-            v
+            v.into_iter()
+                .map(|(d, k)| (days_to_date(d), usize::try_from(k).unwrap_or(usize::MAX)))
+                .collect()
         }))
     }
 

@@ -258,9 +258,19 @@ fn intervals(list: &Value, path: &str, out: &mut [Vec<Interval>; 2]) -> Result<(
 
 /// Sorts a day's intervals, joins touching ones, refuses overlaps.
 fn normalise(day: &mut Vec<Interval>, path: &str) -> Result<()> {
-    day.sort_unstable();
+    // Sorted as pairs of i64, as instants are elsewhere: one sort compiled
+    // into the module for both (each kind of element is another copy).
+    let mut keyed: Vec<(i64, i64)> = day
+        .iter()
+        .map(|i| (i64::from(i.start), i64::from(i.end)))
+        .collect();
+    keyed.sort_unstable();
+    let sorted = keyed.into_iter().map(|(start, end)| Interval {
+        start: u32::try_from(start).unwrap_or(u32::MAX),
+        end: u32::try_from(end).unwrap_or(u32::MAX),
+    });
     let mut out: Vec<Interval> = Vec::with_capacity(day.len());
-    for i in day.drain(..) {
+    for i in sorted {
         match out.last_mut() {
             Some(last) if i.start < last.end => {
                 return Err(invalid(
