@@ -46,8 +46,9 @@ NPM_BIN := tests/node_modules/.bin
 # checking the ticket as its new type, misspelt options refused, checks
 # for another field kind refused at load, daylight saving after 2099);
 # 554,500 once two kinds of element sorted as pairs of i64 (555,998 ->
-# 553,991: two fewer copies of the sort).
-WASM_GZ_BUDGET := 554500
+# 553,991: two fewer copies of the sort); 555,000 for the JSON Schema
+# export taking null and "" as validate does (554,529).
+WASM_GZ_BUDGET := 555000
 # The package's slim module (pkg/slim/: no rhai, every zone); issue 8's
 # 350 KB for a module with every zone and the default pack. 260,000 until
 # floats stopped going through the standard library's formatting without

@@ -203,12 +203,17 @@ fn the_json_schema_export() {
     assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
     assert_eq!(
         s["properties"]["summary"],
-        json!({ "type": "string", "maxLength": 120, "description": "One line: what is not working?" })
+        json!({ "type": "string", "maxLength": 120, "minLength": 1, "description": "One line: what is not working?" })
     );
-    assert_eq!(
-        s["properties"]["contact"]["properties"]["phone"]["pattern"],
-        "^[0-9]{10}$"
-    );
+    // An optional field may be left out, null or "", as validate reads it.
+    let phone = &s["properties"]["contact"]["properties"]["phone"];
+    assert_eq!(phone["anyOf"][0]["pattern"], "^[0-9]{10}$");
+    assert_eq!(phone["anyOf"][1], json!({ "type": "null" }));
+    assert_eq!(phone["anyOf"][2], json!({ "const": "" }));
+    assert!(phone["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("Ten digits"));
     assert_eq!(s["properties"]["contact"]["required"], json!(["name"]));
     assert_eq!(
         s["required"],

@@ -238,6 +238,16 @@ pub(crate) fn json_schema(
     for f in &ty.fields {
         let path: Vec<&str> = f.name.split('.').collect();
         let mut s = kind_schema(f, f.kind, matrix, policy);
+        // As validate reads a value: `null` and "" are not given (an
+        // optional field may be either), and a required text is not "".
+        let text = s.get("type") == Some(&json!("string"));
+        if f.required {
+            if let (Value::Object(o), true) = (&mut s, text) {
+                o.entry("minLength").or_insert_with(|| json!(1));
+            }
+        } else {
+            s = json!({ "anyOf": [s, { "type": "null" }, { "const": "" }] });
+        }
         if let (Value::Object(o), Some(h)) = (&mut s, &f.help) {
             o.insert("description".into(), json!(h));
         }
