@@ -106,6 +106,14 @@ fn required_when_and_the_cross_field_rule() {
     // A single building: not required.
     t["impact"] = json!("Single Building affected");
     assert!(e.validate(&t, None, lookups.as_object()).unwrap().valid);
+    // A list with the call that is not one is refused, not passed over.
+    let err = e
+        .validate(&t, None, json!({ "contacts": "x" }).as_object())
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("INVALID_TYPE", Some("options.lookups.contacts"))
+    );
     // Work stopped with a one-liner: the pack's rule in rhai.
     let mut t = good_incident();
     t["description"] = json!("broken");
@@ -257,6 +265,18 @@ fn the_lifecycle() {
     assert!(!r.allowed);
     assert_eq!(r.errors[0].code, "REQUIRED");
     assert_eq!(r.errors[0].field, "resolution");
+    // There, but not what the field takes: no resolution summary.
+    for (bad, code) in [
+        (json!(5), "WRONG_TYPE"),
+        (json!("x".repeat(20_001)), "TOO_LONG"),
+    ] {
+        t["resolution"] = bad;
+        let r = e.transition(&t, "Resolved", None).unwrap();
+        assert_eq!(
+            (r.allowed, codes(&r.errors)),
+            (false, vec![("resolution".into(), code.into())])
+        );
+    }
     t["resolution"] = json!("Restarted the file server");
     assert!(e.transition(&t, "resolved", None).unwrap().allowed);
     let r = e.transition(&t, "Closed", None).unwrap();

@@ -114,6 +114,15 @@ pub(crate) fn validate<P: FormPack>(
     if let Some(role) = who.role {
         check_role(pack, role)?;
     }
+    // A list given with the call that is not a list was passed over for
+    // the pack's, without a word.
+    if let Some((k, v)) = lookups.into_iter().flatten().find(|(_, v)| !v.is_array()) {
+        return Err(Error::InvalidType {
+            field: format!("options.lookups.{k}"),
+            expected: "an array of records",
+            found: json_type(v),
+        });
+    }
     let type_name = match type_name {
         Some(t) => t.to_string(),
         None => match crate::ticket::Field::of(&*ticket, "type").required_str("type") {
@@ -1146,14 +1155,21 @@ pub(crate) fn transition<P: FormPack>(
     }
     if let Some((_, fields)) = ty.required_at.iter().find(|(s, _)| same_name(s, &to)) {
         for name in fields {
-            if is_empty(get_path(ticket, name)) {
-                let label = ty
-                    .fields
-                    .iter()
-                    .find(|f| &f.name == name)
-                    .map_or(name.clone(), |f| f.label.clone());
-                let p = params([("status", Value::from(to.as_str()))]);
-                ctx.error(name, "REQUIRED", &label, p);
+            let spec = ty.fields.iter().find(|f| &f.name == name);
+            match get_path(ticket, name) {
+                v if is_empty(v) => {
+                    let label = spec.map_or(name.clone(), |f| f.label.clone());
+                    let p = params([("status", Value::from(to.as_str()))]);
+                    ctx.error(name, "REQUIRED", &label, p);
+                }
+                // There, and what the field takes (`resolution: 5` is no
+                // resolution summary).
+                Some(v) => {
+                    if let Some(f) = spec {
+                        check_field(&mut ctx, f, name, v, f.kind);
+                    }
+                }
+                None => {}
             }
         }
     }

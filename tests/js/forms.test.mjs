@@ -45,6 +45,8 @@ test('lookups from the call, type from the call, options checked', () => {
   const r = e.validate(t, 'incident', { lookups: { contacts: [{ name: 'New Person', email: 'np@example.edu', phone: '7035550000' }] } });
   assert.equal(r.valid, true);
   assert.equal(r.ticket.contact.email, 'np@example.edu');
+  // A list that is not a list is refused, not passed over for the pack's.
+  assert.throws(() => e.validate(t, 'incident', { lookups: { contacts: 'x' } }), { code: 'INVALID_TYPE', field: 'options.lookups.contacts' });
   assert.throws(() => e.validate(t, 'complaint'), { code: 'UNKNOWN_TYPE', field: 'type' });
   assert.throws(() => e.validate(t), { code: 'MISSING_FIELD', field: 'type' });
   void type;
