@@ -418,9 +418,14 @@ pub(crate) fn evaluate<J: JsonView>(
     // re-rating, the clocks are read again as of then (what the history
     // said up to that instant); before, they are the clocks of now.
     let current_since = t.regimes.last().map_or(now, |r| r.at);
-    let due_then = |which: Which, plan: &Option<ClockPlan<'_>>, at: Instant| {
+    let due_now = |plan: &Option<ClockPlan<'_>>| plan.as_ref().map_or(Ok(None), ClockPlan::due_at);
+    let (respond_due, resolve_due) = (due_now(&clocks.respond)?, due_now(&clocks.resolve)?);
+    let due_then = |which: Which, at: Instant| {
         if at >= current_since {
-            return plan.as_ref().map_or(Ok(None), ClockPlan::due_at);
+            return Ok(match which {
+                Which::Respond => respond_due,
+                Which::Resolve => resolve_due,
+            });
         }
         let then = Timeline::read(ticket, at, policy, pack)?;
         sla::plan(&then, policy, pack, which)?.due_at()
@@ -448,8 +453,8 @@ pub(crate) fn evaluate<J: JsonView>(
             due_at: o.due,
             priority: &t.result_at(then).unwrap_or(current).priority,
             status: t.status_at(then),
-            respond_due: due_then(Which::Respond, &clocks.respond, then)?,
-            resolve_due: due_then(Which::Resolve, &clocks.resolve, then)?,
+            respond_due: due_then(Which::Respond, then)?,
+            resolve_due: due_then(Which::Resolve, then)?,
         };
         let actions = match pack.levels().get(o.level) {
             Some(level) => level
