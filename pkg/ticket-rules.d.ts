@@ -477,6 +477,8 @@ export interface SlaPolicy {
   pause: string[];
   customerTime: string[];
   resolved: string[];
+  /** The statuses a ticket is done in (the work queue leaves them out). */
+  closed: string[];
   respondedEvent: string;
   onPriorityChange: 'keep' | 'restart';
 }
@@ -494,7 +496,10 @@ export class RuleEngine {
    * In `ticket-rules/slim` (no rhai) it always throws `NO_RHAI`: load a compiled pack there.
    */
   static fromSources(sources: Sources): RuleEngine;
-  /** Node only: a pack from the `*.rhai` files in a directory. */
+  /**
+   * Node only (absent in the browser builds, hence optional): a pack from the `*.rhai` files
+   * in a directory. From TypeScript in Node: `RuleEngine.fromDir!('./rules')`.
+   */
   static fromDir?(dir: string): RuleEngine;
   /** Every error of a pack, or `[]` when it loads. Never throws. In `ticket-rules/slim`: `[NO_RHAI]`. */
   static checkSources(sources: Sources): ErrorInfo[];

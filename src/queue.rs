@@ -186,7 +186,8 @@ impl QueueOptions {
                 }
                 ("order", other) => return Err(wrong("options.order", "list of criteria", other)),
                 ("limit", Value::Number(n)) => {
-                    match n.as_u64().and_then(|n| usize::try_from(n).ok()) {
+                    // Past what the platform counts to: no limit at all.
+                    match n.as_u64().map(|n| usize::try_from(n).unwrap_or(usize::MAX)) {
                         Some(n) => out.limit = Some(n),
                         None => {
                             return Err(crate::Error::input(format!(
@@ -466,14 +467,23 @@ impl RuleEngine {
                     (open, resumes)
                 }
             };
+            // Waiting on the customer or a vendor, breached or not: the
+            // clock goes on when they answer, not when the calendar opens,
+            // and nobody can act on the ticket meanwhile.
+            let paused = c.state == ClockState::Paused || done(&policy.pause);
             let mut reason = reason(which, &c, status);
-            if let Some(r) = resumes_at.filter(|_| c.state != ClockState::Paused) {
+            if paused && c.state != ClockState::Paused {
+                reason.push_str("; waiting (");
+                reason.push_str(status);
+                reason.push(')');
+            }
+            if let Some(r) = resumes_at.filter(|_| !paused) {
                 reason.push_str("; clock resumes ");
                 reason.push_str(&format_instant(r));
             }
             let part = |k: QueueKey| -> i64 {
                 match k {
-                    QueueKey::PausedLast => i64::from(c.state == ClockState::Paused),
+                    QueueKey::PausedLast => i64::from(paused),
                     QueueKey::BreachedFirst => i64::from(c.state != ClockState::Breached),
                     // Tenths of a percent, most used first.
                     QueueKey::PercentUsed => -((c.percent * 10.0).round() as i64),

@@ -848,8 +848,13 @@ fn optional_text<'a>(options: &'a serde_json::Value, key: &str) -> Result<Option
 #[wasm_bindgen(inline_js = r#"
 const encoder = new TextEncoder();
 export function jsonText(v) {
-  return JSON.stringify(v);
+  const text = JSON.stringify(v);
+  // A lone surrogate (a string cut in the middle of an emoji) is written
+  // as a \uD8xx escape, which no UTF-8 reader takes: it becomes U+FFFD,
+  // as TextEncoder makes it everywhere else. A pair is never escaped.
+  return text !== undefined && text.includes('\\ud') ? text.replace(LONE, '\\ufffd') : text;
 }
+const LONE = /(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
 export function encodeInto(text, memory, at, capacity) {
   const r = encoder.encodeInto(text, new Uint8Array(memory.buffer, at, capacity));
   // Short of room: -1 - the most the whole text can take (what was

@@ -704,3 +704,38 @@ fn the_record_checks_say_only_what_is_wrong_with_the_record() {
     assert_eq!(codes, [("urgency", "REQUIRED")]);
     assert!(r.ticket.get("priority").is_none());
 }
+
+/// The ticket model's `packVersion` (PackSet's stamp) is no unknown field,
+/// and it is the host's; a change that leaves out `type` takes it from the
+/// previous ticket, as every other field it leaves out.
+#[test]
+fn the_pack_version_and_a_left_out_type() {
+    let e = RuleEngine::embedded().unwrap();
+    let mut t = base("New");
+    t["packVersion"] = json!("2026.12.1");
+    let r = e.validate(&t, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    let who = Requester {
+        role: Some("customer"),
+        previous: None,
+    };
+    let r = e.validate_as(&t, None, None, who).unwrap();
+    assert_eq!(
+        r.errors
+            .iter()
+            .map(|x| (x.field.as_str(), x.code.as_str()))
+            .collect::<Vec<_>>(),
+        [("packVersion", "READ_ONLY")]
+    );
+    let stored = e.validate(&base("In Process"), None, None).unwrap().ticket;
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&stored),
+    };
+    let r = e
+        .validate_as(&json!({ "summary": "Mail still down" }), None, None, who)
+        .unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["type"], "incident");
+    assert_eq!(r.ticket["summary"], "Mail still down");
+}

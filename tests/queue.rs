@@ -516,3 +516,35 @@ fn a_numeric_id_is_an_id() {
     let r = e.transition(&outage, "Closed", Some(&children)).unwrap();
     assert_eq!(r.errors[0].params["open"], json!(["1043"]));
 }
+
+/// A ticket waiting on the customer sinks below the rest even when its
+/// clock was breached before the wait, and its reason does not say the
+/// clock resumes when the calendar opens (it resumes when they answer).
+#[test]
+fn a_breached_ticket_that_waits_still_sinks() {
+    let e = RuleEngine::embedded().unwrap();
+    let waiting = json!({ "id": "WAIT", "type": "incident", "impact": "Entire University affected",
+        "urgency": "Work Stopped - No workaround", "openedAt": "2026-03-16T13:00:00Z",
+        "history": [
+            { "at": "2026-03-16T13:05:00Z", "event": "responded" },
+            { "at": "2026-03-20T13:00:00Z", "status": "Wait Customer" },
+        ] });
+    let working = json!({ "id": "WORK", "type": "incident", "impact": "Single Building affected",
+        "urgency": "Work not Impaired", "openedAt": "2026-03-20T13:00:00Z" });
+    // Saturday: the business calendar is closed.
+    let now = parse_instant("2026-03-21T11:50:00Z", "now").unwrap();
+    let q = e.queue(&[waiting, working], now).unwrap();
+    assert_eq!(ids(&q), ["WORK", "WAIT"]);
+    let wait = &q.entries[1];
+    assert!(wait.reason.contains("breached"), "{}", wait.reason);
+    assert!(
+        wait.reason.ends_with("; waiting (Wait Customer)"),
+        "{}",
+        wait.reason
+    );
+    assert!(
+        !q.entries[0].reason.contains("waiting"),
+        "{}",
+        q.entries[0].reason
+    );
+}

@@ -567,3 +567,30 @@ fn an_observed_holiday_is_named_once_in_the_ledger() {
         "{reasons:?}"
     );
 }
+
+/// A met Respond By's due instant stays where it was: a wait that began
+/// after the response moved it (and the ledger's stop) for as long as the
+/// wait lasted.
+#[test]
+fn a_met_due_instant_does_not_move_with_later_waits() {
+    let e = engine();
+    let t = json!({ "id": "TT-1", "impact": "Single Building affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T14:00:00Z",
+        "history": [
+            { "at": "2026-03-16T15:00:00Z", "event": "responded", "status": "In Process" },
+            { "at": "2026-03-16T16:00:00Z", "status": "Wait Customer" },
+        ] });
+    for now in [
+        "2026-03-16T16:30:00Z",
+        "2026-03-17T16:00:00Z",
+        "2026-03-19T16:00:00Z",
+    ] {
+        let s = e.sla(&t, at(now)).unwrap();
+        assert_eq!(s.respond.state, Met, "{now}");
+        assert_eq!(
+            s.respond.due.as_deref(),
+            Some("2026-03-17T13:00:00Z"),
+            "{now}"
+        );
+    }
+}

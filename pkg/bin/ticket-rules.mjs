@@ -11,7 +11,7 @@
 // unreadable file, a pack that does not load).
 import { createReadStream, createWriteStream, readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { constants } from 'node:buffer';
-import { join, extname } from 'node:path';
+import { join, extname, resolve } from 'node:path';
 import { RuleEngine, Calendar } from '../node/index.mjs';
 import { CsvReader, toCsvRow, flatten, unflatten } from './csv.mjs';
 
@@ -34,14 +34,36 @@ function parseArgs(argv) {
     const a = rest[i];
     if (a === '--help' || a === '-h') opts.help = true;
     else if (a.startsWith('--')) {
-      const [k, inline] = a.slice(2).split('=', 2);
+      // `--out=a=b.jsonl` is the path `a=b.jsonl`: only the first `=` splits.
+      const eq = a.indexOf('=');
+      const k = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      const inline = eq < 0 ? undefined : a.slice(eq + 1);
       const v = inline ?? rest[++i];
       if (v === undefined) throw new UsageError(`--${k} needs a value`);
       if (!['now', 'rules', 'format', 'out'].includes(k)) throw new UsageError(`unknown option --${k}`);
       opts[k] = v;
     } else opts.positional.push(a);
   }
+  // Each command reads one FILE or DIR: a second one was left unread.
+  if (opts.positional.length > 1) throw new UsageError(`one ${command === 'check' || command === 'compile' ? 'DIR' : 'FILE'} at a time, not ${opts.positional.length}`);
   return { command, opts };
+}
+
+/**
+ * `--out`: a file that can be written, and not the input being read (it
+ * would be emptied before it was read). A path that cannot be written is a
+ * usage error (exit 2), not a stack trace.
+ */
+async function openOut(path, input) {
+  if (input && input !== '-' && resolve(path) === resolve(input)) {
+    throw new UsageError(`--out ${path} is the input: it would be emptied before it is read`);
+  }
+  const out = createWriteStream(path);
+  await new Promise((ok, fail) => {
+    out.once('open', ok);
+    out.once('error', (e) => fail(new UsageError(`--out ${path}: ${e.message}`)));
+  });
+  return out;
 }
 
 /** The default pack, a pack directory, or a compiled pack (`ticket-rules compile`'s JSON). */
@@ -152,7 +174,8 @@ async function* readTickets(file, meter = {}) {
     meter.total = statSync(file).size;
     meter.read = () => input.bytesRead;
   }
-  let csv = file ? ['.csv', '.tsv'].includes(extname(file).toLowerCase()) : null;
+  // From a file, its extension says; from stdin (none, or `-`), the first line.
+  let csv = file && file !== '-' ? extname(file).toLowerCase() === '.csv' : null;
   let header = null;
   const reader = new CsvReader();
   function* csvLine(n, line) {
@@ -173,7 +196,9 @@ async function* readTickets(file, meter = {}) {
       }
       if (csv === null) {
         if (!line.trim()) continue;
-        csv = !looksLikeJson(line);
+        // A CSV header names columns: a first line with no comma that is
+        // not JSON either is a bad JSONL line, not a one-column header.
+        csv = !looksLikeJson(line) && line.includes(',');
       }
       if (csv) {
         yield* csvLine(n, line);
@@ -221,9 +246,9 @@ function progress(count, started, meter) {
 
 async function triage(engine, opts) {
   const now = nowOf(opts);
-  const format = opts.format ?? (opts.out && extname(opts.out) === '.csv' ? 'csv' : 'jsonl');
+  const format = opts.format ?? (opts.out && extname(opts.out).toLowerCase() === '.csv' ? 'csv' : 'jsonl');
   if (!['jsonl', 'csv'].includes(format)) throw new UsageError(`--format ${format}: jsonl or csv`);
-  const out = opts.out ? createWriteStream(opts.out) : process.stdout;
+  const out = opts.out ? await openOut(opts.out, opts.positional[0]) : process.stdout;
   const write = (s) => (out.write(s) ? null : new Promise((ok) => out.once('drain', ok)));
   let count = 0;
   let failed = 0;
@@ -364,7 +389,7 @@ async function stats(engine, opts) {
   }
   const text = rows.map(toCsvRow).join('\n') + '\n';
   if (opts.out) {
-    const out = createWriteStream(opts.out);
+    const out = await openOut(opts.out, opts.positional[0]);
     out.end(text);
     await new Promise((ok) => out.on('finish', ok));
   } else process.stdout.write(text);
@@ -424,7 +449,7 @@ async function compile(opts) {
     return 2;
   }
   if (opts.out) {
-    const out = createWriteStream(opts.out);
+    const out = await openOut(opts.out, opts.positional[0]);
     out.end(text);
     await new Promise((ok) => out.on('finish', ok));
   } else process.stdout.write(text);

@@ -6,4 +6,10 @@ const { addFromDir, readRulesDir } = require('./read-dir.cjs');
 
 addFromDir(wasm.RuleEngine);
 
-module.exports = { ...wasm, readRulesDir };
+// The typings' `init` and `initSync` (the browser builds' entry points),
+// for code shared with them: the module is ready already, so both do
+// nothing (`init` resolves at once).
+const initSync = () => undefined;
+const init = async () => undefined;
+
+module.exports = { ...wasm, readRulesDir, initSync, default: init };

@@ -413,6 +413,7 @@ pub const SYSTEM_FIELDS: &[&str] = &[
     "parent",
     "children",
     "customerSeverity",
+    "packVersion",
 ];
 
 /// One validation error.

@@ -123,12 +123,18 @@ pub(crate) fn validate<P: FormPack>(
             found: json_type(v),
         });
     }
+    // The type named, else the ticket's own, else (a change that left it
+    // out) the previous ticket's.
+    let given = |t: &Value| t.get("type").is_some_and(|v| !v.is_null());
+    let from = match who.previous {
+        Some(p) if !given(&ticket) && given(p) => p,
+        _ => &*ticket,
+    };
     let type_name = match type_name {
         Some(t) => t.to_string(),
-        None => match crate::ticket::Field::of(&*ticket, "type").required_str("type") {
-            Ok(t) => t.to_string(),
-            Err(e) => return Err(e),
-        },
+        None => crate::ticket::Field::of(from, "type")
+            .required_str("type")?
+            .to_string(),
     };
     let ty = pack.ticket_type(&type_name)?;
     // The ticket as sent: read by a previous ticket's merge and by a
@@ -506,8 +512,9 @@ fn permissions<P: FormPack>(
 /// The ticket model's own fields, which the host keeps (the record of what
 /// happened), with their labels; `type` and `customerSeverity` are the
 /// sender's to give on a new ticket.
-const HOST_FIELDS: [(&str, &str); 8] = [
+const HOST_FIELDS: [(&str, &str); 9] = [
     ("id", "Id"),
+    ("packVersion", "Pack version"),
     ("type", "Type"),
     ("status", "Status"),
     ("openedAt", "Opened at"),

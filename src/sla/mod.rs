@@ -486,10 +486,12 @@ pub(crate) fn plan<'a>(
     let end = stopped_at.unwrap_or(now);
     let paused_now = stopped_at.is_none() && policy.pauses(t.status());
     let limit = stopped_at.or_else(|| paused_now.then(|| t.statuses.last().map_or(now, |r| r.0)));
+    // A stopped clock's due instant is as the stop left it: a wait that
+    // began after a response does not move the Respond By that was met.
     let closed: Vec<(Instant, Instant)> = pause_runs
         .iter()
         .copied()
-        .filter(|&(_, b)| b < now || !paused_now)
+        .filter(|&(a, b)| (b < now || !paused_now) && stopped_at.is_none_or(|s| a < s))
         .collect();
     // A stopped clock's verdict is final: a re-rating after the stop does
     // not re-base it (a Respond By met stays met when the priority rises

@@ -253,3 +253,35 @@ test('compile: the pack as JSON that fromCompiled loads, errors like check', asy
   assert.match(bad.stderr, /zz\.rhai:1:9: RULE_SYNTAX/);
   assert.equal(bad.stdout, '');
 });
+
+test('--out: not the input, a path that can be written, its extension in any case; one FILE; `-` is stdin sniffed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tr-out-'));
+  const input = join(dir, 'in.jsonl');
+  const text = `${JSON.stringify(ticket('TT-1'))}\n`;
+  writeFileSync(input, text);
+  const now = ['--now', '2026-03-16T15:30:00Z'];
+  // The input as --out: refused before it is emptied.
+  let r = run(['triage', input, ...now, '--out', input]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /is the input/);
+  assert.equal(readFileSync(input, 'utf8'), text);
+  // A directory that is not there: a message and exit 2, no stack trace.
+  for (const cmd of ['triage', 'stats']) {
+    r = run([cmd, input, ...now, '--out', join(dir, 'nodir', 'x.csv')]);
+    assert.equal(r.status, 2, `${cmd}: ${r.stderr}`);
+    assert.match(r.stderr, /--out .*nodir.*ENOENT/);
+    assert.doesNotMatch(r.stderr, /node:events/);
+  }
+  // Only the first `=` splits an option; `.CSV` is CSV.
+  r = run(['triage', input, ...now, `--out=${join(dir, 'a=b.CSV')}`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(readFileSync(join(dir, 'a=b.CSV'), 'utf8'), /^id,/);
+  // Two files: the second was left unread.
+  r = run(['triage', input, input, ...now]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /one FILE at a time/);
+  // `-` is stdin, CSV or JSONL by its first line.
+  r = run(['triage', '-', ...now], 'id,impact,urgency,openedAt\nTT-1,Critical,Work Impaired,2026-03-16T14:00:00Z\n');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(jsonl(r.stdout)[0].triage.priority, 'High');
+});

@@ -91,3 +91,15 @@ test('a long queue gives each ticket the entry it gets alone (the golden file ho
   }
   assert.deepStrictEqual(Object.keys(q), ['entries', 'ranked', 'notOpen', 'problems', 'now', 'packVersion']);
 });
+
+test('a string cut in the middle of an emoji does not stop the queue', () => {
+  const b = { impact: 'Critical', urgency: 'Work Impaired', openedAt: '2026-03-17T10:00:00Z' };
+  const cut = 'Printer 🖨'.slice(0, -1);
+  const q = engine.queue([{ id: 'TT-1', ...b }, { id: 'TT-2', ...b, summary: cut }, { id: 'TT-3', ...b, summary: '\ud83d\ud83d' }], '2026-03-17T12:00:00Z');
+  assert.deepEqual(q.entries.map((e) => e.id).sort(), ['TT-1', 'TT-2', 'TT-3']);
+  assert.equal(q.problems.length, 0);
+  // A backslash written before "ud83d" is text, and stays so.
+  const r = engine.validate({ type: 'incident', summary: 'a\\ud83d', impact: 'Minor', urgency: 'Work Impaired', service: 'Email', contact: { name: 'Pat Doe' } });
+  assert.equal(r.ticket.summary, 'a\\ud83d');
+  assert.equal(engine.validate({ type: 'incident', summary: cut, impact: 'Minor', urgency: 'Work Impaired', service: 'Email', contact: { name: 'Pat Doe' } }).ticket.summary, 'Printer \ufffd');
+});
