@@ -143,6 +143,7 @@ wasm: tool-target tool-bindgen tool-npm
 	cmp pkg/node/ticket_rules_bg.wasm pkg/node/esm/ticket_rules_bg.wasm
 	rm pkg/node/esm/ticket_rules_bg.wasm
 	echo '{ "type": "module" }' > pkg/node/esm/package.json
+	cp README.md pkg/README.md
 	@$(call NODE_SNIPPETS_TO_CJS,$$(find pkg/node/snippets -name '*.js'))
 	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(WASM_OUT) -o $(WASM_OUT)
 	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(WASM_NODE_OUT) -o $(WASM_NODE_OUT)

@@ -13,6 +13,17 @@ const cases = JSON.parse(readFileSync(data('matrix-cases.json')));
 cases.tinyPack = readFileSync(data('tiny-pack.rhai'), 'utf8');
 cases.runawayHook = readFileSync(data('runaway-hook.rhai'), 'utf8');
 
+test('every path the package.json publishes is there, and every file its exports map names', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url)));
+  const at = (p) => new URL(`../../pkg/${p}`, import.meta.url);
+  for (const f of pkg.files) {
+    if (f.endsWith('/')) assert.ok(readdirSync(at(f)).length > 0, f);
+    else assert.ok(readFileSync(at(f)).length > 0, f);
+  }
+  const targets = (v) => (typeof v === 'string' ? [v] : Object.values(v).flatMap(targets));
+  for (const t of targets(pkg.exports)) assert.ok(readFileSync(at(t)).length > 0, t);
+});
+
 test('default export is the init function (for bundlers) and RuleEngine works without awaiting it', () => {
   assert.equal(typeof init, 'function');
   const e = RuleEngine.default();
