@@ -738,4 +738,13 @@ fn the_pack_version_and_a_left_out_type() {
     assert!(r.valid, "{:?}", r.errors);
     assert_eq!(r.ticket["type"], "incident");
     assert_eq!(r.ticket["summary"], "Mail still down");
+    // Without a role too: the answer a host stores has its type.
+    let who = Requester {
+        role: None,
+        previous: Some(&stored),
+    };
+    let r = e
+        .validate_as(&json!({ "summary": "Mail still down" }), None, None, who)
+        .unwrap();
+    assert_eq!(r.ticket["type"], "incident");
 }

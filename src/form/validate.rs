@@ -150,6 +150,12 @@ pub(crate) fn validate<P: FormPack>(
         Cow::Owned(t) => (t, None),
     };
     strip_proto(&mut out);
+    // A type taken from the previous ticket is the answer's too.
+    if let (Some(p), false) = (who.previous, given(&out)) {
+        if let (Some(t), Value::Object(o)) = (p.get("type"), &mut out) {
+            o.insert("type".into(), t.clone());
+        }
+    }
     // A change sends what it changes: a field it leaves out keeps its
     // previous value (so a ticket redacted for a role comes back whole).
     // Not a field filled from one the change gave anew: a new contact's
