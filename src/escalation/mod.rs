@@ -536,12 +536,12 @@ impl Alarm<'_> {
     }
 }
 
-/// `alarms: [{ at, message, id? }]`, validated.
 /// Whether the ticket's alarms read (the first thing wrong with them).
 pub(crate) fn check_alarms<J: JsonView>(ticket: &J) -> Result<()> {
     alarms(ticket).map(drop)
 }
 
+/// `alarms: [{ at, message, id? }]`, validated.
 fn alarms<J: JsonView>(ticket: &J) -> Result<Vec<Alarm<'_>>> {
     let list = match ticket.get("alarms") {
         None => return Ok(Vec::new()),

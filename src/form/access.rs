@@ -124,6 +124,37 @@ impl Mode {
             Mode::Editable => "editable",
         }
     }
+
+    /// The code a value set or changed in this mode is refused with
+    /// (`READ_ONLY`, `FORBIDDEN`); none where the role may write it.
+    pub(crate) fn refusal(self) -> Option<&'static str> {
+        match self {
+            Mode::Editable => None,
+            Mode::ReadOnly => Some("READ_ONLY"),
+            Mode::Hidden => Some("FORBIDDEN"),
+        }
+    }
+}
+
+/// `history`'s events without the fields `role` may not read at `status`:
+/// what [`redact`](crate::RuleEngine::redact) sends that role.
+pub(crate) fn redact_events(
+    fields: &[super::FieldSpec],
+    role: &str,
+    status: &str,
+    history: &mut Value,
+) {
+    let Value::Array(events) = history else {
+        return;
+    };
+    for f in fields
+        .iter()
+        .filter(|f| !f.access.read.allows(role, status))
+    {
+        for e in events.iter_mut() {
+            remove_path(e, &f.name);
+        }
+    }
 }
 
 impl Access {

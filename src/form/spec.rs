@@ -162,10 +162,7 @@ fn parse_rest(
             .iter()
             .find(|f| f.name == name && !key_applies(f, &fields))
         {
-            let what = match f.kind {
-                Kind::List => format!("a list of {}", kind_name(f.of)),
-                k => kind_name(k).to_string(),
-            };
+            let what = kind_text(f.kind, f.of);
             return Err(format!(
                 "fields[{i}] ({name:?}): `key` applies to kind reference (or a list of them), or to a field a lookup fill is `by`, not {what}"
             ));
@@ -413,6 +410,15 @@ fn kind(k: &str) -> Result<Kind, String> {
         })
 }
 
+/// A field's kind as messages say it: `text`, `a list of number`.
+fn kind_text(kind: Kind, of: Kind) -> String {
+    if kind == Kind::List {
+        format!("a list of {}", kind_name(of))
+    } else {
+        kind_name(kind).to_string()
+    }
+}
+
 fn kind_name(k: Kind) -> &'static str {
     KINDS
         .iter()
@@ -453,11 +459,7 @@ const KIND_KEYS: [(&str, &[Kind]); 11] = [
 /// A field's checks for other kinds than its own, which would load and
 /// never run (`min` on a text): each named, with the kinds it applies to.
 fn foreign_checks(o: &Map<String, Value>, kind: Kind, item: Kind) -> Result<(), String> {
-    let what = if kind == Kind::List {
-        format!("a list of {}", kind_name(item))
-    } else {
-        kind_name(kind).to_string()
-    };
+    let what = kind_text(kind, item);
     let refused: Vec<String> = KIND_KEYS
         .iter()
         .filter(|(key, kinds)| {

@@ -487,31 +487,39 @@ fn permissions<P: FormPack>(
             continue;
         };
         let before = previous.and_then(|p| get_path(p, &f.name));
-        let changed = if creating {
-            !is_empty(Some(value))
-        } else {
-            Some(value) != before && !(is_empty(Some(value)) && is_empty(before))
-        };
         let engines = filled
             && (get_path(out, &f.name) == Some(value)
                 || overwritten.is_some_and(|o| o.contains(&f.name.as_str())));
-        if !changed || engines {
+        if !changed(value, before, creating) || engines {
             continue;
         }
-        let code = match f.access.mode(role, status, creating) {
-            super::access::Mode::Editable => continue,
-            super::access::Mode::ReadOnly => "READ_ONLY",
-            super::access::Mode::Hidden => "FORBIDDEN",
+        let Some(code) = f.access.mode(role, status, creating).refusal() else {
+            continue;
         };
         let p = params([("role", Value::from(role)), ("status", Value::from(status))]);
         ctx.error(&f.name, code, &f.label, p);
         // Where a fill replaced the sent value, the engine's stands.
         if get_path(out, &f.name) == Some(value) {
-            match before {
-                Some(b) => set_path(out, &f.name, b.clone()),
-                None => super::access::remove_path(out, &f.name),
-            }
+            restore(out, &f.name, before);
         }
+    }
+}
+
+/// Whether a sender set a value (on a new ticket) or changed it from
+/// `before` (an empty value for an empty one is no change).
+fn changed(value: &Value, before: Option<&Value>, creating: bool) -> bool {
+    if creating {
+        !is_empty(Some(value))
+    } else {
+        Some(value) != before && !(is_empty(Some(value)) && is_empty(before))
+    }
+}
+
+/// A refused field's value as it was before (or none, if it had none).
+fn restore(out: &mut Value, field: &str, before: Option<&Value>) {
+    match before {
+        Some(b) => set_path(out, field, b.clone()),
+        None => super::access::remove_path(out, field),
     }
 }
 
@@ -573,8 +581,7 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
         };
         let before = prev.get(field);
         let same = |v: &Value| {
-            Some(v) == before
-                || (is_empty(Some(v)) && is_empty(before))
+            !changed(v, before, false)
                 || v.as_str()
                     .zip(before.and_then(Value::as_str))
                     .is_some_and(|(a, b)| same_name(a.trim(), b.trim()))
@@ -584,32 +591,19 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
             Some(v) if !same(v) => refused.push((field, label, "READ_ONLY")),
             // What the host had stands, whole (a history redacted for the
             // role comes back with what it did not show).
-            _ => match before {
-                Some(b) => set_path(out, field, b.clone()),
-                None => super::access::remove_path(out, field),
-            },
+            _ => restore(out, field, before),
         }
     }
     let severity = "customerSeverity";
     if let Some(sent) = a.sent.get(severity) {
+        let creating = a.previous.is_none();
         let before = a.previous.and_then(|p| p.get(severity));
-        let changed = match a.previous {
-            None => !is_empty(Some(sent)),
-            Some(_) => Some(sent) != before && !(is_empty(Some(sent)) && is_empty(before)),
-        };
-        let mode = ty
+        let code = ty
             .fields
             .iter()
             .find(|f| f.name == "urgency")
-            .map_or(super::access::Mode::Editable, |f| {
-                f.access.mode(a.role, a.status, a.previous.is_none())
-            });
-        let code = match mode {
-            super::access::Mode::Editable => None,
-            super::access::Mode::ReadOnly => Some("READ_ONLY"),
-            super::access::Mode::Hidden => Some("FORBIDDEN"),
-        };
-        if let Some(code) = code.filter(|_| changed) {
+            .and_then(|f| f.access.mode(a.role, a.status, creating).refusal());
+        if let Some(code) = code.filter(|_| changed(sent, before, creating)) {
             refused.push((severity, host_label(severity), code));
         }
     }
@@ -619,28 +613,14 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
             ("status", Value::from(a.status)),
         ]);
         ctx.error(field, code, label, p);
-        match a.previous.and_then(|p| p.get(field)) {
-            Some(v) => set_path(out, field, v.clone()),
-            None => super::access::remove_path(out, field),
-        }
+        restore(out, field, a.previous.and_then(|p| p.get(field)));
     }
 }
 
-/// `history` as [`redact`](crate::RuleEngine::redact) shows it to the asker:
-/// each event without the fields the role may not read.
+/// `history` as [`redact`](crate::RuleEngine::redact) shows it to the asker.
 fn readable(ty: &TicketType, a: &Asker<'_>, history: &Value) -> Value {
     let mut out = history.clone();
-    if let Value::Array(events) = &mut out {
-        for f in ty
-            .fields
-            .iter()
-            .filter(|f| !f.access.read.allows(a.role, a.status))
-        {
-            for e in events.iter_mut() {
-                super::access::remove_path(e, &f.name);
-            }
-        }
-    }
+    super::access::redact_events(&ty.fields, a.role, a.status, &mut out);
     out
 }
 
