@@ -52,7 +52,7 @@ export interface ErrorInfo {
   /** Rule errors: column in characters, 1-based. */
   column?: number;
   /** `RULE_LIMIT`: which sandbox limit stopped the rule. */
-  limit?: 'operations' | 'call depth' | 'expression depth' | 'data size' | 'variables' | 'time';
+  limit?: 'operations' | 'call depth' | 'expression depth' | 'data size' | 'data depth' | 'variables' | 'time';
 }
 
 /**

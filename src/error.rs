@@ -52,6 +52,9 @@ pub enum Limit {
     ExpressionDepth,
     /// A string, array or map grew past its size limit.
     DataSize,
+    /// Arrays and maps nested more than 256 deep (cloning or dropping a
+    /// deeper value would overflow the stack).
+    DataDepth,
     /// Too many variables in scope.
     Variables,
     /// A run took too long by the wall clock (a safety net for operations
@@ -67,6 +70,7 @@ impl Limit {
             Limit::CallDepth => "call depth",
             Limit::ExpressionDepth => "expression depth",
             Limit::DataSize => "data size",
+            Limit::DataDepth => "data depth",
             Limit::Variables => "variables",
             Limit::Time => "time",
         }

@@ -341,6 +341,26 @@ fn other_limits_have_their_names() {
         "let m = #{};\nfor i in 0..20000 { m += #{}; m[`${i}`] = 1; }",
     )]);
     assert_eq!((e.code(), e.limit()), ("RULE_LIMIT", Some(Limit::DataSize)));
+    // Values nested 256 deep are fine; the 257th level is refused where it
+    // is made (unpatched rhai cloned a value 20,000 deep recursively and
+    // overflowed the stack: an abort natively, a dead instance in wasm).
+    for (src, at_line) in [
+        ("let a = [];\nfor i in 0..20000 { a = [a]; }", 2),
+        ("let m = #{};\nfor i in 0..20000 {\n  m = #{ x: m };\n}", 3),
+        ("let a = [];\nfor i in 0..20000 {\n  let b = [];\n  b.push(a);\n  a = b;\n}", 4),
+        ("let a = [];\nfor i in 0..20000 { let b = [1]; b.insert(0, a); a = b; }", 2),
+        ("let a = [];\nfor i in 0..20000 { a = [[[[a]]]]; }", 2),
+    ] {
+        let e = load_err(&[("p.rhai", src)]);
+        assert_eq!(
+            (e.code(), e.limit(), e.span().map(|s| s.line)),
+            ("RULE_LIMIT", Some(Limit::DataDepth), Some(at_line)),
+            "{src}: {e}"
+        );
+        assert!(e.to_string().contains("data depth"), "{e}");
+    }
+    let e = load_err(&[("p.rhai", "let a = [];\nfor i in 0..255 { a = [a]; }")]);
+    assert_eq!(e.code(), "PACK_INVALID", "{e}");
     let deep = format!("let x = {}1{};", "(".repeat(500), ")".repeat(500));
     let e = load_err(&[("p.rhai", &deep)]);
     assert_eq!(

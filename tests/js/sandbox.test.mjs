@@ -67,6 +67,20 @@ test('recursion inside the deepest expressions is stopped before the stack ends,
   assert.equal(RuleEngine.default().priority({ impact: 'Entire University affected', urgency: 'Work Stopped - No workaround' }).priority, 'Emergency');
 });
 
+test('a value nested thousands deep at load is refused, and the instance lives on', () => {
+  // Unpatched rhai cloned it recursively: a RangeError without a code, and
+  // after a few of them `memory access out of bounds` for every call.
+  for (const body of ['let a = [];\nfor i in 0..5000 { a = [a]; }\n', 'let m = #{};\nfor i in 0..5000 { m = #{ x: m }; }\n']) {
+    for (let i = 0; i < 12; i++) {
+      const errors = RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': body });
+      assert.deepEqual(errors.map((x) => [x.code, x.limit, x.file, x.line]), [['RULE_LIMIT', 'data depth', 'a.rhai', 2]]);
+    }
+  }
+  const ok = RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': 'let a = [];\nfor i in 0..255 { a = [a]; }\n' });
+  assert.deepEqual(ok, []);
+  assert.equal(RuleEngine.default().priority({ impact: 'Entire University affected', urgency: 'Work Stopped - No workaround' }).priority, 'Emergency');
+});
+
 test('one replace that would build gigabytes at load is refused before it starts', () => {
   const src = 'let s = "";\ns.pad(1000000, "x");\nlet q = "";\nq.pad(5000, "y");\ns.replace("x", q);\n';
   const errors = RuleEngine.checkSources({ 'p.rhai': tiny, 'a.rhai': src });
