@@ -144,6 +144,7 @@ wasm: tool-target tool-bindgen tool-npm
 	rm pkg/node/esm/ticket_rules_bg.wasm
 	echo '{ "type": "module" }' > pkg/node/esm/package.json
 	cp README.md pkg/README.md
+	node scripts/glue-errors.mjs pkg/web/ticket_rules.js pkg/node/ticket_rules.js pkg/node/esm/ticket_rules.js pkg/slim/ticket_rules.js
 	@$(call NODE_SNIPPETS_TO_CJS,$$(find pkg/node/snippets -name '*.js'))
 	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(WASM_OUT) -o $(WASM_OUT)
 	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(WASM_NODE_OUT) -o $(WASM_NODE_OUT)

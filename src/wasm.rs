@@ -849,10 +849,37 @@ fn optional_text<'a>(options: &'a serde_json::Value, key: &str) -> Result<Option
 const encoder = new TextEncoder();
 export function jsonText(v) {
   const text = JSON.stringify(v);
+  // JSON.stringify writes NaN, Infinity and an invalid Date as null, which
+  // would read as "not given" (MISSING_FIELD, an option left out). Only
+  // when a null shows, a walk looks for one, to refuse it by its path.
+  if (text !== undefined && text.includes('null')) {
+    const bad = unwritable(v, '');
+    if (bad) throw Object.assign(new TypeError(`${bad[0] || 'the value'} is ${bad[1]}`), { unwritable: bad });
+  }
   // A lone surrogate (a string cut in the middle of an emoji) is written
   // as a \uD8xx escape, which no UTF-8 reader takes: it becomes U+FFFD,
   // as TextEncoder makes it everywhere else. A pair is never escaped.
   return text !== undefined && text.includes('\\ud') ? text.replace(LONE, '\\ufffd') : text;
+}
+// The path of the first value JSON cannot hold (a number that is not
+// finite, an invalid Date) and what it is, or null.
+function unwritable(v, path) {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : [path, String(v)];
+  if (v === null || typeof v !== 'object') return null;
+  if (Object.prototype.toString.call(v) === '[object Date]') return Number.isNaN(v.getTime()) ? [path, 'an invalid Date'] : null;
+  if (typeof v.toJSON === 'function') return null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const bad = unwritable(v[i], `${path}[${i}]`);
+      if (bad) return bad;
+    }
+    return null;
+  }
+  for (const k of Object.keys(v)) {
+    const bad = unwritable(v[k], path ? `${path}.${k}` : k);
+    if (bad) return bad;
+  }
+  return null;
 }
 const LONE = /(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
 export function encodeInto(text, memory, at, capacity) {
@@ -888,6 +915,32 @@ fn parse_text<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T, Error> 
 /// need not check each string again).
 fn json_text_of(v: &JsValue) -> Result<String, Error> {
     let text = json_text(v).map_err(|e| {
+        // A value JSON has no form for, by its path (`jsonText`).
+        if let Some(bad) = Reflect::get(&e, &"unwritable".into())
+            .ok()
+            .filter(|b| b.is_object())
+        {
+            let part = |i: u32| Array::from(&bad).get(i).as_string().unwrap_or_default();
+            let (path, what) = (part(0), part(1));
+            return Error::InvalidType {
+                field: if path.is_empty() {
+                    "value".into()
+                } else {
+                    path
+                },
+                expected: if what.contains("Date") {
+                    "an instant (RFC 3339 text, or a valid Date)"
+                } else {
+                    "a finite number"
+                },
+                found: match what.as_str() {
+                    "NaN" => "NaN",
+                    "Infinity" => "Infinity",
+                    "-Infinity" => "-Infinity",
+                    _ => "an invalid Date",
+                },
+            };
+        }
         // JS says why: a BigInt, a cycle, or nesting too deep for its stack.
         let why = e
             .dyn_ref::<js_sys::Error>()

@@ -492,9 +492,10 @@ fn ticket_id<J: JsonView>(ticket: &J) -> Result<String> {
         Some(v) => match v.id_text() {
             Some(s) if !s.trim().is_empty() => Ok(s.into_owned()),
             Some(_) => Err(missing()),
+            // As the record check says it (form::validate): 42 is an id.
             None => Err(Error::InvalidType {
                 field: "id".into(),
-                expected: "string",
+                expected: "string or whole number",
                 found: v.type_name(),
             }),
         },

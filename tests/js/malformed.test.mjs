@@ -277,3 +277,28 @@ test('nextOpen is null when the calendar never opens again', () => {
   const never = Calendar.fromObject({ name: 'never', timezone: 'UTC', weekly: {} });
   assert.strictEqual(never.nextOpen('2026-03-16T14:00:00Z'), null);
 });
+
+test("the glue's own errors have a code: a freed engine, a freed set, a wrong class", () => {
+  const ticket = { impact: 'Entire University affected', urgency: 'Work Impaired' };
+  const gone = RuleEngine.default();
+  gone.free();
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => gone.priority(ticket), { name: 'TicketRulesError', code: 'INVALID_INPUT', message: /freed/ });
+  }
+  const set = new PackSet();
+  assert.throws(() => set.add({}), { name: 'TicketRulesError', code: 'INVALID_INPUT', message: /instance of RuleEngine/ });
+  assert.throws(() => set.add(null), { name: 'TicketRulesError', code: 'INVALID_INPUT' });
+  set.free();
+  assert.throws(() => set.add(RuleEngine.default()), { name: 'TicketRulesError', code: 'INVALID_INPUT', message: /freed/ });
+  assert.equal(RuleEngine.default().priority(ticket).priority, 'High');
+});
+
+test('NaN, Infinity and invalid Dates are refused by their path, not read as missing', () => {
+  const e = RuleEngine.default();
+  const t = { id: 'TT-1', type: 'incident', impact: 'Single Individual', urgency: 'Work Impaired', openedAt: '2026-03-16T14:00:00Z' };
+  assert.throws(() => e.sla({ ...t, openedAt: new Date('x') }, '2026-03-17T00:00:00Z'), { code: 'INVALID_TYPE', field: 'openedAt', message: /invalid Date/ });
+  assert.throws(() => e.queue([t, t], '2026-03-17T00:00:00Z', { limit: NaN }), { code: 'INVALID_TYPE', field: 'limit' });
+  assert.throws(() => e.queue([t, { ...t, history: [{ at: new Date(NaN) }] }], '2026-03-17T00:00:00Z'), { code: 'INVALID_TYPE', field: '[1].history[0].at' });
+  // An explicit null is still "not given", and a null inside a string no concern.
+  assert.equal(e.sla({ ...t, summary: 'null', note: null }, '2026-03-17T00:00:00Z').resolve.state, 'running');
+});
