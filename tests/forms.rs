@@ -211,13 +211,17 @@ fn the_json_schema_export() {
     assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
     assert_eq!(
         s["properties"]["summary"],
-        json!({ "type": "string", "maxLength": 120, "minLength": 1, "description": "One line: what is not working?" })
+        json!({ "type": "string", "maxLength": 120, "minLength": 1, "allOf": [{ "pattern": "\\S" }],
+                "description": "One line: what is not working?" })
     );
-    // An optional field may be left out, null or "", as validate reads it.
+    // An optional field may be left out, null or blank, as validate reads it.
     let phone = &s["properties"]["contact"]["properties"]["phone"];
     assert_eq!(phone["anyOf"][0]["pattern"], "^[0-9]{10}$");
     assert_eq!(phone["anyOf"][1], json!({ "type": "null" }));
-    assert_eq!(phone["anyOf"][2], json!({ "const": "" }));
+    assert_eq!(
+        phone["anyOf"][2],
+        json!({ "type": "string", "pattern": "^\\s*$" })
+    );
     assert!(phone["description"]
         .as_str()
         .unwrap()

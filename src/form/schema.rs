@@ -238,15 +238,23 @@ pub(crate) fn json_schema(
     for f in &ty.fields {
         let path: Vec<&str> = f.name.split('.').collect();
         let mut s = kind_schema(f, f.kind, matrix, policy);
-        // As validate reads a value: `null` and "" are not given (an
-        // optional field may be either), and a required text is not "".
+        // As validate reads a value: `null` and blank text (only spaces)
+        // are not given (an optional field may be either), and a required
+        // text is not blank.
         let text = s.get("type") == Some(&json!("string"));
         if f.required {
             if let (Value::Object(o), true) = (&mut s, text) {
                 o.entry("minLength").or_insert_with(|| json!(1));
+                let visible = json!({ "pattern": "\\S" });
+                match o.get_mut("allOf") {
+                    Some(Value::Array(all)) => all.push(visible),
+                    _ => {
+                        o.insert("allOf".into(), json!([visible]));
+                    }
+                }
             }
         } else {
-            s = json!({ "anyOf": [s, { "type": "null" }, { "const": "" }] });
+            s = json!({ "anyOf": [s, { "type": "null" }, { "type": "string", "pattern": "^\\s*$" }] });
         }
         if let (Value::Object(o), Some(h)) = (&mut s, &f.help) {
             o.insert("description".into(), json!(h));

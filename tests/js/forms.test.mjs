@@ -121,6 +121,8 @@ test('the JSON Schema export agrees with validate on empty values', async () => 
   for (const [what, t] of [
     ['as filled', filled],
     ['an empty summary', { ...filled, summary: '' }],
+    ['a summary of spaces', { ...filled, summary: ' \t ' }],
+    ['a phone of spaces', { ...filled, contact: { ...filled.contact, phone: '   ' } }],
     ['a null description', { ...filled, description: null }],
     ['an empty phone', { ...filled, contact: { ...filled.contact, phone: '' } }],
     ['a null component', { ...filled, component: null }],
