@@ -451,6 +451,28 @@ export interface FormSchema {
   initial: string | null;
   transitions: Record<string, string[]>;
   requiredAt: Record<string, string[]>;
+  /**
+   * The type's cross-field rules: one written as data whole (when it applies,
+   * as `requiredWhen` says a condition; the field; what it must then be:
+   * present, of `minLength` to `maxLength` characters after trimming, matching
+   * `pattern`, one of `oneOf`, not the same as `differsFrom`; the error's code
+   * and message), one written as a rhai function by its name only.
+   */
+  rules: Array<
+    | { function: string }
+    | {
+        when: Record<string, unknown> | { function: string } | null;
+        field: string;
+        required: boolean;
+        minLength: number | null;
+        maxLength: number | null;
+        pattern: string | null;
+        oneOf: unknown[];
+        differsFrom: string | null;
+        code: string;
+        message: string | null;
+      }
+  >;
   children: boolean;
   reclassify: Array<{ to: string; requires: string[] }>;
   /** With `formSchema(type, { role })`: the role, and the status the modes are for (the initial one for a new ticket). */

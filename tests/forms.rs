@@ -167,6 +167,15 @@ fn unknown_types_and_bad_input_are_errors_not_results() {
 #[test]
 fn the_form_schema_has_what_a_portal_draws() {
     let s = engine().form_schema("incident").unwrap();
+    // The cross-field rule written as data, whole, so a page can say when
+    // the description must be longer (it said nothing of it).
+    assert_eq!(
+        s["rules"],
+        json!([{ "when": { "urgency": ["Work Stopped - No workaround", "Work Stopped - Workaround available"] },
+                 "field": "description", "required": false, "minLength": 20, "maxLength": null,
+                 "pattern": null, "oneOf": [], "differsFrom": null, "code": "TOO_BRIEF",
+                 "message": "When work has stopped, describe what happens in a sentence or two" }])
+    );
     let fields = s["fields"].as_array().unwrap();
     let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
     assert_eq!(
@@ -214,6 +223,23 @@ fn the_json_schema_export() {
         json!({ "type": "string", "maxLength": 120, "minLength": 1, "allOf": [{ "pattern": "\\S" }],
                 "description": "One line: what is not working?" })
     );
+    // The data rule, as an if/then: a least length as validate counts it
+    // (trimmed), and present.
+    let rule = s["allOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["then"]["properties"].get("description").is_some())
+        .unwrap();
+    assert_eq!(
+        rule["then"],
+        json!({ "properties": { "description": { "type": "string", "pattern": "\\S[\\s\\S]{18,}\\S" } },
+                "required": ["description"] })
+    );
+    assert!(rule["if"]["properties"]["urgency"]["enum"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("Work Stopped - Workaround available")));
     // An optional field may be left out, null or blank, as validate reads it.
     let phone = &s["properties"]["contact"]["properties"]["phone"];
     assert_eq!(phone["anyOf"][0]["pattern"], "^[0-9]{10}$");

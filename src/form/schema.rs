@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::validate::menu_values;
-use super::{Condition, FieldSpec, Kind, TicketType, UnknownFields};
+use super::{Condition, DataRule, FieldSpec, Kind, Rule, TicketType, UnknownFields};
 use crate::priority::{same_name, Level, Matrix};
 use crate::sla::policy::SlaPolicy;
 
@@ -23,6 +23,27 @@ fn condition_json(c: &Condition) -> Value {
                 )
             })))
         }
+    }
+}
+
+/// A cross-field rule as a portal can show it: a data rule whole (when it
+/// applies, the field, what the field must then be, the error's code and
+/// message), a rule written as a function by its name only.
+fn rule_json(r: &Rule) -> Value {
+    match r {
+        Rule::Function(name) => json!({ "function": name }),
+        Rule::Data(d) => json!({
+            "when": d.when.as_ref().map_or(Value::Null, condition_json),
+            "field": d.field,
+            "required": d.required,
+            "minLength": d.min_length,
+            "maxLength": d.max_length,
+            "pattern": d.pattern.as_ref().map(|p| p.as_str()),
+            "oneOf": d.one_of,
+            "differsFrom": d.differs_from,
+            "code": d.code,
+            "message": d.message,
+        }),
     }
 }
 
@@ -112,6 +133,7 @@ pub(crate) fn form_schema(
         "initial": ty.initial_status(policy),
         "transitions": transitions,
         "requiredAt": required_at,
+        "rules": ty.rules.iter().map(rule_json).collect::<Vec<_>>(),
         "children": ty.children,
         "reclassify": ty.reclassify,
     })
@@ -264,52 +286,32 @@ pub(crate) fn json_schema(
         }
         insert(&mut root, &path, s, f.required);
         if let Some(Condition::Fields(pairs)) = &f.required_when {
-            let mut props = Map::new();
-            let mut req = Vec::new();
-            for (k, values) in pairs {
-                // Every spelling of the levels the condition names, as
-                // validate matches them.
-                let spellings_of = |levels: &[Level], named: &dyn Fn(&Level, &str) -> bool| {
-                    levels
-                        .iter()
-                        .filter(|l| values.iter().filter_map(Value::as_str).any(|v| named(l, v)))
-                        .flat_map(Level::spellings)
-                        .map(Value::from)
-                        .collect::<Vec<_>>()
-                };
-                let (field, allowed): (&str, Vec<Value>) = match k.as_str() {
-                    "impact" | "urgency" => {
-                        let levels = if k == "impact" {
-                            &matrix.impacts
-                        } else {
-                            &matrix.urgencies
-                        };
-                        let all = spellings_of(levels, &|l, v| {
-                            l.spellings().any(|n| same_name(v.trim(), n))
-                        });
-                        (
-                            k.as_str(),
-                            if all.is_empty() { values.clone() } else { all },
-                        )
-                    }
-                    "impact_level" => (
-                        "impact",
-                        spellings_of(&matrix.impacts, &|l, v| same_name(v, &l.name)),
-                    ),
-                    other => (other, values.clone()),
-                };
-                if field.contains('.') || k == "priority" {
-                    continue;
-                }
-                props.insert(field.to_string(), json!({ "enum": allowed }));
-                req.push(json!(field));
-            }
-            if !props.is_empty() {
+            if let Some(when) = fields_if(pairs, matrix) {
                 let mut then = Map::new();
                 insert(&mut then, &path, json!({}), true);
-                all_of
-                    .push(json!({ "if": { "properties": props, "required": req }, "then": then }));
+                all_of.push(json!({ "if": when, "then": then }));
             }
+        }
+    }
+    // The data rules a schema can say: a field required, or of a least
+    // length (as validate counts it: trimmed, in characters), when the
+    // condition's fields hold. Rules written as functions, and a rule's
+    // pattern, menu, most length or `differs_from`, are validate's alone.
+    for r in &ty.rules {
+        let Rule::Data(d) = r else { continue };
+        if let Some(then) = data_rule_then(d) {
+            let when = match &d.when {
+                None => None,
+                Some(Condition::Fields(pairs)) => match fields_if(pairs, matrix) {
+                    Some(when) => Some(when),
+                    None => continue,
+                },
+                Some(Condition::Function(_)) => continue,
+            };
+            all_of.push(match when {
+                Some(when) => json!({ "if": when, "then": then }),
+                None => then,
+            });
         }
     }
     if !all_of.is_empty() {
@@ -325,4 +327,77 @@ pub(crate) fn json_schema(
         root.insert("additionalProperties".into(), json!(false));
     }
     Value::Object(root)
+}
+
+/// The `if` of a condition on fields: each field one of the values named
+/// (every spelling of a matrix level, as validate matches them); `None`
+/// when no part of it can be said (a dotted field, the priority).
+fn fields_if(pairs: &[(String, Vec<Value>)], matrix: &Matrix) -> Option<Value> {
+    let mut props = Map::new();
+    let mut req = Vec::new();
+    for (k, values) in pairs {
+        let spellings_of = |levels: &[Level], named: &dyn Fn(&Level, &str) -> bool| {
+            levels
+                .iter()
+                .filter(|l| values.iter().filter_map(Value::as_str).any(|v| named(l, v)))
+                .flat_map(Level::spellings)
+                .map(Value::from)
+                .collect::<Vec<_>>()
+        };
+        let (field, allowed): (&str, Vec<Value>) = match k.as_str() {
+            "impact" | "urgency" => {
+                let levels = if k == "impact" {
+                    &matrix.impacts
+                } else {
+                    &matrix.urgencies
+                };
+                let all = spellings_of(levels, &|l, v| {
+                    l.spellings().any(|n| same_name(v.trim(), n))
+                });
+                (
+                    k.as_str(),
+                    if all.is_empty() { values.clone() } else { all },
+                )
+            }
+            "impact_level" => (
+                "impact",
+                spellings_of(&matrix.impacts, &|l, v| same_name(v, &l.name)),
+            ),
+            other => (other, values.clone()),
+        };
+        if field.contains('.') || k == "priority" {
+            continue;
+        }
+        props.insert(field.to_string(), json!({ "enum": allowed }));
+        req.push(json!(field));
+    }
+    (!props.is_empty()).then(|| json!({ "properties": props, "required": req }))
+}
+
+/// What a data rule asks of its field, as a schema: required, and at
+/// least `min_length` characters between the first and the last that is
+/// not a space (validate trims). `None` if it asks neither.
+fn data_rule_then(d: &DataRule) -> Option<Value> {
+    let min = d.min_length.filter(|&m| m > 0);
+    if !d.required && min.is_none() {
+        return None;
+    }
+    let path: Vec<&str> = d.field.split('.').collect();
+    let field = match min {
+        Some(1) | None => json!({ "type": "string", "pattern": "\\S" }),
+        Some(m) => json!({ "type": "string", "pattern": format!("\\S[\\s\\S]{{{},}}\\S", m - 2) }),
+    };
+    let mut then = Map::new();
+    // Not only text: a required field of another kind need only be there.
+    let field = if d.required && min.is_none() {
+        json!({ "anyOf": [
+            { "not": { "type": ["string", "null", "array"] } },
+            { "type": "array", "minItems": 1 },
+            field,
+        ] })
+    } else {
+        field
+    };
+    insert(&mut then, &path, field, true);
+    Some(Value::Object(then))
 }

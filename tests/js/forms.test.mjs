@@ -115,9 +115,8 @@ test('the JSON Schema export agrees with validate on empty values', async () => 
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
   const check = ajv.compile(e.jsonSchema('incident'));
-  // (Work not stopped: the cross-field rule on the description is not in
-  // the export; data rules are validate's.)
   const filled = e.validate({ ...good, urgency: 'Work Impaired' }).ticket;
+  const stopped = e.validate({ ...good, urgency: 'Work Stopped - No workaround' }).ticket;
   for (const [what, t] of [
     ['as filled', filled],
     ['an empty summary', { ...filled, summary: '' }],
@@ -127,6 +126,13 @@ test('the JSON Schema export agrees with validate on empty values', async () => 
     ['an empty phone', { ...filled, contact: { ...filled.contact, phone: '' } }],
     ['a null component', { ...filled, component: null }],
     ['a bad phone', { ...filled, contact: { ...filled.contact, phone: '12' } }],
+    // The data rule: when work has stopped, 20 characters of description.
+    ['work stopped, described', stopped],
+    ['work stopped, too brief', { ...stopped, description: 'It is broken' }],
+    ['work stopped, 20 characters in spaces', { ...stopped, description: '   It is broken now!!   ' }],
+    ['work stopped, 19 characters in spaces', { ...stopped, description: '   It is broken now!   ' }],
+    ['work stopped, no description', { ...stopped, description: undefined }],
+    ['work stopped, spelt in capitals', { ...stopped, urgency: 'WORK STOPPED - NO WORKAROUND', description: 'short' }],
   ]) {
     assert.equal(check(t), e.validate(t).valid, `${what}: ${JSON.stringify(check.errors)} / ${JSON.stringify(e.validate(t).errors)}`);
   }
