@@ -13,7 +13,11 @@ const el = (tag, props = {}, ...children) => {
   return e;
 };
 
-const state = { engine: null, sources: {}, schema: null, touched: new Set(), submitted: false, samples: [] };
+// `filled`: the inputs the page itself filled (a contact's email from the
+// contact list), each with the value it put there. Such a value is not the
+// user's: it is not sent as typed, and it follows its source (another
+// contact, another email), as a fill does in the engine.
+const state = { engine: null, sources: {}, schema: null, touched: new Set(), filled: new Map(), submitted: false, samples: [] };
 
 // ---------------------------------------------------------------- report --
 
@@ -29,6 +33,7 @@ const hidden = (f) =>
 function renderForm() {
   const schema = state.engine.formSchema('incident', { role: role() });
   state.schema = schema;
+  state.filled.clear();
   $('form-help').textContent = schema.help ?? '';
   const box = $('fields');
   box.replaceChildren();
@@ -60,12 +65,18 @@ function renderForm() {
     const row = el('div', { className: 'field' }, label, when, input, help, error);
     row.dataset.name = f.name;
     box.append(row);
-    const touch = () => {
+    // Typing makes the value the user's; while they type, an emptied field
+    // is not filled again under their cursor (its placeholder shows what
+    // the pack will fill), once they leave it (or submit) it is.
+    input.addEventListener('input', () => {
+      state.filled.delete(f.name);
+      state.touched.add(f.name);
+      update(input);
+    });
+    input.addEventListener('change', () => {
       state.touched.add(f.name);
       update();
-    };
-    input.addEventListener('input', touch);
-    input.addEventListener('change', touch);
+    });
   }
 }
 
@@ -75,11 +86,11 @@ function describe(cond) {
     .join(' and ');
 }
 
-/** The ticket the form holds now. */
+/** The ticket the form holds now: what the user gave (not what the page filled). */
 function formTicket() {
   const t = { type: 'incident' };
   for (const input of $('fields').querySelectorAll('input, select, textarea')) {
-    if (input.value === '') continue;
+    if (input.value === '' || state.filled.get(input.name) === input.value) continue;
     const parts = input.name.split('.');
     let at = t;
     for (const p of parts.slice(0, -1)) at = at[p] ??= {};
@@ -93,13 +104,26 @@ const when = (iso) =>
 
 const duration = (s) => (s % 3600 === 0 ? `${s / 3600} h` : `${Math.round(s / 60)} min`);
 
-function update() {
+/** Validates the form; `editing`: an input the user is typing in. */
+function update(editing = null) {
   const ticket = formTicket();
   const result = state.engine.validate(ticket, 'incident', { role: role() });
-  // Fill what the pack fills (the contact's details), where the user has not typed.
-  for (const input of $('fields').querySelectorAll('input')) {
-    const value = input.name.split('.').reduce((v, p) => v?.[p], result.ticket);
-    if (!state.touched.has(input.name) && typeof value === 'string' && input.value !== value) input.value = value;
+  // Show what the pack filled (the contact's details) where the user gave
+  // nothing: what the form shows is what the answer holds. A value the page
+  // filled follows its source, and goes when its source gives none.
+  for (const input of $('fields').querySelectorAll('input, select, textarea')) {
+    const found = input.name.split('.').reduce((v, p) => v?.[p], result.ticket);
+    const value = typeof found === 'string' || typeof found === 'number' ? String(found) : '';
+    const mine = input.value !== '' && !state.filled.has(input.name);
+    input.placeholder = '';
+    if (mine || input.value === value) continue;
+    if (input === editing && input.value === '') {
+      if (input.tagName !== 'SELECT') input.placeholder = value;
+      continue;
+    }
+    input.value = value;
+    if (value !== '' && input.value === value) state.filled.set(input.name, value);
+    else state.filled.delete(input.name);
   }
   // Messages next to the fields the user has touched (all of them after a submit).
   for (const box of $('fields').querySelectorAll('.field')) {

@@ -72,6 +72,51 @@ test('the portal: a form from the pack, errors as you type, priority and promise
   assert.deepEqual(page.problems, []);
 });
 
+// What the submitted JSON holds, from the page's thank-you line.
+const sent = async (page) => JSON.parse((await page.textContent('#submitted')).replace(/^[^{]*/, ''));
+
+test('the portal sends what the form shows: filled values follow their source, a cleared one is filled again in view', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.fill('#f-summary', 'Printer jams');
+  await page.selectOption('#f-impact', 'Single Individual');
+  await page.selectOption('#f-urgency', 'Work Impaired');
+  await page.selectOption('#f-service', 'Printing');
+  await page.fill('#f-contact-name', 'Pat Doe');
+  assert.equal(await page.inputValue('#f-contact-email'), 'pat@example.edu');
+  assert.equal(await page.inputValue('#f-contact-phone'), '7035551234');
+  // Another contact: the filled details are the new contact's, on screen and sent.
+  await page.fill('#f-contact-name', 'Sam Rivera');
+  assert.equal(await page.inputValue('#f-contact-email'), 'sam@example.edu');
+  assert.equal(await page.inputValue('#f-contact-phone'), '7035559876');
+  await page.click('#submit');
+  assert.deepEqual((await sent(page)).contact, { name: 'Sam Rivera', email: 'sam@example.edu', phone: '7035559876' });
+  // A contact not on the list: nothing to fill, and nothing of Sam's is kept.
+  await page.fill('#f-contact-name', 'Kim Nobody');
+  assert.equal(await page.inputValue('#f-contact-email'), '');
+  assert.equal(await page.inputValue('#f-contact-phone'), '');
+  // A value the user typed is theirs: another contact leaves it.
+  await page.fill('#f-contact-email', 'kim@example.org');
+  await page.fill('#f-contact-name', 'Lee Okafor');
+  assert.equal(await page.inputValue('#f-contact-email'), 'kim@example.org');
+  assert.equal(await page.inputValue('#f-contact-phone'), '7035550142');
+  await page.click('#submit');
+  assert.deepEqual((await sent(page)).contact, { name: 'Lee Okafor', email: 'kim@example.org', phone: '7035550142' });
+  // Cleared fields: the pack fills them from the contact list (as the
+  // server would); the form shows the values it sends, never empty fields
+  // over sent ones.
+  await page.fill('#f-contact-name', 'Pat Doe');
+  await page.fill('#f-contact-email', '');
+  await page.fill('#f-contact-phone', '');
+  await page.click('#submit');
+  const contact = (await sent(page)).contact;
+  assert.equal(await page.inputValue('#f-contact-email'), contact.email ?? '');
+  assert.equal(await page.inputValue('#f-contact-phone'), contact.phone ?? '');
+  assert.deepEqual(contact, { name: 'Pat Doe', email: 'pat@example.edu', phone: '7035551234' });
+  assert.deepEqual(page.problems, []);
+});
+
 test('the agent view draws a ticket\'s life from the explain ledger', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html#agent`);
