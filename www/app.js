@@ -3,8 +3,10 @@
 // checks from engine.validate(), the priority and the promised dates from
 // the matrix and the pack's calendars, the agent view from explainSla() and
 // escalations(). The playground edits the pack itself.
-import init, { RuleEngine } from '../pkg/web/ticket_rules.js';
 import { drawTimeline } from './timeline.js';
+
+// The engine's module, loaded in main() (a page that cannot load it says so).
+let RuleEngine;
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
@@ -180,8 +182,20 @@ $('report-form').addEventListener('submit', (ev) => {
 
 // ----------------------------------------------------------------- agent --
 
+/** A file's text; a failed request or a status other than 2xx throws, naming the file. */
+async function fetchText(url) {
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(`${url.replace(/^\.\.\//, '')} could not be fetched (${e.message})`);
+  }
+  if (!res.ok) throw new Error(`${url.replace(/^\.\.\//, '')} could not be fetched (HTTP ${res.status})`);
+  return res.text();
+}
+
 async function loadSamples() {
-  const text = await (await fetch('../examples/history.jsonl')).text();
+  const text = await fetchText('../examples/history.jsonl');
   state.samples = text.trim().split('\n').map((l) => JSON.parse(l));
   const select = $('sample');
   for (const [i, t] of state.samples.entries()) select.append(el('option', { value: i, textContent: `${t.id} · ${t.summary} · ${t.status}` }));
@@ -267,8 +281,25 @@ for (const id of ['sample', 'now', 'which']) $(id).addEventListener('change', re
 
 async function loadSources(engine) {
   const sources = {};
-  for (const name of engine.files) sources[name] = await (await fetch(`../rules/${name}`)).text();
-  return sources;
+  await Promise.all(engine.files.map(async (name) => {
+    sources[name] = await fetchText(`../rules/${name}`);
+  }));
+  return Object.fromEntries(engine.files.map((name) => [name, sources[name]]));
+}
+
+/** The playground without its sources: says why, and takes no edits. */
+function sourcesMissing(e) {
+  state.sources = {};
+  $('file').replaceChildren();
+  $('source').value = '';
+  for (const id of ['file', 'source', 'reload']) $(id).disabled = true;
+  $('pack-errors').replaceChildren(el('p', { className: 'error', id: 'sources-missing', textContent: `The playground needs the pack's rule files, and one did not load: ${e.message}. The form and the agent view work with the rules built in; "${$('reset').textContent}" tries again.` }));
+}
+
+function sourcesLoaded(sources) {
+  state.sources = sources;
+  for (const id of ['file', 'source', 'reload']) $(id).disabled = false;
+  renderFiles();
 }
 
 function renderFiles() {
@@ -322,10 +353,13 @@ function jumpTo(e) {
 $('reload').addEventListener('click', reload);
 $('reset').addEventListener('click', async () => {
   const engine = RuleEngine.default();
-  state.sources = await loadSources(engine);
   setEngine(engine);
-  renderFiles();
   $('pack-errors').replaceChildren();
+  try {
+    sourcesLoaded(await loadSources(engine));
+  } catch (e) {
+    sourcesMissing(e);
+  }
 });
 
 // ------------------------------------------------------------------ main --
@@ -350,11 +384,38 @@ function route() {
 
 window.addEventListener('hashchange', route);
 
-await init();
-const engine = RuleEngine.default();
-state.sources = await loadSources(engine);
-await loadSamples();
-setEngine(engine);
-renderFiles();
-route();
-document.body.dataset.ready = 'true';
+// The form needs only the engine (its default pack is inside the wasm):
+// it comes first. The agent view's samples and the playground's sources
+// load beside it, and a view whose files did not load says so.
+async function main() {
+  let engine;
+  try {
+    const mod = await import('../pkg/web/ticket_rules.js');
+    await mod.default();
+    RuleEngine = mod.RuleEngine;
+    engine = RuleEngine.default();
+  } catch (e) {
+    const message = `The rules engine (pkg/web/ticket_rules_bg.wasm) could not be loaded: ${e.message ?? e}. The form needs it; reload the page to try again.`;
+    $('pack').textContent = 'not loaded';
+    $('form-help').textContent = '';
+    $('load-error').textContent = message;
+    $('load-error').hidden = false;
+    $('submit').hidden = true;
+    route();
+    document.body.dataset.ready = 'failed';
+    return;
+  }
+  setEngine(engine);
+  route();
+  const [samples, sources] = await Promise.allSettled([loadSamples(), loadSources(engine)]);
+  if (samples.status === 'rejected') {
+    $('summary').textContent = `The sample tickets did not load: ${samples.reason.message}. The agent view has nothing to show.`;
+    $('summary').classList.add('error');
+  }
+  if (sources.status === 'fulfilled') sourcesLoaded(sources.value);
+  else sourcesMissing(sources.reason);
+  if (state.samples.length) renderAgent();
+  document.body.dataset.ready = 'true';
+}
+
+main();

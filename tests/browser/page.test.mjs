@@ -117,6 +117,52 @@ test('the portal sends what the form shows: filled values follow their source, a
   assert.deepEqual(page.problems, []);
 });
 
+// The page's own errors, less the blocked requests a test made fail.
+const pageErrors = (page) => page.problems.filter((p) => !p.startsWith('request failed:') && !/Failed to load resource/.test(p));
+
+test('the form appears without the samples or a rule source; a view whose file is missing says so', async () => {
+  for (const blocked of ['**/examples/history.jsonl', '**/rules/forms.rhai']) {
+    const page = await strictPage(browser);
+    await page.route(blocked, (r) => r.abort());
+    await page.goto(`${server.url}/www/index.html`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+    assert.equal(await page.textContent('#pack'), 'its-incident-management 2026.12.1', blocked);
+    assert.equal(await page.locator('#fields .field').count(), 9, blocked);
+    await page.selectOption('#f-impact', 'Entire University affected');
+    await page.selectOption('#f-urgency', 'Work Stopped - No workaround');
+    assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
+    if (blocked.endsWith('.jsonl')) {
+      await page.click('nav a[data-view="agent"]');
+      assert.match(await page.textContent('#summary'), /sample tickets did not load: examples\/history\.jsonl/);
+      assert.ok(await page.isVisible('#summary'));
+      // The playground has its sources.
+      await page.click('nav a[data-view="playground"]');
+      assert.equal(await page.inputValue('#file'), 'priority.rhai');
+    } else {
+      await page.click('nav a[data-view="playground"]');
+      assert.match(await page.textContent('#pack-errors'), /rule files, and one did not load: rules\/forms\.rhai/);
+      assert.ok(await page.isDisabled('#reload'));
+      // The agent view has its samples.
+      await page.click('nav a[data-view="agent"]');
+      assert.ok(await page.locator('#queue tbody tr').count() > 0);
+    }
+    assert.deepEqual(pageErrors(page), [], blocked);
+    await page.close();
+  }
+});
+
+test('a page whose wasm does not load says so', async () => {
+  const page = await strictPage(browser);
+  await page.route('**/ticket_rules_bg.wasm', (r) => r.abort());
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="failed"]', { timeout: 10_000 });
+  assert.ok(await page.isVisible('#load-error'));
+  assert.match(await page.textContent('#load-error'), /rules engine .*could not be loaded/);
+  assert.equal(await page.textContent('#pack'), 'not loaded');
+  assert.equal(await page.isVisible('#submit'), false);
+  assert.deepEqual(pageErrors(page), []);
+});
+
 test('the agent view draws a ticket\'s life from the explain ledger', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html#agent`);
