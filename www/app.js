@@ -35,6 +35,9 @@ const hidden = (f) =>
 function renderForm() {
   const schema = state.engine.formSchema('incident', { role: role() });
   state.schema = schema;
+  // Another pack's form keeps what the user gave in the fields it still has.
+  const before = new Map([...$('fields').querySelectorAll('input, select, textarea')].map((i) => [i.name, i.value]));
+  const filled = new Map(state.filled);
   state.filled.clear();
   $('form-help').textContent = schema.help ?? '';
   const box = $('fields');
@@ -79,6 +82,11 @@ function renderForm() {
       state.touched.add(f.name);
       update();
     });
+    const value = before.get(f.name);
+    if (value && !(filled.has(f.name) && filled.get(f.name) === value)) {
+      input.value = value;
+      if (input.value !== value) input.value = '';
+    }
   }
 }
 
@@ -334,7 +342,18 @@ function reload() {
     box.append(list);
     return;
   }
-  setEngine(RuleEngine.fromSources(state.sources));
+  // Rules that load may still not serve the page (no "incident" type, a
+  // hook that fails on the form): tried before the old ones go.
+  let engine;
+  try {
+    engine = RuleEngine.fromSources(state.sources);
+    setEngine(engine);
+  } catch (e) {
+    if (engine && engine !== state.engine) engine.free();
+    const why = /unknown ticket type "incident"/.test(e.message) ? ' (the form is the pack\'s "incident" type)' : '';
+    box.append(el('p', { className: 'error', textContent: `These rules load, but the page cannot use them: ${e.code ? `${e.code}: ` : ''}${e.message}${why}; the page keeps the last rules that loaded.` }));
+    return;
+  }
   box.append(el('p', { className: 'ok', textContent: `Loaded ${state.engine.packName ?? 'the pack'} ${state.engine.packVersion}: the form, the priority and the agent view now use these rules.` }));
 }
 
@@ -364,13 +383,27 @@ $('reset').addEventListener('click', async () => {
 
 // ------------------------------------------------------------------ main --
 
+/** Puts `engine` to work: the form, its answer and the agent view. If any
+ * of it throws, the engine before stays (and the error is the caller's);
+ * only an engine that served the page frees the one before. */
 function setEngine(engine) {
-  state.engine?.free();
+  const old = state.engine;
   state.engine = engine;
+  try {
+    renderForm();
+    update();
+    renderAgent();
+  } catch (e) {
+    state.engine = old;
+    if (old) {
+      renderForm();
+      update();
+      renderAgent();
+    }
+    throw e;
+  }
+  old?.free();
   $('pack').textContent = `${engine.packName ?? 'pack'} ${engine.packVersion}`;
-  renderForm();
-  update();
-  renderAgent();
 }
 
 function route() {

@@ -228,6 +228,42 @@ test('the rule playground: errors with line and column, then new answers', async
   assert.deepEqual(page.problems, []);
 });
 
+test('the playground keeps the last rules that worked when new ones load but cannot serve the page', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.fill('#f-summary', 'Projector dead');
+  await page.click('nav a[data-view="playground"]');
+  await page.selectOption('#file', 'forms.rhai');
+  const forms = await page.inputValue('#source');
+  assert.ok(forms.includes('ticket_type("incident"'));
+  // The pack loads cleanly, but has no "incident" type for the form.
+  await page.fill('#source', forms.replace('ticket_type("incident"', 'ticket_type("incidents"'));
+  await page.click('#reload');
+  const said = await page.textContent('#pack-errors');
+  assert.match(said, /cannot use them: .*unknown ticket type "incident"/);
+  assert.match(said, /the page keeps the last rules that loaded/);
+  assert.equal(await page.textContent('#pack'), 'its-incident-management 2026.12.1');
+  // The form still works on the rules before, with what the user typed.
+  await page.click('nav a[data-view="report"]');
+  assert.equal(await page.inputValue('#f-summary'), 'Projector dead');
+  await page.fill('#f-summary', 'Projector dead in room 101');
+  await page.selectOption('#f-impact', 'Entire University affected');
+  await page.selectOption('#f-urgency', 'Work Stopped - No workaround');
+  assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
+  await page.click('nav a[data-view="agent"]');
+  assert.ok(await page.locator('#queue tbody tr').count() > 0);
+  // Put right, the rules load and the form keeps the user's values.
+  await page.click('nav a[data-view="playground"]');
+  await page.fill('#source', forms);
+  await page.click('#reload');
+  assert.match(await page.textContent('#pack-errors'), /^Loaded its-incident-management/);
+  await page.click('nav a[data-view="report"]');
+  assert.equal(await page.inputValue('#f-summary'), 'Projector dead in room 101');
+  assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
+  assert.deepEqual(page.problems, []);
+});
+
 test('the whole matrix and the error codes, in the page', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html`);
