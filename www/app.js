@@ -60,7 +60,8 @@ function renderForm() {
         input.setAttribute('list', list.id);
       }
     }
-    if (f.maxLength) input.maxLength = f.maxLength;
+    // No HTML maxlength: it counts UTF-16 units (an emoji is two) and cuts
+    // without a word; the engine counts characters and says TOO_LONG.
     const mark = el('span', { className: 'required', textContent: f.required ? ' *' : '' });
     const label = el('label', { htmlFor: id }, f.label, mark);
     const when = f.requiredWhen ? el('small', { className: 'when', textContent: ` (required when ${describe(f.requiredWhen)})` }) : '';

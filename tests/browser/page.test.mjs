@@ -163,6 +163,20 @@ test('a page whose wasm does not load says so', async () => {
   assert.deepEqual(pageErrors(page), []);
 });
 
+test('length limits count characters, as the engine does, and say so past the limit', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  // 120 emoji: 240 UTF-16 units, 120 characters, the summary's limit.
+  await page.fill('#f-summary', '😀'.repeat(120));
+  assert.equal([...await page.inputValue('#f-summary')].length, 120);
+  assert.equal(await page.textContent('#f-summary-error'), '');
+  await page.fill('#f-summary', '😀'.repeat(121));
+  assert.equal([...await page.inputValue('#f-summary')].length, 121);
+  assert.equal(await page.textContent('#f-summary-error'), 'Summary must be at most 120 characters');
+  assert.deepEqual(page.problems, []);
+});
+
 test('the agent view draws a ticket\'s life from the explain ledger', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html#agent`);
