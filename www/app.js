@@ -365,9 +365,15 @@ function jumpTo(e) {
   const text = state.sources[e.file];
   $('source').value = text;
   const lines = text.split('\n');
-  const offset = lines.slice(0, e.line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, e.column - 1);
+  const line = lines[e.line - 1] ?? '';
+  // The engine's columns count characters (code points); the textarea's
+  // offsets count UTF-16 units, two for a character past U+FFFF (an emoji).
+  let at = 0;
+  for (let c = 1; c < e.column && at < line.length; c++) at += line.codePointAt(at) > 0xffff ? 2 : 1;
+  const offset = lines.slice(0, e.line - 1).reduce((n, l) => n + l.length + 1, 0) + at;
+  const width = at < line.length && line.codePointAt(at) > 0xffff ? 2 : 1;
   $('source').focus();
-  $('source').setSelectionRange(offset, offset + 1);
+  $('source').setSelectionRange(offset, offset + width);
 }
 
 $('reload').addEventListener('click', reload);

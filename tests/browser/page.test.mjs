@@ -278,6 +278,31 @@ test('the playground keeps the last rules that worked when new ones load but can
   assert.deepEqual(page.problems, []);
 });
 
+test('the playground jumps to an error\'s character after emoji on its line', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html#playground`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const source = await page.inputValue('#source');
+  const line = 'cell("24x7",     "1h",  "High",      "Problem Management", "8h"),';
+  assert.ok(source.includes(line));
+  await page.fill('#source', source.replace(line, `/* 😀😀 */ ${line.replace('"High",      ', '"Urgent",    ')}`));
+  await page.click('#reload');
+  const where = await page.textContent('#pack-errors ul.errors li code');
+  assert.match(where, /^priority\.rhai:\d+:\d+$/);
+  await page.click('#pack-errors ul.errors li');
+  // The column is in characters: the selection is the character it names
+  // (the "c" of cell, where the engine puts the error).
+  const picked = await page.evaluate(() => {
+    const s = document.getElementById('source');
+    return s.value.slice(s.selectionStart, s.selectionEnd);
+  });
+  const [, lineNo, column] = where.match(/:(\d+):(\d+)$/).map(Number);
+  const text = await page.inputValue('#source');
+  assert.equal(picked, [...text.split('\n')[lineNo - 1]][column - 1]);
+  assert.equal(picked, 'c');
+  assert.deepEqual(page.problems, []);
+});
+
 test('the whole matrix and the error codes, in the page', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html`);
