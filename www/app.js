@@ -226,6 +226,8 @@ function renderAgent() {
   const which = $('which').value;
   let explained;
   let esc;
+  // The queue, whether or not the ticket picked can be explained at now.
+  renderQueue(now, ticket);
   try {
     explained = state.engine.explainSla(ticket, now);
     esc = state.engine.escalations(ticket, now);
@@ -233,7 +235,6 @@ function renderAgent() {
     $('summary').textContent = `${e.code}: ${e.message}`;
     return;
   }
-  renderQueue(now, ticket);
   const clock = explained[which];
   const r = clock.report;
   $('summary').textContent = `${ticket.id} · ${ticket.impact} × ${ticket.urgency} · ${which === 'resolve' ? 'Resolved By' : 'Respond By'}: ${r.state}, ${r.percentUsed}% used${r.due ? `, due ${when(r.due)}` : ''}`;

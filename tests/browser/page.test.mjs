@@ -202,15 +202,26 @@ test('the agent view ranks the open samples, and the order moves with now', asyn
   await page.goto(`${server.url}/www/index.html#agent`);
   await page.waitForSelector('body[data-ready="true"]');
   const order = async () => page.locator('#queue tbody tr td:nth-child(2)').allTextContents();
-  const at = async (t) => {
-    await page.fill('#now', t);
+  // `now` as the browser's local time of a UTC instant.
+  const at = async (iso) => {
+    const local = await page.evaluate((iso) => {
+      const d = new Date(iso);
+      const pad = (n) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    }, iso);
+    await page.fill('#now', local);
     await page.dispatchEvent('#now', 'change');
     return order();
   };
-  const early = await at('2026-03-16T10:30');
-  const late = await at('2026-04-01T12:00');
+  const early = await at('2026-03-17T16:00:00Z');
+  const late = await at('2026-04-01T16:00:00Z');
   assert.ok(early.length >= 1 && late.length >= 1, `${early} / ${late}`);
   assert.notDeepEqual(early, late);
+  // The queue is the one at now even when the ticket picked (the page
+  // starts on TT-2005) had not opened yet: only tickets open at now.
+  assert.deepEqual((await at('2026-03-19T06:00:00Z')).map((t) => t.split(' · ')[0]), ['TT-2002', 'TT-2001']);
+  assert.match(await page.textContent('#summary'), /before the ticket opened/);
+  await at('2026-04-01T16:00:00Z');
   const ranks = await page.locator('#queue tbody tr td:first-child').allTextContents();
   assert.deepEqual(ranks, ranks.map((_, i) => String(i + 1)));
   assert.match((await page.locator('#queue tbody tr td:nth-child(4)').allTextContents()).join('\n'), /(due in|breached|paused)/);
