@@ -64,10 +64,12 @@ function renderForm() {
     // without a word; the engine counts characters and says TOO_LONG.
     const mark = el('span', { className: 'required', textContent: f.required ? ' *' : '' });
     const label = el('label', { htmlFor: id }, f.label, mark);
-    const when = f.requiredWhen ? el('small', { className: 'when', textContent: ` (required when ${describe(f.requiredWhen)})` }) : '';
+    const when = f.requiredWhen ? el('small', { className: 'when', id: `${id}-when`, textContent: ` (required when ${describe(f.requiredWhen)})` }) : '';
     const help = el('small', { className: 'help', id: `${id}-help`, textContent: f.help ?? '' });
     const error = el('small', { className: 'error', id: `${id}-error`, role: 'alert' });
-    input.setAttribute('aria-describedby', `${help.id} ${error.id}`);
+    input.setAttribute('aria-describedby', [when && when.id, help.id, error.id].filter(Boolean).join(' '));
+    input.setAttribute('aria-required', String(Boolean(f.required)));
+    input.setAttribute('aria-invalid', 'false');
     const row = el('div', { className: 'field' }, label, when, input, help, error);
     row.dataset.name = f.name;
     box.append(row);
@@ -89,6 +91,15 @@ function renderForm() {
       if (input.value !== value) input.value = '';
     }
   }
+}
+
+/** Whether a field's `requiredWhen` holds for `ticket` (`impact_level`: the matrix's level of its impact). */
+function holds(cond, ticket) {
+  const level = state.engine.matrix().impacts.find((i) => i.name === ticket.impact || i.aliases.includes(ticket.impact))?.name;
+  return Object.entries(cond).every(([k, v]) => {
+    const got = k === 'impact_level' ? level : k.split('.').reduce((o, p) => o?.[p], ticket);
+    return Array.isArray(v) ? v.includes(got) : v === got;
+  });
 }
 
 function describe(cond) {
@@ -144,8 +155,12 @@ function update(editing = null) {
     const slot = box.querySelector('.error');
     slot.textContent = show ? errors.map((e) => e.message).join('; ') : '';
     box.classList.toggle('invalid', show && errors.length > 0);
-    const required = errors.some((e) => e.code === 'REQUIRED') || state.schema.fields.find((f) => f.name === name)?.required;
+    const f = state.schema.fields.find((g) => g.name === name);
+    const required = errors.some((e) => e.code === 'REQUIRED') || f?.required || (f?.requiredWhen && holds(f.requiredWhen, result.ticket));
     box.querySelector('.required').textContent = required ? ' *' : '';
+    const input = box.querySelector('input, select, textarea');
+    input.setAttribute('aria-required', String(Boolean(required)));
+    input.setAttribute('aria-invalid', String(show && errors.length > 0));
   }
   showPriority(result.ticket);
   return result;
@@ -268,14 +283,21 @@ function renderQueue(now, current) {
     return;
   }
   for (const e of q.entries) {
+    // The ticket is a button (keyboard and screen reader); the whole row takes a click too.
+    const pick = el('button', { type: 'button', className: 'pick', textContent: `${e.id} · ${state.samples[e.index].summary}` });
+    pick.dataset.index = String(e.index);
+    if (state.samples[e.index] === current) pick.setAttribute('aria-current', 'true');
     const row = el('tr', { className: `${e.state}${state.samples[e.index] === current ? ' current' : ''}` },
       el('td', { textContent: String(e.rank) }),
-      el('td', { textContent: `${e.id} · ${state.samples[e.index].summary}` }),
+      el('td', {}, pick),
       el('td', { textContent: e.priority }),
       el('td', { textContent: e.reason.replace(/clock resumes (\S+)/, (_, t) => `clock resumes ${when(t)}`) }));
     row.addEventListener('click', () => {
+      const focused = row.contains(document.activeElement);
       $('sample').value = String(e.index);
       renderAgent();
+      // The queue is drawn anew: the keyboard stays on the ticket picked.
+      if (focused) $('queue').querySelector(`button[data-index="${e.index}"]`)?.focus();
     });
     body.append(row);
   }
@@ -337,9 +359,10 @@ function reload() {
     for (const e of errors) {
       const where = e.file ? `${e.file}:${e.line}:${e.column}` : 'pack';
       const message = e.message.startsWith(`${where}: `) ? e.message.slice(where.length + 2) : e.message;
-      const item = el('li', {}, el('code', { textContent: where }), ` ${e.code}: ${message}`);
-      item.addEventListener('click', () => jumpTo(e));
-      list.append(item);
+      // A button: reached and pressed from the keyboard too.
+      const jump = el('button', { type: 'button', className: 'pick', title: e.file ? 'Show it in the file' : '' }, el('code', { textContent: where }), ` ${e.code}: ${message}`);
+      jump.addEventListener('click', () => jumpTo(e));
+      list.append(el('li', {}, jump));
     }
     box.append(list);
     return;

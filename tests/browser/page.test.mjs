@@ -314,6 +314,70 @@ test('the playground jumps to an error\'s character after emoji on its line', as
   assert.deepEqual(page.problems, []);
 });
 
+test('accessibility: queue rows and playground errors from the keyboard, required and invalid fields, their notes described', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  // Required and invalid, as assistive technology reads them.
+  assert.equal(await page.getAttribute('#f-summary', 'aria-required'), 'true');
+  assert.equal(await page.getAttribute('#f-description', 'aria-required'), 'false');
+  assert.equal(await page.getAttribute('#f-summary', 'aria-invalid'), 'false');
+  await page.click('#submit');
+  assert.equal(await page.getAttribute('#f-summary', 'aria-invalid'), 'true');
+  await page.fill('#f-summary', 'Lab printers offline');
+  assert.equal(await page.getAttribute('#f-summary', 'aria-invalid'), 'false');
+  // Help, error and the "(required when …)" note describe their input.
+  const described = (await page.getAttribute('#f-contact-phone', 'aria-describedby')).split(' ');
+  assert.deepEqual(described, ['f-contact-phone-when', 'f-contact-phone-help', 'f-contact-phone-error']);
+  assert.match(await page.textContent('#f-contact-phone-when'), /required when the impact level is Critical/);
+  // Required when the impact is Critical, whether or not it is filled.
+  assert.equal(await page.getAttribute('#f-contact-phone', 'aria-required'), 'false');
+  await page.fill('#f-contact-name', 'Pat Doe');
+  await page.selectOption('#f-impact', 'Entire University affected');
+  assert.equal(await page.getAttribute('#f-contact-phone', 'aria-required'), 'true');
+  assert.equal(await page.textContent('.field[data-name="contact.phone"] .required'), ' *');
+
+  // The queue: each ticket is reached with Tab and picked with Enter or Space.
+  await page.click('nav a[data-view="agent"]');
+  // A moment with two open samples in the queue (in the browser's time zone).
+  const local = await page.evaluate(() => {
+    const d = new Date('2026-03-19T06:00:00Z');
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  });
+  await page.fill('#now', local);
+  await page.dispatchEvent('#now', 'change');
+  const picks = page.locator('#queue tbody tr td:nth-child(2) button');
+  assert.ok(await picks.count() >= 2);
+  const second = await picks.nth(1).textContent();
+  await picks.nth(1).focus({ timeout: 2000 });
+  const picked = async () => (await page.locator('#sample option:checked').textContent()).split(' · ')[0];
+  await page.keyboard.press('Enter');
+  assert.equal(await picked(), second.split(' · ')[0]);
+  assert.equal(await page.getAttribute('#queue button:focus', 'aria-current'), 'true');
+  const first = await picks.nth(0).textContent();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Space');
+  assert.equal(await picked(), first.split(' · ')[0]);
+
+  // Playground errors: buttons that put the cursor at the error.
+  await page.click('nav a[data-view="playground"]');
+  const source = await page.inputValue('#source');
+  await page.fill('#source', source.replace('cell("24x7",     "1h",  "High",      "Problem Management", "8h"),', 'cell("24x7",     "1h",  "Urgent",    "Problem Management", "8h"),'));
+  await page.click('#reload');
+  await page.locator('#pack-errors ul.errors li button').first().focus({ timeout: 2000 });
+  await page.keyboard.press('Enter');
+  const at = await page.evaluate(() => {
+    const s = document.activeElement;
+    const line = s.value.slice(0, s.selectionStart).split('\n').length - 1;
+    return { id: s.id, picked: s.value.slice(s.selectionStart, s.selectionEnd), line: s.value.split('\n')[line] };
+  });
+  assert.equal(at.id, 'source');
+  assert.equal(at.picked, 'c');
+  assert.match(at.line, /"Urgent"/);
+  assert.deepEqual(page.problems, []);
+});
+
 test('the whole matrix and the error codes, in the page', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html`);
