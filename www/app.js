@@ -3,8 +3,10 @@
 // checks from engine.validate(), the priority and the promised dates from
 // the matrix and the pack's calendars, the agent view from explainSla() and
 // escalations(). The playground edits the pack itself.
-import init, { RuleEngine } from '../pkg/web/ticket_rules.js';
 import { drawTimeline } from './timeline.js';
+
+// The engine's module, loaded in main() (a page that cannot load it says so).
+let RuleEngine;
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
@@ -13,7 +15,11 @@ const el = (tag, props = {}, ...children) => {
   return e;
 };
 
-const state = { engine: null, sources: {}, schema: null, touched: new Set(), submitted: false, samples: [] };
+// `filled`: the inputs the page itself filled (a contact's email from the
+// contact list), each with the value it put there. Such a value is not the
+// user's: it is not sent as typed, and it follows its source (another
+// contact, another email), as a fill does in the engine.
+const state = { engine: null, sources: {}, schema: null, touched: new Set(), filled: new Map(), submitted: false, samples: [] };
 
 // ---------------------------------------------------------------- report --
 
@@ -29,6 +35,10 @@ const hidden = (f) =>
 function renderForm() {
   const schema = state.engine.formSchema('incident', { role: role() });
   state.schema = schema;
+  // Another pack's form keeps what the user gave in the fields it still has.
+  const before = new Map([...$('fields').querySelectorAll('input, select, textarea')].map((i) => [i.name, i.value]));
+  const filled = new Map(state.filled);
+  state.filled.clear();
   $('form-help').textContent = schema.help ?? '';
   const box = $('fields');
   box.replaceChildren();
@@ -50,23 +60,46 @@ function renderForm() {
         input.setAttribute('list', list.id);
       }
     }
-    if (f.maxLength) input.maxLength = f.maxLength;
+    // No HTML maxlength: it counts UTF-16 units (an emoji is two) and cuts
+    // without a word; the engine counts characters and says TOO_LONG.
     const mark = el('span', { className: 'required', textContent: f.required ? ' *' : '' });
     const label = el('label', { htmlFor: id }, f.label, mark);
-    const when = f.requiredWhen ? el('small', { className: 'when', textContent: ` (required when ${describe(f.requiredWhen)})` }) : '';
+    const when = f.requiredWhen ? el('small', { className: 'when', id: `${id}-when`, textContent: ` (required when ${describe(f.requiredWhen)})` }) : '';
     const help = el('small', { className: 'help', id: `${id}-help`, textContent: f.help ?? '' });
     const error = el('small', { className: 'error', id: `${id}-error`, role: 'alert' });
-    input.setAttribute('aria-describedby', `${help.id} ${error.id}`);
+    input.setAttribute('aria-describedby', [when && when.id, help.id, error.id].filter(Boolean).join(' '));
+    input.setAttribute('aria-required', String(Boolean(f.required)));
+    input.setAttribute('aria-invalid', 'false');
     const row = el('div', { className: 'field' }, label, when, input, help, error);
     row.dataset.name = f.name;
     box.append(row);
-    const touch = () => {
+    // Typing makes the value the user's; while they type, an emptied field
+    // is not filled again under their cursor (its placeholder shows what
+    // the pack will fill), once they leave it (or submit) it is.
+    input.addEventListener('input', () => {
+      state.filled.delete(f.name);
+      state.touched.add(f.name);
+      update(input);
+    });
+    input.addEventListener('change', () => {
       state.touched.add(f.name);
       update();
-    };
-    input.addEventListener('input', touch);
-    input.addEventListener('change', touch);
+    });
+    const value = before.get(f.name);
+    if (value && !(filled.has(f.name) && filled.get(f.name) === value)) {
+      input.value = value;
+      if (input.value !== value) input.value = '';
+    }
   }
+}
+
+/** Whether a field's `requiredWhen` holds for `ticket` (`impact_level`: the matrix's level of its impact). */
+function holds(cond, ticket) {
+  const level = state.engine.matrix().impacts.find((i) => i.name === ticket.impact || i.aliases.includes(ticket.impact))?.name;
+  return Object.entries(cond).every(([k, v]) => {
+    const got = k === 'impact_level' ? level : k.split('.').reduce((o, p) => o?.[p], ticket);
+    return Array.isArray(v) ? v.includes(got) : v === got;
+  });
 }
 
 function describe(cond) {
@@ -75,11 +108,11 @@ function describe(cond) {
     .join(' and ');
 }
 
-/** The ticket the form holds now. */
+/** The ticket the form holds now: what the user gave (not what the page filled). */
 function formTicket() {
   const t = { type: 'incident' };
   for (const input of $('fields').querySelectorAll('input, select, textarea')) {
-    if (input.value === '') continue;
+    if (input.value === '' || state.filled.get(input.name) === input.value) continue;
     const parts = input.name.split('.');
     let at = t;
     for (const p of parts.slice(0, -1)) at = at[p] ??= {};
@@ -93,13 +126,26 @@ const when = (iso) =>
 
 const duration = (s) => (s % 3600 === 0 ? `${s / 3600} h` : `${Math.round(s / 60)} min`);
 
-function update() {
+/** Validates the form; `editing`: an input the user is typing in. */
+function update(editing = null) {
   const ticket = formTicket();
   const result = state.engine.validate(ticket, 'incident', { role: role() });
-  // Fill what the pack fills (the contact's details), where the user has not typed.
-  for (const input of $('fields').querySelectorAll('input')) {
-    const value = input.name.split('.').reduce((v, p) => v?.[p], result.ticket);
-    if (!state.touched.has(input.name) && typeof value === 'string' && input.value !== value) input.value = value;
+  // Show what the pack filled (the contact's details) where the user gave
+  // nothing: what the form shows is what the answer holds. A value the page
+  // filled follows its source, and goes when its source gives none.
+  for (const input of $('fields').querySelectorAll('input, select, textarea')) {
+    const found = input.name.split('.').reduce((v, p) => v?.[p], result.ticket);
+    const value = typeof found === 'string' || typeof found === 'number' ? String(found) : '';
+    const mine = input.value !== '' && !state.filled.has(input.name);
+    input.placeholder = '';
+    if (mine || input.value === value) continue;
+    if (input === editing && input.value === '') {
+      if (input.tagName !== 'SELECT') input.placeholder = value;
+      continue;
+    }
+    input.value = value;
+    if (value !== '' && input.value === value) state.filled.set(input.name, value);
+    else state.filled.delete(input.name);
   }
   // Messages next to the fields the user has touched (all of them after a submit).
   for (const box of $('fields').querySelectorAll('.field')) {
@@ -109,8 +155,12 @@ function update() {
     const slot = box.querySelector('.error');
     slot.textContent = show ? errors.map((e) => e.message).join('; ') : '';
     box.classList.toggle('invalid', show && errors.length > 0);
-    const required = errors.some((e) => e.code === 'REQUIRED') || state.schema.fields.find((f) => f.name === name)?.required;
+    const f = state.schema.fields.find((g) => g.name === name);
+    const required = errors.some((e) => e.code === 'REQUIRED') || f?.required || (f?.requiredWhen && holds(f.requiredWhen, result.ticket));
     box.querySelector('.required').textContent = required ? ' *' : '';
+    const input = box.querySelector('input, select, textarea');
+    input.setAttribute('aria-required', String(Boolean(required)));
+    input.setAttribute('aria-invalid', String(show && errors.length > 0));
   }
   showPriority(result.ticket);
   return result;
@@ -156,8 +206,20 @@ $('report-form').addEventListener('submit', (ev) => {
 
 // ----------------------------------------------------------------- agent --
 
+/** A file's text; a failed request or a status other than 2xx throws, naming the file. */
+async function fetchText(url) {
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(`${url.replace(/^\.\.\//, '')} could not be fetched (${e.message})`);
+  }
+  if (!res.ok) throw new Error(`${url.replace(/^\.\.\//, '')} could not be fetched (HTTP ${res.status})`);
+  return res.text();
+}
+
 async function loadSamples() {
-  const text = await (await fetch('../examples/history.jsonl')).text();
+  const text = await fetchText('../examples/history.jsonl');
   state.samples = text.trim().split('\n').map((l) => JSON.parse(l));
   const select = $('sample');
   for (const [i, t] of state.samples.entries()) select.append(el('option', { value: i, textContent: `${t.id} · ${t.summary} · ${t.status}` }));
@@ -179,6 +241,8 @@ function renderAgent() {
   const which = $('which').value;
   let explained;
   let esc;
+  // The queue, whether or not the ticket picked can be explained at now.
+  renderQueue(now, ticket);
   try {
     explained = state.engine.explainSla(ticket, now);
     esc = state.engine.escalations(ticket, now);
@@ -186,7 +250,6 @@ function renderAgent() {
     $('summary').textContent = `${e.code}: ${e.message}`;
     return;
   }
-  renderQueue(now, ticket);
   const clock = explained[which];
   const r = clock.report;
   $('summary').textContent = `${ticket.id} · ${ticket.impact} × ${ticket.urgency} · ${which === 'resolve' ? 'Resolved By' : 'Respond By'}: ${r.state}, ${r.percentUsed}% used${r.due ? `, due ${when(r.due)}` : ''}`;
@@ -220,14 +283,21 @@ function renderQueue(now, current) {
     return;
   }
   for (const e of q.entries) {
+    // The ticket is a button (keyboard and screen reader); the whole row takes a click too.
+    const pick = el('button', { type: 'button', className: 'pick', textContent: `${e.id} · ${state.samples[e.index].summary}` });
+    pick.dataset.index = String(e.index);
+    if (state.samples[e.index] === current) pick.setAttribute('aria-current', 'true');
     const row = el('tr', { className: `${e.state}${state.samples[e.index] === current ? ' current' : ''}` },
       el('td', { textContent: String(e.rank) }),
-      el('td', { textContent: `${e.id} · ${state.samples[e.index].summary}` }),
+      el('td', {}, pick),
       el('td', { textContent: e.priority }),
       el('td', { textContent: e.reason.replace(/clock resumes (\S+)/, (_, t) => `clock resumes ${when(t)}`) }));
     row.addEventListener('click', () => {
+      const focused = row.contains(document.activeElement);
       $('sample').value = String(e.index);
       renderAgent();
+      // The queue is drawn anew: the keyboard stays on the ticket picked.
+      if (focused) $('queue').querySelector(`button[data-index="${e.index}"]`)?.focus();
     });
     body.append(row);
   }
@@ -243,8 +313,25 @@ for (const id of ['sample', 'now', 'which']) $(id).addEventListener('change', re
 
 async function loadSources(engine) {
   const sources = {};
-  for (const name of engine.files) sources[name] = await (await fetch(`../rules/${name}`)).text();
-  return sources;
+  await Promise.all(engine.files.map(async (name) => {
+    sources[name] = await fetchText(`../rules/${name}`);
+  }));
+  return Object.fromEntries(engine.files.map((name) => [name, sources[name]]));
+}
+
+/** The playground without its sources: says why, and takes no edits. */
+function sourcesMissing(e) {
+  state.sources = {};
+  $('file').replaceChildren();
+  $('source').value = '';
+  for (const id of ['file', 'source', 'reload']) $(id).disabled = true;
+  $('pack-errors').replaceChildren(el('p', { className: 'error', id: 'sources-missing', textContent: `The playground needs the pack's rule files, and one did not load: ${e.message}. The form and the agent view work with the rules built in; "${$('reset').textContent}" tries again.` }));
+}
+
+function sourcesLoaded(sources) {
+  state.sources = sources;
+  for (const id of ['file', 'source', 'reload']) $(id).disabled = false;
+  renderFiles();
 }
 
 function renderFiles() {
@@ -272,14 +359,26 @@ function reload() {
     for (const e of errors) {
       const where = e.file ? `${e.file}:${e.line}:${e.column}` : 'pack';
       const message = e.message.startsWith(`${where}: `) ? e.message.slice(where.length + 2) : e.message;
-      const item = el('li', {}, el('code', { textContent: where }), ` ${e.code}: ${message}`);
-      item.addEventListener('click', () => jumpTo(e));
-      list.append(item);
+      // A button: reached and pressed from the keyboard too.
+      const jump = el('button', { type: 'button', className: 'pick', title: e.file ? 'Show it in the file' : '' }, el('code', { textContent: where }), ` ${e.code}: ${message}`);
+      jump.addEventListener('click', () => jumpTo(e));
+      list.append(el('li', {}, jump));
     }
     box.append(list);
     return;
   }
-  setEngine(RuleEngine.fromSources(state.sources));
+  // Rules that load may still not serve the page (no "incident" type, a
+  // hook that fails on the form): tried before the old ones go.
+  let engine;
+  try {
+    engine = RuleEngine.fromSources(state.sources);
+    setEngine(engine);
+  } catch (e) {
+    if (engine && engine !== state.engine) engine.free();
+    const why = /unknown ticket type "incident"/.test(e.message) ? ' (the form is the pack\'s "incident" type)' : '';
+    box.append(el('p', { className: 'error', textContent: `These rules load, but the page cannot use them: ${e.code ? `${e.code}: ` : ''}${e.message}${why}; the page keeps the last rules that loaded.` }));
+    return;
+  }
   box.append(el('p', { className: 'ok', textContent: `Loaded ${state.engine.packName ?? 'the pack'} ${state.engine.packVersion}: the form, the priority and the agent view now use these rules.` }));
 }
 
@@ -290,29 +389,52 @@ function jumpTo(e) {
   const text = state.sources[e.file];
   $('source').value = text;
   const lines = text.split('\n');
-  const offset = lines.slice(0, e.line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, e.column - 1);
+  const line = lines[e.line - 1] ?? '';
+  // The engine's columns count characters (code points); the textarea's
+  // offsets count UTF-16 units, two for a character past U+FFFF (an emoji).
+  let at = 0;
+  for (let c = 1; c < e.column && at < line.length; c++) at += line.codePointAt(at) > 0xffff ? 2 : 1;
+  const offset = lines.slice(0, e.line - 1).reduce((n, l) => n + l.length + 1, 0) + at;
+  const width = at < line.length && line.codePointAt(at) > 0xffff ? 2 : 1;
   $('source').focus();
-  $('source').setSelectionRange(offset, offset + 1);
+  $('source').setSelectionRange(offset, offset + width);
 }
 
 $('reload').addEventListener('click', reload);
 $('reset').addEventListener('click', async () => {
   const engine = RuleEngine.default();
-  state.sources = await loadSources(engine);
   setEngine(engine);
-  renderFiles();
   $('pack-errors').replaceChildren();
+  try {
+    sourcesLoaded(await loadSources(engine));
+  } catch (e) {
+    sourcesMissing(e);
+  }
 });
 
 // ------------------------------------------------------------------ main --
 
+/** Puts `engine` to work: the form, its answer and the agent view. If any
+ * of it throws, the engine before stays (and the error is the caller's);
+ * only an engine that served the page frees the one before. */
 function setEngine(engine) {
-  state.engine?.free();
+  const old = state.engine;
   state.engine = engine;
+  try {
+    renderForm();
+    update();
+    renderAgent();
+  } catch (e) {
+    state.engine = old;
+    if (old) {
+      renderForm();
+      update();
+      renderAgent();
+    }
+    throw e;
+  }
+  old?.free();
   $('pack').textContent = `${engine.packName ?? 'pack'} ${engine.packVersion}`;
-  renderForm();
-  update();
-  renderAgent();
 }
 
 function route() {
@@ -326,11 +448,38 @@ function route() {
 
 window.addEventListener('hashchange', route);
 
-await init();
-const engine = RuleEngine.default();
-state.sources = await loadSources(engine);
-await loadSamples();
-setEngine(engine);
-renderFiles();
-route();
-document.body.dataset.ready = 'true';
+// The form needs only the engine (its default pack is inside the wasm):
+// it comes first. The agent view's samples and the playground's sources
+// load beside it, and a view whose files did not load says so.
+async function main() {
+  let engine;
+  try {
+    const mod = await import('../pkg/web/ticket_rules.js');
+    await mod.default();
+    RuleEngine = mod.RuleEngine;
+    engine = RuleEngine.default();
+  } catch (e) {
+    const message = `The rules engine (pkg/web/ticket_rules_bg.wasm) could not be loaded: ${e.message ?? e}. The form needs it; reload the page to try again.`;
+    $('pack').textContent = 'not loaded';
+    $('form-help').textContent = '';
+    $('load-error').textContent = message;
+    $('load-error').hidden = false;
+    $('submit').hidden = true;
+    route();
+    document.body.dataset.ready = 'failed';
+    return;
+  }
+  setEngine(engine);
+  route();
+  const [samples, sources] = await Promise.allSettled([loadSamples(), loadSources(engine)]);
+  if (samples.status === 'rejected') {
+    $('summary').textContent = `The sample tickets did not load: ${samples.reason.message}. The agent view has nothing to show.`;
+    $('summary').classList.add('error');
+  }
+  if (sources.status === 'fulfilled') sourcesLoaded(sources.value);
+  else sourcesMissing(sources.reason);
+  if (state.samples.length) renderAgent();
+  document.body.dataset.ready = 'true';
+}
+
+main();

@@ -72,6 +72,111 @@ test('the portal: a form from the pack, errors as you type, priority and promise
   assert.deepEqual(page.problems, []);
 });
 
+// What the submitted JSON holds, from the page's thank-you line.
+const sent = async (page) => JSON.parse((await page.textContent('#submitted')).replace(/^[^{]*/, ''));
+
+test('the portal sends what the form shows: filled values follow their source, a cleared one is filled again in view', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.fill('#f-summary', 'Printer jams');
+  await page.selectOption('#f-impact', 'Single Individual');
+  await page.selectOption('#f-urgency', 'Work Impaired');
+  await page.selectOption('#f-service', 'Printing');
+  await page.fill('#f-contact-name', 'Pat Doe');
+  assert.equal(await page.inputValue('#f-contact-email'), 'pat@example.edu');
+  assert.equal(await page.inputValue('#f-contact-phone'), '7035551234');
+  // Another contact: the filled details are the new contact's, on screen and sent.
+  await page.fill('#f-contact-name', 'Sam Rivera');
+  assert.equal(await page.inputValue('#f-contact-email'), 'sam@example.edu');
+  assert.equal(await page.inputValue('#f-contact-phone'), '7035559876');
+  await page.click('#submit');
+  assert.deepEqual((await sent(page)).contact, { name: 'Sam Rivera', email: 'sam@example.edu', phone: '7035559876' });
+  // A contact not on the list: nothing to fill, and nothing of Sam's is kept.
+  await page.fill('#f-contact-name', 'Kim Nobody');
+  assert.equal(await page.inputValue('#f-contact-email'), '');
+  assert.equal(await page.inputValue('#f-contact-phone'), '');
+  // A value the user typed is theirs: another contact leaves it.
+  await page.fill('#f-contact-email', 'kim@example.org');
+  await page.fill('#f-contact-name', 'Lee Okafor');
+  assert.equal(await page.inputValue('#f-contact-email'), 'kim@example.org');
+  assert.equal(await page.inputValue('#f-contact-phone'), '7035550142');
+  await page.click('#submit');
+  assert.deepEqual((await sent(page)).contact, { name: 'Lee Okafor', email: 'kim@example.org', phone: '7035550142' });
+  // Cleared fields: the pack fills them from the contact list (as the
+  // server would); the form shows the values it sends, never empty fields
+  // over sent ones.
+  await page.fill('#f-contact-name', 'Pat Doe');
+  await page.fill('#f-contact-email', '');
+  await page.fill('#f-contact-phone', '');
+  await page.click('#submit');
+  const contact = (await sent(page)).contact;
+  assert.equal(await page.inputValue('#f-contact-email'), contact.email ?? '');
+  assert.equal(await page.inputValue('#f-contact-phone'), contact.phone ?? '');
+  assert.deepEqual(contact, { name: 'Pat Doe', email: 'pat@example.edu', phone: '7035551234' });
+  assert.deepEqual(page.problems, []);
+});
+
+// The page's own errors, less the blocked requests a test made fail.
+const pageErrors = (page) => page.problems.filter((p) => !p.startsWith('request failed:') && !/Failed to load resource/.test(p));
+
+test('the form appears without the samples or a rule source; a view whose file is missing says so', async () => {
+  for (const blocked of ['**/examples/history.jsonl', '**/rules/forms.rhai']) {
+    const page = await strictPage(browser);
+    await page.route(blocked, (r) => r.abort());
+    await page.goto(`${server.url}/www/index.html`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+    assert.equal(await page.textContent('#pack'), 'its-incident-management 2026.12.1', blocked);
+    assert.equal(await page.locator('#fields .field').count(), 9, blocked);
+    await page.selectOption('#f-impact', 'Entire University affected');
+    await page.selectOption('#f-urgency', 'Work Stopped - No workaround');
+    assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
+    if (blocked.endsWith('.jsonl')) {
+      await page.click('nav a[data-view="agent"]');
+      assert.match(await page.textContent('#summary'), /sample tickets did not load: examples\/history\.jsonl/);
+      assert.ok(await page.isVisible('#summary'));
+      // The playground has its sources.
+      await page.click('nav a[data-view="playground"]');
+      assert.equal(await page.inputValue('#file'), 'priority.rhai');
+    } else {
+      await page.click('nav a[data-view="playground"]');
+      assert.match(await page.textContent('#pack-errors'), /rule files, and one did not load: rules\/forms\.rhai/);
+      assert.ok(await page.isDisabled('#reload'));
+      // The agent view has its samples.
+      await page.click('nav a[data-view="agent"]');
+      assert.ok(await page.locator('#queue tbody tr').count() > 0);
+    }
+    assert.deepEqual(pageErrors(page), [], blocked);
+    await page.close();
+  }
+});
+
+test('a page whose wasm does not load says so', async () => {
+  const page = await strictPage(browser);
+  await page.route('**/ticket_rules_bg.wasm', (r) => r.abort());
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="failed"]', { timeout: 10_000 });
+  assert.ok(await page.isVisible('#load-error'));
+  assert.match(await page.textContent('#load-error'), /rules engine .*could not be loaded/);
+  assert.equal(await page.textContent('#pack'), 'not loaded');
+  assert.equal(await page.isVisible('#submit'), false);
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('length limits count characters, as the engine does, and say so past the limit', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  // 120 emoji: 240 UTF-16 units, 120 characters, the summary's limit.
+  await page.fill('#f-summary', '😀'.repeat(120));
+  assert.equal([...await page.inputValue('#f-summary')].length, 120);
+  assert.equal(await page.textContent('#f-summary-error'), '');
+  await page.fill('#f-summary', '😀'.repeat(121));
+  assert.equal([...await page.inputValue('#f-summary')].length, 121);
+  assert.equal(await page.textContent('#f-summary-error'), 'Summary must be at most 120 characters');
+  assert.deepEqual(page.problems, []);
+});
+
 test('the agent view draws a ticket\'s life from the explain ledger', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html#agent`);
@@ -97,15 +202,26 @@ test('the agent view ranks the open samples, and the order moves with now', asyn
   await page.goto(`${server.url}/www/index.html#agent`);
   await page.waitForSelector('body[data-ready="true"]');
   const order = async () => page.locator('#queue tbody tr td:nth-child(2)').allTextContents();
-  const at = async (t) => {
-    await page.fill('#now', t);
+  // `now` as the browser's local time of a UTC instant.
+  const at = async (iso) => {
+    const local = await page.evaluate((iso) => {
+      const d = new Date(iso);
+      const pad = (n) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    }, iso);
+    await page.fill('#now', local);
     await page.dispatchEvent('#now', 'change');
     return order();
   };
-  const early = await at('2026-03-16T10:30');
-  const late = await at('2026-04-01T12:00');
+  const early = await at('2026-03-17T16:00:00Z');
+  const late = await at('2026-04-01T16:00:00Z');
   assert.ok(early.length >= 1 && late.length >= 1, `${early} / ${late}`);
   assert.notDeepEqual(early, late);
+  // The queue is the one at now even when the ticket picked (the page
+  // starts on TT-2005) had not opened yet: only tickets open at now.
+  assert.deepEqual((await at('2026-03-19T06:00:00Z')).map((t) => t.split(' · ')[0]), ['TT-2002', 'TT-2001']);
+  assert.match(await page.textContent('#summary'), /before the ticket opened/);
+  await at('2026-04-01T16:00:00Z');
   const ranks = await page.locator('#queue tbody tr td:first-child').allTextContents();
   assert.deepEqual(ranks, ranks.map((_, i) => String(i + 1)));
   assert.match((await page.locator('#queue tbody tr td:nth-child(4)').allTextContents()).join('\n'), /(due in|breached|paused)/);
@@ -134,6 +250,131 @@ test('the rule playground: errors with line and column, then new answers', async
   await page.selectOption('#f-impact', 'Entire University affected');
   await page.selectOption('#f-urgency', 'Work Impaired');
   assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
+  assert.deepEqual(page.problems, []);
+});
+
+test('the playground keeps the last rules that worked when new ones load but cannot serve the page', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.fill('#f-summary', 'Projector dead');
+  await page.click('nav a[data-view="playground"]');
+  await page.selectOption('#file', 'forms.rhai');
+  const forms = await page.inputValue('#source');
+  assert.ok(forms.includes('ticket_type("incident"'));
+  // The pack loads cleanly, but has no "incident" type for the form.
+  await page.fill('#source', forms.replace('ticket_type("incident"', 'ticket_type("incidents"'));
+  await page.click('#reload');
+  const said = await page.textContent('#pack-errors');
+  assert.match(said, /cannot use them: .*unknown ticket type "incident"/);
+  assert.match(said, /the page keeps the last rules that loaded/);
+  assert.equal(await page.textContent('#pack'), 'its-incident-management 2026.12.1');
+  // The form still works on the rules before, with what the user typed.
+  await page.click('nav a[data-view="report"]');
+  assert.equal(await page.inputValue('#f-summary'), 'Projector dead');
+  await page.fill('#f-summary', 'Projector dead in room 101');
+  await page.selectOption('#f-impact', 'Entire University affected');
+  await page.selectOption('#f-urgency', 'Work Stopped - No workaround');
+  assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
+  await page.click('nav a[data-view="agent"]');
+  assert.ok(await page.locator('#queue tbody tr').count() > 0);
+  // Put right, the rules load and the form keeps the user's values.
+  await page.click('nav a[data-view="playground"]');
+  await page.fill('#source', forms);
+  await page.click('#reload');
+  assert.match(await page.textContent('#pack-errors'), /^Loaded its-incident-management/);
+  await page.click('nav a[data-view="report"]');
+  assert.equal(await page.inputValue('#f-summary'), 'Projector dead in room 101');
+  assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
+  assert.deepEqual(page.problems, []);
+});
+
+test('the playground jumps to an error\'s character after emoji on its line', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html#playground`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const source = await page.inputValue('#source');
+  const line = 'cell("24x7",     "1h",  "High",      "Problem Management", "8h"),';
+  assert.ok(source.includes(line));
+  await page.fill('#source', source.replace(line, `/* 😀😀 */ ${line.replace('"High",      ', '"Urgent",    ')}`));
+  await page.click('#reload');
+  const where = await page.textContent('#pack-errors ul.errors li code');
+  assert.match(where, /^priority\.rhai:\d+:\d+$/);
+  await page.click('#pack-errors ul.errors li');
+  // The column is in characters: the selection is the character it names
+  // (the "c" of cell, where the engine puts the error).
+  const picked = await page.evaluate(() => {
+    const s = document.getElementById('source');
+    return s.value.slice(s.selectionStart, s.selectionEnd);
+  });
+  const [, lineNo, column] = where.match(/:(\d+):(\d+)$/).map(Number);
+  const text = await page.inputValue('#source');
+  assert.equal(picked, [...text.split('\n')[lineNo - 1]][column - 1]);
+  assert.equal(picked, 'c');
+  assert.deepEqual(page.problems, []);
+});
+
+test('accessibility: queue rows and playground errors from the keyboard, required and invalid fields, their notes described', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  // Required and invalid, as assistive technology reads them.
+  assert.equal(await page.getAttribute('#f-summary', 'aria-required'), 'true');
+  assert.equal(await page.getAttribute('#f-description', 'aria-required'), 'false');
+  assert.equal(await page.getAttribute('#f-summary', 'aria-invalid'), 'false');
+  await page.click('#submit');
+  assert.equal(await page.getAttribute('#f-summary', 'aria-invalid'), 'true');
+  await page.fill('#f-summary', 'Lab printers offline');
+  assert.equal(await page.getAttribute('#f-summary', 'aria-invalid'), 'false');
+  // Help, error and the "(required when …)" note describe their input.
+  const described = (await page.getAttribute('#f-contact-phone', 'aria-describedby')).split(' ');
+  assert.deepEqual(described, ['f-contact-phone-when', 'f-contact-phone-help', 'f-contact-phone-error']);
+  assert.match(await page.textContent('#f-contact-phone-when'), /required when the impact level is Critical/);
+  // Required when the impact is Critical, whether or not it is filled.
+  assert.equal(await page.getAttribute('#f-contact-phone', 'aria-required'), 'false');
+  await page.fill('#f-contact-name', 'Pat Doe');
+  await page.selectOption('#f-impact', 'Entire University affected');
+  assert.equal(await page.getAttribute('#f-contact-phone', 'aria-required'), 'true');
+  assert.equal(await page.textContent('.field[data-name="contact.phone"] .required'), ' *');
+
+  // The queue: each ticket is reached with Tab and picked with Enter or Space.
+  await page.click('nav a[data-view="agent"]');
+  // A moment with two open samples in the queue (in the browser's time zone).
+  const local = await page.evaluate(() => {
+    const d = new Date('2026-03-19T06:00:00Z');
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  });
+  await page.fill('#now', local);
+  await page.dispatchEvent('#now', 'change');
+  const picks = page.locator('#queue tbody tr td:nth-child(2) button');
+  assert.ok(await picks.count() >= 2);
+  const second = await picks.nth(1).textContent();
+  await picks.nth(1).focus({ timeout: 2000 });
+  const picked = async () => (await page.locator('#sample option:checked').textContent()).split(' · ')[0];
+  await page.keyboard.press('Enter');
+  assert.equal(await picked(), second.split(' · ')[0]);
+  assert.equal(await page.getAttribute('#queue button:focus', 'aria-current'), 'true');
+  const first = await picks.nth(0).textContent();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Space');
+  assert.equal(await picked(), first.split(' · ')[0]);
+
+  // Playground errors: buttons that put the cursor at the error.
+  await page.click('nav a[data-view="playground"]');
+  const source = await page.inputValue('#source');
+  await page.fill('#source', source.replace('cell("24x7",     "1h",  "High",      "Problem Management", "8h"),', 'cell("24x7",     "1h",  "Urgent",    "Problem Management", "8h"),'));
+  await page.click('#reload');
+  await page.locator('#pack-errors ul.errors li button').first().focus({ timeout: 2000 });
+  await page.keyboard.press('Enter');
+  const at = await page.evaluate(() => {
+    const s = document.activeElement;
+    const line = s.value.slice(0, s.selectionStart).split('\n').length - 1;
+    return { id: s.id, picked: s.value.slice(s.selectionStart, s.selectionEnd), line: s.value.split('\n')[line] };
+  });
+  assert.equal(at.id, 'source');
+  assert.equal(at.picked, 'c');
+  assert.match(at.line, /"Urgent"/);
   assert.deepEqual(page.problems, []);
 });
 
