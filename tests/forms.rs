@@ -981,3 +981,52 @@ fn form_functions_answer_in_their_shape() {
         );
     }
 }
+
+#[test]
+fn a_declared_object_is_closed_as_the_ticket_is() {
+    // `contact` is declared by its fields (`contact.name`, `.email`,
+    // `.phone`): another key under it is unknown, at its dotted path.
+    let t = json!({
+        "type": "incident", "summary": "x", "impact": "Single Individual",
+        "urgency": "Work Impaired", "service": "Email",
+        "contact": { "name": "Pat Doe", "foo": 1, "nested": { "deep": "x" } },
+        "extra": 2,
+        "openedAt": "2026-03-16T14:00:00Z",
+    });
+    let r = engine().validate(&t, None, None).unwrap();
+    let unknown: Vec<&str> = r
+        .errors
+        .iter()
+        .filter(|e| e.code == "UNKNOWN_FIELD")
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(unknown, ["contact.foo", "contact.nested", "extra"]);
+    let foo = r.errors.iter().find(|e| e.field == "contact.foo").unwrap();
+    assert_eq!(foo.params["type"], "incident");
+    // "drop" removes them; "keep" keeps them.
+    let forms = default_forms();
+    let drop =
+        with_forms(&forms.replace(r#"unknown_fields("reject");"#, r#"unknown_fields("drop");"#))
+            .unwrap();
+    let r = drop.validate(&t, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(
+        r.ticket["contact"],
+        json!({ "name": "Pat Doe", "email": "pat@example.edu", "phone": "7035551234" })
+    );
+    assert!(r.ticket.get("extra").is_none());
+    assert_eq!(r.ticket["openedAt"], "2026-03-16T14:00:00Z");
+    let keep =
+        with_forms(&forms.replace(r#"unknown_fields("reject");"#, r#"unknown_fields("keep");"#))
+            .unwrap();
+    let r = keep.validate(&t, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["contact"]["nested"], json!({ "deep": "x" }));
+    // The JSON Schema says the same.
+    let s = engine().json_schema("incident").unwrap();
+    assert_eq!(s["properties"]["contact"]["additionalProperties"], false);
+    let s = keep.json_schema("incident").unwrap();
+    assert!(s["properties"]["contact"]
+        .get("additionalProperties")
+        .is_none());
+}

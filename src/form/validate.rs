@@ -210,34 +210,19 @@ pub(crate) fn validate<P: FormPack>(
     // Fields the type does not declare.
     let policy = pack.unknown_fields();
     if policy != UnknownFields::Keep {
-        // A key is known when it is a field's first part (`contact` for
-        // `contact.name`); a key with a dot in it never is.
-        let declared = |k: &str| {
-            ty.fields.iter().any(|f| {
-                f.name
-                    .split_once('.')
-                    .map_or(f.name == k, |(root, _)| root == k)
-            })
-        };
-        let unknown: Vec<String> = out
-            .as_object()
-            .map(|o| {
-                o.keys()
-                    .filter(|k| !SYSTEM_FIELDS.contains(&k.as_str()) && !declared(k))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        for k in unknown {
+        // A key is known when it is a field, or a field's first parts
+        // (`contact` and, under it, `name` for `contact.name`): a declared
+        // object is closed as the ticket is. A key with a dot in it never
+        // is known (a field's path is split at its dots).
+        for path in unknown_keys(&ty.fields, &out) {
+            let shown = path.join(".");
             if policy == UnknownFields::Drop {
-                if let Value::Object(o) = &mut out {
-                    o.remove(&k);
-                }
+                remove_key(&mut out, &path);
             } else {
                 ctx.error(
-                    &k,
+                    &shown,
                     "UNKNOWN_FIELD",
-                    &k,
+                    &shown,
                     params([("type", Value::from(type_name.as_str()))]),
                 );
             }
@@ -411,6 +396,68 @@ pub(crate) fn validate<P: FormPack>(
         ticket: out,
         pack_version: String::new(), // the engine stamps it
     })
+}
+
+/// The keys of `ticket` no field of the type declares, each as its path of
+/// keys, in the ticket's order: at the top, any but the ticket model's own
+/// fields; under a key that only begins fields (`contact`), when it holds
+/// an object, any that is not the next part of one of them. A field's own
+/// value is the field check's to judge, whatever its shape.
+fn unknown_keys(fields: &[FieldSpec], ticket: &Value) -> Vec<Vec<String>> {
+    fn walk(
+        fields: &[FieldSpec],
+        prefix: &mut Vec<String>,
+        object: &Map<String, Value>,
+        found: &mut Vec<Vec<String>>,
+    ) {
+        for (k, v) in object {
+            if prefix.is_empty() && SYSTEM_FIELDS.contains(&k.as_str()) {
+                continue;
+            }
+            prefix.push(k.clone());
+            // Whether `prefix` is a field (`Some(true)`), only the start
+            // of fields (`Some(false)`), or neither (`None`).
+            let mut kind = None;
+            if !k.contains('.') {
+                for f in fields {
+                    let mut parts = f.name.split('.');
+                    if prefix.iter().all(|p| parts.next() == Some(p.as_str())) {
+                        let leaf = parts.next().is_none();
+                        kind = Some(leaf || kind == Some(true));
+                    }
+                }
+            }
+            match (kind, v) {
+                (None, _) => found.push(prefix.clone()),
+                (Some(false), Value::Object(inner)) => walk(fields, prefix, inner, found),
+                _ => {}
+            }
+            prefix.pop();
+        }
+    }
+    let mut found = Vec::new();
+    if let Value::Object(o) = ticket {
+        walk(fields, &mut Vec::new(), o, &mut found);
+    }
+    found
+}
+
+/// Removes the key at a path of keys (a key may hold a dot: `"a.b"` at the
+/// top is that key, not `b` under `a`).
+fn remove_key(v: &mut Value, path: &[String]) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut at = v;
+    for p in parents {
+        match at.get_mut(p.as_str()) {
+            Some(next) => at = next,
+            None => return,
+        }
+    }
+    if let Value::Object(o) = at {
+        o.remove(last.as_str());
+    }
 }
 
 /// Who asks for a validation, and what the ticket was before (issue 9).
