@@ -1030,3 +1030,56 @@ fn a_declared_object_is_closed_as_the_ticket_is() {
         .get("additionalProperties")
         .is_none());
 }
+
+#[test]
+fn a_ticket_validated_as_a_type_comes_back_as_that_type() {
+    let e = engine();
+    let t = json!({
+        "type": "incident", "status": "In Process",
+        "summary": "File shares down", "description": "No one can open a share since 9:00.",
+        "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
+        "service": "File shares", "startedAt": "2026-03-16T14:00:00Z", "component": "filer-2",
+    });
+    let r = e.validate(&t, Some("outage"), None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["type"], "outage");
+    // What comes back validates again as what it says it is.
+    let again = e.validate(&r.ticket, None, None).unwrap();
+    assert!(again.valid, "{:?}", again.errors);
+    // Without a type of its own, likewise.
+    let mut untyped = t.clone();
+    untyped.as_object_mut().unwrap().remove("type");
+    let r = e.validate(&untyped, Some("Outage"), None).unwrap();
+    assert_eq!(r.ticket["type"], "outage");
+
+    // With a role and the previous ticket the type is the host's: judged
+    // as another, the change is refused and the host's type stands.
+    let previous = json!({
+        "type": "incident", "status": "In Process", "summary": "VPN down",
+        "impact": "Single Department affected", "urgency": "Work Impaired", "service": "VPN",
+        "contact": { "name": "Pat Doe" },
+    });
+    let who = ticket_rules::Requester {
+        role: Some("dispatcher"),
+        previous: Some(&previous),
+    };
+    let r = e
+        .validate_as(&previous, Some("problem"), None, who)
+        .unwrap();
+    assert!(!r.valid);
+    let refused = r.errors.iter().find(|e| e.field == "type").unwrap();
+    assert_eq!(refused.code, "READ_ONLY");
+    assert_eq!(r.ticket["type"], "incident");
+    // Its own type named is no change.
+    let r = e
+        .validate_as(&previous, Some("incident"), None, who)
+        .unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    // On a new ticket the sender gives the type: the one named stands.
+    let who = ticket_rules::Requester {
+        role: Some("customer"),
+        previous: None,
+    };
+    let r = e.validate_as(&t, Some("outage"), None, who).unwrap();
+    assert_eq!(r.ticket["type"], "outage");
+}

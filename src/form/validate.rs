@@ -130,6 +130,7 @@ pub(crate) fn validate<P: FormPack>(
         Some(p) if !given(&ticket) && given(p) => p,
         _ => &*ticket,
     };
+    let asked = type_name;
     let type_name = match type_name {
         Some(t) => t.to_string(),
         None => crate::ticket::Field::of(from, "type")
@@ -154,6 +155,16 @@ pub(crate) fn validate<P: FormPack>(
     if let (Some(p), false) = (who.previous, given(&out)) {
         if let (Some(t), Value::Object(o)) = (p.get("type"), &mut out) {
             o.insert("type".into(), t.clone());
+        }
+    }
+    // A type the call names is the answer's: the ticket was judged as that
+    // type, and the returned ticket must validate again as what it says it
+    // is (reclassify asks this way). With a role and a previous ticket the
+    // type is the host's record: it comes back as the host had it, and a
+    // named type that is not it is refused (below, after host_fields).
+    if asked.is_some() {
+        if let Value::Object(o) = &mut out {
+            o.insert("type".into(), Value::from(ty.name.as_str()));
         }
     }
     // A change sends what it changes: a field it leaves out keeps its
@@ -204,6 +215,23 @@ pub(crate) fn validate<P: FormPack>(
     if let Some(a) = &asker {
         permissions(&mut ctx, ty, a, &mut out, None);
         host_fields(&mut ctx, ty, a, &mut out);
+        // Judged as another type than the host's, the ticket would come
+        // back as the host's type with the other type's fields: a change of
+        // type is a reclassification, not a role's edit.
+        let host_type = a
+            .previous
+            .and_then(|p| p.get("type"))
+            .and_then(Value::as_str);
+        if let Some(host) = host_type.filter(|h| !same_name(h.trim(), &ty.name)) {
+            if asked.is_some() && !ctx.errors.iter().any(|e| e.field == "type") {
+                let p = params([
+                    ("role", Value::from(a.role)),
+                    ("status", Value::from(a.status)),
+                    ("type", Value::from(host)),
+                ]);
+                ctx.error("type", "READ_ONLY", "Type", p);
+            }
+        }
     }
     let refused = std::mem::take(&mut ctx.errors);
 
