@@ -1083,3 +1083,64 @@ fn a_ticket_validated_as_a_type_comes_back_as_that_type() {
     let r = e.validate_as(&t, Some("outage"), None, who).unwrap();
     assert_eq!(r.ticket["type"], "outage");
 }
+
+#[test]
+fn validate_reads_the_children_as_transition_does() {
+    let e = engine();
+    let outage = json!({
+        "type": "outage", "status": "Resolved", "resolution": "Replaced the switch",
+        "summary": "File shares down", "description": "No one can open a share since 9:00.",
+        "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
+        "service": "File shares", "startedAt": "2026-03-16T14:00:00Z", "component": "filer-2",
+    });
+    let r = e.validate(&outage, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    // Each shape transition refuses when the parent closes is an error of
+    // the record, at the path transition names.
+    for (children, field, code) in [
+        (json!("TT-1043"), "children", "WRONG_TYPE"),
+        (json!(["TT-1043"]), "children[0]", "WRONG_TYPE"),
+        (json!([null]), "children[0]", "WRONG_TYPE"),
+        (
+            json!([{ "id": "TT-1043" }]),
+            "children[0].status",
+            "REQUIRED",
+        ),
+        (
+            json!([{ "id": "TT-1043", "status": "Bogus" }]),
+            "children[0].status",
+            "NOT_IN_MENU",
+        ),
+    ] {
+        let mut t = outage.clone();
+        t["children"] = children.clone();
+        assert!(e.transition(&t, "Closed", None).is_err(), "{children}");
+        let r = e.validate(&t, None, None).unwrap();
+        assert_eq!(
+            codes(&r.errors),
+            [(field.to_string(), code.to_string())],
+            "{children}"
+        );
+    }
+    // A closed outage with a child still open is what transition refuses.
+    let mut t = outage.clone();
+    t["status"] = json!("Closed");
+    t["children"] =
+        json!([{ "id": "TT-1043", "status": "New" }, { "id": "TT-1044", "status": "Closed" }]);
+    let r = e.validate(&t, None, None).unwrap();
+    assert_eq!(
+        codes(&r.errors),
+        [("children".to_string(), "CHILDREN_OPEN".to_string())]
+    );
+    assert_eq!(r.errors[0].params["open"], json!(["TT-1043"]));
+    // Open children of an open parent, or of a closed incident (no
+    // children rule), are no error.
+    t["status"] = json!("Resolved");
+    assert!(e.validate(&t, None, None).unwrap().valid);
+    let mut incident = good_incident();
+    incident["status"] = json!("Closed");
+    incident["resolution"] = json!("Fixed");
+    incident["children"] = json!([{ "id": "x", "status": "New" }]);
+    let r = e.validate(&incident, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+}

@@ -754,9 +754,14 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
         let root = e.field().map(|f| f.split(['.', '[']).next().unwrap_or(f));
         matches!(root, Some("openedAt" | "history" | "status" | "alarms"))
     };
-    if let Some(e) = pack.check_record(out).err().filter(record) {
+    // The children as `transition` reads them: what it would refuse when
+    // the parent closes is wrong in the record already.
+    let children = open_children(policy, out.get("children"));
+    let children_error = children.as_ref().err();
+    let first = pack.check_record(out).err().filter(record);
+    for e in first.iter().chain(children_error) {
         let field = e.field().unwrap_or("history").to_string();
-        let (code, param) = match &e {
+        let (code, param) = match e {
             Error::InvalidInstant { .. } => ("INVALID_DATE_TIME", None),
             Error::MissingField { .. } => ("REQUIRED", None),
             Error::InvalidType { expected: what, .. } => ("WRONG_TYPE", Some(expected(what))),
@@ -786,6 +791,15 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
     }
     for (field, code, label, (k, v)) in found {
         ctx.error(&field, code, label, params([(k, v)]));
+    }
+    // A parent that closes only when its children have is not closed with
+    // one open (what `transition` refuses on the way there).
+    if let (true, Ok(open)) = (ty.children, children) {
+        let closed =
+            record_status(policy, out).is_some_and(|s| policy.closed.iter().any(|c| c == s));
+        if closed {
+            children_open(ctx, open);
+        }
     }
 }
 
@@ -1172,6 +1186,75 @@ fn non_object_parent<'p>(v: &Value, path: &'p str) -> Option<(&'p str, &'static 
     None
 }
 
+/// The children that are not closed (each by its id, else its path), read
+/// as `transition` reads them before a parent closes and `validate` reads
+/// a ticket's own: a list (or nothing) of objects, each with a declared
+/// `status`. Each child must say where it stands: nothing is guessed open.
+fn open_children(policy: &SlaPolicy, children: Option<&Value>) -> Result<Vec<Value>> {
+    let kids = match children {
+        None | Some(Value::Null) => &[][..],
+        Some(Value::Array(kids)) => kids.as_slice(),
+        Some(v) => {
+            return Err(Error::InvalidType {
+                field: "children".into(),
+                expected: "array",
+                found: json_type(v),
+            })
+        }
+    };
+    let mut open = Vec::new();
+    for (i, k) in kids.iter().enumerate() {
+        if !k.is_object() {
+            return Err(Error::InvalidType {
+                field: format!("children[{i}]"),
+                expected: "object",
+                found: json_type(k),
+            });
+        }
+        let path = format!("children[{i}].status");
+        let given = crate::ticket::Field::of(k, "status").required_str(&path)?;
+        let Some(status) = policy.canonical(given) else {
+            return Err(policy.unknown_status(path, given));
+        };
+        if !policy.closed.iter().any(|c| c == status) {
+            let id = k
+                .get("id")
+                .and_then(crate::json::JsonView::id_text)
+                .map_or_else(|| format!("children[{i}]"), std::borrow::Cow::into_owned);
+            open.push(Value::from(id));
+        }
+    }
+    Ok(open)
+}
+
+/// `CHILDREN_OPEN` for a parent that is (or would be) closed while these
+/// children are not.
+fn children_open<P: FormPack>(ctx: &mut Ctx<'_, P>, open: Vec<Value>) {
+    if !open.is_empty() {
+        ctx.error(
+            "children",
+            "CHILDREN_OPEN",
+            "Children",
+            params([("open", Value::Array(open))]),
+        );
+    }
+}
+
+/// The status a ticket's record says it is at: its own `status` (as the
+/// pack spells it), else the last one its history gives; `None` when it
+/// says none (or one the pack does not declare, which is reported as such).
+fn record_status<'p>(policy: &'p SlaPolicy, ticket: &Value) -> Option<&'p str> {
+    if let Some(s) = ticket.get("status").filter(|v| !v.is_null()) {
+        return s.as_str().and_then(|s| policy.canonical(s));
+    }
+    let history = ticket.get("history")?.as_array()?;
+    history
+        .iter()
+        .rev()
+        .find_map(|e| e.get("status").and_then(Value::as_str))
+        .and_then(|s| policy.canonical(s))
+}
+
 /// Whether `ticket` may move to status `to`.
 pub(crate) fn transition<P: FormPack>(
     pack: &P,
@@ -1242,51 +1325,10 @@ pub(crate) fn transition<P: FormPack>(
         }
     }
     if ty.children && policy.closed.iter().any(|c| c == &to) {
-        // Each child must say where it stands: nothing is guessed open.
-        let kids = match children
+        let kids = children
             .filter(|c| !c.is_null())
-            .or_else(|| ticket.get("children"))
-        {
-            None | Some(Value::Null) => &[][..],
-            Some(Value::Array(kids)) => kids.as_slice(),
-            Some(v) => {
-                return Err(Error::InvalidType {
-                    field: "children".into(),
-                    expected: "array",
-                    found: json_type(v),
-                })
-            }
-        };
-        let mut open = Vec::new();
-        for (i, k) in kids.iter().enumerate() {
-            if !k.is_object() {
-                return Err(Error::InvalidType {
-                    field: format!("children[{i}]"),
-                    expected: "object",
-                    found: json_type(k),
-                });
-            }
-            let path = format!("children[{i}].status");
-            let status = canonical(
-                crate::ticket::Field::of(k, "status").required_str(&path)?,
-                &path,
-            )?;
-            if !policy.closed.contains(&status) {
-                let id = k
-                    .get("id")
-                    .and_then(crate::json::JsonView::id_text)
-                    .map_or_else(|| format!("children[{i}]"), std::borrow::Cow::into_owned);
-                open.push(Value::from(id));
-            }
-        }
-        if !open.is_empty() {
-            ctx.error(
-                "children",
-                "CHILDREN_OPEN",
-                "Children",
-                params([("open", Value::Array(open))]),
-            );
-        }
+            .or_else(|| ticket.get("children"));
+        children_open(&mut ctx, open_children(policy, kids)?);
     }
     Ok(TransitionResult {
         allowed: ctx.errors.is_empty(),
