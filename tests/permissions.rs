@@ -748,3 +748,41 @@ fn the_pack_version_and_a_left_out_type() {
         .unwrap();
     assert_eq!(r.ticket["type"], "incident");
 }
+
+/// The record's instants are instants: what a host stored (a JavaScript
+/// Date arrives with milliseconds, or an offset) and what a portal sends
+/// back in `Z` are the same record, not a change.
+#[test]
+fn the_records_instants_compare_as_instants() {
+    let e = RuleEngine::embedded().unwrap();
+    let mut stored = base("In Process");
+    stored["openedAt"] = json!("2026-03-16T14:00:00.000Z");
+    stored["history"] = json!([{ "at": "2026-03-16T10:20:00-04:00", "status": "In Process" }]);
+    stored["alarms"] = json!([{ "at": "2026-03-19T13:00:00.000Z", "message": "Call back" }]);
+    let mut sent = stored.clone();
+    sent["openedAt"] = json!("2026-03-16T14:00:00Z");
+    sent["history"] = json!([{ "at": "2026-03-16T14:20:00Z", "status": "In Process" }]);
+    sent["alarms"] = json!([{ "at": "2026-03-19T13:00:00Z", "message": "Call back" }]);
+    for role in ROLES {
+        let who = Requester {
+            role: Some(role),
+            previous: Some(&stored),
+        };
+        let r = e.validate_as(&sent, None, None, who).unwrap();
+        assert!(r.valid, "{role}: {:?}", r.errors);
+        // The host's record comes back as the host had it.
+        for f in ["openedAt", "history", "alarms"] {
+            assert_eq!(r.ticket[f], stored[f], "{role} {f}");
+        }
+    }
+    // Another instant is still a change.
+    sent["openedAt"] = json!("2026-03-16T13:59:59Z");
+    sent["history"] = json!([{ "at": "2026-03-16T14:21:00Z", "status": "In Process" }]);
+    let who = Requester {
+        role: Some("dispatcher"),
+        previous: Some(&stored),
+    };
+    let r = e.validate_as(&sent, None, None, who).unwrap();
+    assert_eq!(error_on(&r, "openedAt"), Some("READ_ONLY"));
+    assert_eq!(error_on(&r, "history"), Some("READ_ONLY"));
+}

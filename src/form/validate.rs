@@ -655,12 +655,19 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
             continue;
         };
         let before = prev.get(field);
+        // Instants as instants: a host that stored a JavaScript Date
+        // (`...T14:00:00.000Z`) or an offset (`...T10:00:00-04:00`) gets
+        // back the same instant as `...T14:00:00Z`, not a change.
         let same = |v: &Value| {
+            let v = &*instants_in_utc(field, v);
+            let before = before.map(|b| instants_in_utc(field, b));
+            let before = before.as_deref();
             !changed(v, before, false)
                 || v.as_str()
                     .zip(before.and_then(Value::as_str))
                     .is_some_and(|(a, b)| same_name(a.trim(), b.trim()))
-                || (field == "history" && before.is_some_and(|b| readable(ty, a, b) == *v))
+                || (field == "history"
+                    && before.is_some_and(|b| *instants_in_utc(field, &readable(ty, a, b)) == *v))
         };
         match sent {
             Some(v) if !same(v) => refused.push((field, label, "READ_ONLY")),
@@ -689,6 +696,42 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
         ]);
         ctx.error(field, code, label, p);
         restore(out, field, a.previous.and_then(|p| p.get(field)));
+    }
+}
+
+/// A record field with each instant in it (`openedAt`, an event's or an
+/// alarm's `at`) written as the engine writes instants (UTC `Z`, whole
+/// seconds, as the clocks read them), to compare what a host stored with
+/// what a portal sent back. Text that is no instant is left as
+/// it is (the record check reports it).
+fn instants_in_utc<'v>(field: &str, v: &'v Value) -> Cow<'v, Value> {
+    let utc = |s: &str| {
+        crate::time::parse_instant(s, field)
+            .ok()
+            .map(crate::time::format_instant)
+    };
+    match (field, v) {
+        ("openedAt", Value::String(s)) => match utc(s) {
+            Some(t) if t != *s => Cow::Owned(Value::String(t)),
+            _ => Cow::Borrowed(v),
+        },
+        ("history" | "alarms", Value::Array(events)) => {
+            let mut out: Option<Vec<Value>> = None;
+            for (i, e) in events.iter().enumerate() {
+                let Some(t) = e.get("at").and_then(Value::as_str) else {
+                    continue;
+                };
+                let Some(t) = utc(t).filter(|u| u != t) else {
+                    continue;
+                };
+                let list = out.get_or_insert_with(|| events.clone());
+                if let Some(Value::Object(o)) = list.get_mut(i) {
+                    o.insert("at".into(), Value::String(t));
+                }
+            }
+            out.map_or(Cow::Borrowed(v), |list| Cow::Owned(Value::Array(list)))
+        }
+        _ => Cow::Borrowed(v),
     }
 }
 
