@@ -233,6 +233,9 @@ pub(crate) fn validate<P: FormPack>(
             }
         }
     }
+    if let (Some(prev), Some(sent)) = (who.previous, ticket) {
+        rerated(&mut ctx, ty, prev, sent, &mut out);
+    }
     let refused = std::mem::take(&mut ctx.errors);
 
     // Fields the type does not declare.
@@ -485,6 +488,76 @@ fn remove_key(v: &mut Value, path: &[String]) {
     }
     if let Value::Object(o) = at {
         o.remove(last.as_str());
+    }
+}
+
+/// A change of the top-level `impact` or `urgency` of a ticket whose
+/// history has re-rated it. The ticket model keeps a rating as the ticket
+/// opened with it at the top (the SLA clocks' first regime) and each
+/// re-rating as a history event: the ticket's rating now is the history's
+/// latest, which a changed top-level value would not move (the priority
+/// filled would mix the history's impact with the form's urgency, or
+/// ignore the change), while it rewrote the rating the ticket opened with.
+/// So it is refused (`INVALID_HISTORY`, the previous value back): the
+/// host re-rates by adding an event. A value sent that is the rating the
+/// ticket has now is no change, and the opening one stays.
+fn rerated<P: FormPack>(
+    ctx: &mut Ctx<'_, P>,
+    ty: &TicketType,
+    previous: &Value,
+    sent: &Value,
+    out: &mut Value,
+) {
+    let Some(Value::Array(history)) = out.get("history") else {
+        return;
+    };
+    let is_rating = |e: &Value| {
+        ["impact", "urgency", "priority"]
+            .iter()
+            .any(|k| e.get(*k).is_some_and(Value::is_string))
+    };
+    let Some(last) = history.iter().rposition(is_rating) else {
+        return;
+    };
+    let matrix = ctx.pack.matrix();
+    let mut refused = Vec::new();
+    for field in ["impact", "urgency"] {
+        let Some(value) = sent.get(field).filter(|v| !is_empty(Some(v))) else {
+            continue;
+        };
+        let before = previous.get(field);
+        let same = |other: Option<&Value>| {
+            other.is_some_and(|o| one_of(matrix, field, std::slice::from_ref(o), Some(value)))
+        };
+        if same(before) || ctx.errors.iter().any(|e| e.field == field) {
+            continue;
+        }
+        let now = history
+            .iter()
+            .rev()
+            .find_map(|e| e.get(field).filter(|v| v.is_string()))
+            .or(before);
+        refused.push((field, before.cloned(), !same(now)));
+    }
+    for (field, before, wrong) in refused {
+        if wrong {
+            let label = ty
+                .fields
+                .iter()
+                .find(|f| f.name == field)
+                .map_or(field, |f| f.label.as_str());
+            let reason = format!(
+                "history[{last}] re-rated the ticket: a new rating is a history event, not a \
+                 change of the {field} it opened with"
+            );
+            ctx.error(
+                field,
+                "INVALID_HISTORY",
+                label,
+                params([("reason", Value::from(reason))]),
+            );
+        }
+        restore(out, field, before.as_ref());
     }
 }
 
