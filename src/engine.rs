@@ -510,6 +510,9 @@ impl RuleEngine {
         form::validate::check_role(self, role)?;
         let type_name = crate::ticket::Field::of(ticket, "type").required_str("type")?;
         let ty = self.pack.ticket_type(type_name)?;
+        // The status the record says (a contradiction is refused, as the
+        // clocks refuse it): what a role may read depends on it.
+        crate::sla::record_status(ticket, self.pack.sla())?;
         let status = form::validate::status_of(self, ty, ticket);
         let mut out = ticket.clone();
         form::strip_proto(&mut out);

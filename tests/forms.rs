@@ -1144,3 +1144,44 @@ fn validate_reads_the_children_as_transition_does() {
     let r = e.validate(&incident, None, None).unwrap();
     assert!(r.valid, "{:?}", r.errors);
 }
+
+#[test]
+fn transition_and_redact_read_the_status_the_history_gives() {
+    let e = engine();
+    let mut t = good_incident();
+    t["resolution"] = json!("Restarted the file server");
+    t["openedAt"] = json!("2026-03-16T14:00:00Z");
+    t["history"] = json!([
+        { "at": "2026-03-16T14:10:00Z", "status": "In Process" },
+        { "at": "2026-03-16T15:00:00Z", "status": "Resolved" },
+    ]);
+    // No top-level status: the history's last is where the ticket is.
+    let r = e.transition(&t, "Closed", None).unwrap();
+    assert!(r.allowed, "{:?}", r.errors);
+    assert_eq!(r.from, "Resolved");
+    let r = e.transition(&t, "Wait Vendor", None).unwrap();
+    assert!(!r.allowed);
+    assert_eq!(r.errors[0].code, "NOT_ALLOWED");
+    // A customer reads the resolution of a resolved ticket.
+    let shown = e.redact(&t, "customer").unwrap();
+    assert_eq!(shown["resolution"], t["resolution"]);
+    // A top-level status that contradicts the history is refused as the
+    // clocks refuse it.
+    t["status"] = json!("New");
+    let now = ticket_rules::time::parse_instant("2026-03-16T16:00:00Z", "now").unwrap();
+    let sla = e.sla(&t, now).unwrap_err();
+    assert_eq!(sla.code(), "INVALID_HISTORY");
+    for err in [
+        e.transition(&t, "Wait Vendor", None).unwrap_err(),
+        e.redact(&t, "customer").unwrap_err(),
+    ] {
+        assert_eq!(
+            (err.code(), err.field()),
+            ("INVALID_HISTORY", Some("status"))
+        );
+        assert_eq!(err.to_string(), sla.to_string());
+    }
+    // Agreeing (in any spelling), it stands.
+    t["status"] = json!("resolved");
+    assert!(e.transition(&t, "Closed", None).unwrap().allowed);
+}

@@ -582,13 +582,19 @@ pub(crate) fn check_role<P: FormPack>(pack: &P, role: &str) -> Result<()> {
     })
 }
 
-/// The status a ticket is at: its own (as the pack spells it), else the
-/// type's initial status, else the first one declared.
+/// The status a ticket is at: what its record says (its history's last,
+/// which its own must agree with; see [`crate::sla::record_status`]), else
+/// the type's initial status, else the first one declared. A record that
+/// cannot say (validate reports why) is at its own `status` as sent.
 pub(crate) fn status_of<P: FormPack>(pack: &P, ty: &TicketType, ticket: &Value) -> String {
     let policy = pack.policy();
-    match ticket.get("status").and_then(Value::as_str) {
-        Some(s) => policy.canonical(s).unwrap_or(s).to_string(),
-        None => ty.initial_status(policy).unwrap_or_default(),
+    match crate::sla::record_status(ticket, policy) {
+        Ok(Some(s)) => s.to_string(),
+        Ok(None) => ty.initial_status(policy).unwrap_or_default(),
+        Err(_) => match ticket.get("status").and_then(Value::as_str) {
+            Some(s) => policy.canonical(s).unwrap_or(s).to_string(),
+            None => ty.initial_status(policy).unwrap_or_default(),
+        },
     }
 }
 
@@ -1392,8 +1398,12 @@ pub(crate) fn transition<P: FormPack>(
         return Err(Error::MissingField { field: "to".into() });
     }
     let to = canonical(to, "to")?;
-    let from = match crate::ticket::Field::of(ticket, "status").optional_str("status")? {
-        Some(s) => canonical(s, "status")?,
+    // Where the record says the ticket is, as the clocks read it: a ticket
+    // whose history has moved it on is not at its type's first status for
+    // want of a top-level `status`, and one that contradicts its history
+    // is refused as the clocks refuse it.
+    let from = match crate::sla::record_status(ticket, policy)? {
+        Some(s) => s.to_string(),
         None => ty.initial_status(policy).unwrap_or_default(),
     };
     let mut ctx = Ctx {
