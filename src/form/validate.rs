@@ -917,8 +917,10 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
     // A parent that closes only when its children have is not closed with
     // one open (what `transition` refuses on the way there).
     if let (true, Ok(open)) = (ty.children, children) {
-        let closed =
-            record_status(policy, out).is_some_and(|s| policy.closed.iter().any(|c| c == s));
+        let closed = crate::sla::record_status(out, policy)
+            .ok()
+            .flatten()
+            .is_some_and(|s| policy.closed.iter().any(|c| c == s));
         if closed {
             children_open(ctx, open);
         }
@@ -1360,21 +1362,6 @@ fn children_open<P: FormPack>(ctx: &mut Ctx<'_, P>, open: Vec<Value>) {
             params([("open", Value::Array(open))]),
         );
     }
-}
-
-/// The status a ticket's record says it is at: its own `status` (as the
-/// pack spells it), else the last one its history gives; `None` when it
-/// says none (or one the pack does not declare, which is reported as such).
-fn record_status<'p>(policy: &'p SlaPolicy, ticket: &Value) -> Option<&'p str> {
-    if let Some(s) = ticket.get("status").filter(|v| !v.is_null()) {
-        return s.as_str().and_then(|s| policy.canonical(s));
-    }
-    let history = ticket.get("history")?.as_array()?;
-    history
-        .iter()
-        .rev()
-        .find_map(|e| e.get("status").and_then(Value::as_str))
-        .and_then(|s| policy.canonical(s))
 }
 
 /// Whether `ticket` may move to status `to`.
