@@ -569,7 +569,12 @@ export class RuleEngine {
   explainSla(ticket: TicketLike, now: InstantLike): SlaExplanation;
   /** The escalations due at `now`, except the ids in `fired` (already carried out). */
   escalations(ticket: TicketLike, now: InstantLike, fired?: string[] | Set<string> | null): EscalationReport;
-  /** Validates a ticket (as `type`, or its own): every error at once, and the auto-filled ticket. */
+  /**
+   * Validates a ticket (as `type`, or its own): every error at once, and the auto-filled ticket.
+   * Validated as a `type` named here, the returned ticket is of that type (its `type` says so);
+   * with `role` and `previous` the type is the host's, and a `type` that is not the previous
+   * ticket's is `READ_ONLY` at `type` (a change of type is `reclassify`'s).
+   */
   validate(ticket: TicketLike, type?: string | null, options?: ValidateOptions | null): ValidationResult;
   /** What a portal needs to draw a type's form; with `role`, each field's `mode` for that role. */
   formSchema(type: string, options?: { role?: string | null; status?: string | null } | null): FormSchema;

@@ -411,7 +411,9 @@ impl RuleEngine {
 
     /// Validates a ticket as a `type_name` ticket (default: its own `type`):
     /// every error at once, and the ticket with defaults and auto-filled
-    /// fields. `lookups` (name → records) add to or replace the pack's lists
+    /// fields. A ticket validated as a `type_name` comes back as that type
+    /// (with a role and a previous ticket, the type is the host's: see
+    /// [`validate_as`](Self::validate_as)). `lookups` (name → records) add to or replace the pack's lists
     /// for this call.
     ///
     /// ```
@@ -439,6 +441,8 @@ impl RuleEngine {
     /// (it may not), and that value is taken back out of the returned
     /// ticket. A field the change leaves out keeps its previous value, so a
     /// ticket [`redact`](Self::redact)ed for the role comes back whole.
+    /// The record (`type`, `status`, `history`, ...) is the host's: with a
+    /// previous ticket, a `type_name` that is not its type is `READ_ONLY`.
     ///
     /// ```
     /// use ticket_rules::{RuleEngine, Requester};
@@ -506,6 +510,9 @@ impl RuleEngine {
         form::validate::check_role(self, role)?;
         let type_name = crate::ticket::Field::of(ticket, "type").required_str("type")?;
         let ty = self.pack.ticket_type(type_name)?;
+        // The status the record says (a contradiction is refused, as the
+        // clocks refuse it): what a role may read depends on it.
+        crate::sla::record_status(ticket, self.pack.sla())?;
         let status = form::validate::status_of(self, ty, ticket);
         let mut out = ticket.clone();
         form::strip_proto(&mut out);

@@ -1011,3 +1011,207 @@ fn form_functions_answer_in_their_shape() {
         );
     }
 }
+
+#[test]
+fn a_declared_object_is_closed_as_the_ticket_is() {
+    // `contact` is declared by its fields (`contact.name`, `.email`,
+    // `.phone`): another key under it is unknown, at its dotted path.
+    let t = json!({
+        "type": "incident", "summary": "x", "impact": "Single Individual",
+        "urgency": "Work Impaired", "service": "Email",
+        "contact": { "name": "Pat Doe", "foo": 1, "nested": { "deep": "x" } },
+        "extra": 2,
+        "openedAt": "2026-03-16T14:00:00Z",
+    });
+    let r = engine().validate(&t, None, None).unwrap();
+    let unknown: Vec<&str> = r
+        .errors
+        .iter()
+        .filter(|e| e.code == "UNKNOWN_FIELD")
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(unknown, ["contact.foo", "contact.nested", "extra"]);
+    let foo = r.errors.iter().find(|e| e.field == "contact.foo").unwrap();
+    assert_eq!(foo.params["type"], "incident");
+    // "drop" removes them; "keep" keeps them.
+    let forms = default_forms();
+    let drop =
+        with_forms(&forms.replace(r#"unknown_fields("reject");"#, r#"unknown_fields("drop");"#))
+            .unwrap();
+    let r = drop.validate(&t, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(
+        r.ticket["contact"],
+        json!({ "name": "Pat Doe", "email": "pat@example.edu", "phone": "7035551234" })
+    );
+    assert!(r.ticket.get("extra").is_none());
+    assert_eq!(r.ticket["openedAt"], "2026-03-16T14:00:00Z");
+    let keep =
+        with_forms(&forms.replace(r#"unknown_fields("reject");"#, r#"unknown_fields("keep");"#))
+            .unwrap();
+    let r = keep.validate(&t, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["contact"]["nested"], json!({ "deep": "x" }));
+    // The JSON Schema says the same.
+    let s = engine().json_schema("incident").unwrap();
+    assert_eq!(s["properties"]["contact"]["additionalProperties"], false);
+    let s = keep.json_schema("incident").unwrap();
+    assert!(s["properties"]["contact"]
+        .get("additionalProperties")
+        .is_none());
+}
+
+#[test]
+fn a_ticket_validated_as_a_type_comes_back_as_that_type() {
+    let e = engine();
+    let t = json!({
+        "type": "incident", "status": "In Process",
+        "summary": "File shares down", "description": "No one can open a share since 9:00.",
+        "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
+        "service": "File shares", "startedAt": "2026-03-16T14:00:00Z", "component": "filer-2",
+    });
+    let r = e.validate(&t, Some("outage"), None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["type"], "outage");
+    // What comes back validates again as what it says it is.
+    let again = e.validate(&r.ticket, None, None).unwrap();
+    assert!(again.valid, "{:?}", again.errors);
+    // Without a type of its own, likewise.
+    let mut untyped = t.clone();
+    untyped.as_object_mut().unwrap().remove("type");
+    let r = e.validate(&untyped, Some("Outage"), None).unwrap();
+    assert_eq!(r.ticket["type"], "outage");
+
+    // With a role and the previous ticket the type is the host's: judged
+    // as another, the change is refused and the host's type stands.
+    let previous = json!({
+        "type": "incident", "status": "In Process", "summary": "VPN down",
+        "impact": "Single Department affected", "urgency": "Work Impaired", "service": "VPN",
+        "contact": { "name": "Pat Doe" },
+    });
+    let who = ticket_rules::Requester {
+        role: Some("dispatcher"),
+        previous: Some(&previous),
+    };
+    let r = e
+        .validate_as(&previous, Some("problem"), None, who)
+        .unwrap();
+    assert!(!r.valid);
+    let refused = r.errors.iter().find(|e| e.field == "type").unwrap();
+    assert_eq!(refused.code, "READ_ONLY");
+    assert_eq!(r.ticket["type"], "incident");
+    // Its own type named is no change.
+    let r = e
+        .validate_as(&previous, Some("incident"), None, who)
+        .unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    // On a new ticket the sender gives the type: the one named stands.
+    let who = ticket_rules::Requester {
+        role: Some("customer"),
+        previous: None,
+    };
+    let r = e.validate_as(&t, Some("outage"), None, who).unwrap();
+    assert_eq!(r.ticket["type"], "outage");
+}
+
+#[test]
+fn validate_reads_the_children_as_transition_does() {
+    let e = engine();
+    let outage = json!({
+        "type": "outage", "status": "Resolved", "resolution": "Replaced the switch",
+        "summary": "File shares down", "description": "No one can open a share since 9:00.",
+        "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
+        "service": "File shares", "startedAt": "2026-03-16T14:00:00Z", "component": "filer-2",
+    });
+    let r = e.validate(&outage, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    // Each shape transition refuses when the parent closes is an error of
+    // the record, at the path transition names.
+    for (children, field, code) in [
+        (json!("TT-1043"), "children", "WRONG_TYPE"),
+        (json!(["TT-1043"]), "children[0]", "WRONG_TYPE"),
+        (json!([null]), "children[0]", "WRONG_TYPE"),
+        (
+            json!([{ "id": "TT-1043" }]),
+            "children[0].status",
+            "REQUIRED",
+        ),
+        (
+            json!([{ "id": "TT-1043", "status": "Bogus" }]),
+            "children[0].status",
+            "NOT_IN_MENU",
+        ),
+    ] {
+        let mut t = outage.clone();
+        t["children"] = children.clone();
+        assert!(e.transition(&t, "Closed", None).is_err(), "{children}");
+        let r = e.validate(&t, None, None).unwrap();
+        assert_eq!(
+            codes(&r.errors),
+            [(field.to_string(), code.to_string())],
+            "{children}"
+        );
+    }
+    // A closed outage with a child still open is what transition refuses.
+    let mut t = outage.clone();
+    t["status"] = json!("Closed");
+    t["children"] =
+        json!([{ "id": "TT-1043", "status": "New" }, { "id": "TT-1044", "status": "Closed" }]);
+    let r = e.validate(&t, None, None).unwrap();
+    assert_eq!(
+        codes(&r.errors),
+        [("children".to_string(), "CHILDREN_OPEN".to_string())]
+    );
+    assert_eq!(r.errors[0].params["open"], json!(["TT-1043"]));
+    // Open children of an open parent, or of a closed incident (no
+    // children rule), are no error.
+    t["status"] = json!("Resolved");
+    assert!(e.validate(&t, None, None).unwrap().valid);
+    let mut incident = good_incident();
+    incident["status"] = json!("Closed");
+    incident["resolution"] = json!("Fixed");
+    incident["children"] = json!([{ "id": "x", "status": "New" }]);
+    let r = e.validate(&incident, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+}
+
+#[test]
+fn transition_and_redact_read_the_status_the_history_gives() {
+    let e = engine();
+    let mut t = good_incident();
+    t["resolution"] = json!("Restarted the file server");
+    t["openedAt"] = json!("2026-03-16T14:00:00Z");
+    t["history"] = json!([
+        { "at": "2026-03-16T14:10:00Z", "status": "In Process" },
+        { "at": "2026-03-16T15:00:00Z", "status": "Resolved" },
+    ]);
+    // No top-level status: the history's last is where the ticket is.
+    let r = e.transition(&t, "Closed", None).unwrap();
+    assert!(r.allowed, "{:?}", r.errors);
+    assert_eq!(r.from, "Resolved");
+    let r = e.transition(&t, "Wait Vendor", None).unwrap();
+    assert!(!r.allowed);
+    assert_eq!(r.errors[0].code, "NOT_ALLOWED");
+    // A customer reads the resolution of a resolved ticket.
+    let shown = e.redact(&t, "customer").unwrap();
+    assert_eq!(shown["resolution"], t["resolution"]);
+    // A top-level status that contradicts the history is refused as the
+    // clocks refuse it.
+    t["status"] = json!("New");
+    let now = ticket_rules::time::parse_instant("2026-03-16T16:00:00Z", "now").unwrap();
+    let sla = e.sla(&t, now).unwrap_err();
+    assert_eq!(sla.code(), "INVALID_HISTORY");
+    for err in [
+        e.transition(&t, "Wait Vendor", None).unwrap_err(),
+        e.redact(&t, "customer").unwrap_err(),
+    ] {
+        assert_eq!(
+            (err.code(), err.field()),
+            ("INVALID_HISTORY", Some("status"))
+        );
+        assert_eq!(err.to_string(), sla.to_string());
+    }
+    // Agreeing (in any spelling), it stands.
+    t["status"] = json!("resolved");
+    assert!(e.transition(&t, "Closed", None).unwrap().allowed);
+}

@@ -748,3 +748,107 @@ fn the_pack_version_and_a_left_out_type() {
         .unwrap();
     assert_eq!(r.ticket["type"], "incident");
 }
+
+/// The record's instants are instants: what a host stored (a JavaScript
+/// Date arrives with milliseconds, or an offset) and what a portal sends
+/// back in `Z` are the same record, not a change.
+#[test]
+fn the_records_instants_compare_as_instants() {
+    let e = RuleEngine::embedded().unwrap();
+    let mut stored = base("In Process");
+    stored["openedAt"] = json!("2026-03-16T14:00:00.000Z");
+    stored["history"] = json!([{ "at": "2026-03-16T10:20:00-04:00", "status": "In Process" }]);
+    stored["alarms"] = json!([{ "at": "2026-03-19T13:00:00.000Z", "message": "Call back" }]);
+    let mut sent = stored.clone();
+    sent["openedAt"] = json!("2026-03-16T14:00:00Z");
+    sent["history"] = json!([{ "at": "2026-03-16T14:20:00Z", "status": "In Process" }]);
+    sent["alarms"] = json!([{ "at": "2026-03-19T13:00:00Z", "message": "Call back" }]);
+    for role in ROLES {
+        let who = Requester {
+            role: Some(role),
+            previous: Some(&stored),
+        };
+        let r = e.validate_as(&sent, None, None, who).unwrap();
+        assert!(r.valid, "{role}: {:?}", r.errors);
+        // The host's record comes back as the host had it.
+        for f in ["openedAt", "history", "alarms"] {
+            assert_eq!(r.ticket[f], stored[f], "{role} {f}");
+        }
+    }
+    // Another instant is still a change.
+    sent["openedAt"] = json!("2026-03-16T13:59:59Z");
+    sent["history"] = json!([{ "at": "2026-03-16T14:21:00Z", "status": "In Process" }]);
+    let who = Requester {
+        role: Some("dispatcher"),
+        previous: Some(&stored),
+    };
+    let r = e.validate_as(&sent, None, None, who).unwrap();
+    assert_eq!(error_on(&r, "openedAt"), Some("READ_ONLY"));
+    assert_eq!(error_on(&r, "history"), Some("READ_ONLY"));
+}
+
+/// The ticket model keeps the rating a ticket opened with at the top and
+/// each re-rating as a history event. After one, a change of the top-level
+/// rating would move nothing (the priority is the history's impact with the
+/// form's urgency) while it rewrote the opening one: it is refused, and the
+/// filled priority is the rating the returned ticket has.
+#[test]
+fn after_a_re_rating_the_form_does_not_mix_ratings() {
+    let e = RuleEngine::embedded().unwrap();
+    let mut stored = base("In Process");
+    stored["impact"] = json!("Single Building affected");
+    stored["urgency"] = json!("Work Impaired");
+    stored["openedAt"] = json!("2026-03-16T14:00:00Z");
+    stored["history"] = json!([
+        { "at": "2026-03-16T14:10:00Z", "status": "In Process" },
+        { "at": "2026-03-16T15:00:00Z", "impact": "Entire University affected" },
+    ]);
+    let who = Requester {
+        role: Some("dispatcher"),
+        previous: Some(&stored),
+    };
+    let mut sent = stored.clone();
+    sent["impact"] = json!("Single Individual");
+    sent["urgency"] = json!("Work not Impaired");
+    let r = e.validate_as(&sent, None, None, who).unwrap();
+    assert!(!r.valid);
+    assert_eq!(error_on(&r, "impact"), Some("INVALID_HISTORY"));
+    assert_eq!(error_on(&r, "urgency"), Some("INVALID_HISTORY"));
+    // The stored rating back, and the priority it has now.
+    assert_eq!(r.ticket["impact"], stored["impact"]);
+    assert_eq!(r.ticket["urgency"], stored["urgency"]);
+    let now = e.priority(&stored).unwrap().priority;
+    assert_eq!(r.ticket["priority"], json!(now));
+    // Sent back as the rating it has now (the history's impact, the
+    // opening urgency), or as it was: no change, no error.
+    for impact in ["Entire University affected", "Single Building affected"] {
+        let mut sent = stored.clone();
+        sent["impact"] = json!(impact);
+        let r = e.validate_as(&sent, None, None, who).unwrap();
+        assert!(r.valid, "{impact}: {:?}", r.errors);
+        assert_eq!(r.ticket["impact"], stored["impact"]);
+        assert_eq!(r.ticket["priority"], json!(now));
+    }
+    // The host re-rates with an event: the priority follows it.
+    let mut rerated = stored.clone();
+    rerated["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-16T16:00:00Z", "impact": "Single Individual", "urgency": "Work not Impaired" }));
+    let r = e.validate(&rerated, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["priority"], "Scheduled");
+    // Without a re-rating in the history, the form's rating is the rating.
+    let mut plain = stored.clone();
+    plain["history"] = json!([{ "at": "2026-03-16T14:10:00Z", "status": "In Process" }]);
+    let mut sent = plain.clone();
+    sent["impact"] = json!("Single Individual");
+    sent["urgency"] = json!("Work not Impaired");
+    let who = Requester {
+        role: Some("dispatcher"),
+        previous: Some(&plain),
+    };
+    let r = e.validate_as(&sent, None, None, who).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.ticket["priority"], "Scheduled");
+}

@@ -213,7 +213,16 @@ fn kind_schema(f: &FieldSpec, kind: Kind, matrix: &Matrix, policy: &SlaPolicy) -
 }
 
 /// Inserts a property schema at a dotted path, with `required` marks.
-fn insert(root: &mut Map<String, Value>, path: &[&str], schema: Value, required: bool) {
+/// `closed`: the objects made on the way allow no other key (as validate
+/// reports or drops one under `unknown_fields("reject")` or `"drop"`); an
+/// `if`/`then` only adds to what the form says, so it is not closed.
+fn insert(
+    root: &mut Map<String, Value>,
+    path: &[&str],
+    schema: Value,
+    required: bool,
+    closed: bool,
+) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
@@ -222,11 +231,15 @@ fn insert(root: &mut Map<String, Value>, path: &[&str], schema: Value, required:
     if rest.is_empty() {
         props.insert(first.to_string(), schema);
     } else {
-        let child = props
-            .entry(first.to_string())
-            .or_insert_with(|| json!({ "type": "object" }));
+        let child = props.entry(first.to_string()).or_insert_with(|| {
+            if closed {
+                json!({ "type": "object", "additionalProperties": false })
+            } else {
+                json!({ "type": "object" })
+            }
+        });
         if let Value::Object(child) = child {
-            insert(child, rest, schema, required);
+            insert(child, rest, schema, required, closed);
         }
     }
     if required {
@@ -284,11 +297,17 @@ pub(crate) fn json_schema(
         if let (Value::Object(o), Some(d)) = (&mut s, &f.default) {
             o.insert("default".into(), d.clone());
         }
-        insert(&mut root, &path, s, f.required);
+        insert(
+            &mut root,
+            &path,
+            s,
+            f.required,
+            unknown != UnknownFields::Keep,
+        );
         if let Some(Condition::Fields(pairs)) = &f.required_when {
             if let Some(when) = fields_if(pairs, matrix) {
                 let mut then = Map::new();
-                insert(&mut then, &path, json!({}), true);
+                insert(&mut then, &path, json!({}), true, false);
                 all_of.push(json!({ "if": when, "then": then }));
             }
         }
@@ -398,6 +417,6 @@ fn data_rule_then(d: &DataRule) -> Option<Value> {
     } else {
         field
     };
-    insert(&mut then, &path, field, true);
+    insert(&mut then, &path, field, true, false);
     Some(Value::Object(then))
 }

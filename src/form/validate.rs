@@ -130,6 +130,7 @@ pub(crate) fn validate<P: FormPack>(
         Some(p) if !given(&ticket) && given(p) => p,
         _ => &*ticket,
     };
+    let asked = type_name;
     let type_name = match type_name {
         Some(t) => t.to_string(),
         None => crate::ticket::Field::of(from, "type")
@@ -154,6 +155,16 @@ pub(crate) fn validate<P: FormPack>(
     if let (Some(p), false) = (who.previous, given(&out)) {
         if let (Some(t), Value::Object(o)) = (p.get("type"), &mut out) {
             o.insert("type".into(), t.clone());
+        }
+    }
+    // A type the call names is the answer's: the ticket was judged as that
+    // type, and the returned ticket must validate again as what it says it
+    // is (reclassify asks this way). With a role and a previous ticket the
+    // type is the host's record: it comes back as the host had it, and a
+    // named type that is not it is refused (below, after host_fields).
+    if asked.is_some() {
+        if let Value::Object(o) = &mut out {
+            o.insert("type".into(), Value::from(ty.name.as_str()));
         }
     }
     // A change sends what it changes: a field it leaves out keeps its
@@ -204,40 +215,45 @@ pub(crate) fn validate<P: FormPack>(
     if let Some(a) = &asker {
         permissions(&mut ctx, ty, a, &mut out, None);
         host_fields(&mut ctx, ty, a, &mut out);
+        // Judged as another type than the host's, the ticket would come
+        // back as the host's type with the other type's fields: a change of
+        // type is a reclassification, not a role's edit.
+        let host_type = a
+            .previous
+            .and_then(|p| p.get("type"))
+            .and_then(Value::as_str);
+        if let Some(host) = host_type.filter(|h| !same_name(h.trim(), &ty.name)) {
+            if asked.is_some() && !ctx.errors.iter().any(|e| e.field == "type") {
+                let p = params([
+                    ("role", Value::from(a.role)),
+                    ("status", Value::from(a.status)),
+                    ("type", Value::from(host)),
+                ]);
+                ctx.error("type", "READ_ONLY", "Type", p);
+            }
+        }
+    }
+    if let (Some(prev), Some(sent)) = (who.previous, ticket) {
+        rerated(&mut ctx, ty, prev, sent, &mut out);
     }
     let refused = std::mem::take(&mut ctx.errors);
 
     // Fields the type does not declare.
     let policy = pack.unknown_fields();
     if policy != UnknownFields::Keep {
-        // A key is known when it is a field's first part (`contact` for
-        // `contact.name`); a key with a dot in it never is.
-        let declared = |k: &str| {
-            ty.fields.iter().any(|f| {
-                f.name
-                    .split_once('.')
-                    .map_or(f.name == k, |(root, _)| root == k)
-            })
-        };
-        let unknown: Vec<String> = out
-            .as_object()
-            .map(|o| {
-                o.keys()
-                    .filter(|k| !SYSTEM_FIELDS.contains(&k.as_str()) && !declared(k))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        for k in unknown {
+        // A key is known when it is a field, or a field's first parts
+        // (`contact` and, under it, `name` for `contact.name`): a declared
+        // object is closed as the ticket is. A key with a dot in it never
+        // is known (a field's path is split at its dots).
+        for path in unknown_keys(&ty.fields, &out) {
+            let shown = path.join(".");
             if policy == UnknownFields::Drop {
-                if let Value::Object(o) = &mut out {
-                    o.remove(&k);
-                }
+                remove_key(&mut out, &path);
             } else {
                 ctx.error(
-                    &k,
+                    &shown,
                     "UNKNOWN_FIELD",
-                    &k,
+                    &shown,
                     params([("type", Value::from(type_name.as_str()))]),
                 );
             }
@@ -413,6 +429,138 @@ pub(crate) fn validate<P: FormPack>(
     })
 }
 
+/// The keys of `ticket` no field of the type declares, each as its path of
+/// keys, in the ticket's order: at the top, any but the ticket model's own
+/// fields; under a key that only begins fields (`contact`), when it holds
+/// an object, any that is not the next part of one of them. A field's own
+/// value is the field check's to judge, whatever its shape.
+fn unknown_keys(fields: &[FieldSpec], ticket: &Value) -> Vec<Vec<String>> {
+    fn walk(
+        fields: &[FieldSpec],
+        prefix: &mut Vec<String>,
+        object: &Map<String, Value>,
+        found: &mut Vec<Vec<String>>,
+    ) {
+        for (k, v) in object {
+            if prefix.is_empty() && SYSTEM_FIELDS.contains(&k.as_str()) {
+                continue;
+            }
+            prefix.push(k.clone());
+            // Whether `prefix` is a field (`Some(true)`), only the start
+            // of fields (`Some(false)`), or neither (`None`).
+            let mut kind = None;
+            if !k.contains('.') {
+                for f in fields {
+                    let mut parts = f.name.split('.');
+                    if prefix.iter().all(|p| parts.next() == Some(p.as_str())) {
+                        let leaf = parts.next().is_none();
+                        kind = Some(leaf || kind == Some(true));
+                    }
+                }
+            }
+            match (kind, v) {
+                (None, _) => found.push(prefix.clone()),
+                (Some(false), Value::Object(inner)) => walk(fields, prefix, inner, found),
+                _ => {}
+            }
+            prefix.pop();
+        }
+    }
+    let mut found = Vec::new();
+    if let Value::Object(o) = ticket {
+        walk(fields, &mut Vec::new(), o, &mut found);
+    }
+    found
+}
+
+/// Removes the key at a path of keys (a key may hold a dot: `"a.b"` at the
+/// top is that key, not `b` under `a`).
+fn remove_key(v: &mut Value, path: &[String]) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut at = v;
+    for p in parents {
+        match at.get_mut(p.as_str()) {
+            Some(next) => at = next,
+            None => return,
+        }
+    }
+    if let Value::Object(o) = at {
+        o.remove(last.as_str());
+    }
+}
+
+/// A change of the top-level `impact` or `urgency` of a ticket whose
+/// history has re-rated it. The ticket model keeps a rating as the ticket
+/// opened with it at the top (the SLA clocks' first regime) and each
+/// re-rating as a history event: the ticket's rating now is the history's
+/// latest, which a changed top-level value would not move (the priority
+/// filled would mix the history's impact with the form's urgency, or
+/// ignore the change), while it rewrote the rating the ticket opened with.
+/// So it is refused (`INVALID_HISTORY`, the previous value back): the
+/// host re-rates by adding an event. A value sent that is the rating the
+/// ticket has now is no change, and the opening one stays.
+fn rerated<P: FormPack>(
+    ctx: &mut Ctx<'_, P>,
+    ty: &TicketType,
+    previous: &Value,
+    sent: &Value,
+    out: &mut Value,
+) {
+    let Some(Value::Array(history)) = out.get("history") else {
+        return;
+    };
+    let is_rating = |e: &Value| {
+        ["impact", "urgency", "priority"]
+            .iter()
+            .any(|k| e.get(*k).is_some_and(Value::is_string))
+    };
+    let Some(last) = history.iter().rposition(is_rating) else {
+        return;
+    };
+    let matrix = ctx.pack.matrix();
+    let mut refused = Vec::new();
+    for field in ["impact", "urgency"] {
+        let Some(value) = sent.get(field).filter(|v| !is_empty(Some(v))) else {
+            continue;
+        };
+        let before = previous.get(field);
+        let same = |other: Option<&Value>| {
+            other.is_some_and(|o| one_of(matrix, field, std::slice::from_ref(o), Some(value)))
+        };
+        if same(before) || ctx.errors.iter().any(|e| e.field == field) {
+            continue;
+        }
+        let now = history
+            .iter()
+            .rev()
+            .find_map(|e| e.get(field).filter(|v| v.is_string()))
+            .or(before);
+        refused.push((field, before.cloned(), !same(now)));
+    }
+    for (field, before, wrong) in refused {
+        if wrong {
+            let label = ty
+                .fields
+                .iter()
+                .find(|f| f.name == field)
+                .map_or(field, |f| f.label.as_str());
+            let reason = format!(
+                "history[{last}] re-rated the ticket: a new rating is a history event, not a \
+                 change of the {field} it opened with"
+            );
+            ctx.error(
+                field,
+                "INVALID_HISTORY",
+                label,
+                params([("reason", Value::from(reason))]),
+            );
+        }
+        restore(out, field, before.as_ref());
+    }
+}
+
 /// Who asks for a validation, and what the ticket was before (issue 9).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Requester<'a> {
@@ -434,13 +582,19 @@ pub(crate) fn check_role<P: FormPack>(pack: &P, role: &str) -> Result<()> {
     })
 }
 
-/// The status a ticket is at: its own (as the pack spells it), else the
-/// type's initial status, else the first one declared.
+/// The status a ticket is at: what its record says (its history's last,
+/// which its own must agree with; see [`crate::sla::record_status`]), else
+/// the type's initial status, else the first one declared. A record that
+/// cannot say (validate reports why) is at its own `status` as sent.
 pub(crate) fn status_of<P: FormPack>(pack: &P, ty: &TicketType, ticket: &Value) -> String {
     let policy = pack.policy();
-    match ticket.get("status").and_then(Value::as_str) {
-        Some(s) => policy.canonical(s).unwrap_or(s).to_string(),
-        None => ty.initial_status(policy).unwrap_or_default(),
+    match crate::sla::record_status(ticket, policy) {
+        Ok(Some(s)) => s.to_string(),
+        Ok(None) => ty.initial_status(policy).unwrap_or_default(),
+        Err(_) => match ticket.get("status").and_then(Value::as_str) {
+            Some(s) => policy.canonical(s).unwrap_or(s).to_string(),
+            None => ty.initial_status(policy).unwrap_or_default(),
+        },
     }
 }
 
@@ -580,12 +734,19 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
             continue;
         };
         let before = prev.get(field);
+        // Instants as instants: a host that stored a JavaScript Date
+        // (`...T14:00:00.000Z`) or an offset (`...T10:00:00-04:00`) gets
+        // back the same instant as `...T14:00:00Z`, not a change.
         let same = |v: &Value| {
+            let v = &*instants_in_utc(field, v);
+            let before = before.map(|b| instants_in_utc(field, b));
+            let before = before.as_deref();
             !changed(v, before, false)
                 || v.as_str()
                     .zip(before.and_then(Value::as_str))
                     .is_some_and(|(a, b)| same_name(a.trim(), b.trim()))
-                || (field == "history" && before.is_some_and(|b| readable(ty, a, b) == *v))
+                || (field == "history"
+                    && before.is_some_and(|b| *instants_in_utc(field, &readable(ty, a, b)) == *v))
         };
         match sent {
             Some(v) if !same(v) => refused.push((field, label, "READ_ONLY")),
@@ -614,6 +775,42 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
         ]);
         ctx.error(field, code, label, p);
         restore(out, field, a.previous.and_then(|p| p.get(field)));
+    }
+}
+
+/// A record field with each instant in it (`openedAt`, an event's or an
+/// alarm's `at`) written as the engine writes instants (UTC `Z`, whole
+/// seconds, as the clocks read them), to compare what a host stored with
+/// what a portal sent back. Text that is no instant is left as
+/// it is (the record check reports it).
+fn instants_in_utc<'v>(field: &str, v: &'v Value) -> Cow<'v, Value> {
+    let utc = |s: &str| {
+        crate::time::parse_instant(s, field)
+            .ok()
+            .map(crate::time::format_instant)
+    };
+    match (field, v) {
+        ("openedAt", Value::String(s)) => match utc(s) {
+            Some(t) if t != *s => Cow::Owned(Value::String(t)),
+            _ => Cow::Borrowed(v),
+        },
+        ("history" | "alarms", Value::Array(events)) => {
+            let mut out: Option<Vec<Value>> = None;
+            for (i, e) in events.iter().enumerate() {
+                let Some(t) = e.get("at").and_then(Value::as_str) else {
+                    continue;
+                };
+                let Some(t) = utc(t).filter(|u| u != t) else {
+                    continue;
+                };
+                let list = out.get_or_insert_with(|| events.clone());
+                if let Some(Value::Object(o)) = list.get_mut(i) {
+                    o.insert("at".into(), Value::String(t));
+                }
+            }
+            out.map_or(Cow::Borrowed(v), |list| Cow::Owned(Value::Array(list)))
+        }
+        _ => Cow::Borrowed(v),
     }
 }
 
@@ -679,9 +876,14 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
         let root = e.field().map(|f| f.split(['.', '[']).next().unwrap_or(f));
         matches!(root, Some("openedAt" | "history" | "status" | "alarms"))
     };
-    if let Some(e) = pack.check_record(out).err().filter(record) {
+    // The children as `transition` reads them: what it would refuse when
+    // the parent closes is wrong in the record already.
+    let children = open_children(policy, out.get("children"));
+    let children_error = children.as_ref().err();
+    let first = pack.check_record(out).err().filter(record);
+    for e in first.iter().chain(children_error) {
         let field = e.field().unwrap_or("history").to_string();
-        let (code, param) = match &e {
+        let (code, param) = match e {
             Error::InvalidInstant { .. } => ("INVALID_DATE_TIME", None),
             Error::MissingField { .. } => ("REQUIRED", None),
             Error::InvalidType { expected: what, .. } => ("WRONG_TYPE", Some(expected(what))),
@@ -711,6 +913,17 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
     }
     for (field, code, label, (k, v)) in found {
         ctx.error(&field, code, label, params([(k, v)]));
+    }
+    // A parent that closes only when its children have is not closed with
+    // one open (what `transition` refuses on the way there).
+    if let (true, Ok(open)) = (ty.children, children) {
+        let closed = crate::sla::record_status(out, policy)
+            .ok()
+            .flatten()
+            .is_some_and(|s| policy.closed.iter().any(|c| c == s));
+        if closed {
+            children_open(ctx, open);
+        }
     }
 }
 
@@ -1097,6 +1310,60 @@ fn non_object_parent<'p>(v: &Value, path: &'p str) -> Option<(&'p str, &'static 
     None
 }
 
+/// The children that are not closed (each by its id, else its path), read
+/// as `transition` reads them before a parent closes and `validate` reads
+/// a ticket's own: a list (or nothing) of objects, each with a declared
+/// `status`. Each child must say where it stands: nothing is guessed open.
+fn open_children(policy: &SlaPolicy, children: Option<&Value>) -> Result<Vec<Value>> {
+    let kids = match children {
+        None | Some(Value::Null) => &[][..],
+        Some(Value::Array(kids)) => kids.as_slice(),
+        Some(v) => {
+            return Err(Error::InvalidType {
+                field: "children".into(),
+                expected: "array",
+                found: json_type(v),
+            })
+        }
+    };
+    let mut open = Vec::new();
+    for (i, k) in kids.iter().enumerate() {
+        if !k.is_object() {
+            return Err(Error::InvalidType {
+                field: format!("children[{i}]"),
+                expected: "object",
+                found: json_type(k),
+            });
+        }
+        let path = format!("children[{i}].status");
+        let given = crate::ticket::Field::of(k, "status").required_str(&path)?;
+        let Some(status) = policy.canonical(given) else {
+            return Err(policy.unknown_status(path, given));
+        };
+        if !policy.closed.iter().any(|c| c == status) {
+            let id = k
+                .get("id")
+                .and_then(crate::json::JsonView::id_text)
+                .map_or_else(|| format!("children[{i}]"), std::borrow::Cow::into_owned);
+            open.push(Value::from(id));
+        }
+    }
+    Ok(open)
+}
+
+/// `CHILDREN_OPEN` for a parent that is (or would be) closed while these
+/// children are not.
+fn children_open<P: FormPack>(ctx: &mut Ctx<'_, P>, open: Vec<Value>) {
+    if !open.is_empty() {
+        ctx.error(
+            "children",
+            "CHILDREN_OPEN",
+            "Children",
+            params([("open", Value::Array(open))]),
+        );
+    }
+}
+
 /// Whether `ticket` may move to status `to`.
 pub(crate) fn transition<P: FormPack>(
     pack: &P,
@@ -1118,8 +1385,12 @@ pub(crate) fn transition<P: FormPack>(
         return Err(Error::MissingField { field: "to".into() });
     }
     let to = canonical(to, "to")?;
-    let from = match crate::ticket::Field::of(ticket, "status").optional_str("status")? {
-        Some(s) => canonical(s, "status")?,
+    // Where the record says the ticket is, as the clocks read it: a ticket
+    // whose history has moved it on is not at its type's first status for
+    // want of a top-level `status`, and one that contradicts its history
+    // is refused as the clocks refuse it.
+    let from = match crate::sla::record_status(ticket, policy)? {
+        Some(s) => s.to_string(),
         None => ty.initial_status(policy).unwrap_or_default(),
     };
     let mut ctx = Ctx {
@@ -1167,51 +1438,10 @@ pub(crate) fn transition<P: FormPack>(
         }
     }
     if ty.children && policy.closed.iter().any(|c| c == &to) {
-        // Each child must say where it stands: nothing is guessed open.
-        let kids = match children
+        let kids = children
             .filter(|c| !c.is_null())
-            .or_else(|| ticket.get("children"))
-        {
-            None | Some(Value::Null) => &[][..],
-            Some(Value::Array(kids)) => kids.as_slice(),
-            Some(v) => {
-                return Err(Error::InvalidType {
-                    field: "children".into(),
-                    expected: "array",
-                    found: json_type(v),
-                })
-            }
-        };
-        let mut open = Vec::new();
-        for (i, k) in kids.iter().enumerate() {
-            if !k.is_object() {
-                return Err(Error::InvalidType {
-                    field: format!("children[{i}]"),
-                    expected: "object",
-                    found: json_type(k),
-                });
-            }
-            let path = format!("children[{i}].status");
-            let status = canonical(
-                crate::ticket::Field::of(k, "status").required_str(&path)?,
-                &path,
-            )?;
-            if !policy.closed.contains(&status) {
-                let id = k
-                    .get("id")
-                    .and_then(crate::json::JsonView::id_text)
-                    .map_or_else(|| format!("children[{i}]"), std::borrow::Cow::into_owned);
-                open.push(Value::from(id));
-            }
-        }
-        if !open.is_empty() {
-            ctx.error(
-                "children",
-                "CHILDREN_OPEN",
-                "Children",
-                params([("open", Value::Array(open))]),
-            );
-        }
+            .or_else(|| ticket.get("children"));
+        children_open(&mut ctx, open_children(policy, kids)?);
     }
     Ok(TransitionResult {
         allowed: ctx.errors.is_empty(),

@@ -292,30 +292,7 @@ impl<'p> Timeline<'p> {
             }
         }
         // The ticket's own `status`, when given, must agree with its history.
-        if let Some(s) = Field::of(ticket, "status").optional_str("status")? {
-            let Some(k) = policy.status(s) else {
-                return Err(policy.unknown_status("status".into(), s));
-            };
-            let declared = policy.statuses.get(k).map(String::as_str).unwrap_or("");
-            let final_status = history
-                .iter()
-                .rev()
-                .find_map(|e| {
-                    e.get("status")
-                        .and_then(JsonView::as_str)
-                        .and_then(|x| policy.status(x))
-                })
-                .and_then(|k| policy.statuses.get(k))
-                .map_or(first, String::as_str);
-            if declared != final_status {
-                return Err(Error::InvalidHistory {
-                    field: "status".into(),
-                    message: format!(
-                        "the ticket says {declared:?} but its history ends in {final_status:?}"
-                    ),
-                });
-            }
-        }
+        record_status(ticket, policy)?;
         statuses.push((since, now, status));
         Ok(Timeline {
             now,
@@ -848,6 +825,57 @@ pub(crate) fn customer_and_service(t: &Timeline, policy: &SlaPolicy) -> (i64, i6
         }
     }
     (customer, service)
+}
+
+/// The status a ticket's record says it is at, as every operation reads
+/// it (the clocks, the queue, `validate`, `transition`, `redact`): the
+/// last status its `history` gives, which its own `status`, when given,
+/// must agree with (`INVALID_HISTORY` otherwise; a history without a
+/// status event is at the first status). `None`: neither says (a ticket
+/// not yet stored; the caller knows its type's first status). Statuses as
+/// the pack spells them.
+pub(crate) fn record_status<'p, J: JsonView>(
+    ticket: &J,
+    policy: &'p SlaPolicy,
+) -> Result<Option<&'p str>> {
+    let spelt = |field: String, s: &str| {
+        policy
+            .canonical(s)
+            .ok_or_else(|| policy.unknown_status(field, s))
+    };
+    let history: Option<&[J]> = match ticket.get("history") {
+        None => None,
+        Some(v) if v.is_null() => None,
+        Some(v) => Some(v.as_array().ok_or_else(|| Error::InvalidType {
+            field: "history".into(),
+            expected: "array",
+            found: v.type_name(),
+        })?),
+    };
+    let mut last = None;
+    for (i, e) in history.unwrap_or(&[]).iter().enumerate() {
+        let path = || format!("history[{i}].status");
+        if let Some(s) = Field::of(e, "status").optional_str_at(path)? {
+            last = Some(spelt(path(), s)?);
+        }
+    }
+    let Some(own) = Field::of(ticket, "status").optional_str("status")? else {
+        return Ok(last);
+    };
+    let own = spelt("status".into(), own)?;
+    if history.is_some() {
+        let first = policy.statuses.first().map_or("", String::as_str);
+        let final_status = last.unwrap_or(first);
+        if own != final_status {
+            return Err(Error::InvalidHistory {
+                field: "status".into(),
+                message: format!(
+                    "the ticket says {own:?} but its history ends in {final_status:?}"
+                ),
+            });
+        }
+    }
+    Ok(Some(own))
 }
 
 #[cfg(test)]
