@@ -1153,3 +1153,39 @@ fn a_notice_names_the_due_instant_of_its_time() {
         .push(json!({ "at": "2026-03-16T23:10:00Z", "status": "Resolved" }));
     assert_eq!(notice(&t, "2026-03-16T23:30:00Z"), early);
 }
+
+/// An alarm set before the ticket opened comes due at its instant, like
+/// any alarm, and reads the ticket as it opened: rendering it read the
+/// timeline at the alarm's instant, and every escalation of the ticket
+/// failed with "now (…) is before the ticket opened".
+#[test]
+fn an_alarm_before_the_opening_comes_due() {
+    let e = engine();
+    let t = json!({ "id": "TT-7", "type": "incident", "impact": "Single Individual",
+        "urgency": "Work Impaired", "summary": "Laptop will not boot", "service": "Other",
+        "contact": { "name": "Pat Doe" }, "openedAt": "2026-03-16T14:00:00Z",
+        "alarms": [{ "at": "2026-03-16T13:59:00Z", "message": "Call Pat back ({priority}, {status}, due {resolveDue})" }] });
+    let r = e.escalations(&t, at("2026-03-16T15:00:00Z"), &[]).unwrap();
+    let alarm = r.due.iter().find(|d| d.level == "alarm").unwrap();
+    assert_eq!(alarm.due_at, "2026-03-16T13:59:00Z");
+    assert_eq!(alarm.triggered_at, "2026-03-16T13:59:00Z");
+    let s = e.sla(&t, at("2026-03-16T14:00:00Z")).unwrap();
+    let msg = serde_json::to_value(&alarm.actions).unwrap();
+    assert_eq!(
+        msg[0]["message"],
+        format!(
+            "Call Pat back ({}, New, due {})",
+            s.priority.priority,
+            s.resolve.due.unwrap()
+        )
+    );
+    // The ticket's levels come as they would without the alarm.
+    let mut bare = t.clone();
+    bare.as_object_mut().unwrap().remove("alarms");
+    for now in ["2026-03-16T15:00:00Z", "2026-03-20T15:00:00Z"] {
+        let with = e.escalations(&t, at(now), &[]).unwrap();
+        let without = e.escalations(&bare, at(now), &[]).unwrap();
+        let levels: Vec<_> = with.due.iter().filter(|d| d.level != "alarm").collect();
+        assert_eq!(levels, without.due.iter().collect::<Vec<_>>(), "{now}");
+    }
+}

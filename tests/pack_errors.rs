@@ -347,8 +347,14 @@ fn other_limits_have_their_names() {
     for (src, at_line) in [
         ("let a = [];\nfor i in 0..20000 { a = [a]; }", 2),
         ("let m = #{};\nfor i in 0..20000 {\n  m = #{ x: m };\n}", 3),
-        ("let a = [];\nfor i in 0..20000 {\n  let b = [];\n  b.push(a);\n  a = b;\n}", 4),
-        ("let a = [];\nfor i in 0..20000 { let b = [1]; b.insert(0, a); a = b; }", 2),
+        (
+            "let a = [];\nfor i in 0..20000 {\n  let b = [];\n  b.push(a);\n  a = b;\n}",
+            4,
+        ),
+        (
+            "let a = [];\nfor i in 0..20000 { let b = [1]; b.insert(0, a); a = b; }",
+            2,
+        ),
         ("let a = [];\nfor i in 0..20000 { a = [[[[a]]]]; }", 2),
     ] {
         let e = load_err(&[("p.rhai", src)]);

@@ -420,7 +420,12 @@ pub(crate) fn evaluate<J: JsonView>(
     let current_since = t.regimes.last().map_or(now, |r| r.at);
     let due_now = |plan: &Option<ClockPlan<'_>>| plan.as_ref().map_or(Ok(None), ClockPlan::due_at);
     let (respond_due, resolve_due) = (due_now(&clocks.respond)?, due_now(&clocks.resolve)?);
+    // An alarm may be set before the ticket opened: the ticket as it
+    // stood then is the ticket as it opened (the timeline has nothing
+    // earlier, and refuses a `now` before the opening).
+    let opened = t.regimes.first().map_or(now, |r| r.at);
     let due_then = |which: Which, at: Instant| {
+        let at = at.max(opened);
         if at >= current_since {
             return Ok(match which {
                 Which::Respond => respond_due,

@@ -74,7 +74,9 @@ pub(crate) fn eval_error(file: &str, err: &EvalAltResult, fallback: Option<&Span
         EvalAltResult::ErrorTooManyOperations(_) => Some(Limit::Operations),
         EvalAltResult::ErrorStackOverflow(_) => Some(Limit::CallDepth),
         // The patched rhai's depth check (vendor/rhai/PATCHED.md).
-        EvalAltResult::ErrorDataTooLarge(what, _) if what.starts_with("Depth") => Some(Limit::DataDepth),
+        EvalAltResult::ErrorDataTooLarge(what, _) if what.starts_with("Depth") => {
+            Some(Limit::DataDepth)
+        }
         EvalAltResult::ErrorDataTooLarge(..) => Some(Limit::DataSize),
         EvalAltResult::ErrorTooManyVariables(_) => Some(Limit::Variables),
         EvalAltResult::ErrorTerminated(token, _) => {
