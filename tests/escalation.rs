@@ -1189,3 +1189,90 @@ fn an_alarm_before_the_opening_comes_due() {
         assert_eq!(levels, without.due.iter().collect::<Vec<_>>(), "{now}");
     }
 }
+
+/// A notice held back by quiet hours is delivered at the morning only if
+/// its level still holds then: it went out whatever happened overnight,
+/// contradicting `sla()` (met, paused, breached, 37.5% used).
+#[test]
+fn a_deferred_notice_is_checked_again_at_delivery() {
+    let e = engine();
+    // Standard (business hours): resolve-75 at 12 business hours, Tue 17:00
+    // EDT (21:00Z), deferred to Wed 08:00 EDT (12:00Z).
+    let base = json!({ "id": "TT-4", "type": "incident", "impact": "Single Building affected",
+        "urgency": "Work Impaired", "openedAt": "2026-03-16T18:00:00Z",
+        "history": [{ "at": "2026-03-16T18:10:00Z", "event": "responded" }] });
+    let wed = at("2026-03-18T12:00:00Z");
+    let notice = |t: &Value, now: i64| {
+        let r = e.escalations(t, now, &[]).unwrap();
+        let d = r.due.iter().find(|d| d.level == "resolve-75").cloned();
+        (d.map(|d| (d.id, d.triggered_at, d.due_at)), r.next_wake_up)
+    };
+    let r = e
+        .escalations(&base, at("2026-03-17T21:00:00Z"), &[])
+        .unwrap();
+    assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-18T12:00:00Z"));
+    let seventy_five = |triggered: &str, due: &str| {
+        Some((
+            "TT-4/resolve-75/0".to_string(),
+            triggered.to_string(),
+            due.to_string(),
+        ))
+    };
+    assert_eq!(
+        notice(&base, wed).0,
+        seventy_five("2026-03-17T21:00:00Z", "2026-03-18T12:00:00Z")
+    );
+    let with = |event: Value| {
+        let mut t = base.clone();
+        t["history"].as_array_mut().unwrap().push(event);
+        t
+    };
+    // Resolved overnight: the clock stopped, the warning is moot.
+    let resolved =
+        with(json!({ "at": "2026-03-18T03:00:00Z", "status": "Resolved", "resolution": "Fixed" }));
+    assert_eq!(e.sla(&resolved, wed).unwrap().resolve.state, Met);
+    assert_eq!(notice(&resolved, wed), (None, None));
+    // Waiting on the customer: postponed until the wait ends, then
+    // deferred to open hours again.
+    let waiting = with(json!({ "at": "2026-03-18T03:00:00Z", "status": "Wait Customer" }));
+    assert_eq!(e.sla(&waiting, wed).unwrap().resolve.state, Paused);
+    assert_eq!(notice(&waiting, wed), (None, None));
+    let mut back = waiting.clone();
+    back["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-18T14:00:00Z", "status": "In Process" }));
+    assert_eq!(
+        notice(&back, at("2026-03-18T14:00:00Z")).0,
+        seventy_five("2026-03-17T21:00:00Z", "2026-03-18T14:00:00Z")
+    );
+    // Resolved straight from the wait: the stop ends it.
+    let mut closed = waiting.clone();
+    closed["history"].as_array_mut().unwrap().push(
+        json!({ "at": "2026-03-18T04:00:00Z", "status": "Resolved", "resolution": "Fixed" }),
+    );
+    assert_eq!(notice(&closed, wed), (None, None));
+    let mut back_at_night = waiting.clone();
+    back_at_night["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-18T04:00:00Z", "status": "In Process" }));
+    assert_eq!(
+        notice(&back_at_night, wed).0,
+        seventy_five("2026-03-17T21:00:00Z", "2026-03-18T12:00:00Z")
+    );
+    // Raised to High (24x7) overnight: re-based at the re-rating, on a
+    // clock that never waits: delivered then, as of then.
+    let raised =
+        with(json!({ "at": "2026-03-18T03:00:00Z", "urgency": "Work Stopped - No workaround" }));
+    assert_eq!(e.sla(&raised, wed).unwrap().resolve.state, Breached);
+    assert_eq!(
+        notice(&raised, wed).0,
+        seventy_five("2026-03-18T03:00:00Z", "2026-03-18T03:00:00Z")
+    );
+    // Lowered to Scheduled: 37.5% used, the warning is not due (it comes
+    // again, as another occurrence, if the clock gets there).
+    let lowered = with(json!({ "at": "2026-03-18T03:00:00Z", "impact": "Single Individual" }));
+    assert!(e.sla(&lowered, wed).unwrap().resolve.percent_used < 75.0);
+    assert_eq!(notice(&lowered, wed).0, None);
+}

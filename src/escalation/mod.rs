@@ -370,16 +370,19 @@ pub(crate) fn evaluate<J: JsonView>(
             if !applies_at(&level.applies, &t, at) {
                 continue;
             }
-            let due = defer(quiet_at(at)?, at)?;
-            if due <= now {
-                occurrences.push(Occurrence {
+            let plan = match clock_of(&level.trigger) {
+                Some(which) => Some(clock_plan(&mut clocks, which, &t, policy, pack)?),
+                None => None,
+            };
+            match settle(level, &t, policy, plan, &quiet_at, at)? {
+                Settled::At(triggered, due) if due <= now => occurrences.push(Occurrence {
                     level: k,
                     key,
-                    triggered: at,
+                    triggered,
                     due,
-                });
-            } else {
-                note_wake(due);
+                }),
+                Settled::At(_, due) => note_wake(due),
+                Settled::Never => {}
             }
         }
         // A future trigger finds the ticket as it is now, unless it changes
@@ -585,6 +588,164 @@ fn alarms<J: JsonView>(ticket: &J) -> Result<Vec<Alarm<'_>>> {
         out.push(Alarm { at, message, id });
     }
     Ok(out)
+}
+
+/// The clock a level follows, if it is a clock level.
+fn clock_of(trigger: &Trigger) -> Option<Which> {
+    match trigger {
+        Trigger::Percent { clock, .. }
+        | Trigger::FromDue { clock, .. }
+        | Trigger::Every { clock, .. } => Some(*clock),
+        Trigger::InStatus { .. } | Trigger::Inactive { .. } => None,
+    }
+}
+
+/// What becomes of an occurrence triggered at some instant.
+enum Settled {
+    /// Delivered at `.1` (after quiet hours), as triggered at `.0` (the
+    /// trigger, or the re-rating that re-based it).
+    At(Instant, Instant),
+    /// Never: its level stopped holding before it could be delivered, or
+    /// it waits on a pause still going on (the ticket changes first).
+    Never,
+}
+
+/// Where an occurrence held back by quiet hours ends up. It is
+/// delivered at its deferred instant only if its level still holds then,
+/// so the notice never contradicts `sla()` at delivery:
+/// - a clock level: a stop of the clock in the meantime (a response, a
+///   resolution) ends it; a pause postpones it to the end of the pause,
+///   deferred again from there; a re-rating re-bases it as the clocks are
+///   re-based: still past its threshold under the new target, it counts as
+///   triggered at the re-rating (and waits for the quiet hours of the
+///   clock then), otherwise it is dropped (the clock crosses the threshold
+///   again later, as another occurrence);
+/// - a status level: leaving the statuses ends it;
+/// - an inactivity level: any history event ends it.
+///
+/// Everything in between is in the timeline: a delivery after `now` is
+/// checked again when the host calls then.
+fn settle<'c>(
+    level: &Level,
+    t: &Timeline,
+    policy: &SlaPolicy,
+    plan: Option<&ClockPlan<'_>>,
+    quiet_at: &impl Fn(Instant) -> Result<Option<&'c Calendar>>,
+    mut at: Instant,
+) -> Result<Settled> {
+    let mut triggered = at;
+    let first_trigger = at;
+    // Each round moves past one event of the timeline: bounded by them.
+    for _ in 0..=t.statuses.len() + t.regimes.len() + t.updates.len() {
+        let due = defer(quiet_at(at)?, at)?;
+        if due == at {
+            return Ok(Settled::At(triggered, due));
+        }
+        let within = |x: Instant| x > at && x <= due;
+        match (&level.trigger, plan) {
+            (Trigger::InStatus { statuses, .. }, _) => {
+                let left = t
+                    .statuses
+                    .iter()
+                    .any(|&(a, _, s)| within(a) && !statuses.iter().any(|x| same_name(x, s)));
+                return Ok(if left {
+                    Settled::Never
+                } else {
+                    Settled::At(triggered, due)
+                });
+            }
+            (Trigger::Inactive { .. }, _) => {
+                return Ok(if t.updates.iter().any(|&u| within(u)) {
+                    Settled::Never
+                } else {
+                    Settled::At(triggered, due)
+                });
+            }
+            (_, None) => return Ok(Settled::At(triggered, due)),
+            (trigger, Some(plan)) => {
+                // The first of: a stop, the start of a pause, a re-rating.
+                let stop = plan
+                    .stopped_at
+                    .into_iter()
+                    .chain(
+                        t.statuses
+                            .iter()
+                            .filter(|(_, _, s)| policy.is_resolved(s))
+                            .map(|r| r.0),
+                    )
+                    // From the trigger on: a stop at the very end of a
+                    // pause (resolved straight from a wait) ends it too.
+                    .filter(|&x| x > first_trigger && x <= due)
+                    .min();
+                let pause = t
+                    .statuses
+                    .iter()
+                    .position(|&(a, _, s)| within(a) && policy.pauses(s));
+                let pause_at = pause.and_then(|i| t.statuses.get(i)).map(|r| r.0);
+                let rerate = plan
+                    .regimes
+                    .iter()
+                    .skip(1)
+                    .map(|r| r.0)
+                    .find(|&x| within(x));
+                let first = [stop, pause_at, rerate].into_iter().flatten().min();
+                let Some(first) = first else {
+                    return Ok(Settled::At(triggered, due));
+                };
+                if stop == Some(first) {
+                    return Ok(Settled::Never);
+                }
+                if pause_at == Some(first) {
+                    // Waits out the pause (joined runs of pausing statuses).
+                    let end = t
+                        .statuses
+                        .iter()
+                        .skip(pause.unwrap_or(0))
+                        .take_while(|(_, _, s)| policy.pauses(s))
+                        .last()
+                        .map_or(first, |r| r.1);
+                    if end >= t.now && policy.pauses(t.status()) {
+                        return Ok(Settled::Never);
+                    }
+                    // A re-rating during the wait re-bases it there.
+                    if let Some(r) = plan
+                        .regimes
+                        .iter()
+                        .map(|r| r.0)
+                        .filter(|&r| r > first && r <= end)
+                        .max()
+                    {
+                        triggered = r;
+                    }
+                    at = end;
+                } else {
+                    triggered = first;
+                    at = first;
+                }
+                // Still past the threshold under the target in force then?
+                let target = plan
+                    .regimes
+                    .iter()
+                    .rev()
+                    .find(|r| r.0 <= at)
+                    .map_or(0, |r| r.2);
+                let threshold = match trigger {
+                    Trigger::Percent { percent, .. } => target.saturating_mul(*percent) / 100,
+                    Trigger::FromDue {
+                        offset,
+                        wall: false,
+                        ..
+                    } => target.saturating_add(*offset).max(0),
+                    Trigger::FromDue { .. } => target,
+                    _ => 0,
+                };
+                if plan.used_at(at)? < threshold {
+                    return Ok(Settled::Never);
+                }
+            }
+        }
+    }
+    Ok(Settled::Never)
 }
 
 fn defer(quiet: Option<&Calendar>, at: Instant) -> Result<Instant> {
