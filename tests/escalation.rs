@@ -1248,9 +1248,10 @@ fn a_deferred_notice_is_checked_again_at_delivery() {
     );
     // Resolved straight from the wait: the stop ends it.
     let mut closed = waiting.clone();
-    closed["history"].as_array_mut().unwrap().push(
-        json!({ "at": "2026-03-18T04:00:00Z", "status": "Resolved", "resolution": "Fixed" }),
-    );
+    closed["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-18T04:00:00Z", "status": "Resolved", "resolution": "Fixed" }));
     assert_eq!(notice(&closed, wed), (None, None));
     let mut back_at_night = waiting.clone();
     back_at_night["history"]
@@ -1275,4 +1276,54 @@ fn a_deferred_notice_is_checked_again_at_delivery() {
     let lowered = with(json!({ "at": "2026-03-18T03:00:00Z", "impact": "Single Individual" }));
     assert!(e.sla(&lowered, wed).unwrap().resolve.percent_used < 75.0);
     assert_eq!(notice(&lowered, wed).0, None);
+}
+
+/// A notice reads its due instants as they stood when it came due: a
+/// clock paused when the host asks has none, and `{resolveDue}` stayed
+/// unfilled; a clock moved since (a pause that ended) said another instant
+/// than the on-time host got.
+#[test]
+fn a_notice_reads_the_due_instants_of_its_trigger() {
+    let e = engine();
+    // High (24x7, 8 h to resolve): 75% at 06:00, due 08:00; waiting from 07:00.
+    let mut t = json!({ "id": "TT-2", "type": "incident", "impact": "Entire University affected",
+        "urgency": "Work Impaired", "openedAt": "2026-03-16T00:00:00Z", "status": "Wait Customer",
+        "history": [{ "at": "2026-03-16T00:05:00Z", "event": "responded" },
+                    { "at": "2026-03-16T07:00:00Z", "status": "Wait Customer" }] });
+    let message = |t: &Value, now: &str| {
+        let r = e.escalations(t, at(now), &[]).unwrap();
+        let d = r.due.iter().find(|d| d.level == "resolve-75").unwrap();
+        serde_json::to_value(&d.actions).unwrap()[0]["message"].clone()
+    };
+    let on_time = message(&t, "2026-03-16T06:00:00Z");
+    assert_eq!(
+        on_time,
+        "TT-2: 75% of the time to resolve is used; due 2026-03-16T08:00:00Z"
+    );
+    assert_eq!(message(&t, "2026-03-16T08:00:00Z"), on_time);
+    // Back to work at 09:00: due 10:00 now, and the notice still says 08:00.
+    t["status"] = json!("In Process");
+    t["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-16T09:00:00Z", "status": "In Process" }));
+    assert_eq!(message(&t, "2026-03-16T09:30:00Z"), on_time);
+    // An update reached as a wait began reads the clock it ran on (as of
+    // that instant the clock is paused, without a due instant).
+    let t = json!({ "id": "TT-1", "impact": "Entire University affected",
+        "urgency": "Work Stopped - No workaround", "service": "VPN", "openedAt": "2026-03-16T00:00:00Z",
+        "history": [{ "at": "2026-03-16T00:10:00Z", "event": "responded" },
+                    { "at": "2026-03-16T00:30:00Z", "status": "Wait Customer" },
+                    { "at": "2026-03-16T02:00:00Z", "status": "In Process" }] });
+    let r = e.escalations(&t, at("2026-03-16T03:00:00Z"), &[]).unwrap();
+    let d = r
+        .due
+        .iter()
+        .find(|d| d.id == "TT-1/emergency-updates/1")
+        .unwrap();
+    assert_eq!(d.triggered_at, "2026-03-16T00:30:00Z");
+    assert_eq!(
+        serde_json::to_value(&d.actions).unwrap()[0]["message"],
+        "Send an update on TT-1 (VPN); target 2026-03-16T04:00:00Z"
+    );
 }

@@ -417,26 +417,44 @@ pub(crate) fn evaluate<J: JsonView>(
             .map(|o| [o.due, o.triggered, o.level as i64]),
     );
     // What a notice says is as things stood when it came due, whenever
-    // the host asks: the priority, status and due instants then. Since a
-    // re-rating, the clocks are read again as of then (what the history
-    // said up to that instant); before, they are the clocks of now.
-    let current_since = t.regimes.last().map_or(now, |r| r.at);
-    let due_now = |plan: &Option<ClockPlan<'_>>| plan.as_ref().map_or(Ok(None), ClockPlan::due_at);
-    let (respond_due, resolve_due) = (due_now(&clocks.respond)?, due_now(&clocks.resolve)?);
-    // An alarm may be set before the ticket opened: the ticket as it
-    // stood then is the ticket as it opened (the timeline has nothing
-    // earlier, and refuses a `now` before the opening).
+    // the host asks: the priority, status and due instants then. The
+    // clocks of now say it unless the history moved since the trigger (a
+    // pause, a stop, a re-rating): then they are read again as of the
+    // trigger, once per instant (a clock paused now has no due instant,
+    // and its notices said the one they had).
     let opened = t.regimes.first().map_or(now, |r| r.at);
-    let due_then = |which: Which, at: Instant| {
-        let at = at.max(opened);
-        if at >= current_since {
-            return Ok(match which {
-                Which::Respond => respond_due,
-                Which::Resolve => resolve_due,
-            });
+    let last_event = t.updates.last().copied().unwrap_or(opened);
+    let mut seen: Vec<(Instant, Dues)> = Vec::new();
+    let mut dues_at = |at: Instant| -> Result<Dues> {
+        let at = if at >= last_event { now } else { at };
+        if let Some(&(_, d)) = seen.iter().find(|(k, _)| *k == at) {
+            return Ok(d);
         }
-        let then = Timeline::read(ticket, at, policy, pack)?;
-        sla::plan(&then, policy, pack, which)?.due_at()
+        let d = if at == now {
+            (
+                clock_plan(&mut clocks, Which::Respond, &t, policy, pack)?.due_at()?,
+                clock_plan(&mut clocks, Which::Resolve, &t, policy, pack)?.due_at()?,
+            )
+        } else {
+            let then = Timeline::read(ticket, at, policy, pack)?;
+            (
+                sla::plan(&then, policy, pack, Which::Respond)?.due_at()?,
+                sla::plan(&then, policy, pack, Which::Resolve)?.due_at()?,
+            )
+        };
+        seen.push((at, d));
+        Ok(d)
+    };
+    // A notice triggered at the very instant its clock paused (an `every`
+    // reached as the wait began) was about the clock as it ran up to then:
+    // its due instant is the one of the second before.
+    let mut due_then = |at: Instant| -> Result<Dues> {
+        let d = dues_at(at)?;
+        if (d.0.is_some() && d.1.is_some()) || at <= opened {
+            return Ok(d);
+        }
+        let before = dues_at(at - 1)?;
+        Ok((d.0.or(before.0), d.1.or(before.1)))
     };
     for i in order {
         let Some(o) = occurrences.get(i) else {
@@ -454,15 +472,19 @@ pub(crate) fn evaluate<J: JsonView>(
         if fired.contains(&full) || (alarm.is_some() && !alarms_seen.insert(full.clone())) {
             continue;
         }
-        let then = o.triggered;
+        // An alarm may be set before the ticket opened: the ticket as it
+        // stood then is the ticket as it opened (the timeline has nothing
+        // earlier, and refuses a `now` before the opening).
+        let then = o.triggered.max(opened);
+        let (respond_due, resolve_due) = due_then(then)?;
         let ctx = Render {
             ticket,
             level: name,
             due_at: o.due,
             priority: &t.result_at(then).unwrap_or(current).priority,
             status: t.status_at(then),
-            respond_due: due_then(Which::Respond, then)?,
-            resolve_due: due_then(Which::Resolve, then)?,
+            respond_due,
+            resolve_due,
         };
         let actions = match pack.levels().get(o.level) {
             Some(level) => level
@@ -799,6 +821,9 @@ fn applies_at(a: &Applies, t: &Timeline, at: Instant) -> bool {
                 .iter()
                 .any(|p| p.as_deref() == result.process.as_deref()))
 }
+
+/// The Respond By and Resolved By due instants (none while paused).
+type Dues = (Option<Instant>, Option<Instant>);
 
 type Triggers = (Vec<(Key, Instant)>, Option<Instant>);
 
