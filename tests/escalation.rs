@@ -1327,3 +1327,36 @@ fn a_notice_reads_the_due_instants_of_its_trigger() {
         "Send an update on TT-1 (VPN); target 2026-03-16T04:00:00Z"
     );
 }
+
+/// A re-rating that puts the clock past its due instant breaches it at the
+/// re-rating (as `sla()` says): the breach was held one second, as if the
+/// clock had run up to its due instant, and came after the other notices
+/// of the re-rating.
+#[test]
+fn a_rerating_past_the_due_instant_breaches_at_once_and_in_order() {
+    let e = engine();
+    // Standard from Mon 08:00 EDT: 11 business hours used by Tue 10:00 EDT
+    // (14:00Z), raised to High (24x7, 8 h): past 75%, 100% and 100% + 2 h.
+    let t = json!({ "id": "TT-3", "type": "incident", "impact": "Single Building affected",
+        "urgency": "Work Impaired", "openedAt": "2026-03-16T12:00:00Z",
+        "history": [{ "at": "2026-03-16T12:05:00Z", "event": "responded" },
+                    { "at": "2026-03-17T14:00:00Z", "urgency": "Work Stopped - No workaround" }] });
+    let now = at("2026-03-17T14:00:00Z");
+    assert_eq!(e.sla(&t, now).unwrap().resolve.state, Breached);
+    let r = e.escalations(&t, now, &[]).unwrap();
+    assert_eq!(
+        ids(&r),
+        [
+            ("TT-3/resolve-75/0", "2026-03-17T14:00:00Z"),
+            ("TT-3/resolve-breach/0", "2026-03-17T14:00:00Z"),
+            ("TT-3/resolve-breach-reassign/0", "2026-03-17T14:00:00Z"),
+        ]
+    );
+    // A host calling later gets them in the same order.
+    let later = e.escalations(&t, at("2026-03-17T15:00:00Z"), &[]).unwrap();
+    assert_eq!(ids(&later), ids(&r));
+    let fired: Vec<String> = r.due.iter().map(|d| d.id.clone()).collect();
+    let r = e.escalations(&t, now, &fired).unwrap();
+    assert_eq!(ids(&r), []);
+    assert_ne!(r.next_wake_up.as_deref(), Some("2026-03-17T14:00:01Z"));
+}

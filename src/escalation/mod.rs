@@ -849,7 +849,11 @@ fn triggers<'a>(
         Trigger::FromDue { offset, .. } => *offset == 0,
         _ => false,
     };
-    let mut push = |key: Key, at: Instant, past: &mut Vec<(Key, Instant)>| -> bool {
+    // Only a clock that ran up to its due instant is held there: one that
+    // a re-rating put past it at once is breached at the re-rating, as
+    // `sla()` says, and its notices come with the re-rating's others.
+    let mut push = |key: Key, at: Instant, exact: bool, past: &mut Vec<(Key, Instant)>| -> bool {
+        let at_due = at_due && exact;
         if at < now || (at == now && !at_due) {
             if past.len() == MAX_OCCURRENCES {
                 past.remove(0);
@@ -868,8 +872,8 @@ fn triggers<'a>(
         Trigger::Percent { clock, percent } => {
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
             let crossed = plan.crossings(|target| target.saturating_mul(*percent) / 100)?;
-            for (k, (at, _)) in crossed.into_iter().enumerate() {
-                if !push(crossing(plan, k), at, &mut past) {
+            for (k, (at, _, exact)) in crossed.into_iter().enumerate() {
+                if !push(crossing(plan, k), at, exact, &mut past) {
                     break;
                 }
             }
@@ -885,14 +889,14 @@ fn triggers<'a>(
             } else {
                 plan.crossings(|target| target.saturating_add(*offset).max(0))?
             };
-            for (k, (at, below_again)) in crossed.into_iter().enumerate() {
+            for (k, (at, below_again, exact)) in crossed.into_iter().enumerate() {
                 let at = if *wall { at + offset } else { at };
                 // "2 hours after the breach": not if a re-rating ended the
                 // breach before then.
                 if below_again.is_some_and(|b| at >= b) {
                     continue;
                 }
-                if !push(crossing(plan, k), at, &mut past) {
+                if !push(crossing(plan, k), at, exact, &mut past) {
                     break;
                 }
             }
@@ -906,7 +910,7 @@ fn triggers<'a>(
             let first = passed.saturating_sub(MAX_OCCURRENCES as i64).max(0) + 1;
             for k in first.. {
                 match plan.reach(every.saturating_mul(k))? {
-                    Some(at) if push(crossing(plan, k as usize), at, &mut past) => {}
+                    Some(at) if push(crossing(plan, k as usize), at, true, &mut past) => {}
                     _ => break,
                 }
             }
@@ -946,7 +950,7 @@ fn triggers<'a>(
                     ongoing,
                 };
                 series(cal, run, now, *after, *repeat, &mut |k, at| {
-                    push(Key::Run(a, k), at, &mut past)
+                    push(Key::Run(a, k), at, true, &mut past)
                 })?;
             }
         }
@@ -974,7 +978,7 @@ fn triggers<'a>(
                     ongoing,
                 };
                 series(cal, run, now, *after, *repeat, &mut |k, at| {
-                    push(Key::Run(u, k), at, &mut past)
+                    push(Key::Run(u, k), at, true, &mut past)
                 })?;
             }
         }
