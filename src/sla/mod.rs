@@ -504,7 +504,17 @@ pub(crate) fn plan<'a>(
         .count();
     let last_restart = match policy.on_priority_change {
         OnPriorityChange::Keep => 0,
-        OnPriorityChange::Restart => counted.saturating_sub(1),
+        // Only a change of the priority restarts the clocks: a re-rating
+        // to the same priority (another impact of the same level, a
+        // re-worded urgency) changes no target, and restarting there
+        // would hand the ticket a fresh clock for nothing.
+        OnPriorityChange::Restart => (1..counted)
+            .rev()
+            .find(|&i| match (t.regimes.get(i - 1), t.regimes.get(i)) {
+                (Some(a), Some(b)) => a.result.priority != b.result.priority,
+                _ => false,
+            })
+            .unwrap_or(0),
     };
     let restarted_at = t
         .regimes
