@@ -1360,3 +1360,60 @@ fn a_rerating_past_the_due_instant_breaches_at_once_and_in_order() {
     assert_eq!(ids(&r), []);
     assert_ne!(r.next_wake_up.as_deref(), Some("2026-03-17T14:00:01Z"));
 }
+
+/// With "restart", what the clocks brought due before a restart is still
+/// due to a host that first calls after it, with the ids an on-time host
+/// had: the plan starts at the last restart, and a host calling after a
+/// re-rating lost every escalation before it.
+#[test]
+fn a_restart_keeps_what_came_due_before_it() {
+    let sources: Vec<(String, String)> = ticket_rules::DEFAULT_PACK
+        .iter()
+        .map(|(n, s)| {
+            (
+                n.to_string(),
+                s.replace(
+                    r#"on_priority_change: "keep""#,
+                    r#"on_priority_change: "restart""#,
+                ),
+            )
+        })
+        .collect();
+    let e = RuleEngine::from_sources(sources).unwrap();
+    // High (24x7, 1 h / 8 h) from 00:00Z; Standard from 10:00Z, restarting.
+    let t = json!({ "id": "TT-5", "type": "incident", "impact": "Entire University affected",
+        "urgency": "Work Impaired", "openedAt": "2026-03-16T00:00:00Z",
+        "history": [{ "at": "2026-03-16T10:00:00Z", "impact": "Multiple Buildings affected" }] });
+    let on_time = e.escalations(&t, at("2026-03-16T09:00:00Z"), &[]).unwrap();
+    let want = [
+        ("TT-5/respond-breach/0", "2026-03-16T01:00:00Z"),
+        ("TT-5/resolve-75/0", "2026-03-16T06:00:00Z"),
+        ("TT-5/resolve-breach/0", "2026-03-16T08:00:00Z"),
+    ];
+    assert_eq!(ids(&on_time), want);
+    let late = e.escalations(&t, at("2026-03-16T10:05:00Z"), &[]).unwrap();
+    assert_eq!(ids(&late), want);
+    assert_eq!(late.due, on_time.due);
+    // Nothing twice for the host that had them.
+    let fired: Vec<String> = on_time.due.iter().map(|d| d.id.clone()).collect();
+    let r = e
+        .escalations(&t, at("2026-03-16T10:05:00Z"), &fired)
+        .unwrap();
+    assert_eq!(ids(&r), []);
+    // A second restart keeps both runs before it, each with its ids.
+    let mut twice = t.clone();
+    twice["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-17T16:00:00Z", "impact": "Entire University affected" }));
+    let r = e
+        .escalations(&twice, at("2026-03-17T16:05:00Z"), &[])
+        .unwrap();
+    let got = ids(&r);
+    assert!(got.starts_with(&want), "{got:?}");
+    assert!(
+        got.iter()
+            .any(|(id, _)| id.starts_with("TT-5/respond-breach/2026-03-16T10:00:00Z#")),
+        "{got:?}"
+    );
+}

@@ -340,6 +340,9 @@ pub(crate) fn evaluate<J: JsonView>(
         }
     };
 
+    let opened = t.regimes.first().map_or(now, |r| r.at);
+    // Runs of the clocks before a restart, by the restart's instant.
+    let mut earlier: Vec<(Instant, Timeline, Clocks)> = Vec::new();
     for (k, level) in pack.levels().iter().enumerate() {
         // Type and fields do not change over time; status and priority are
         // checked as they were at each trigger (so the answer does not
@@ -385,6 +388,55 @@ pub(crate) fn evaluate<J: JsonView>(
                 Settled::Never => {}
             }
         }
+        // With `on_priority_change: "restart"`, the plan of now starts at
+        // the last restart; what the clock brought due before a restart
+        // came due all the same (an on-time host had it). Each earlier run
+        // of the clock is read as the ticket stood just before its restart,
+        // and keeps the ids it had then.
+        if let Some(which) = clock_of(&level.trigger) {
+            let mut restart = clock_plan(&mut clocks, which, &t, policy, pack)?.restarted_at;
+            while let Some(r) = restart.filter(|&r| r > opened) {
+                let i = match earlier.iter().position(|e| e.0 == r) {
+                    Some(i) => i,
+                    None => {
+                        let before = Timeline::read(ticket, r - 1, policy, pack)?;
+                        let none = Clocks {
+                            respond: None,
+                            resolve: None,
+                        };
+                        earlier.push((r, before, none));
+                        earlier.len() - 1
+                    }
+                };
+                let Some((_, before, run)) = earlier.get_mut(i) else {
+                    break;
+                };
+                // Due by the last second before the restart, as an on-time
+                // host would have had it.
+                let (past, _) = triggers(level, before, r - 1, policy, pack, run)?;
+                let plan = clock_plan(run, which, before, policy, pack)?;
+                for (key, at) in past {
+                    if !applies_at(&level.applies, &t, at) {
+                        continue;
+                    }
+                    // A notice deferred past the restart is dropped: the
+                    // clock starts again from nothing there.
+                    if let Settled::At(triggered, due) =
+                        settle(level, before, policy, Some(plan), &quiet_at, at)?
+                    {
+                        if due < r {
+                            occurrences.push(Occurrence {
+                                level: k,
+                                key,
+                                triggered,
+                                due,
+                            });
+                        }
+                    }
+                }
+                restart = plan.restarted_at;
+            }
+        }
         // A future trigger finds the ticket as it is now, unless it changes
         // (and then the host asks again).
         if let Some(at) = next.filter(|_| applies_at(&level.applies, &t, now)) {
@@ -422,7 +474,6 @@ pub(crate) fn evaluate<J: JsonView>(
     // pause, a stop, a re-rating): then they are read again as of the
     // trigger, once per instant (a clock paused now has no due instant,
     // and its notices said the one they had).
-    let opened = t.regimes.first().map_or(now, |r| r.at);
     let last_event = t.updates.last().copied().unwrap_or(opened);
     let mut seen: Vec<(Instant, Dues)> = Vec::new();
     let mut dues_at = |at: Instant| -> Result<Dues> {
