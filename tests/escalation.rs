@@ -1417,3 +1417,33 @@ fn a_restart_keeps_what_came_due_before_it() {
         "{got:?}"
     );
 }
+
+/// A future alarm whose id was carried out (or is due already under
+/// another alarm of the same id) cannot come: it set `nextWakeUp` to its
+/// instant all the same, and the host woke up for nothing.
+#[test]
+fn an_alarm_that_cannot_come_wakes_nobody() {
+    let e = engine();
+    let t = json!({ "id": "TT-8", "impact": "Single Building affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T12:00:00Z",
+        "history": [{ "at": "2026-03-16T12:05:00Z", "event": "responded" }],
+        "alarms": [{ "at": "2026-03-16T13:00:00Z", "id": "vendor", "message": "call the vendor" },
+                   { "at": "2026-03-16T14:00:00Z", "id": "vendor", "message": "moved" }] });
+    let fired = ["TT-8/alarm/vendor".to_string()];
+    let r = e
+        .escalations(&t, at("2026-03-16T13:30:00Z"), &fired)
+        .unwrap();
+    assert_eq!(ids(&r), []);
+    assert_ne!(r.next_wake_up.as_deref(), Some("2026-03-16T14:00:00Z"));
+    let r = e
+        .escalations(&t, at("2026-03-16T14:00:00Z"), &fired)
+        .unwrap();
+    assert_eq!(ids(&r), []);
+    // Not carried out yet: due (once), and no wake-up for the other one.
+    let r = e.escalations(&t, at("2026-03-16T13:30:00Z"), &[]).unwrap();
+    assert_eq!(ids(&r), [("TT-8/alarm/vendor", "2026-03-16T13:00:00Z")]);
+    assert_ne!(r.next_wake_up.as_deref(), Some("2026-03-16T14:00:00Z"));
+    // Before either: the first wakes the host.
+    let r = e.escalations(&t, at("2026-03-16T12:30:00Z"), &[]).unwrap();
+    assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T13:00:00Z"));
+}

@@ -456,7 +456,15 @@ pub(crate) fn evaluate<J: JsonView>(
                 due: alarm.at,
             });
         } else {
-            note_wake(alarm.at);
+            // Waking up changes nothing for an alarm that cannot come: its
+            // id carried out, or another alarm of the same id due already
+            // (alarms of one id come once).
+            let own = alarm.id(&id);
+            let taken =
+                fired.contains(&own) || alarms.iter().any(|a| a.at <= now && a.id(&id) == own);
+            if !taken {
+                note_wake(alarm.at);
+            }
         }
     }
     // Two alarms alike (same id) come once.
