@@ -1153,3 +1153,297 @@ fn a_notice_names_the_due_instant_of_its_time() {
         .push(json!({ "at": "2026-03-16T23:10:00Z", "status": "Resolved" }));
     assert_eq!(notice(&t, "2026-03-16T23:30:00Z"), early);
 }
+
+/// An alarm set before the ticket opened comes due at its instant, like
+/// any alarm, and reads the ticket as it opened: rendering it read the
+/// timeline at the alarm's instant, and every escalation of the ticket
+/// failed with "now (…) is before the ticket opened".
+#[test]
+fn an_alarm_before_the_opening_comes_due() {
+    let e = engine();
+    let t = json!({ "id": "TT-7", "type": "incident", "impact": "Single Individual",
+        "urgency": "Work Impaired", "summary": "Laptop will not boot", "service": "Other",
+        "contact": { "name": "Pat Doe" }, "openedAt": "2026-03-16T14:00:00Z",
+        "alarms": [{ "at": "2026-03-16T13:59:00Z", "message": "Call Pat back ({priority}, {status}, due {resolveDue})" }] });
+    let r = e.escalations(&t, at("2026-03-16T15:00:00Z"), &[]).unwrap();
+    let alarm = r.due.iter().find(|d| d.level == "alarm").unwrap();
+    assert_eq!(alarm.due_at, "2026-03-16T13:59:00Z");
+    assert_eq!(alarm.triggered_at, "2026-03-16T13:59:00Z");
+    let s = e.sla(&t, at("2026-03-16T14:00:00Z")).unwrap();
+    let msg = serde_json::to_value(&alarm.actions).unwrap();
+    assert_eq!(
+        msg[0]["message"],
+        format!(
+            "Call Pat back ({}, New, due {})",
+            s.priority.priority,
+            s.resolve.due.unwrap()
+        )
+    );
+    // The ticket's levels come as they would without the alarm.
+    let mut bare = t.clone();
+    bare.as_object_mut().unwrap().remove("alarms");
+    for now in ["2026-03-16T15:00:00Z", "2026-03-20T15:00:00Z"] {
+        let with = e.escalations(&t, at(now), &[]).unwrap();
+        let without = e.escalations(&bare, at(now), &[]).unwrap();
+        let levels: Vec<_> = with.due.iter().filter(|d| d.level != "alarm").collect();
+        assert_eq!(levels, without.due.iter().collect::<Vec<_>>(), "{now}");
+    }
+}
+
+/// A notice held back by quiet hours is delivered at the morning only if
+/// its level still holds then: it went out whatever happened overnight,
+/// contradicting `sla()` (met, paused, breached, 37.5% used).
+#[test]
+fn a_deferred_notice_is_checked_again_at_delivery() {
+    let e = engine();
+    // Standard (business hours): resolve-75 at 12 business hours, Tue 17:00
+    // EDT (21:00Z), deferred to Wed 08:00 EDT (12:00Z).
+    let base = json!({ "id": "TT-4", "type": "incident", "impact": "Single Building affected",
+        "urgency": "Work Impaired", "openedAt": "2026-03-16T18:00:00Z",
+        "history": [{ "at": "2026-03-16T18:10:00Z", "event": "responded" }] });
+    let wed = at("2026-03-18T12:00:00Z");
+    let notice = |t: &Value, now: i64| {
+        let r = e.escalations(t, now, &[]).unwrap();
+        let d = r.due.iter().find(|d| d.level == "resolve-75").cloned();
+        (d.map(|d| (d.id, d.triggered_at, d.due_at)), r.next_wake_up)
+    };
+    let r = e
+        .escalations(&base, at("2026-03-17T21:00:00Z"), &[])
+        .unwrap();
+    assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-18T12:00:00Z"));
+    let seventy_five = |triggered: &str, due: &str| {
+        Some((
+            "TT-4/resolve-75/0".to_string(),
+            triggered.to_string(),
+            due.to_string(),
+        ))
+    };
+    assert_eq!(
+        notice(&base, wed).0,
+        seventy_five("2026-03-17T21:00:00Z", "2026-03-18T12:00:00Z")
+    );
+    let with = |event: Value| {
+        let mut t = base.clone();
+        t["history"].as_array_mut().unwrap().push(event);
+        t
+    };
+    // Resolved overnight: the clock stopped, the warning is moot.
+    let resolved =
+        with(json!({ "at": "2026-03-18T03:00:00Z", "status": "Resolved", "resolution": "Fixed" }));
+    assert_eq!(e.sla(&resolved, wed).unwrap().resolve.state, Met);
+    assert_eq!(notice(&resolved, wed), (None, None));
+    // Waiting on the customer: postponed until the wait ends, then
+    // deferred to open hours again.
+    let waiting = with(json!({ "at": "2026-03-18T03:00:00Z", "status": "Wait Customer" }));
+    assert_eq!(e.sla(&waiting, wed).unwrap().resolve.state, Paused);
+    assert_eq!(notice(&waiting, wed), (None, None));
+    let mut back = waiting.clone();
+    back["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-18T14:00:00Z", "status": "In Process" }));
+    assert_eq!(
+        notice(&back, at("2026-03-18T14:00:00Z")).0,
+        seventy_five("2026-03-17T21:00:00Z", "2026-03-18T14:00:00Z")
+    );
+    // Resolved straight from the wait: the stop ends it.
+    let mut closed = waiting.clone();
+    closed["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-18T04:00:00Z", "status": "Resolved", "resolution": "Fixed" }));
+    assert_eq!(notice(&closed, wed), (None, None));
+    let mut back_at_night = waiting.clone();
+    back_at_night["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-18T04:00:00Z", "status": "In Process" }));
+    assert_eq!(
+        notice(&back_at_night, wed).0,
+        seventy_five("2026-03-17T21:00:00Z", "2026-03-18T12:00:00Z")
+    );
+    // Raised to High (24x7) overnight: re-based at the re-rating, on a
+    // clock that never waits: delivered then, as of then.
+    let raised =
+        with(json!({ "at": "2026-03-18T03:00:00Z", "urgency": "Work Stopped - No workaround" }));
+    assert_eq!(e.sla(&raised, wed).unwrap().resolve.state, Breached);
+    assert_eq!(
+        notice(&raised, wed).0,
+        seventy_five("2026-03-18T03:00:00Z", "2026-03-18T03:00:00Z")
+    );
+    // Lowered to Scheduled: 37.5% used, the warning is not due (it comes
+    // again, as another occurrence, if the clock gets there).
+    let lowered = with(json!({ "at": "2026-03-18T03:00:00Z", "impact": "Single Individual" }));
+    assert!(e.sla(&lowered, wed).unwrap().resolve.percent_used < 75.0);
+    assert_eq!(notice(&lowered, wed).0, None);
+}
+
+/// A notice reads its due instants as they stood when it came due: a
+/// clock paused when the host asks has none, and `{resolveDue}` stayed
+/// unfilled; a clock moved since (a pause that ended) said another instant
+/// than the on-time host got.
+#[test]
+fn a_notice_reads_the_due_instants_of_its_trigger() {
+    let e = engine();
+    // High (24x7, 8 h to resolve): 75% at 06:00, due 08:00; waiting from 07:00.
+    let mut t = json!({ "id": "TT-2", "type": "incident", "impact": "Entire University affected",
+        "urgency": "Work Impaired", "openedAt": "2026-03-16T00:00:00Z", "status": "Wait Customer",
+        "history": [{ "at": "2026-03-16T00:05:00Z", "event": "responded" },
+                    { "at": "2026-03-16T07:00:00Z", "status": "Wait Customer" }] });
+    let message = |t: &Value, now: &str| {
+        let r = e.escalations(t, at(now), &[]).unwrap();
+        let d = r.due.iter().find(|d| d.level == "resolve-75").unwrap();
+        serde_json::to_value(&d.actions).unwrap()[0]["message"].clone()
+    };
+    let on_time = message(&t, "2026-03-16T06:00:00Z");
+    assert_eq!(
+        on_time,
+        "TT-2: 75% of the time to resolve is used; due 2026-03-16T08:00:00Z"
+    );
+    assert_eq!(message(&t, "2026-03-16T08:00:00Z"), on_time);
+    // Back to work at 09:00: due 10:00 now, and the notice still says 08:00.
+    t["status"] = json!("In Process");
+    t["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-16T09:00:00Z", "status": "In Process" }));
+    assert_eq!(message(&t, "2026-03-16T09:30:00Z"), on_time);
+    // An update reached as a wait began reads the clock it ran on (as of
+    // that instant the clock is paused, without a due instant).
+    let t = json!({ "id": "TT-1", "impact": "Entire University affected",
+        "urgency": "Work Stopped - No workaround", "service": "VPN", "openedAt": "2026-03-16T00:00:00Z",
+        "history": [{ "at": "2026-03-16T00:10:00Z", "event": "responded" },
+                    { "at": "2026-03-16T00:30:00Z", "status": "Wait Customer" },
+                    { "at": "2026-03-16T02:00:00Z", "status": "In Process" }] });
+    let r = e.escalations(&t, at("2026-03-16T03:00:00Z"), &[]).unwrap();
+    let d = r
+        .due
+        .iter()
+        .find(|d| d.id == "TT-1/emergency-updates/1")
+        .unwrap();
+    assert_eq!(d.triggered_at, "2026-03-16T00:30:00Z");
+    assert_eq!(
+        serde_json::to_value(&d.actions).unwrap()[0]["message"],
+        "Send an update on TT-1 (VPN); target 2026-03-16T04:00:00Z"
+    );
+}
+
+/// A re-rating that puts the clock past its due instant breaches it at the
+/// re-rating (as `sla()` says): the breach was held one second, as if the
+/// clock had run up to its due instant, and came after the other notices
+/// of the re-rating.
+#[test]
+fn a_rerating_past_the_due_instant_breaches_at_once_and_in_order() {
+    let e = engine();
+    // Standard from Mon 08:00 EDT: 11 business hours used by Tue 10:00 EDT
+    // (14:00Z), raised to High (24x7, 8 h): past 75%, 100% and 100% + 2 h.
+    let t = json!({ "id": "TT-3", "type": "incident", "impact": "Single Building affected",
+        "urgency": "Work Impaired", "openedAt": "2026-03-16T12:00:00Z",
+        "history": [{ "at": "2026-03-16T12:05:00Z", "event": "responded" },
+                    { "at": "2026-03-17T14:00:00Z", "urgency": "Work Stopped - No workaround" }] });
+    let now = at("2026-03-17T14:00:00Z");
+    assert_eq!(e.sla(&t, now).unwrap().resolve.state, Breached);
+    let r = e.escalations(&t, now, &[]).unwrap();
+    assert_eq!(
+        ids(&r),
+        [
+            ("TT-3/resolve-75/0", "2026-03-17T14:00:00Z"),
+            ("TT-3/resolve-breach/0", "2026-03-17T14:00:00Z"),
+            ("TT-3/resolve-breach-reassign/0", "2026-03-17T14:00:00Z"),
+        ]
+    );
+    // A host calling later gets them in the same order.
+    let later = e.escalations(&t, at("2026-03-17T15:00:00Z"), &[]).unwrap();
+    assert_eq!(ids(&later), ids(&r));
+    let fired: Vec<String> = r.due.iter().map(|d| d.id.clone()).collect();
+    let r = e.escalations(&t, now, &fired).unwrap();
+    assert_eq!(ids(&r), []);
+    assert_ne!(r.next_wake_up.as_deref(), Some("2026-03-17T14:00:01Z"));
+}
+
+/// With "restart", what the clocks brought due before a restart is still
+/// due to a host that first calls after it, with the ids an on-time host
+/// had: the plan starts at the last restart, and a host calling after a
+/// re-rating lost every escalation before it.
+#[test]
+fn a_restart_keeps_what_came_due_before_it() {
+    let sources: Vec<(String, String)> = ticket_rules::DEFAULT_PACK
+        .iter()
+        .map(|(n, s)| {
+            (
+                n.to_string(),
+                s.replace(
+                    r#"on_priority_change: "keep""#,
+                    r#"on_priority_change: "restart""#,
+                ),
+            )
+        })
+        .collect();
+    let e = RuleEngine::from_sources(sources).unwrap();
+    // High (24x7, 1 h / 8 h) from 00:00Z; Standard from 10:00Z, restarting.
+    let t = json!({ "id": "TT-5", "type": "incident", "impact": "Entire University affected",
+        "urgency": "Work Impaired", "openedAt": "2026-03-16T00:00:00Z",
+        "history": [{ "at": "2026-03-16T10:00:00Z", "impact": "Multiple Buildings affected" }] });
+    let on_time = e.escalations(&t, at("2026-03-16T09:00:00Z"), &[]).unwrap();
+    let want = [
+        ("TT-5/respond-breach/0", "2026-03-16T01:00:00Z"),
+        ("TT-5/resolve-75/0", "2026-03-16T06:00:00Z"),
+        ("TT-5/resolve-breach/0", "2026-03-16T08:00:00Z"),
+    ];
+    assert_eq!(ids(&on_time), want);
+    let late = e.escalations(&t, at("2026-03-16T10:05:00Z"), &[]).unwrap();
+    assert_eq!(ids(&late), want);
+    assert_eq!(late.due, on_time.due);
+    // Nothing twice for the host that had them.
+    let fired: Vec<String> = on_time.due.iter().map(|d| d.id.clone()).collect();
+    let r = e
+        .escalations(&t, at("2026-03-16T10:05:00Z"), &fired)
+        .unwrap();
+    assert_eq!(ids(&r), []);
+    // A second restart keeps both runs before it, each with its ids.
+    let mut twice = t.clone();
+    twice["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-17T16:00:00Z", "impact": "Entire University affected" }));
+    let r = e
+        .escalations(&twice, at("2026-03-17T16:05:00Z"), &[])
+        .unwrap();
+    let got = ids(&r);
+    assert!(got.starts_with(&want), "{got:?}");
+    assert!(
+        got.iter()
+            .any(|(id, _)| id.starts_with("TT-5/respond-breach/2026-03-16T10:00:00Z#")),
+        "{got:?}"
+    );
+}
+
+/// A future alarm whose id was carried out (or is due already under
+/// another alarm of the same id) cannot come: it set `nextWakeUp` to its
+/// instant all the same, and the host woke up for nothing.
+#[test]
+fn an_alarm_that_cannot_come_wakes_nobody() {
+    let e = engine();
+    let t = json!({ "id": "TT-8", "impact": "Single Building affected", "urgency": "Work Impaired",
+        "openedAt": "2026-03-16T12:00:00Z",
+        "history": [{ "at": "2026-03-16T12:05:00Z", "event": "responded" }],
+        "alarms": [{ "at": "2026-03-16T13:00:00Z", "id": "vendor", "message": "call the vendor" },
+                   { "at": "2026-03-16T14:00:00Z", "id": "vendor", "message": "moved" }] });
+    let fired = ["TT-8/alarm/vendor".to_string()];
+    let r = e
+        .escalations(&t, at("2026-03-16T13:30:00Z"), &fired)
+        .unwrap();
+    assert_eq!(ids(&r), []);
+    assert_ne!(r.next_wake_up.as_deref(), Some("2026-03-16T14:00:00Z"));
+    let r = e
+        .escalations(&t, at("2026-03-16T14:00:00Z"), &fired)
+        .unwrap();
+    assert_eq!(ids(&r), []);
+    // Not carried out yet: due (once), and no wake-up for the other one.
+    let r = e.escalations(&t, at("2026-03-16T13:30:00Z"), &[]).unwrap();
+    assert_eq!(ids(&r), [("TT-8/alarm/vendor", "2026-03-16T13:00:00Z")]);
+    assert_ne!(r.next_wake_up.as_deref(), Some("2026-03-16T14:00:00Z"));
+    // Before either: the first wakes the host.
+    let r = e.escalations(&t, at("2026-03-16T12:30:00Z"), &[]).unwrap();
+    assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T13:00:00Z"));
+}

@@ -594,3 +594,41 @@ fn a_met_due_instant_does_not_move_with_later_waits() {
         );
     }
 }
+
+/// With "restart", only a change of the priority restarts the clocks: a
+/// re-rating to another impact of the same priority restarted them too.
+#[test]
+fn a_rerating_to_the_same_priority_does_not_restart() {
+    let sources: Vec<(String, String)> = DEFAULT_PACK
+        .iter()
+        .map(|(n, s)| {
+            (
+                n.to_string(),
+                s.replace(
+                    "on_priority_change: \"keep\"",
+                    "on_priority_change: \"restart\"",
+                ),
+            )
+        })
+        .collect();
+    let e = RuleEngine::from_sources(sources).unwrap();
+    // High (24x7, 1 h / 8 h) from 00:00Z, both impacts High.
+    let t = json!({ "id": "TT-6", "impact": "Multiple Buildings affected", "urgency": "Work Stopped - No workaround",
+        "openedAt": "2026-03-16T00:00:00Z",
+        "history": [{ "at": "2026-03-16T00:30:00Z", "impact": "Multiple Departments affected" }] });
+    let now = at("2026-03-16T02:00:00Z");
+    let s = e.sla(&t, now).unwrap();
+    assert_eq!(s.priority.priority, "High");
+    assert_eq!(s.resolve.started_at, "2026-03-16T00:00:00Z");
+    assert_eq!(s.resolve.due.as_deref(), Some("2026-03-16T08:00:00Z"));
+    assert_eq!(
+        (s.respond.state, s.respond.elapsed_seconds),
+        (Breached, 7200)
+    );
+    let r = e.escalations(&t, now, &[]).unwrap();
+    assert!(
+        r.due.iter().any(|d| d.id == "TT-6/respond-breach/0"),
+        "{:?}",
+        r.due
+    );
+}

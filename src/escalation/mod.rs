@@ -340,6 +340,9 @@ pub(crate) fn evaluate<J: JsonView>(
         }
     };
 
+    let opened = t.regimes.first().map_or(now, |r| r.at);
+    // Runs of the clocks before a restart, by the restart's instant.
+    let mut earlier: Vec<(Instant, Timeline, Clocks)> = Vec::new();
     for (k, level) in pack.levels().iter().enumerate() {
         // Type and fields do not change over time; status and priority are
         // checked as they were at each trigger (so the answer does not
@@ -370,16 +373,68 @@ pub(crate) fn evaluate<J: JsonView>(
             if !applies_at(&level.applies, &t, at) {
                 continue;
             }
-            let due = defer(quiet_at(at)?, at)?;
-            if due <= now {
-                occurrences.push(Occurrence {
+            let plan = match clock_of(&level.trigger) {
+                Some(which) => Some(clock_plan(&mut clocks, which, &t, policy, pack)?),
+                None => None,
+            };
+            match settle(level, &t, policy, plan, &quiet_at, at)? {
+                Settled::At(triggered, due) if due <= now => occurrences.push(Occurrence {
                     level: k,
                     key,
-                    triggered: at,
+                    triggered,
                     due,
-                });
-            } else {
-                note_wake(due);
+                }),
+                Settled::At(_, due) => note_wake(due),
+                Settled::Never => {}
+            }
+        }
+        // With `on_priority_change: "restart"`, the plan of now starts at
+        // the last restart; what the clock brought due before a restart
+        // came due all the same (an on-time host had it). Each earlier run
+        // of the clock is read as the ticket stood just before its restart,
+        // and keeps the ids it had then.
+        if let Some(which) = clock_of(&level.trigger) {
+            let mut restart = clock_plan(&mut clocks, which, &t, policy, pack)?.restarted_at;
+            while let Some(r) = restart.filter(|&r| r > opened) {
+                let i = match earlier.iter().position(|e| e.0 == r) {
+                    Some(i) => i,
+                    None => {
+                        let before = Timeline::read(ticket, r - 1, policy, pack)?;
+                        let none = Clocks {
+                            respond: None,
+                            resolve: None,
+                        };
+                        earlier.push((r, before, none));
+                        earlier.len() - 1
+                    }
+                };
+                let Some((_, before, run)) = earlier.get_mut(i) else {
+                    break;
+                };
+                // Due by the last second before the restart, as an on-time
+                // host would have had it.
+                let (past, _) = triggers(level, before, r - 1, policy, pack, run)?;
+                let plan = clock_plan(run, which, before, policy, pack)?;
+                for (key, at) in past {
+                    if !applies_at(&level.applies, &t, at) {
+                        continue;
+                    }
+                    // A notice deferred past the restart is dropped: the
+                    // clock starts again from nothing there.
+                    if let Settled::At(triggered, due) =
+                        settle(level, before, policy, Some(plan), &quiet_at, at)?
+                    {
+                        if due < r {
+                            occurrences.push(Occurrence {
+                                level: k,
+                                key,
+                                triggered,
+                                due,
+                            });
+                        }
+                    }
+                }
+                restart = plan.restarted_at;
             }
         }
         // A future trigger finds the ticket as it is now, unless it changes
@@ -401,7 +456,15 @@ pub(crate) fn evaluate<J: JsonView>(
                 due: alarm.at,
             });
         } else {
-            note_wake(alarm.at);
+            // Waking up changes nothing for an alarm that cannot come: its
+            // id carried out, or another alarm of the same id due already
+            // (alarms of one id come once).
+            let own = alarm.id(&id);
+            let taken =
+                fired.contains(&own) || alarms.iter().any(|a| a.at <= now && a.id(&id) == own);
+            if !taken {
+                note_wake(alarm.at);
+            }
         }
     }
     // Two alarms alike (same id) come once.
@@ -414,21 +477,43 @@ pub(crate) fn evaluate<J: JsonView>(
             .map(|o| [o.due, o.triggered, o.level as i64]),
     );
     // What a notice says is as things stood when it came due, whenever
-    // the host asks: the priority, status and due instants then. Since a
-    // re-rating, the clocks are read again as of then (what the history
-    // said up to that instant); before, they are the clocks of now.
-    let current_since = t.regimes.last().map_or(now, |r| r.at);
-    let due_now = |plan: &Option<ClockPlan<'_>>| plan.as_ref().map_or(Ok(None), ClockPlan::due_at);
-    let (respond_due, resolve_due) = (due_now(&clocks.respond)?, due_now(&clocks.resolve)?);
-    let due_then = |which: Which, at: Instant| {
-        if at >= current_since {
-            return Ok(match which {
-                Which::Respond => respond_due,
-                Which::Resolve => resolve_due,
-            });
+    // the host asks: the priority, status and due instants then. The
+    // clocks of now say it unless the history moved since the trigger (a
+    // pause, a stop, a re-rating): then they are read again as of the
+    // trigger, once per instant (a clock paused now has no due instant,
+    // and its notices said the one they had).
+    let last_event = t.updates.last().copied().unwrap_or(opened);
+    let mut seen: Vec<(Instant, Dues)> = Vec::new();
+    let mut dues_at = |at: Instant| -> Result<Dues> {
+        let at = if at >= last_event { now } else { at };
+        if let Some(&(_, d)) = seen.iter().find(|(k, _)| *k == at) {
+            return Ok(d);
         }
-        let then = Timeline::read(ticket, at, policy, pack)?;
-        sla::plan(&then, policy, pack, which)?.due_at()
+        let d = if at == now {
+            (
+                clock_plan(&mut clocks, Which::Respond, &t, policy, pack)?.due_at()?,
+                clock_plan(&mut clocks, Which::Resolve, &t, policy, pack)?.due_at()?,
+            )
+        } else {
+            let then = Timeline::read(ticket, at, policy, pack)?;
+            (
+                sla::plan(&then, policy, pack, Which::Respond)?.due_at()?,
+                sla::plan(&then, policy, pack, Which::Resolve)?.due_at()?,
+            )
+        };
+        seen.push((at, d));
+        Ok(d)
+    };
+    // A notice triggered at the very instant its clock paused (an `every`
+    // reached as the wait began) was about the clock as it ran up to then:
+    // its due instant is the one of the second before.
+    let mut due_then = |at: Instant| -> Result<Dues> {
+        let d = dues_at(at)?;
+        if (d.0.is_some() && d.1.is_some()) || at <= opened {
+            return Ok(d);
+        }
+        let before = dues_at(at - 1)?;
+        Ok((d.0.or(before.0), d.1.or(before.1)))
     };
     for i in order {
         let Some(o) = occurrences.get(i) else {
@@ -446,15 +531,19 @@ pub(crate) fn evaluate<J: JsonView>(
         if fired.contains(&full) || (alarm.is_some() && !alarms_seen.insert(full.clone())) {
             continue;
         }
-        let then = o.triggered;
+        // An alarm may be set before the ticket opened: the ticket as it
+        // stood then is the ticket as it opened (the timeline has nothing
+        // earlier, and refuses a `now` before the opening).
+        let then = o.triggered.max(opened);
+        let (respond_due, resolve_due) = due_then(then)?;
         let ctx = Render {
             ticket,
             level: name,
             due_at: o.due,
             priority: &t.result_at(then).unwrap_or(current).priority,
             status: t.status_at(then),
-            respond_due: due_then(Which::Respond, then)?,
-            resolve_due: due_then(Which::Resolve, then)?,
+            respond_due,
+            resolve_due,
         };
         let actions = match pack.levels().get(o.level) {
             Some(level) => level
@@ -583,6 +672,164 @@ fn alarms<J: JsonView>(ticket: &J) -> Result<Vec<Alarm<'_>>> {
     Ok(out)
 }
 
+/// The clock a level follows, if it is a clock level.
+fn clock_of(trigger: &Trigger) -> Option<Which> {
+    match trigger {
+        Trigger::Percent { clock, .. }
+        | Trigger::FromDue { clock, .. }
+        | Trigger::Every { clock, .. } => Some(*clock),
+        Trigger::InStatus { .. } | Trigger::Inactive { .. } => None,
+    }
+}
+
+/// What becomes of an occurrence triggered at some instant.
+enum Settled {
+    /// Delivered at `.1` (after quiet hours), as triggered at `.0` (the
+    /// trigger, or the re-rating that re-based it).
+    At(Instant, Instant),
+    /// Never: its level stopped holding before it could be delivered, or
+    /// it waits on a pause still going on (the ticket changes first).
+    Never,
+}
+
+/// Where an occurrence held back by quiet hours ends up. It is
+/// delivered at its deferred instant only if its level still holds then,
+/// so the notice never contradicts `sla()` at delivery:
+/// - a clock level: a stop of the clock in the meantime (a response, a
+///   resolution) ends it; a pause postpones it to the end of the pause,
+///   deferred again from there; a re-rating re-bases it as the clocks are
+///   re-based: still past its threshold under the new target, it counts as
+///   triggered at the re-rating (and waits for the quiet hours of the
+///   clock then), otherwise it is dropped (the clock crosses the threshold
+///   again later, as another occurrence);
+/// - a status level: leaving the statuses ends it;
+/// - an inactivity level: any history event ends it.
+///
+/// Everything in between is in the timeline: a delivery after `now` is
+/// checked again when the host calls then.
+fn settle<'c>(
+    level: &Level,
+    t: &Timeline,
+    policy: &SlaPolicy,
+    plan: Option<&ClockPlan<'_>>,
+    quiet_at: &impl Fn(Instant) -> Result<Option<&'c Calendar>>,
+    mut at: Instant,
+) -> Result<Settled> {
+    let mut triggered = at;
+    let first_trigger = at;
+    // Each round moves past one event of the timeline: bounded by them.
+    for _ in 0..=t.statuses.len() + t.regimes.len() + t.updates.len() {
+        let due = defer(quiet_at(at)?, at)?;
+        if due == at {
+            return Ok(Settled::At(triggered, due));
+        }
+        let within = |x: Instant| x > at && x <= due;
+        match (&level.trigger, plan) {
+            (Trigger::InStatus { statuses, .. }, _) => {
+                let left = t
+                    .statuses
+                    .iter()
+                    .any(|&(a, _, s)| within(a) && !statuses.iter().any(|x| same_name(x, s)));
+                return Ok(if left {
+                    Settled::Never
+                } else {
+                    Settled::At(triggered, due)
+                });
+            }
+            (Trigger::Inactive { .. }, _) => {
+                return Ok(if t.updates.iter().any(|&u| within(u)) {
+                    Settled::Never
+                } else {
+                    Settled::At(triggered, due)
+                });
+            }
+            (_, None) => return Ok(Settled::At(triggered, due)),
+            (trigger, Some(plan)) => {
+                // The first of: a stop, the start of a pause, a re-rating.
+                let stop = plan
+                    .stopped_at
+                    .into_iter()
+                    .chain(
+                        t.statuses
+                            .iter()
+                            .filter(|(_, _, s)| policy.is_resolved(s))
+                            .map(|r| r.0),
+                    )
+                    // From the trigger on: a stop at the very end of a
+                    // pause (resolved straight from a wait) ends it too.
+                    .filter(|&x| x > first_trigger && x <= due)
+                    .min();
+                let pause = t
+                    .statuses
+                    .iter()
+                    .position(|&(a, _, s)| within(a) && policy.pauses(s));
+                let pause_at = pause.and_then(|i| t.statuses.get(i)).map(|r| r.0);
+                let rerate = plan
+                    .regimes
+                    .iter()
+                    .skip(1)
+                    .map(|r| r.0)
+                    .find(|&x| within(x));
+                let first = [stop, pause_at, rerate].into_iter().flatten().min();
+                let Some(first) = first else {
+                    return Ok(Settled::At(triggered, due));
+                };
+                if stop == Some(first) {
+                    return Ok(Settled::Never);
+                }
+                if pause_at == Some(first) {
+                    // Waits out the pause (joined runs of pausing statuses).
+                    let end = t
+                        .statuses
+                        .iter()
+                        .skip(pause.unwrap_or(0))
+                        .take_while(|(_, _, s)| policy.pauses(s))
+                        .last()
+                        .map_or(first, |r| r.1);
+                    if end >= t.now && policy.pauses(t.status()) {
+                        return Ok(Settled::Never);
+                    }
+                    // A re-rating during the wait re-bases it there.
+                    if let Some(r) = plan
+                        .regimes
+                        .iter()
+                        .map(|r| r.0)
+                        .filter(|&r| r > first && r <= end)
+                        .max()
+                    {
+                        triggered = r;
+                    }
+                    at = end;
+                } else {
+                    triggered = first;
+                    at = first;
+                }
+                // Still past the threshold under the target in force then?
+                let target = plan
+                    .regimes
+                    .iter()
+                    .rev()
+                    .find(|r| r.0 <= at)
+                    .map_or(0, |r| r.2);
+                let threshold = match trigger {
+                    Trigger::Percent { percent, .. } => target.saturating_mul(*percent) / 100,
+                    Trigger::FromDue {
+                        offset,
+                        wall: false,
+                        ..
+                    } => target.saturating_add(*offset).max(0),
+                    Trigger::FromDue { .. } => target,
+                    _ => 0,
+                };
+                if plan.used_at(at)? < threshold {
+                    return Ok(Settled::Never);
+                }
+            }
+        }
+    }
+    Ok(Settled::Never)
+}
+
 fn defer(quiet: Option<&Calendar>, at: Instant) -> Result<Instant> {
     match quiet {
         None => Ok(at),
@@ -635,6 +882,9 @@ fn applies_at(a: &Applies, t: &Timeline, at: Instant) -> bool {
                 .any(|p| p.as_deref() == result.process.as_deref()))
 }
 
+/// The Respond By and Resolved By due instants (none while paused).
+type Dues = (Option<Instant>, Option<Instant>);
+
 type Triggers = (Vec<(Key, Instant)>, Option<Instant>);
 
 /// A level's trigger instants up to `now` (with their occurrence keys), and
@@ -659,7 +909,11 @@ fn triggers<'a>(
         Trigger::FromDue { offset, .. } => *offset == 0,
         _ => false,
     };
-    let mut push = |key: Key, at: Instant, past: &mut Vec<(Key, Instant)>| -> bool {
+    // Only a clock that ran up to its due instant is held there: one that
+    // a re-rating put past it at once is breached at the re-rating, as
+    // `sla()` says, and its notices come with the re-rating's others.
+    let mut push = |key: Key, at: Instant, exact: bool, past: &mut Vec<(Key, Instant)>| -> bool {
+        let at_due = at_due && exact;
         if at < now || (at == now && !at_due) {
             if past.len() == MAX_OCCURRENCES {
                 past.remove(0);
@@ -678,8 +932,8 @@ fn triggers<'a>(
         Trigger::Percent { clock, percent } => {
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
             let crossed = plan.crossings(|target| target.saturating_mul(*percent) / 100)?;
-            for (k, (at, _)) in crossed.into_iter().enumerate() {
-                if !push(crossing(plan, k), at, &mut past) {
+            for (k, (at, _, exact)) in crossed.into_iter().enumerate() {
+                if !push(crossing(plan, k), at, exact, &mut past) {
                     break;
                 }
             }
@@ -695,14 +949,14 @@ fn triggers<'a>(
             } else {
                 plan.crossings(|target| target.saturating_add(*offset).max(0))?
             };
-            for (k, (at, below_again)) in crossed.into_iter().enumerate() {
+            for (k, (at, below_again, exact)) in crossed.into_iter().enumerate() {
                 let at = if *wall { at + offset } else { at };
                 // "2 hours after the breach": not if a re-rating ended the
                 // breach before then.
                 if below_again.is_some_and(|b| at >= b) {
                     continue;
                 }
-                if !push(crossing(plan, k), at, &mut past) {
+                if !push(crossing(plan, k), at, exact, &mut past) {
                     break;
                 }
             }
@@ -716,7 +970,7 @@ fn triggers<'a>(
             let first = passed.saturating_sub(MAX_OCCURRENCES as i64).max(0) + 1;
             for k in first.. {
                 match plan.reach(every.saturating_mul(k))? {
-                    Some(at) if push(crossing(plan, k as usize), at, &mut past) => {}
+                    Some(at) if push(crossing(plan, k as usize), at, true, &mut past) => {}
                     _ => break,
                 }
             }
@@ -756,7 +1010,7 @@ fn triggers<'a>(
                     ongoing,
                 };
                 series(cal, run, now, *after, *repeat, &mut |k, at| {
-                    push(Key::Run(a, k), at, &mut past)
+                    push(Key::Run(a, k), at, true, &mut past)
                 })?;
             }
         }
@@ -784,7 +1038,7 @@ fn triggers<'a>(
                     ongoing,
                 };
                 series(cal, run, now, *after, *repeat, &mut |k, at| {
-                    push(Key::Run(u, k), at, &mut past)
+                    push(Key::Run(u, k), at, true, &mut past)
                 })?;
             }
         }

@@ -481,7 +481,17 @@ pub(crate) fn plan<'a>(
         .count();
     let last_restart = match policy.on_priority_change {
         OnPriorityChange::Keep => 0,
-        OnPriorityChange::Restart => counted.saturating_sub(1),
+        // Only a change of the priority restarts the clocks: a re-rating
+        // to the same priority (another impact of the same level, a
+        // re-worded urgency) changes no target, and restarting there
+        // would hand the ticket a fresh clock for nothing.
+        OnPriorityChange::Restart => (1..counted)
+            .rev()
+            .find(|&i| match (t.regimes.get(i - 1), t.regimes.get(i)) {
+                (Some(a), Some(b)) => a.result.priority != b.result.priority,
+                _ => false,
+            })
+            .unwrap_or(0),
     };
     let restarted_at = t
         .regimes
@@ -611,18 +621,22 @@ impl<'a> ClockPlan<'a> {
     /// grows, but a re-rating moves the threshold: a raised priority can
     /// put the clock past it at once (crossed at the re-rating), a lowered
     /// one back below it (crossed again later, under the new target).
+    /// The third part says whether the clock is exactly at the threshold
+    /// there (it ran up to it, or a re-rating put the threshold at the very
+    /// time used), rather than past it at once at a re-rating: at a due
+    /// instant, `sla()` says `running` only in the first case.
     pub(crate) fn crossings(
         &self,
         threshold: impl Fn(i64) -> i64,
-    ) -> Result<Vec<(Instant, Option<Instant>)>> {
-        let mut out: Vec<(Instant, Option<Instant>)> = Vec::new();
+    ) -> Result<Vec<(Instant, Option<Instant>, bool)>> {
+        let mut out: Vec<(Instant, Option<Instant>, bool)> = Vec::new();
         let mut above = false;
         for (r, &(from, _, target)) in self.regimes.iter().enumerate() {
             let x = threshold(target);
             let used = if r == 0 { 0 } else { self.used_at(from)? };
             if used >= x {
                 if !above {
-                    out.push((from, None));
+                    out.push((from, None, used == x));
                     above = true;
                 }
                 continue;
@@ -637,7 +651,7 @@ impl<'a> ClockPlan<'a> {
             let end = self.regimes.get(r + 1).map(|n| n.0);
             if let Some(at) = self.reach(x)? {
                 if end.is_none_or(|e| at < e) {
-                    out.push((at, None));
+                    out.push((at, None, true));
                     above = true;
                 }
             }
