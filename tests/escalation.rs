@@ -1301,15 +1301,22 @@ fn a_notice_reads_the_due_instants_of_its_trigger() {
         "TT-2: 75% of the time to resolve is used; due 2026-03-16T08:00:00Z"
     );
     assert_eq!(message(&t, "2026-03-16T08:00:00Z"), on_time);
-    // Back to work at 09:00: due 10:00 now, and the notice still says 08:00.
+    // Back to work at 09:00: due 10:00 now, and a host asking now is told
+    // so (a pause that has ended moves the due instant the notice names, as
+    // it moves the clock's; only a re-rating since, or a clock without a
+    // due instant now, makes it read the clock as of the trigger).
     t["status"] = json!("In Process");
     t["history"]
         .as_array_mut()
         .unwrap()
         .push(json!({ "at": "2026-03-16T09:00:00Z", "status": "In Process" }));
-    assert_eq!(message(&t, "2026-03-16T09:30:00Z"), on_time);
-    // An update reached as a wait began reads the clock it ran on (as of
-    // that instant the clock is paused, without a due instant).
+    assert_eq!(
+        message(&t, "2026-03-16T09:30:00Z"),
+        "TT-2: 75% of the time to resolve is used; due 2026-03-16T10:00:00Z"
+    );
+    // An update reached as a wait began, asked for after the wait: the
+    // clock runs again, and its due instant now is the one named (the wait
+    // moved it 04:00 -> 05:30).
     let t = json!({ "id": "TT-1", "impact": "Entire University affected",
         "urgency": "Work Stopped - No workaround", "service": "VPN", "openedAt": "2026-03-16T00:00:00Z",
         "history": [{ "at": "2026-03-16T00:10:00Z", "event": "responded" },
@@ -1324,7 +1331,7 @@ fn a_notice_reads_the_due_instants_of_its_trigger() {
     assert_eq!(d.triggered_at, "2026-03-16T00:30:00Z");
     assert_eq!(
         serde_json::to_value(&d.actions).unwrap()[0]["message"],
-        "Send an update on TT-1 (VPN); target 2026-03-16T04:00:00Z"
+        "Send an update on TT-1 (VPN); target 2026-03-16T05:30:00Z"
     );
 }
 
