@@ -435,40 +435,56 @@ pub(crate) fn validate<P: FormPack>(
 /// an object, any that is not the next part of one of them. A field's own
 /// value is the field check's to judge, whatever its shape.
 fn unknown_keys(fields: &[FieldSpec], ticket: &Value) -> Vec<Vec<String>> {
-    fn walk(
+    // `keys`: the path walked; `dotted`: the same joined with dots, as
+    // field names are written. Nothing is allocated for a known key (the
+    // first version cloned each key and split every field name per key:
+    // 16.6 k instructions of a 51 k validation, callgrind).
+    fn walk<'v>(
         fields: &[FieldSpec],
-        prefix: &mut Vec<String>,
-        object: &Map<String, Value>,
+        keys: &mut Vec<&'v str>,
+        dotted: &mut String,
+        object: &'v Map<String, Value>,
         found: &mut Vec<Vec<String>>,
     ) {
         for (k, v) in object {
-            if prefix.is_empty() && SYSTEM_FIELDS.contains(&k.as_str()) {
+            if keys.is_empty() && SYSTEM_FIELDS.contains(&k.as_str()) {
                 continue;
             }
-            prefix.push(k.clone());
-            // Whether `prefix` is a field (`Some(true)`), only the start
-            // of fields (`Some(false)`), or neither (`None`).
+            let len = dotted.len();
+            if len > 0 {
+                dotted.push('.');
+            }
+            dotted.push_str(k);
+            keys.push(k);
+            // Whether the path is a field (`Some(true)`), only the start
+            // of fields (`Some(false)`), or neither (`None`). A key with a
+            // dot in it is no part of a field's name.
             let mut kind = None;
             if !k.contains('.') {
                 for f in fields {
-                    let mut parts = f.name.split('.');
-                    if prefix.iter().all(|p| parts.next() == Some(p.as_str())) {
-                        let leaf = parts.next().is_none();
-                        kind = Some(leaf || kind == Some(true));
+                    if f.name == *dotted {
+                        kind = Some(true);
+                        break;
+                    }
+                    if f.name.as_bytes().get(dotted.len()) == Some(&b'.')
+                        && f.name.starts_with(dotted.as_str())
+                    {
+                        kind = Some(false);
                     }
                 }
             }
             match (kind, v) {
-                (None, _) => found.push(prefix.clone()),
-                (Some(false), Value::Object(inner)) => walk(fields, prefix, inner, found),
+                (None, _) => found.push(keys.iter().map(|k| (*k).to_string()).collect()),
+                (Some(false), Value::Object(inner)) => walk(fields, keys, dotted, inner, found),
                 _ => {}
             }
-            prefix.pop();
+            keys.pop();
+            dotted.truncate(len);
         }
     }
     let mut found = Vec::new();
     if let Value::Object(o) = ticket {
-        walk(fields, &mut Vec::new(), o, &mut found);
+        walk(fields, &mut Vec::new(), &mut String::new(), o, &mut found);
     }
     found
 }
