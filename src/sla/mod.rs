@@ -852,10 +852,11 @@ pub(crate) fn record_status<'p, J: JsonView>(
     ticket: &J,
     policy: &'p SlaPolicy,
 ) -> Result<Option<&'p str>> {
-    let spelt = |field: String, s: &str| {
+    // The field's name is made only for an error.
+    let spelt = |field: &dyn Fn() -> String, s: &str| {
         policy
             .canonical(s)
-            .ok_or_else(|| policy.unknown_status(field, s))
+            .ok_or_else(|| policy.unknown_status(field(), s))
     };
     let history: Option<&[J]> = match ticket.get("history") {
         None => None,
@@ -870,13 +871,13 @@ pub(crate) fn record_status<'p, J: JsonView>(
     for (i, e) in history.unwrap_or(&[]).iter().enumerate() {
         let path = || format!("history[{i}].status");
         if let Some(s) = Field::of(e, "status").optional_str_at(path)? {
-            last = Some(spelt(path(), s)?);
+            last = Some(spelt(&path, s)?);
         }
     }
     let Some(own) = Field::of(ticket, "status").optional_str("status")? else {
         return Ok(last);
     };
-    let own = spelt("status".into(), own)?;
+    let own = spelt(&|| "status".into(), own)?;
     if history.is_some() {
         let first = policy.statuses.first().map_or("", String::as_str);
         let final_status = last.unwrap_or(first);
