@@ -154,8 +154,8 @@ fn triage_raises_the_priority_and_the_clocks_keep_used_time() {
     assert_eq!(e.priority(&t).unwrap().priority, "High");
 }
 
-#[test]
-fn triage_with_the_restart_policy() {
+/// The default pack with `on_priority_change: "restart"`.
+fn restart_engine() -> RuleEngine {
     let sources: Vec<(String, String)> = DEFAULT_PACK
         .iter()
         .map(|(n, s)| {
@@ -168,7 +168,12 @@ fn triage_with_the_restart_policy() {
             )
         })
         .collect();
-    let e = RuleEngine::from_sources(sources).unwrap();
+    RuleEngine::from_sources(sources).unwrap()
+}
+
+#[test]
+fn triage_with_the_restart_policy() {
+    let e = restart_engine();
     let t = ticket(
         MINOR_IMPAIRED,
         "2026-03-16T14:00:00Z",
@@ -599,19 +604,7 @@ fn a_met_due_instant_does_not_move_with_later_waits() {
 /// re-rating to another impact of the same priority restarted them too.
 #[test]
 fn a_rerating_to_the_same_priority_does_not_restart() {
-    let sources: Vec<(String, String)> = DEFAULT_PACK
-        .iter()
-        .map(|(n, s)| {
-            (
-                n.to_string(),
-                s.replace(
-                    "on_priority_change: \"keep\"",
-                    "on_priority_change: \"restart\"",
-                ),
-            )
-        })
-        .collect();
-    let e = RuleEngine::from_sources(sources).unwrap();
+    let e = restart_engine();
     // High (24x7, 1 h / 8 h) from 00:00Z, both impacts High.
     let t = json!({ "id": "TT-6", "impact": "Multiple Buildings affected", "urgency": "Work Stopped - No workaround",
         "openedAt": "2026-03-16T00:00:00Z",
