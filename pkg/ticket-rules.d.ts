@@ -576,7 +576,10 @@ export class RuleEngine {
    * ticket's is `READ_ONLY` at `type` (a change of type is `reclassify`'s).
    */
   validate(ticket: TicketLike, type?: string | null, options?: ValidateOptions | null): ValidationResult;
-  /** What a portal needs to draw a type's form; with `role`, each field's `mode` for that role. */
+  /**
+   * What a portal needs to draw a type's form; with `role`, each field's `mode` for that role at
+   * `status` (the initial one if not given). A `status` without a `role` is `INVALID_INPUT`.
+   */
   formSchema(type: string, options?: { role?: string | null; status?: string | null } | null): FormSchema;
   /** Open tickets ranked for a person picking the next task at `now` (one call for the whole list). */
   queue(tickets: TicketLike[], now: InstantLike, options?: QueueOptions | null): QueueReport;

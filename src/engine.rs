@@ -549,6 +549,14 @@ impl RuleEngine {
         if let Some(r) = role {
             form::validate::check_role(self, r)?;
         }
+        // A status chooses the modes a role meets there; without a role it
+        // would change nothing, silently (the schema is the same at every
+        // status: `requiredAt` lists what each one requires).
+        if let (None, Some(_)) = (role, status) {
+            return Err(Error::input(
+                "options.status is the status a role's modes are for: give options.role with it                  (without a role the schema is the same at every status; its requiredAt says what each status requires)",
+            ));
+        }
         let creating = status.is_none();
         let status = match status {
             Some(s) => policy

@@ -313,6 +313,12 @@ fn unknown_roles_and_bad_previous_are_errors() {
             .code(),
         "UNKNOWN_ROLE"
     );
+    // A status without a role changed nothing, silently.
+    let err = e
+        .form_schema_for("incident", None, Some("Resolved"))
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID_INPUT");
+    assert!(err.to_string().contains("options.role"), "{err}");
     assert_eq!(
         e.form_schema_for("incident", Some("customer"), Some("Lost"))
             .unwrap_err()
