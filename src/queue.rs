@@ -27,7 +27,7 @@ use serde_json::Value;
 
 use crate::calendar::Calendar;
 use crate::engine::RuleEngine;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::json::JsonView;
 use crate::sla::{ClockFigures, ClockState};
 use crate::spec::push_number;
@@ -421,8 +421,24 @@ impl RuleEngine {
         let _indexed = (tickets.len() >= INDEX_FROM)
             .then(|| crate::calendar::index::install(self.pack().calendars(), now));
         for (index, t) in tickets.iter().enumerate() {
-            // A whole-number id is an id too (escalation ids take it so).
+            // A whole-number id is an id too (escalation ids take it so);
+            // one of another kind is a problem, as `escalations` says it
+            // (its entry said `id: null`, and no problem).
             let id = t.get("id").and_then(JsonView::id_text);
+            if let Some(bad) = t.get("id").filter(|v| !v.is_null() && id.is_none()) {
+                let e = Error::InvalidType {
+                    field: "id".into(),
+                    expected: "string or whole number",
+                    found: bad.type_name(),
+                };
+                problems.push(QueueProblem {
+                    index,
+                    id: None,
+                    code: e.code(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
             let whole = as_value.then(|| t.to_value());
             let clock = match &whole {
                 Some(v) => self.running_clock(&**v, now, &memo),

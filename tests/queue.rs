@@ -548,3 +548,34 @@ fn a_breached_ticket_that_waits_still_sinks() {
         q.entries[0].reason
     );
 }
+
+/// An id of the wrong kind is a problem, as `escalations` refuses it; its
+/// entry used to say `id: null` without a word.
+#[test]
+fn an_id_of_the_wrong_kind_is_a_problem() {
+    let e = RuleEngine::embedded().unwrap();
+    let t = |id: Value| {
+        json!({ "id": id, "type": "incident", "impact": "Single Individual",
+                "urgency": "Work Impaired", "openedAt": "2026-03-16T14:00:00Z" })
+    };
+    let now = parse_instant("2026-03-20T00:00:00Z", "now").unwrap();
+    let q = e
+        .queue(
+            &[t(json!(4.5)), t(json!(42)), t(json!("TT-1")), t(json!({}))],
+            now,
+        )
+        .unwrap();
+    assert_eq!(ids(&q), ["42", "TT-1"]);
+    assert_eq!(
+        q.problems
+            .iter()
+            .map(|p| (p.index, p.code))
+            .collect::<Vec<_>>(),
+        [(0, "INVALID_TYPE"), (3, "INVALID_TYPE")]
+    );
+    assert!(q.problems[0].message.contains("`id`"));
+    assert_eq!(
+        e.escalations(&t(json!(4.5)), now, &[]).unwrap_err().code(),
+        "INVALID_TYPE"
+    );
+}
