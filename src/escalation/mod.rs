@@ -690,6 +690,23 @@ fn clock_of(trigger: &Trigger) -> Option<Which> {
     }
 }
 
+/// The clock's running time at which a clock level crosses its threshold,
+/// under a `target` (seconds): a percent of it, or the due instant moved
+/// by the offset measured on the clock (a wall-time offset is added after
+/// the crossing, to the instant). 0 for a level of no threshold.
+fn threshold(trigger: &Trigger, target: i64) -> i64 {
+    match trigger {
+        Trigger::Percent { percent, .. } => target.saturating_mul(*percent) / 100,
+        Trigger::FromDue {
+            offset,
+            wall: false,
+            ..
+        } => target.saturating_add(*offset).max(0),
+        Trigger::FromDue { .. } => target,
+        _ => 0,
+    }
+}
+
 /// What becomes of an occurrence triggered at some instant.
 enum Settled {
     /// Delivered at `.1` (after quiet hours), as triggered at `.0` (the
@@ -819,17 +836,7 @@ fn settle<'c>(
                     .rev()
                     .find(|r| r.0 <= at)
                     .map_or(0, |r| r.2);
-                let threshold = match trigger {
-                    Trigger::Percent { percent, .. } => target.saturating_mul(*percent) / 100,
-                    Trigger::FromDue {
-                        offset,
-                        wall: false,
-                        ..
-                    } => target.saturating_add(*offset).max(0),
-                    Trigger::FromDue { .. } => target,
-                    _ => 0,
-                };
-                if plan.used_at(at)? < threshold {
+                if plan.used_at(at)? < threshold(trigger, target) {
                     return Ok(Settled::Never);
                 }
             }
@@ -937,9 +944,9 @@ fn triggers<'a>(
         // A clock level fires each time the clock crosses its threshold:
         // once, unless a re-rating takes the clock back below it (then
         // again, as the k-th crossing, under the new target).
-        Trigger::Percent { clock, percent } => {
+        Trigger::Percent { clock, .. } => {
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
-            let crossed = plan.crossings(|target| target.saturating_mul(*percent) / 100)?;
+            let crossed = plan.crossings(|target| threshold(&level.trigger, target))?;
             for (k, (at, _, exact)) in crossed.into_iter().enumerate() {
                 if !push(crossing(plan, k), at, exact, &mut past) {
                     break;
@@ -952,11 +959,7 @@ fn triggers<'a>(
             wall,
         } => {
             let plan = clock_plan(clocks, *clock, t, policy, pack)?;
-            let crossed = if *wall {
-                plan.crossings(|target| target)?
-            } else {
-                plan.crossings(|target| target.saturating_add(*offset).max(0))?
-            };
+            let crossed = plan.crossings(|target| threshold(&level.trigger, target))?;
             for (k, (at, below_again, exact)) in crossed.into_iter().enumerate() {
                 let at = if *wall { at + offset } else { at };
                 // "2 hours after the breach": not if a re-rating ended the
