@@ -189,6 +189,8 @@ impl<'p> Timeline<'p> {
             at: opened,
             result: p.prioritise(ticket, impact, urgency, None)?,
         }];
+        let given = ticket.get("history").is_some_and(|v| !v.is_null());
+        let mut last_status = None;
         let history: &[J] = match ticket.get("history") {
             None => &[],
             Some(v) if v.is_null() => &[],
@@ -261,6 +263,7 @@ impl<'p> Timeline<'p> {
                     return Err(policy.unknown_status(path("status"), s));
                 };
                 let s = policy.statuses.get(k).map_or("", String::as_str);
+                last_status = Some(s);
                 if act && s != status {
                     statuses.push((since, at, std::mem::replace(&mut status, s)));
                     since = at;
@@ -291,8 +294,9 @@ impl<'p> Timeline<'p> {
                 }
             }
         }
-        // The ticket's own `status`, when given, must agree with its history.
-        record_status(ticket, policy)?;
+        // The ticket's own `status`, when given, must agree with its history
+        // (the loop above checked and spelt every event's).
+        own_status(ticket, policy, given.then_some(last_status))?;
         statuses.push((since, now, status));
         Ok(Timeline {
             now,
@@ -874,11 +878,26 @@ pub(crate) fn record_status<'p, J: JsonView>(
             last = Some(spelt(&path, s)?);
         }
     }
+    own_status(ticket, policy, history.map(|_| last))
+}
+
+/// The ticket's own `status` (as the pack spells it), which must agree
+/// with `history`'s last status: `None` for a ticket without a history,
+/// `Some(None)` for a history without a status event (at the first
+/// status). Without its own, the history's. [`record_status`] after its
+/// walk of the history, and [`Timeline::read`] after its own.
+fn own_status<'p, J: JsonView>(
+    ticket: &J,
+    policy: &'p SlaPolicy,
+    history: Option<Option<&'p str>>,
+) -> Result<Option<&'p str>> {
     let Some(own) = Field::of(ticket, "status").optional_str("status")? else {
-        return Ok(last);
+        return Ok(history.flatten());
     };
-    let own = spelt(&|| "status".into(), own)?;
-    if history.is_some() {
+    let own = policy
+        .canonical(own)
+        .ok_or_else(|| policy.unknown_status("status".into(), own))?;
+    if let Some(last) = history {
         let first = policy.statuses.first().map_or("", String::as_str);
         let final_status = last.unwrap_or(first);
         if own != final_status {
