@@ -381,6 +381,11 @@ pub struct TicketType {
 }
 
 impl TicketType {
+    /// Its field of that name, if it declares one.
+    pub fn field(&self, name: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
     /// The status a new ticket of this type starts at: its own `initial`,
     /// else the policy's first.
     pub fn initial_status(&self, policy: &crate::sla::policy::SlaPolicy) -> Option<String> {

@@ -301,11 +301,7 @@ pub(crate) fn validate<P: FormPack>(
                 take,
                 overwrite,
             } => {
-                let key_field = ty
-                    .fields
-                    .iter()
-                    .find(|g| &g.name == by)
-                    .map_or("name", |g| g.key.as_str());
+                let key_field = ty.field(by).map_or("name", |g| g.key.as_str());
                 let key = get_path(&out, by).and_then(|v| reference_key(v, key_field));
                 let record = key.and_then(|k| find_record(ctx.lookup(lookup)?, key_field, &k));
                 (*overwrite, record.and_then(|r| get_path(r, take)).cloned())
@@ -386,11 +382,7 @@ pub(crate) fn validate<P: FormPack>(
                 .and_then(Value::as_str)
                 .unwrap_or("RULE")
                 .to_string();
-            let label = ty
-                .fields
-                .iter()
-                .find(|f| f.name == field)
-                .map_or(field.clone(), |f| f.label.clone());
+            let label = ty.field(&field).map_or(field.clone(), |f| f.label.clone());
             let mut p = match e.get("params") {
                 Some(Value::Object(p)) => p.clone(),
                 _ => Map::new(),
@@ -557,11 +549,7 @@ fn rerated<P: FormPack>(
     }
     for (field, before, wrong) in refused {
         if wrong {
-            let label = ty
-                .fields
-                .iter()
-                .find(|f| f.name == field)
-                .map_or(field, |f| f.label.as_str());
+            let label = ty.field(field).map_or(field, |f| f.label.as_str());
             let reason = format!(
                 "history[{last}] re-rated the ticket: a new rating is a history event, not a \
                  change of the {field} it opened with"
@@ -776,9 +764,7 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
         let creating = a.previous.is_none();
         let before = a.previous.and_then(|p| p.get(severity));
         let code = ty
-            .fields
-            .iter()
-            .find(|f| f.name == "urgency")
+            .field("urgency")
             .and_then(|f| f.access.mode(a.role, a.status, creating).refusal());
         if let Some(code) = code.filter(|_| changed(sent, before, creating)) {
             refused.push((severity, host_label(severity), code));
@@ -919,9 +905,7 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
         let taken = |x: &FieldError| x.field == field || x.field == root;
         if !ctx.errors.iter().any(taken) && !found.iter().any(|f| f.0 == field || f.0 == root) {
             let label = ty
-                .fields
-                .iter()
-                .find(|f| f.name == field)
+                .field(&field)
                 .map_or_else(|| host_label(&field).to_string(), |f| f.label.clone());
             let params = param.map_or_else(Map::new, |(k, v)| params([(k, v)]));
             ctx.error(&field, code, &label, params);
@@ -972,9 +956,7 @@ fn data_rule<P: FormPack>(
         return Ok(());
     }
     let label = ty
-        .fields
-        .iter()
-        .find(|f| f.name == r.field)
+        .field(&r.field)
         .map_or(r.field.as_str(), |f| f.label.as_str())
         .to_string();
     let mut p = Map::new();
@@ -985,11 +967,7 @@ fn data_rule<P: FormPack>(
         p.insert("max".into(), Value::from(m));
     }
     if let Some(other) = &r.differs_from {
-        let other_label = ty
-            .fields
-            .iter()
-            .find(|f| &f.name == other)
-            .map_or(other.as_str(), |f| f.label.as_str());
+        let other_label = ty.field(other).map_or(other.as_str(), |f| f.label.as_str());
         p.insert("other".into(), Value::from(other.as_str()));
         p.insert("otherLabel".into(), Value::from(other_label));
     }
@@ -1435,7 +1413,7 @@ pub(crate) fn transition<P: FormPack>(
     }
     if let Some((_, fields)) = ty.required_at.iter().find(|(s, _)| same_name(s, &to)) {
         for name in fields {
-            let spec = ty.fields.iter().find(|f| &f.name == name);
+            let spec = ty.field(name);
             match get_path(ticket, name) {
                 v if is_empty(v) => {
                     let label = spec.map_or(name.clone(), |f| f.label.clone());
