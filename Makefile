@@ -88,7 +88,7 @@ NODE_SNIPPETS_TO_CJS = for f in $(1); do \
 
 .PHONY: all tools tool-target tool-bindgen tool-chromium tool-npm wasm size \
         test lint test-native test-wasm-node test-wasm-browser test-js typecheck test-page \
-        demo bench clean size-check size-slim test-slim
+        demo bench bench-floor clean size-check size-slim test-slim
 
 all: wasm
 
@@ -210,6 +210,7 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --all-targets -- -D warnings
 	cargo clippy --no-default-features --lib --test slim --test golden -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --lib --features bench-floor -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 
 test-native:
@@ -254,8 +255,21 @@ demo: wasm
 # Every benchmark in one run; their tables go into BENCHMARKS.md between
 # its <!-- bench:NAME --> markers (tests/bench/all.mjs; `node
 # tests/bench/all.mjs NAME` refreshes one).
-bench: wasm tool-chromium
+bench: wasm bench-floor tool-chromium
 	node tests/bench/all.mjs
+
+# The module `tests/bench/floor.mjs` measures the boundary with: pkg/node's
+# build (profile `wasm-node`, -Oz) with the `bench-floor` feature, whose
+# extra methods answer from a cache (Cargo.toml). Its own target dir, so
+# the feature rebuilds nothing else; never part of pkg/.
+FLOOR_DIR := target/floor
+bench-floor: tool-target tool-bindgen tool-npm
+	cargo rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile wasm-node --target-dir $(FLOOR_DIR) --features bench-floor
+	rm -rf $(FLOOR_DIR)/pkg
+	wasm-bindgen --target nodejs $(WBG_FLAGS) --out-dir $(FLOOR_DIR)/pkg $(FLOOR_DIR)/$(WASM_TARGET)/wasm-node/ticket_rules.wasm
+	node scripts/glue-errors.mjs $(FLOOR_DIR)/pkg/ticket_rules.js
+	@$(call NODE_SNIPPETS_TO_CJS,$$(find $(FLOOR_DIR)/pkg/snippets -name '*.js'))
+	$(NPM_BIN)/wasm-opt -Oz $(WASM_OPT_FEATURES) $(FLOOR_DIR)/pkg/ticket_rules_bg.wasm -o $(FLOOR_DIR)/pkg/ticket_rules_bg.wasm
 
 # --- fuzzing (nightly; not part of `make test`, CI runs it after) -------------
 

@@ -496,6 +496,73 @@ impl Versioned for JsRuleEngine {
 
 /// Several packs loaded at once, by version: a ticket is answered by the
 /// pack its `packVersion` names, or by the newest.
+/// What a call costs when its evaluation is free: the same crossings as
+/// `escalations` and `validate` (the ticket read in as JSON text, the
+/// answer written out as a tape and built in JS) around an answer computed
+/// by the first call and kept. For `make bench` only (`bench-floor`).
+#[cfg(feature = "bench-floor")]
+#[wasm_bindgen(js_class = RuleEngine)]
+impl JsRuleEngine {
+    /// `escalations`, evaluated once: later calls read their ticket and
+    /// answer the first call's report.
+    #[wasm_bindgen(js_name = floorEscalations)]
+    pub fn floor_escalations(
+        &self,
+        ticket: &JsValue,
+        now: &JsValue,
+        fired: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        thread_local! {
+            static KEPT: std::cell::OnceCell<crate::escalation::EscalationReport> =
+                const { std::cell::OnceCell::new() };
+        }
+        let run = || -> Result<JsValue, Error> {
+            let text = json_text_of(ticket)?;
+            let fired = string_list(fired, "fired")?;
+            let doc = parse_text::<Doc>(&text)?;
+            let now = instant(now, "now")?;
+            KEPT.with(|kept| {
+                if kept.get().is_none() {
+                    let _ = kept.set(self.inner.escalations(&doc, now, &fired)?);
+                }
+                let r = kept.get().ok_or_else(|| Error::input("no report"))?;
+                to_js(r).map_err(|_| Error::input("result not serialisable"))
+            })
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// `validate` (no options), evaluated once: later calls read their
+    /// ticket and answer the first call's result.
+    #[wasm_bindgen(js_name = floorValidate)]
+    pub fn floor_validate(&self, ticket: &JsValue) -> Result<JsValue, JsValue> {
+        thread_local! {
+            static KEPT: std::cell::OnceCell<crate::form::ValidationResult> =
+                const { std::cell::OnceCell::new() };
+        }
+        let run = || -> Result<JsValue, Error> {
+            let t = via_json(ticket)?;
+            KEPT.with(|kept| {
+                if kept.get().is_none() {
+                    let who = crate::Requester::default();
+                    let _ = kept.set(self.inner.validate_owned(t, None, None, who)?);
+                }
+                let r = kept.get().ok_or_else(|| Error::input("no result"))?;
+                to_js(r).map_err(|_| Error::input("result not serialisable"))
+            })
+        };
+        run().map_err(|e| js_error(&e))
+    }
+
+    /// Only the ticket read in (`JSON.stringify`, copied, parsed): `true`.
+    #[wasm_bindgen(js_name = floorRead)]
+    pub fn floor_read(&self, ticket: &JsValue) -> Result<bool, JsValue> {
+        let text = json_text_of(ticket).map_err(|e| js_error(&e))?;
+        let doc = parse_text::<Doc>(&text).map_err(|e| js_error(&e))?;
+        Ok(crate::json::JsonView::is_object(&doc))
+    }
+}
+
 #[wasm_bindgen(js_name = PackSet)]
 pub struct JsPackSet {
     inner: PackSet<JsRuleEngine>,

@@ -23,6 +23,7 @@ const BENCHES = {
   'business-time': node('business-time.mjs'),
   escalation: node('escalation.mjs'),
   validation: node('validation.mjs'),
+  floor: node('floor.mjs'),
   'whole-ticket': node('whole-ticket.mjs'),
   queue: node('queue.mjs'),
   startup: node('startup.mjs'),

@@ -6,30 +6,13 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { z } from 'zod';
 import { RuleEngine } from 'ticket-rules';
 import { compare, table } from './harness.mjs';
+import { contacts, invalid, menus, STOPPED, valid, zodSchema as makeZod } from './forms.mjs';
 
 const engine = RuleEngine.default();
-const schema = engine.formSchema('incident');
-const menu = (name) => schema.fields.find((f) => f.name === name).menu.map((m) => m.value);
-const impacts = menu('impact');
-const urgencies = menu('urgency');
-const services = menu('service');
-const contacts = ['Pat Doe', 'Sam Rivera', 'Lee Okafor'];
-const STOPPED = ['Work Stopped - No workaround', 'Work Stopped - Workaround available'];
-
-const valid = {
-  type: 'incident', summary: 'Finance shared drive unreachable',
-  description: 'Since 9:00 nobody in Finance can open the payroll folder.',
-  impact: 'Single Department affected', urgency: 'Work Stopped - No workaround', service: 'File shares',
-  component: 'nas-fin-1', contact: { name: 'Pat Doe', email: 'pat@example.edu', phone: '7035551234' },
-};
-const invalid = {
-  type: 'incident', summary: 'x'.repeat(130), description: 'broken',
-  impact: 'Galaxy', urgency: 'Work Stopped - No workaround', service: 'Coffee',
-  contact: { name: 'Nobody', email: 'not-an-email', phone: '123' },
-};
+const { impacts, urgencies, services } = menus(engine);
+const zodSchema = makeZod(engine);
 
 // ajv: the JSON Schema the pack exports, plus what JSON Schema can say of
 // the rest (the contact list as an enum, the cross-field rule as if/then).
@@ -42,33 +25,6 @@ js.allOf.push({
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const ajvValidate = ajv.compile(js);
-
-// zod: the same form by hand.
-const zodSchema = z
-  .object({
-    type: z.literal('incident'),
-    summary: z.string().min(1).max(120),
-    description: z.string().max(20000).optional(),
-    impact: z.enum(impacts),
-    urgency: z.enum(urgencies),
-    service: z.enum(services),
-    component: z.string().max(80).optional(),
-    contact: z.object({
-      name: z.enum(contacts),
-      email: z.string().email().optional(),
-      phone: z.string().regex(/^[0-9]{10}$/).optional(),
-    }),
-    priority: z.string().optional(),
-    resolution: z.string().max(20000).optional(),
-  })
-  .superRefine((t, ctx) => {
-    if (STOPPED.includes(t.urgency) && (t.description ?? '').trim().length < 20) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['description'], message: 'too brief' });
-    }
-    if (t.impact === 'Entire University affected' && !t.contact?.phone) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['contact', 'phone'], message: 'required' });
-    }
-  });
 
 // The floor: hand-written checks, no messages, no auto-fill.
 function byHand(t) {
