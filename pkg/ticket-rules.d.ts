@@ -657,10 +657,17 @@ export function setTimeGuard(on: boolean): void;
 /** Node only: reads a pack directory as {@link Sources}. */
 export function readRulesDir(dir: string): Record<string, Uint8Array>;
 
-/** Browser: fetches and instantiates the wasm. Await it once before anything else. */
+/**
+ * Browser: fetches and instantiates the wasm. Await it once before anything
+ * else: until it has finished, every call fails with `INVALID_INPUT`
+ * ("not initialised"). It fails with `IO` (the platform's error as
+ * `.cause`) when the module cannot be fetched or is not this module's
+ * bytes; it may then be called again. Once it has succeeded, later calls
+ * do nothing.
+ */
 export default function init(
   input?: { module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module } | RequestInfo | URL | Response | BufferSource | WebAssembly.Module,
 ): Promise<unknown>;
 
-/** Instantiates the wasm synchronously from its bytes or a compiled module. */
+/** Instantiates the wasm synchronously from its bytes or a compiled module; `IO` if they are not this module's. */
 export function initSync(module: { module: BufferSource | WebAssembly.Module } | BufferSource | WebAssembly.Module): unknown;
