@@ -625,3 +625,58 @@ fn a_rerating_to_the_same_priority_does_not_restart() {
         r.due
     );
 }
+
+/// The default pack with the incident type opening at `initial`.
+fn incident_opening_at(initial: &str) -> RuleEngine {
+    let sources: Vec<(String, String)> = DEFAULT_PACK
+        .iter()
+        .map(|(n, s)| {
+            let s = s.replace(
+                "label: \"Incident\",",
+                &format!("label: \"Incident\", initial: {initial:?},"),
+            );
+            (n.to_string(), s)
+        })
+        .collect();
+    RuleEngine::from_sources(sources).unwrap()
+}
+
+#[test]
+fn a_type_with_its_own_initial_status_opens_there() {
+    // Its clocks run from its own first status: one opening in a wait is
+    // paused from the start (it ran as if opened at New, the policy's
+    // first status).
+    let waiting = incident_opening_at("Wait Customer");
+    let mut t = ticket(MINOR_IMPAIRED, "2026-03-16T14:00:00Z", json!([]));
+    t["type"] = json!("incident");
+    let s = waiting.sla(&t, at("2026-03-16T17:00:00Z")).unwrap();
+    assert_eq!((s.respond.state, s.respond.elapsed_seconds), (Paused, 0));
+    // A type of the pack without one still opens at New.
+    let mut other = t.clone();
+    other["type"] = json!("outage");
+    let s = waiting.sla(&other, at("2026-03-16T17:00:00Z")).unwrap();
+    assert_eq!(s.respond.state, Running);
+
+    // A ticket at its type's initial status with no status event in its
+    // history agrees with it (it was INVALID_HISTORY: "its history ends in
+    // New") for the clocks, transition and redact, and validate says so.
+    let e = incident_opening_at("In Process");
+    let mut t = ticket(MINOR_IMPAIRED, "2026-03-16T14:00:00Z", json!([]));
+    t["type"] = json!("incident");
+    t["status"] = json!("In Process");
+    let s = e.sla(&t, at("2026-03-16T17:00:00Z")).unwrap();
+    assert_eq!(s.respond.state, Running);
+    assert!(e.transition(&t, "Wait Customer", None).unwrap().allowed);
+    assert!(e.redact(&t, "customer").is_ok());
+    let errors = e.validate(&t, None, None).unwrap().errors;
+    assert!(
+        errors.iter().all(|x| x.code != "INVALID_HISTORY"),
+        "{errors:?}"
+    );
+    // New, with no status event, is not where it opens.
+    t["status"] = json!("New");
+    assert_eq!(
+        e.sla(&t, at("2026-03-16T17:00:00Z")).unwrap_err().code(),
+        "INVALID_HISTORY"
+    );
+}

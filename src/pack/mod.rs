@@ -210,7 +210,17 @@ impl Pack {
         // Assembly checks only a pack whose declarations all went in:
         // otherwise a failed declaration would echo as a missing one.
         let matrix = if errors.is_empty() { b.matrix() } else { None };
-        let sla = b.sla.take().map(|d| d.value).unwrap_or_default();
+        let mut sla = b.sla.take().map(|d| d.value).unwrap_or_default();
+        sla.openings = b
+            .types
+            .iter()
+            .filter_map(|d| {
+                let ty = &d.value.0;
+                let at = sla.canonical(ty.initial.as_deref()?)?;
+                (Some(at) != sla.statuses.first().map(String::as_str))
+                    .then(|| (ty.name.clone(), at.to_string()))
+            })
+            .collect();
         if let Some(m) = &matrix {
             b.check_levels(m, &sla);
             b.check_types(&sla);

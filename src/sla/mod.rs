@@ -180,7 +180,7 @@ impl<'p> Timeline<'p> {
         }
         let mut impact = Field::of(ticket, "impact").required_str("impact")?;
         let mut urgency = Field::of(ticket, "urgency").required_str("urgency")?;
-        let first = policy.statuses.first().map_or("", String::as_str);
+        let first = policy.opening_status(ticket);
         let mut status = first;
         let mut since = opened;
         let mut statuses = SmallVec::new();
@@ -898,8 +898,7 @@ fn own_status<'p, J: JsonView>(
         .canonical(own)
         .ok_or_else(|| policy.unknown_status("status".into(), own))?;
     if let Some(last) = history {
-        let first = policy.statuses.first().map_or("", String::as_str);
-        let final_status = last.unwrap_or(first);
+        let final_status = last.unwrap_or_else(|| policy.opening_status(ticket));
         if own != final_status {
             return Err(Error::InvalidHistory {
                 field: "status".into(),

@@ -39,6 +39,11 @@ pub struct SlaPolicy {
     pub responded_event: String,
     /// What a priority change does.
     pub on_priority_change: OnPriorityChange,
+    /// Ticket types that open at another status than the first (their
+    /// `initial`), with that status as the policy spells it: set when the
+    /// pack is assembled, from its types.
+    #[serde(skip)]
+    pub(crate) openings: Vec<(String, String)>,
 }
 
 impl Default for SlaPolicy {
@@ -61,6 +66,7 @@ impl Default for SlaPolicy {
             closed: s(&["Closed"]),
             responded_event: "responded".into(),
             on_priority_change: OnPriorityChange::Keep,
+            openings: Vec::new(),
         }
     }
 }
@@ -88,6 +94,22 @@ impl SlaPolicy {
         self.status(s)
             .and_then(|i| self.statuses.get(i))
             .map(String::as_str)
+    }
+
+    /// The status a ticket is at before its history names one: its type's
+    /// `initial`, else the first status.
+    pub(crate) fn opening_status<J: crate::json::JsonView>(&self, ticket: &J) -> &str {
+        let first = self.statuses.first().map_or("", String::as_str);
+        if self.openings.is_empty() {
+            return first;
+        }
+        let Some(ty) = ticket.get("type").and_then(J::as_str) else {
+            return first;
+        };
+        self.openings
+            .iter()
+            .find(|(t, _)| crate::priority::same_name(t, ty.trim()))
+            .map_or(first, |(_, s)| s.as_str())
     }
 
     fn is_in(list: &[String], status: &str) -> bool {
