@@ -651,6 +651,22 @@ fn a_type_with_its_own_initial_status_opens_there() {
     t["type"] = json!("incident");
     let s = waiting.sla(&t, at("2026-03-16T17:00:00Z")).unwrap();
     assert_eq!((s.respond.state, s.respond.elapsed_seconds), (Paused, 0));
+    // The same from the pack compiled (its types are read back there).
+    let compiled = RuleEngine::compile_sources(DEFAULT_PACK.iter().map(|(n, s)| {
+        (
+            *n,
+            s.replace(
+                "label: \"Incident\",",
+                "label: \"Incident\", initial: \"Wait Customer\",",
+            ),
+        )
+    }))
+    .unwrap();
+    let s = RuleEngine::from_compiled(&compiled)
+        .unwrap()
+        .sla(&t, at("2026-03-16T17:00:00Z"))
+        .unwrap();
+    assert_eq!(s.respond.state, Paused);
     // A type of the pack without one still opens at New.
     let mut other = t.clone();
     other["type"] = json!("outage");
