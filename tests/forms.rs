@@ -103,9 +103,24 @@ fn required_when_and_the_cross_field_rule() {
         r.ticket["contact"]["email"], "new@example.edu",
         "filled from the call's list"
     );
+    let always = ["summary", "impact", "urgency", "service", "contact.name"];
+    assert_eq!(
+        r.required,
+        [&always[..], &["contact.phone"]].concat(),
+        "what the form marks as required now"
+    );
+    // Given, it stays required while the condition holds (in any case of
+    // the impact's spelling: the condition is judged as validate judges it).
+    t["contact"]["phone"] = json!("7035550000");
+    t["impact"] = json!("  entire UNIVERSITY affected ");
+    let r = e.validate(&t, None, lookups.as_object()).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert!(r.required.iter().any(|f| f == "contact.phone"));
     // A single building: not required.
     t["impact"] = json!("Single Building affected");
-    assert!(e.validate(&t, None, lookups.as_object()).unwrap().valid);
+    let r = e.validate(&t, None, lookups.as_object()).unwrap();
+    assert!(r.valid);
+    assert_eq!(r.required, always);
     // A list with the call that is not one is refused, not passed over.
     let err = e
         .validate(&t, None, json!({ "contacts": "x" }).as_object())

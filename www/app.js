@@ -93,15 +93,6 @@ function renderForm() {
   }
 }
 
-/** Whether a field's `requiredWhen` holds for `ticket` (`impact_level`: the matrix's level of its impact). */
-function holds(cond, ticket) {
-  const level = state.engine.matrix().impacts.find((i) => i.name === ticket.impact || i.aliases.includes(ticket.impact))?.name;
-  return Object.entries(cond).every(([k, v]) => {
-    const got = k === 'impact_level' ? level : k.split('.').reduce((o, p) => o?.[p], ticket);
-    return Array.isArray(v) ? v.includes(got) : v === got;
-  });
-}
-
 function describe(cond) {
   return Object.entries(cond)
     .map(([k, v]) => `${k.replace('impact_level', 'the impact level')} is ${Array.isArray(v) ? v.join(' or ') : v}`)
@@ -155,8 +146,8 @@ function update(editing = null) {
     const slot = box.querySelector('.error');
     slot.textContent = show ? errors.map((e) => e.message).join('; ') : '';
     box.classList.toggle('invalid', show && errors.length > 0);
-    const f = state.schema.fields.find((g) => g.name === name);
-    const required = errors.some((e) => e.code === 'REQUIRED') || f?.required || (f?.requiredWhen && holds(f.requiredWhen, result.ticket));
+    // Required now, as the engine judges the pack's conditions (not again here).
+    const required = result.required.includes(name);
     box.querySelector('.required').textContent = required ? ' *' : '';
     const input = box.querySelector('input, select, textarea');
     input.setAttribute('aria-required', String(Boolean(required)));

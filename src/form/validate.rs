@@ -328,7 +328,18 @@ pub(crate) fn validate<P: FormPack>(
     // not an object is one error at that something (`contact`), not a
     // missing field under it.
     let mut not_objects: Vec<&str> = Vec::new();
+    // The fields this ticket must have as it stands (a condition of one
+    // judged on the filled ticket), for a form's required marks.
+    let mut required_now: Vec<String> = Vec::new();
     for f in &ty.fields {
+        let required = f.required
+            || match &f.required_when {
+                None => false,
+                Some(c) => holds(pack, ty, c, &out, &mut priority)?,
+            };
+        if required {
+            required_now.push(f.name.clone());
+        }
         if let Some((parent, found)) = non_object_parent(&out, &f.name) {
             if !not_objects.contains(&parent) {
                 not_objects.push(parent);
@@ -342,11 +353,6 @@ pub(crate) fn validate<P: FormPack>(
         }
         let value = get_path(&out, &f.name);
         if is_empty(value) {
-            let required = f.required
-                || match &f.required_when {
-                    None => false,
-                    Some(c) => holds(pack, ty, c, &out, &mut priority)?,
-                };
             if required {
                 ctx.error(&f.name, "REQUIRED", &f.label, Map::new());
             }
@@ -417,6 +423,7 @@ pub(crate) fn validate<P: FormPack>(
         valid: ctx.errors.is_empty(),
         errors: ctx.errors,
         ticket: out,
+        required: required_now,
         pack_version: String::new(), // the engine stamps it
     })
 }

@@ -29,6 +29,17 @@ test('every error at once, with codes, params and messages', () => {
   for (const e of r.errors) assert.ok(validationCodes().includes(e.code), e.code);
 });
 
+test('the answer lists the fields required now, conditions judged by the engine', () => {
+  const e = RuleEngine.default();
+  const always = ['summary', 'impact', 'urgency', 'service', 'contact.name'];
+  assert.deepEqual(e.validate({ type: 'incident' }).required, always);
+  // The phone once the impact is Critical, in any spelling the matrix takes, given or not.
+  for (const impact of ['Entire University affected', ' entire university AFFECTED']) {
+    const t = { type: 'incident', impact, contact: { name: 'Pat Doe', phone: '7035551234' } };
+    assert.deepEqual(e.validate(t).required, [...always, 'contact.phone']);
+  }
+});
+
 test('a crafted request with __proto__ gets nowhere', () => {
   const evil = JSON.parse(`{"type":"incident","__proto__":{"isAdmin":true},"summary":"x"}`);
   const r = RuleEngine.default().validate(evil);
