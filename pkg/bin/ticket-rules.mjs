@@ -27,6 +27,14 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
+// The options each command takes (another is a usage error, not ignored).
+const OPTIONS = {
+  triage: ['now', 'rules', 'format', 'out'],
+  stats: ['now', 'rules', 'out'],
+  check: ['rules'],
+  compile: ['rules', 'out'],
+};
+
 function parseArgs(argv) {
   const [command, ...rest] = argv;
   const opts = { positional: [] };
@@ -38,9 +46,11 @@ function parseArgs(argv) {
       const eq = a.indexOf('=');
       const k = eq < 0 ? a.slice(2) : a.slice(2, eq);
       const inline = eq < 0 ? undefined : a.slice(eq + 1);
-      const v = inline ?? rest[++i];
-      if (v === undefined) throw new UsageError(`--${k} needs a value`);
       if (!['now', 'rules', 'format', 'out'].includes(k)) throw new UsageError(`unknown option --${k}`);
+      if (!(OPTIONS[command] ?? OPTIONS.triage).includes(k)) throw new UsageError(`${command} takes no --${k}`);
+      // `--now --out x`: --now has no value (`--out` is the next option).
+      const v = inline ?? (rest[i + 1]?.startsWith('--') ? undefined : rest[++i]);
+      if (v === undefined) throw new UsageError(`--${k} needs a value`);
       opts[k] = v;
     } else opts.positional.push(a);
   }
@@ -55,7 +65,7 @@ function parseArgs(argv) {
  * usage error (exit 2), not a stack trace.
  */
 async function openOut(path, input) {
-  if (input && input !== '-' && resolve(path) === resolve(input)) {
+  if (input && input !== '-' && (resolve(path) === resolve(input) || sameFile(path, input))) {
     throw new UsageError(`--out ${path} is the input: it would be emptied before it is read`);
   }
   const out = createWriteStream(path);
@@ -64,6 +74,16 @@ async function openOut(path, input) {
     out.once('error', (e) => fail(new UsageError(`--out ${path}: ${e.message}`)));
   });
   return out;
+}
+
+/** Whether two paths name one file (through a symbolic or a hard link too). */
+function sameFile(a, b) {
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false; // one does not exist (yet)
+  }
 }
 
 /** The default pack, a pack directory, or a compiled pack (`ticket-rules compile`'s JSON). */
@@ -169,6 +189,7 @@ function looksLikeJson(line) {
  */
 async function* readTickets(file, meter = {}) {
   if (file && file !== '-' && !existsSync(file)) throw new UsageError(`${file}: no such file`);
+  if (file && file !== '-' && statSync(file).isDirectory()) throw new UsageError(`${file}: a directory, not a file of tickets`);
   const input = !file || file === '-' ? process.stdin : createReadStream(file);
   if (input !== process.stdin) {
     meter.total = statSync(file).size;
@@ -182,8 +203,17 @@ async function* readTickets(file, meter = {}) {
     const cells = reader.push(line, n);
     if (!cells) return; // a quoted field runs on to the next line
     if (cells.length === 1 && cells[0] === '') return;
-    if (!header) header = cells;
-    else yield { line: n, ticket: unflatten(header, cells) };
+    if (!header) {
+      header = cells;
+      return;
+    }
+    // Reported at the line the record starts on (a quoted field may span lines).
+    const at = reader.startedOn;
+    const ticket = unflatten(header, cells);
+    // A comma left unquoted in a value: its cells shift, and the last are lost.
+    if (cells.length !== header.length) {
+      yield { line: at, ticket, error: `${cells.length} cells where the header has ${header.length} columns (a value with a comma in it must be quoted)` };
+    } else yield { line: at, ticket };
   }
   let n = 0;
   for await (const lines of readLines(input)) {
@@ -296,27 +326,30 @@ async function triage(engine, opts) {
   return failed ? 1 : 0;
 }
 
+/**
+ * The priority, the SLA clocks and the due escalations of one ticket. Each
+ * needs what the engine says it needs (an `openedAt` for the clocks, an `id`
+ * for the escalations): what is missing or wrong is the ticket's
+ * `triage.error`, as the library says it, beside what could be answered.
+ */
 function triageOne(engine, ticket, now, line) {
+  const out = {};
   try {
     const p = engine.priority(ticket);
-    const out = { priority: p.priority, impactLevel: p.impactLevel, clock: p.clock, process: p.process, packVersion: p.packVersion };
-    if (ticket.openedAt) {
-      const s = engine.sla(ticket, now);
-      out.respondDue = s.respond.due;
-      out.respondState = s.respond.state;
-      out.resolveDue = s.resolve.due;
-      out.resolveState = s.resolve.state;
-      out.resolvePercentUsed = s.resolve.percentUsed;
-      if (ticket.id != null) {
-        const e = engine.escalations(ticket, now);
-        out.escalationsDue = e.due.map((d) => d.id);
-        out.nextWakeUp = e.nextWakeUp;
-      }
-    }
-    return out;
+    Object.assign(out, { priority: p.priority, impactLevel: p.impactLevel, clock: p.clock, process: p.process, packVersion: p.packVersion });
+    const s = engine.sla(ticket, now);
+    out.respondDue = s.respond.due;
+    out.respondState = s.respond.state;
+    out.resolveDue = s.resolve.due;
+    out.resolveState = s.resolve.state;
+    out.resolvePercentUsed = s.resolve.percentUsed;
+    const e = engine.escalations(ticket, now);
+    out.escalationsDue = e.due.map((d) => d.id);
+    out.nextWakeUp = e.nextWakeUp;
   } catch (e) {
-    return { error: { code: e.code ?? 'INVALID_INPUT', message: e.message, field: e.field, line } };
+    out.error = { code: e.code ?? 'INVALID_INPUT', message: e.message, field: e.field, line };
   }
+  return out;
 }
 
 async function stats(engine, opts) {
@@ -338,7 +371,7 @@ async function stats(engine, opts) {
     bad += 1;
     if (badLines.length < 10) badLines.push(line);
   };
-  // A group's name as text (a number or an object would not sort with localeCompare).
+  // A group's name as text (a number or an object would not sort as text).
   const name = (v) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
   for await (const { line, ticket, error } of readTickets(file)) {
     if (error || !ticket.openedAt) {
@@ -369,7 +402,10 @@ async function stats(engine, opts) {
   }
   const hours = (secs) => (secs / 3600).toFixed(2);
   const rows = [['dimension', 'value', 'tickets', 'resolved', 'mttr_hours', 'customer_hours_excluded', 'mtbf_hours']];
-  for (const g of [...groups.values()].sort((a, b) => a.dim.localeCompare(b.dim) || a.value.localeCompare(b.value))) {
+  // The same order whatever the machine's locale: English collation, then code units.
+  const collator = new Intl.Collator('en');
+  const order = (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+  for (const g of [...groups.values()].sort((a, b) => order(a.dim, b.dim) || order(a.value, b.value))) {
     // MTBF: the mean working time between failures. Overlapping tickets are
     // one failure (their downtime is merged); an unresolved one runs to now.
     const end = Date.parse(typeof now === 'string' ? now : now.toISOString());
@@ -402,6 +438,7 @@ async function stats(engine, opts) {
 function check(opts) {
   const dir = opts.rules ?? opts.positional[0] ?? 'rules';
   if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`${dir}: check needs a pack directory (its .rhai files and tests/), not a file`);
   let sources;
   try {
     sources = readPack(dir);
@@ -429,10 +466,11 @@ function check(opts) {
       continue;
     }
     const problems = runFixture(engine, fx);
+    const name = typeof fx?.name === 'string' ? fx.name : '';
     if (problems.length) {
       failed += 1;
-      process.stdout.write(`FAIL ${f} — ${fx.name ?? ''}\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
-    } else process.stdout.write(`ok   ${f} — ${fx.name ?? ''}\n`);
+      process.stdout.write(`FAIL ${f} — ${name}\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    } else process.stdout.write(`ok   ${f} — ${name}\n`);
   }
   process.stdout.write(`${fixtures.length - failed} of ${fixtures.length} pack tests passed\n`);
   return failed ? 1 : 0;
@@ -476,8 +514,21 @@ function readPack(dir) {
 
 /** Compares what the engine says with a fixture's `expect`: a list of differences. */
 function runFixture(engine, fx) {
+  const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(fx)) return [`not a fixture: a JSON object with "ticket" and "expect" is, not ${JSON.stringify(fx)?.slice(0, 40)}`];
+  if (!isObject(fx.expect)) return ['"expect" must be an object: what the pack must say (priority, sla, escalations, nextWakeUp, validation)'];
+  const checks = ['priority', 'sla', 'escalations', 'nextWakeUp', 'validation'];
+  const unknown = Object.keys(fx.expect).filter((k) => !checks.includes(k));
+  if (unknown.length) return [`"expect" has ${unknown.map((k) => JSON.stringify(k)).join(', ')}: it checks ${checks.join(', ')}`];
+  if (!Object.keys(fx.expect).length) return ['"expect" is empty: the fixture checks nothing'];
+  for (const k of ['priority', 'sla']) {
+    if (k in fx.expect && !isObject(fx.expect[k])) return [`expect.${k} must be an object of the fields to compare`];
+  }
+  for (const k of ['escalations', 'validation']) {
+    if (k in fx.expect && !Array.isArray(fx.expect[k])) return [`expect.${k} must be a list`];
+  }
   const problems = [];
-  const expect = fx.expect ?? {};
+  const { expect } = fx;
   const same = (path, got, want) => {
     for (const [k, v] of Object.entries(want)) {
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) same(`${path}.${k}`, got?.[k], v);
@@ -492,9 +543,9 @@ function runFixture(engine, fx) {
       return undefined;
     }
   };
-  if (expect.priority) same('priority', attempt('priority', () => engine.priority(fx.ticket)), expect.priority);
-  if (expect.sla) same('sla', attempt('sla', () => engine.sla(fx.ticket, fx.now)), expect.sla);
-  if (expect.escalations || 'nextWakeUp' in expect) {
+  if ('priority' in expect) same('priority', attempt('priority', () => engine.priority(fx.ticket)), expect.priority);
+  if ('sla' in expect) same('sla', attempt('sla', () => engine.sla(fx.ticket, fx.now)), expect.sla);
+  if ('escalations' in expect || 'nextWakeUp' in expect) {
     const r = attempt('escalations', () => engine.escalations(fx.ticket, fx.now));
     if (r && expect.escalations && JSON.stringify(r.due.map((d) => d.id)) !== JSON.stringify(expect.escalations)) {
       problems.push(`escalations: expected ${JSON.stringify(expect.escalations)}, got ${JSON.stringify(r.due.map((d) => d.id))}`);
@@ -503,7 +554,7 @@ function runFixture(engine, fx) {
       problems.push(`nextWakeUp: expected ${expect.nextWakeUp}, got ${r.nextWakeUp}`);
     }
   }
-  if (expect.validation) {
+  if ('validation' in expect) {
     const r = attempt('validate', () => engine.validate(fx.ticket, fx.type));
     const got = r ? r.errors.map((e) => ({ field: e.field, code: e.code })) : null;
     if (r && JSON.stringify(got) !== JSON.stringify(expect.validation)) {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, cpSync, openSync, writeSync, closeSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, cpSync, openSync, writeSync, closeSync, rmSync, symlinkSync, linkSync } from 'node:fs';
 import { constants } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,10 +171,13 @@ test('JSON that is not an object is a bad ticket; stdin is JSONL when its first 
   assert.equal(stdin.status, 1, stdin.stderr);
   assert.deepEqual(jsonl(stdin.stdout).map((t) => t.id ?? t.triage.error.line), [1, 2, 3, 'TT-2', 'TT-3']);
   // stdin: CSV whose header is quoted, or starts like `true`/`null`, is still CSV
-  for (const head of ['"id","impact","urgency"', 'type,impact,urgency', 'number,impact,urgency']) {
-    const r = run(['triage', '--now', '2026-03-17T12:00:00Z'], `${head}\nTT-1,Critical,Work Impaired\n`);
-    assert.equal(r.status, 0, `${head}: ${r.stderr}`);
+  for (const head of ['"id","impact","urgency","openedAt"', 'type,impact,urgency,openedAt', 'number,impact,urgency,openedAt']) {
+    const row = `${head.startsWith('type') ? 'incident' : 'TT-1'},Critical,Work Impaired,2026-03-16T14:00:00Z`;
+    const r = run(['triage', '--now', '2026-03-17T12:00:00Z'], `${head}\n${row}\n`);
     assert.equal(jsonl(r.stdout)[0].triage.priority, 'High', head);
+    // Without an id there are no escalations to name: said so (exit 1), the rest answered.
+    if (head.startsWith('"id"')) assert.equal(r.status, 0, `${head}: ${r.stderr}`);
+    else assert.deepEqual([r.status, jsonl(r.stdout)[0].triage.error.field, jsonl(r.stdout)[0].triage.respondState], [1, 'id', 'breached'], head);
   }
 });
 
@@ -221,7 +224,7 @@ test('triage: a line over 512 MB is reported as too long, and the tickets after 
 });
 
 test('--rules loads another pack for every command', () => {
-  const input = `${JSON.stringify({ impact: 'Very high', urgency: '5' })}\n`;
+  const input = `${JSON.stringify({ id: 'G-1', impact: 'Very high', urgency: '5', openedAt: '2026-03-16T14:00:00Z' })}\n`;
   const r = run(['triage', '-', '--rules', 'rules/examples/glpi-5x5', '--now', '2026-03-16T14:00:00Z'], input);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).triage.priority, 'Major');
@@ -284,4 +287,113 @@ test('--out: not the input, a path that can be written, its extension in any cas
   r = run(['triage', '-', ...now], 'id,impact,urgency,openedAt\nTT-1,Critical,Work Impaired,2026-03-16T14:00:00Z\n');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(jsonl(r.stdout)[0].triage.priority, 'High');
+});
+
+test('--out is refused when it is the input through a symbolic or a hard link (it would be emptied)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tr-link-'));
+  const file = join(dir, 'export.jsonl');
+  const text = readFileSync(join(root, 'examples/tickets.jsonl'), 'utf8');
+  writeFileSync(file, text);
+  symlinkSync(file, join(dir, 'latest.jsonl'));
+  linkSync(file, join(dir, 'hard.jsonl'));
+  for (const input of ['latest.jsonl', 'hard.jsonl']) {
+    for (const command of ['triage', 'stats']) {
+      const r = run([command, join(dir, input), '--now', '2026-03-20T12:00:00Z', '--out', file]);
+      assert.equal(r.status, 2, `${command} ${input}: ${r.stderr}`);
+      assert.match(r.stderr, /is the input/);
+      assert.equal(readFileSync(file, 'utf8'), text, `${command} ${input}: the export is intact`);
+    }
+  }
+});
+
+test('triage: a ticket the clocks or the escalations cannot read is an error, with what could be answered', () => {
+  const lines = [
+    { id: 'N1', impact: 'Critical', urgency: 'Work Impaired', openedAt: '' },
+    { id: 'N2', impact: 'Critical', urgency: 'Work Impaired', openedAt: 0 },
+    { impact: 'Critical', urgency: 'Work Impaired', openedAt: '2026-03-16T08:00:00Z' },
+  ].map((t) => JSON.stringify(t));
+  const r = run(['triage', '-', '--now', '2026-03-20T00:00:00Z'], `${lines.join('\n')}\n`);
+  assert.equal(r.status, 1);
+  const rows = jsonl(r.stdout);
+  assert.deepEqual(rows.map((t) => [t.triage.priority, t.triage.error.code, t.triage.error.field]), [
+    ['High', 'MISSING_FIELD', 'openedAt'],
+    ['High', 'INVALID_TYPE', 'openedAt'],
+    ['High', 'MISSING_FIELD', 'id'],
+  ]);
+  assert.equal(rows[2].triage.resolveState, 'breached', 'the clocks of a ticket without an id are answered');
+  assert.match(r.stderr, /3 of 3 tickets could not be triaged/);
+});
+
+test('triage: a CSV record with more or fewer cells than the header is an error at the line it starts on', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tr-cells-'));
+  const file = join(dir, 'wide.csv');
+  writeFileSync(file, [
+    'id,impact,urgency,openedAt,summary',
+    'W1,Small,Work Impaired,2026-03-16T14:00:00Z,Printer broken, again, 3rd floor',
+    'W2,Small,Work Impaired',
+    'W3,Small,Work Impaired,2026-03-16T14:00:00Z,"two',
+    'lines, quoted",extra',
+    'W4,Small,Work Impaired,2026-03-16T14:00:00Z,"fine,',
+    'quoted"',
+  ].join('\n'));
+  const r = run(['triage', file, '--now', '2026-03-20T00:00:00Z']);
+  assert.equal(r.status, 1);
+  const rows = jsonl(r.stdout);
+  assert.deepEqual(rows.map((t) => [t.id, t.triage.error?.line ?? null]), [['W1', 2], ['W2', 3], ['W3', 4], ['W4', null]]);
+  assert.match(rows[0].triage.error.message, /7 cells where the header has 5 columns/);
+  assert.match(rows[1].triage.error.message, /3 cells where the header has 5 columns/);
+  assert.equal(rows[3].summary, 'fine,\nquoted');
+});
+
+test('triage: a long quoted field left open is reported without running out of memory', () => {
+  // About 8 MB of rows after a quote that never closes, in a 96 MB heap:
+  // a cell built a character at a time took ~40 bytes a character.
+  const dir = mkdtempSync(join(tmpdir(), 'tr-open-'));
+  const file = join(dir, 'open.csv');
+  const rows = ['id,impact,urgency,openedAt,summary', 'Q0,Small,Work Impaired,2026-03-16T14:00:00Z,"27 inch monitor flickers'];
+  for (let i = 1; i <= 100_000; i++) rows.push(`Q${i},Small,Work Impaired,2026-03-16T14:00:00Z,${'z'.repeat(40)}`);
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  const r = spawnSync(process.execPath, ['--max-old-space-size=96', bin, 'triage', file, '--now', '2026-03-20T00:00:00Z', '--out', join(dir, 'out.jsonl')], { encoding: 'utf8', cwd: root });
+  assert.equal(r.status, 1, r.stderr.slice(0, 500));
+  assert.match(r.stderr, /1 of 100001 tickets could not be triaged/);
+  const first = JSON.parse(readFileSync(join(dir, 'out.jsonl'), 'utf8').split('\n', 1)[0]);
+  assert.deepEqual([first.id, first.triage.error.line], ['Q0', 2]);
+  assert.match(first.triage.error.message, /quoted field opened on line 2 is never closed/);
+});
+
+test('check: a fixture that is not an object, or checks nothing, fails (exit 1) and the others still run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tr-fx-'));
+  cpSync(join(root, 'rules'), dir, { recursive: true, filter: (p) => !p.includes('examples') });
+  const fixtures = { 'a-null.json': 'null', 'b-list.json': '[]', 'c-empty.json': '{"ticket":{},"expect":{}}', 'd-string.json': '{"ticket":{},"expect":{"priority":"Emergency"}}', 'e-typo.json': '{"ticket":{},"expect":{"priorty":{}}}' };
+  for (const [name, text] of Object.entries(fixtures)) writeFileSync(join(dir, 'tests', name), text);
+  const r = run(['check', dir]);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  for (const name of Object.keys(fixtures)) assert.match(r.stdout, new RegExp(`FAIL ${name.replace('.', '\\.')}`));
+  assert.match(r.stdout, /expect\.priority must be an object/);
+  assert.match(r.stdout, /"expect" has "priorty"/);
+  assert.match(r.stdout, /3 of 8 pack tests passed/);
+});
+
+test('stats: the same rows in the same order whatever the machine\'s locale', () => {
+  const input = ['öl-1', 'zeta', 'alpha', 'Beta'].map((c, i) => JSON.stringify(ticket(`L-${i}`, { component: c }))).join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'tr-locale-'));
+  writeFileSync(join(dir, 'loc.jsonl'), input);
+  const outs = ['en_US.UTF-8', 'sv_SE.UTF-8', 'C'].map((l) => spawnSync(process.execPath, [bin, 'stats', join(dir, 'loc.jsonl'), '--now', '2026-03-20T00:00:00Z'], { encoding: 'utf8', cwd: root, env: { ...process.env, LC_ALL: l, LANG: l } }).stdout);
+  assert.equal(outs[1], outs[0]);
+  assert.equal(outs[2], outs[0]);
+  assert.deepEqual(outs[0].split('\n').filter((l) => l.startsWith('component,')).map((l) => l.split(',')[1]), ['alpha', 'Beta', 'öl-1', 'zeta']);
+});
+
+test('options a command does not take, a missing value, a directory or a file where the other is needed: usage errors', () => {
+  const cases = [
+    [['check', 'rules', '--out', 'x.txt'], /check takes no --out/],
+    [['check', '--rules', 'examples/tickets.jsonl'], /check needs a pack directory/],
+    [['triage', 'rules'], /rules: a directory, not a file of tickets/],
+    [['triage', 'examples/tickets.jsonl', '--now', '--out', 'x.jsonl'], /--now needs a value/],
+  ];
+  for (const [args, message] of cases) {
+    const r = run(args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, message, args.join(' '));
+  }
 });
