@@ -510,8 +510,12 @@ impl RuleEngine {
         form::validate::check_role(self, role)?;
         let type_name = crate::ticket::Field::of(ticket, "type").required_str("type")?;
         let ty = self.pack.ticket_type(type_name)?;
-        // The status the record says (a contradiction is refused, as the
-        // clocks refuse it): what a role may read depends on it.
+        // The status the record says (a contradiction, or a record the
+        // clocks refuse, is refused as they refuse it): what a role may
+        // read depends on it.
+        if let Some(e) = form::validate::record_error(self, ticket) {
+            return Err(e);
+        }
         crate::sla::record_status(ticket, self.pack.sla())?;
         let status = form::validate::status_of(self, ty, ticket);
         let mut out = ticket.clone();

@@ -1230,3 +1230,73 @@ fn transition_and_redact_read_the_status_the_history_gives() {
     t["status"] = json!("resolved");
     assert!(e.transition(&t, "Closed", None).unwrap().allowed);
 }
+
+#[test]
+fn every_call_reads_one_status_from_a_record() {
+    let e = engine();
+    let now = ticket_rules::time::parse_instant("2026-03-20T12:00:00Z", "now").unwrap();
+    let mut t = good_incident();
+    t["id"] = json!("TT-1");
+    t["openedAt"] = json!("2026-03-16T14:00:00Z");
+    t["resolution"] = json!("Replaced toner");
+    // Resolved by its own word, with no history to say when: the clocks
+    // cannot run it (they read New, breached), so no call takes it.
+    t["status"] = json!("Resolved");
+    let code = |r: Result<(), ticket_rules::Error>| r.unwrap_err().code();
+    assert_eq!(code(e.sla(&t, now).map(drop)), "INVALID_HISTORY");
+    assert_eq!(
+        code(e.escalations(&t, now, &[]).map(drop)),
+        "INVALID_HISTORY"
+    );
+    assert_eq!(
+        code(e.transition(&t, "Closed", None).map(drop)),
+        "INVALID_HISTORY"
+    );
+    assert_eq!(code(e.redact(&t, "customer").map(drop)), "INVALID_HISTORY");
+    let r = e.validate(&t, None, None).unwrap();
+    assert_eq!(
+        codes(&r.errors),
+        [("status".into(), "INVALID_HISTORY".into())]
+    );
+    // A history the clocks refuse is refused by transition and redact too
+    // (they took its last status in list order: Resolved, shown to the
+    // customer, although by time the ticket is In Process).
+    let events = [
+        json!([{ "at": "2026-03-17T10:00:00Z", "status": "Resolved" },
+               { "at": "2026-03-16T15:00:00Z", "status": "In Process" }]),
+        json!([{ "at": "2026-03-10T10:00:00Z", "status": "Resolved" }]),
+        json!([{ "status": "Resolved" }]),
+        json!([{ "at": "yesterday", "status": "Resolved" }]),
+    ];
+    for history in events {
+        t["history"] = history.clone();
+        let sla = e.sla(&t, now).unwrap_err().code();
+        assert_eq!(
+            code(e.transition(&t, "Closed", None).map(drop)),
+            sla,
+            "{history}"
+        );
+        assert_eq!(code(e.redact(&t, "customer").map(drop)), sla, "{history}");
+        assert!(!e.validate(&t, None, None).unwrap().valid, "{history}");
+    }
+    // A form's ticket (no record yet) is where its status says, as before.
+    let mut form = good_incident();
+    form["status"] = json!("In Process");
+    assert!(form.get("openedAt").is_none());
+    assert_eq!(
+        e.transition(&form, "Wait Customer", None).unwrap().from,
+        "In Process"
+    );
+    // A null or blank status is none given, for validate as for the rest.
+    for none in [json!(null), json!(""), json!("  ")] {
+        t["status"] = none.clone();
+        t["history"] = json!([]);
+        let r = e.validate(&t, None, None).unwrap();
+        assert!(
+            r.errors.iter().all(|x| x.field != "status"),
+            "{none}: {:?}",
+            r.errors
+        );
+        assert_eq!(e.transition(&t, "In Process", None).unwrap().from, "New");
+    }
+}

@@ -854,7 +854,8 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
             )),
         }
     }
-    if let Some(v) = out.get("status") {
+    // A null or blank status is none given, as every other call reads it.
+    if let Some(v) = out.get("status").filter(|v| !is_empty(Some(v))) {
         if v.as_str().is_none_or(|s| policy.status(s).is_none()) {
             found.push((
                 "status".into(),
@@ -879,17 +880,11 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
             ));
         }
     }
-    // Only what is wrong with the record itself: a missing impact is the
-    // field check's to say, a hook's failure the pack's.
-    let record = |e: &Error| {
-        let root = e.field().map(|f| f.split(['.', '[']).next().unwrap_or(f));
-        matches!(root, Some("openedAt" | "history" | "status" | "alarms"))
-    };
     // The children as `transition` reads them: what it would refuse when
     // the parent closes is wrong in the record already.
     let children = open_children(policy, out.get("children"));
     let children_error = children.as_ref().err();
-    let first = pack.check_record(out).err().filter(record);
+    let first = record_error(pack, out);
     for e in first.iter().chain(children_error) {
         let field = e.field().unwrap_or("history").to_string();
         let (code, param) = match e {
@@ -932,6 +927,18 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
             children_open(ctx, open);
         }
     }
+}
+
+/// What is wrong with the ticket as a record (its `openedAt`, `history`,
+/// `status` and `alarms`, read as the clocks and escalations read them),
+/// if anything: not a missing impact (the field check's to say) nor a
+/// hook's failure (the pack's). `validate` reports it at its field;
+/// `transition` and `redact` refuse the ticket with it, as `sla` does.
+pub(crate) fn record_error<P: FormPack>(pack: &P, ticket: &Value) -> Option<Error> {
+    pack.check_record(ticket).err().filter(|e| {
+        let root = e.field().map(|f| f.split(['.', '[']).next().unwrap_or(f));
+        matches!(root, Some("openedAt" | "history" | "status" | "alarms"))
+    })
 }
 
 /// A data rule: when its condition holds, its field must pass its checks.
@@ -1386,6 +1393,12 @@ pub(crate) fn transition<P: FormPack>(
         return Err(Error::MissingField { field: "to".into() });
     }
     let to = canonical(to, "to")?;
+    // A record the clocks refuse (events out of order or before the
+    // opening, an instant that is none) is refused here too: the status
+    // read from it could be one the clocks never reach.
+    if let Some(e) = record_error(pack, ticket) {
+        return Err(e);
+    }
     // Where the record says the ticket is, as the clocks read it: a ticket
     // whose history has moved it on is not at its type's first status for
     // want of a top-level `status`, and one that contradicts its history

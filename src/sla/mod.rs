@@ -296,7 +296,8 @@ impl<'p> Timeline<'p> {
         }
         // The ticket's own `status`, when given, must agree with its history
         // (the loop above checked and spelt every event's).
-        own_status(ticket, policy, given.then_some(last_status))?;
+        // The clocks need a history for any status but the opening one.
+        own_status(ticket, policy, Some(last_status), given)?;
         statuses.push((since, now, status));
         Ok(Timeline {
             now,
@@ -878,18 +879,23 @@ pub(crate) fn record_status<'p, J: JsonView>(
             last = Some(spelt(&path, s)?);
         }
     }
-    own_status(ticket, policy, history.map(|_| last))
+    own_status(ticket, policy, history.map(|_| last), true)
 }
 
 /// The ticket's own `status` (as the pack spells it), which must agree
-/// with `history`'s last status: `None` for a ticket without a history,
-/// `Some(None)` for a history without a status event (at the first
-/// status). Without its own, the history's. [`record_status`] after its
-/// walk of the history, and [`Timeline::read`] after its own.
+/// with where its history leaves it: `history` is `None` when the status
+/// needs no history (a lifecycle call on a ticket without one: the host's
+/// word for where it is) and `Some(None)` for a history without a status
+/// event, or for the clocks on a ticket without a history at all (`given`
+/// false): either way the ticket is at its opening status, and a top-level
+/// status elsewhere is `INVALID_HISTORY` (the clocks cannot know since
+/// when). Without its own, the history's. [`record_status`] after its walk
+/// of the history, and [`Timeline::read`] after its own.
 fn own_status<'p, J: JsonView>(
     ticket: &J,
     policy: &'p SlaPolicy,
     history: Option<Option<&'p str>>,
+    given: bool,
 ) -> Result<Option<&'p str>> {
     let Some(own) = Field::of(ticket, "status").optional_str("status")? else {
         return Ok(history.flatten());
@@ -902,9 +908,13 @@ fn own_status<'p, J: JsonView>(
         if own != final_status {
             return Err(Error::InvalidHistory {
                 field: "status".into(),
-                message: format!(
-                    "the ticket says {own:?} but its history ends in {final_status:?}"
-                ),
+                message: if given {
+                    format!("the ticket says {own:?} but its history ends in {final_status:?}")
+                } else {
+                    format!(
+                        "the ticket says {own:?} but has no history: the clocks cannot tell since when (give the history event that moved it there)"
+                    )
+                },
             });
         }
     }
