@@ -1191,6 +1191,75 @@ fn validate_reads_the_children_as_transition_does() {
 }
 
 #[test]
+fn validate_lists_every_bad_child_and_transition_refuses_each() {
+    let e = engine();
+    let outage = json!({
+        "type": "outage", "status": "Resolved", "resolution": "Replaced the switch",
+        "summary": "File shares down", "description": "No one can open a share since 9:00.",
+        "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
+        "service": "File shares", "startedAt": "2026-03-16T14:00:00Z", "component": "filer-2",
+    });
+    // Every child's problem at once, each at its path (only the first was
+    // reported).
+    let mut t = outage.clone();
+    t["children"] = json!([{ "status": "Bogus" }, "TT-2", { "id": "TT-3" }, { "status": 7 }]);
+    let r = e.validate(&t, None, None).unwrap();
+    let want = [
+        ("children[0].status", "NOT_IN_MENU"),
+        ("children[1]", "WRONG_TYPE"),
+        ("children[2].status", "REQUIRED"),
+        ("children[3].status", "WRONG_TYPE"),
+    ];
+    let want: Vec<_> = want
+        .iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(codes(&r.errors), want);
+    assert!(e.transition(&t, "Closed", None).is_err());
+    // A child's id is what the ticket's own may be: text or a whole number
+    // (an object or a fraction was taken).
+    for id in [json!({ "x": 1 }), json!(4.5), json!(true), json!(["TT-2"])] {
+        let mut t = outage.clone();
+        t["children"] =
+            json!([{ "id": "TT-2", "status": "Closed" }, { "id": id, "status": "Closed" }]);
+        let r = e.validate(&t, None, None).unwrap();
+        assert_eq!(
+            codes(&r.errors),
+            [("children[1].id".to_string(), "WRONG_TYPE".to_string())],
+            "{id}"
+        );
+        assert_eq!(r.errors[0].params["expected"], "text or a whole number");
+        let mut own = outage.clone();
+        own["id"] = id.clone();
+        let r = e.validate(&own, None, None).unwrap();
+        assert_eq!(
+            codes(&r.errors),
+            [("id".to_string(), "WRONG_TYPE".to_string())]
+        );
+        // transition does not close over what validate refuses.
+        assert!(e.transition(&t, "Closed", None).is_err(), "{id}");
+        assert!(e
+            .transition(&outage, "Closed", Some(&t["children"]))
+            .is_err());
+    }
+    // Both of one child's problems; ids that are text, whole numbers or
+    // null stand.
+    t["children"] = json!([{ "id": 4.5, "status": "Bogus" }]);
+    let r = e.validate(&t, None, None).unwrap();
+    assert_eq!(
+        codes(&r.errors),
+        [
+            ("children[0].id".to_string(), "WRONG_TYPE".to_string()),
+            ("children[0].status".to_string(), "NOT_IN_MENU".to_string())
+        ]
+    );
+    t["children"] = json!([{ "id": "TT-2", "status": "Closed" }, { "id": 42, "status": "Closed" },
+                           { "id": null, "status": "Closed" }]);
+    assert!(e.validate(&t, None, None).unwrap().valid);
+    assert!(e.transition(&t, "Closed", None).unwrap().allowed);
+}
+
+#[test]
 fn transition_and_redact_read_the_status_the_history_gives() {
     let e = engine();
     let mut t = good_incident();

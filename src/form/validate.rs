@@ -843,15 +843,13 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
     let mut found: Vec<(String, &str, &str, (&str, Value))> = Vec::new();
     let expected = |what: &str| ("expected", Value::from(what));
     for field in ["id", "parent"] {
-        match out.get(field) {
-            None | Some(Value::Null | Value::String(_)) => {}
-            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => {}
-            Some(_) => found.push((
+        if !id_kind(out.get(field)) {
+            found.push((
                 field.into(),
                 "WRONG_TYPE",
                 host_label(field),
-                expected("text or a whole number"),
-            )),
+                expected(ID_KIND),
+            ));
         }
     }
     // A null or blank status is none given, as every other call reads it.
@@ -882,10 +880,9 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
     }
     // The children as `transition` reads them: what it would refuse when
     // the parent closes is wrong in the record already.
-    let children = open_children(policy, out.get("children"));
-    let children_error = children.as_ref().err();
+    let (open, children_errors) = read_children(policy, out.get("children"));
     let first = record_error(pack, out);
-    for e in first.iter().chain(children_error) {
+    for e in first.iter().chain(&children_errors) {
         let field = e.field().unwrap_or("history").to_string();
         let (code, param) = match e {
             Error::InvalidInstant { .. } => ("INVALID_DATE_TIME", None),
@@ -918,7 +915,7 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
     }
     // A parent that closes only when its children have is not closed with
     // one open (what `transition` refuses on the way there).
-    if let (true, Ok(open)) = (ty.children, children) {
+    if ty.children && children_errors.is_empty() {
         let closed = crate::sla::record_status(out, policy)
             .ok()
             .flatten()
@@ -1318,35 +1315,76 @@ fn non_object_parent<'p>(v: &Value, path: &'p str) -> Option<(&'p str, &'static 
     None
 }
 
+/// What a ticket's `id` (and `parent`, and a child's `id`) may be.
+const ID_KIND: &str = "text or a whole number";
+
+/// Whether an id is of [`ID_KIND`] (or not given).
+fn id_kind(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null | Value::String(_)) => true,
+        Some(Value::Number(n)) => n.is_i64() || n.is_u64(),
+        Some(_) => false,
+    }
+}
+
 /// The children that are not closed (each by its id, else its path), read
 /// as `transition` reads them before a parent closes and `validate` reads
 /// a ticket's own: a list (or nothing) of objects, each with a declared
-/// `status`. Each child must say where it stands: nothing is guessed open.
+/// `status` and an id, if any, of [`ID_KIND`]. Each child must say where it
+/// stands: nothing is guessed open. The first problem, for `transition`.
 fn open_children(policy: &SlaPolicy, children: Option<&Value>) -> Result<Vec<Value>> {
+    let (open, errors) = read_children(policy, children);
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(open),
+    }
+}
+
+/// [`open_children`] with every problem, each at its path, in order (for
+/// `validate`, which lists them all); the open children are complete only
+/// when there is none.
+fn read_children(policy: &SlaPolicy, children: Option<&Value>) -> (Vec<Value>, Vec<Error>) {
     let kids = match children {
         None | Some(Value::Null) => &[][..],
         Some(Value::Array(kids)) => kids.as_slice(),
         Some(v) => {
-            return Err(Error::InvalidType {
+            let e = Error::InvalidType {
                 field: "children".into(),
                 expected: "array",
                 found: json_type(v),
-            })
+            };
+            return (Vec::new(), vec![e]);
         }
     };
     let mut open = Vec::new();
+    let mut errors = Vec::new();
     for (i, k) in kids.iter().enumerate() {
         if !k.is_object() {
-            return Err(Error::InvalidType {
+            errors.push(Error::InvalidType {
                 field: format!("children[{i}]"),
                 expected: "object",
                 found: json_type(k),
             });
+            continue;
+        }
+        if let Some(id) = k.get("id").filter(|id| !id_kind(Some(id))) {
+            errors.push(Error::InvalidType {
+                field: format!("children[{i}].id"),
+                expected: ID_KIND,
+                found: json_type(id),
+            });
         }
         let path = format!("children[{i}].status");
-        let given = crate::ticket::Field::of(k, "status").required_str(&path)?;
+        let given = match crate::ticket::Field::of(k, "status").required_str(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
         let Some(status) = policy.canonical(given) else {
-            return Err(policy.unknown_status(path, given));
+            errors.push(policy.unknown_status(path, given));
+            continue;
         };
         if !policy.closed.iter().any(|c| c == status) {
             let id = k
@@ -1356,7 +1394,7 @@ fn open_children(policy: &SlaPolicy, children: Option<&Value>) -> Result<Vec<Val
             open.push(Value::from(id));
         }
     }
-    Ok(open)
+    (open, errors)
 }
 
 /// `CHILDREN_OPEN` for a parent that is (or would be) closed while these
