@@ -1260,6 +1260,86 @@ fn validate_lists_every_bad_child_and_transition_refuses_each() {
 }
 
 #[test]
+fn a_type_names_its_statuses_as_the_policy_spells_them() {
+    // Statuses match in any case and with spaces around; a pack that
+    // writes them another way gets its answers in the policy's spelling
+    // (`formSchema` said "in process" where `sla` says "In Process").
+    let edits = [
+        (
+            r#""In Process":         ["Wait Customer", "Wait Vendor", "Resolved"],"#,
+            r#"" in process ": ["wait customer", "Wait Vendor", "resolved"],"#,
+        ),
+        (
+            r#"required_at: #{ "Resolved": ["resolution"] },"#,
+            r#"required_at: #{ "RESOLVED": ["resolution"] },"#,
+        ),
+        (
+            r#"label: "Incident","#,
+            r#"label: "Incident", initial: "in process","#,
+        ),
+        (
+            r#""customer": ["Resolved", "Closed", "Customer Responded"]"#,
+            r#""customer": ["resolved", "Closed", "customer responded"]"#,
+        ),
+    ];
+    let (_, forms) = ticket_rules::DEFAULT_PACK
+        .iter()
+        .find(|(n, _)| *n == "forms.rhai")
+        .unwrap();
+    let mut forms = forms.to_string();
+    for (from, to) in edits {
+        assert!(forms.contains(from), "{from}");
+        forms = forms.replace(from, to);
+    }
+    let sources = common::default_pack_with("forms.rhai", &forms);
+    let from_source = RuleEngine::from_sources(sources.clone()).unwrap();
+    let compiled = RuleEngine::compile_sources(sources).unwrap();
+    let from_compiled = RuleEngine::from_compiled(&compiled).unwrap();
+    for e in [&from_source, &from_compiled] {
+        let s = e.form_schema("incident").unwrap();
+        assert_eq!(s["initial"], "In Process");
+        assert_eq!(
+            s["transitions"]["In Process"],
+            json!(["Wait Customer", "Wait Vendor", "Resolved"]),
+            "{}",
+            s["transitions"]
+        );
+        assert!(s["transitions"].get(" in process ").is_none());
+        assert_eq!(s["requiredAt"], json!({ "Resolved": ["resolution"] }));
+        let resolution = s["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "resolution")
+            .unwrap();
+        assert_eq!(
+            resolution["access"]["read"]["customer"],
+            json!(["Resolved", "Closed", "Customer Responded"])
+        );
+        // transition's `from` (a new ticket is at its type's initial
+        // status) and its allowed moves are the policy's spelling too.
+        let mut t = good_incident();
+        t["openedAt"] = json!("2026-03-16T14:00:00Z");
+        let r = e.transition(&t, "closed", None).unwrap();
+        assert_eq!((r.from.as_str(), r.to.as_str()), ("In Process", "Closed"));
+        assert_eq!(
+            r.errors[0].params["allowed"],
+            json!(["Wait Customer", "Wait Vendor", "Resolved"])
+        );
+        let r = e.transition(&t, "resolved", None).unwrap();
+        assert_eq!(
+            codes(&r.errors),
+            [("resolution".to_string(), "REQUIRED".to_string())]
+        );
+        assert_eq!(r.errors[0].params["status"], "Resolved");
+    }
+    assert_eq!(
+        from_source.form_schema("incident").unwrap(),
+        from_compiled.form_schema("incident").unwrap()
+    );
+}
+
+#[test]
 fn transition_and_redact_read_the_status_the_history_gives() {
     let e = engine();
     let mut t = good_incident();

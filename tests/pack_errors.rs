@@ -804,6 +804,16 @@ fn misspelt_names_are_refused_at_load() {
             r#"ticket_type("change", #{ fields: [ #{ name: "summary" } ], reclassify: #{ to: "problem", requires: ["workaroud"] } });"#.to_string(),
             r#"reclassify requires "workaroud""#,
         ),
+        // Stored as the policy spells them, two spellings of a status
+        // would be one key twice.
+        (
+            r#"ticket_type("change", #{ fields: [], transitions: #{ "New": ["Closed"], " new ": [] } });"#.to_string(),
+            r#"transitions names status "New" twice (first as " new ")"#,
+        ),
+        (
+            r#"ticket_type("change", #{ fields: [ #{ name: "summary" } ], required_at: #{ "Resolved": ["summary"], "RESOLVED": [] } });"#.to_string(),
+            r#"required_at names status "Resolved" twice (first as "RESOLVED")"#,
+        ),
         (
             r#"escalation("x", #{ when: #{ clock: "resolve", percent: 10, repeat: "1h" }, actions: [notify_assignee("x")] });"#.to_string(),
             "`repeat` does not go with a clock trigger",

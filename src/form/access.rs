@@ -210,6 +210,17 @@ impl Access {
     pub(crate) fn grants(&self) -> [&Grant; 3] {
         [&self.read, &self.create, &self.change]
     }
+
+    /// The statuses its grants name, to be spelled as the policy does.
+    pub(crate) fn statuses_mut(&mut self) -> impl Iterator<Item = &mut String> {
+        [&mut self.read, &mut self.create, &mut self.change]
+            .into_iter()
+            .filter_map(|g| match g {
+                Grant::All => None,
+                Grant::Roles(m) => Some(m.values_mut().flatten().flatten()),
+            })
+            .flatten()
+    }
 }
 
 /// Removes the value at a dotted path, if there.

@@ -292,6 +292,22 @@ impl Builder {
                     ));
                 }
             }
+            // Their statuses are stored as the policy spells them: two
+            // spellings of one key would become one key twice.
+            for (what, keys) in [
+                (
+                    "transitions",
+                    ty.transitions.iter().map(|t| &t.0).collect::<Vec<_>>(),
+                ),
+                ("required_at", ty.required_at.iter().map(|r| &r.0).collect()),
+            ] {
+                for (i, k) in keys.iter().enumerate() {
+                    let same = |o: &&&String| status(o) && policy.status(o) == policy.status(k);
+                    if let Some(o) = keys.iter().take(i).find(same) {
+                        bad(format!("{what} names status {k:?} twice (first as {o:?})"));
+                    }
+                }
+            }
             for (s, fields) in &ty.required_at {
                 if !status(s) {
                     bad(format!("required_at names unknown status {s:?}"));

@@ -71,6 +71,29 @@ impl std::fmt::Debug for Pack {
     }
 }
 
+/// `ty` with every status it names (transitions, required_at, initial,
+/// its fields' access) as `policy` spells it, the load having checked that
+/// each is declared: every answer then names a status one way, and a
+/// portal finds `transitions[sla.status]`.
+fn spelled(mut ty: crate::form::TicketType, policy: &SlaPolicy) -> crate::form::TicketType {
+    let spell = |s: &mut String| {
+        if let Some(c) = policy.canonical(s) {
+            if c != s {
+                *s = c.to_string();
+            }
+        }
+    };
+    for (from, to) in &mut ty.transitions {
+        std::iter::once(from).chain(to).for_each(spell);
+    }
+    ty.required_at.iter_mut().for_each(|(s, _)| spell(s));
+    ty.initial.iter_mut().for_each(spell);
+    for f in &mut ty.fields {
+        f.access.statuses_mut().for_each(spell);
+    }
+    ty
+}
+
 impl Pack {
     /// Loads a pack from `(file name, source)` pairs. On failure, every
     /// error found, in file order.
@@ -312,7 +335,11 @@ impl Pack {
                 clocks,
                 b.limits.take().map_or(Limits::HOOK, |d| d.value),
             ),
-            types: b.types.drain(..).map(|d| d.value.0).collect(),
+            types: b
+                .types
+                .drain(..)
+                .map(|d| spelled(d.value.0, &sla))
+                .collect(),
             lookups: crate::json::btree(b.lookups.drain(..).map(|d| d.value)),
             messages: {
                 let mut m = crate::form::default_messages();
