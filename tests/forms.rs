@@ -1449,3 +1449,80 @@ fn every_call_reads_one_status_from_a_record() {
         assert_eq!(e.transition(&t, "In Process", None).unwrap().from, "New");
     }
 }
+
+#[test]
+fn a_status_requires_its_fields_while_the_ticket_is_there_and_a_move_is_judged_as_a_save() {
+    let e = engine();
+    // Resolved with no resolution summary: what the move there required is
+    // required while there (it was valid, and could close so).
+    let mut t = good_incident();
+    t["id"] = json!("TT-1");
+    t["openedAt"] = json!("2026-03-16T14:00:00Z");
+    t["history"] = json!([{ "at": "2026-03-16T15:00:00Z", "status": "Resolved" }]);
+    let r = e.validate(&t, None, None).unwrap();
+    assert_eq!(codes(&r.errors), [("resolution".into(), "REQUIRED".into())]);
+    assert!(r.required.iter().any(|f| f == "resolution"));
+    t["resolution"] = json!("Replaced toner");
+    assert!(e.validate(&t, None, None).unwrap().valid);
+    // Back in process (the customer said it is not fixed): not required.
+    t["history"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "at": "2026-03-16T16:00:00Z", "status": "Customer Responded" }));
+    t["resolution"] = json!(null);
+    assert!(e.validate(&t, None, None).unwrap().valid);
+
+    // A problem whose root cause only repeats its workaround is not
+    // resolved with it: the field the move requires is judged as a save
+    // judges it (transition said allowed, then it could close).
+    let problem = json!({ "type": "problem", "summary": "Mail bounces", "impact": "Single Department affected",
+                          "urgency": "Work Impaired", "service": "Email", "contact": { "name": "Pat Doe" },
+                          "status": "In Process", "workaround": "Use webmail", "rootCause": "use webmail ",
+                          "resolution": "Nothing" });
+    let r = e.transition(&problem, "Resolved", None).unwrap();
+    assert_eq!(
+        (r.allowed, codes(&r.errors)),
+        (
+            false,
+            vec![("rootCause".into(), "SAME_AS_WORKAROUND".into())]
+        )
+    );
+    // What was wrong already, on a field the move does not need, is not
+    // the move's to refuse.
+    let mut long = problem.clone();
+    long["rootCause"] = json!("A full mailbox on the relay");
+    long["component"] = json!("x".repeat(81));
+    assert!(e.transition(&long, "Resolved", None).unwrap().allowed);
+    assert!(!e.validate(&long, None, None).unwrap().valid);
+}
+
+#[test]
+fn a_rule_on_status_reads_the_record_and_holds_a_move() {
+    let chain = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/examples/rfc1297-chain/forms.rhai"
+    ))
+    .unwrap();
+    let e = with_forms(&chain).unwrap();
+    let mut trouble = json!({ "type": "trouble", "summary": "Line down", "site": "fairfax",
+                              "id": "TR-1", "impact": "Single Building affected", "urgency": "Work Impaired",
+                              "openedAt": "2026-03-16T14:00:00Z",
+                              "history": [{ "at": "2026-03-16T15:00:00Z", "status": "Wait Vendor" }] });
+    // Waiting by its history (no top-level status): the alarm is needed.
+    let r = e.validate(&trouble, None, None).unwrap();
+    assert!(
+        codes(&r.errors).contains(&("alarmAt".into(), "ALARM_NEEDED".into())),
+        "{:?}",
+        r.errors
+    );
+    // The move into a wait needs it too.
+    trouble["history"] = json!([{ "at": "2026-03-16T15:00:00Z", "status": "In Process" }]);
+    let r = e.transition(&trouble, "Wait Vendor", None).unwrap();
+    assert!(
+        codes(&r.errors).contains(&("alarmAt".into(), "ALARM_NEEDED".into())),
+        "{:?}",
+        r.errors
+    );
+    trouble["alarmAt"] = json!("2026-03-17T09:00:00Z");
+    assert!(e.transition(&trouble, "Wait Vendor", None).unwrap().allowed);
+}

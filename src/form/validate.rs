@@ -101,6 +101,21 @@ pub(crate) fn validate<P: FormPack>(
     lookups: CallLookups<'_>,
     who: Requester<'_>,
 ) -> Result<ValidationResult> {
+    validate_at(pack, ticket, type_name, lookups, who, None)
+}
+
+/// [`validate`] with the ticket judged at status `at` (`None`: where its
+/// record is, else its type's initial status): the fields `required_at`
+/// it, and the conditions that name `status`. `transition` judges a move
+/// so, at both ends.
+fn validate_at<P: FormPack>(
+    pack: &P,
+    ticket: Cow<'_, Value>,
+    type_name: Option<&str>,
+    lookups: CallLookups<'_>,
+    who: Requester<'_>,
+    at: Option<&str>,
+) -> Result<ValidationResult> {
     crate::ticket::expect_object(&*ticket)?;
     if let Some(p) = who.previous {
         if !p.is_object() {
@@ -324,6 +339,16 @@ pub(crate) fn validate<P: FormPack>(
         }
     }
 
+    // The status the ticket is judged at: the fields required there are
+    // required now (a resolution while Resolved, not only on the way in),
+    // and a condition on `status` reads it (the record's, not a top-level
+    // field a history has moved on from).
+    let at = at.map_or_else(|| status_of(pack, ty, &out), str::to_string);
+    let required_at: &[String] = ty
+        .required_at
+        .iter()
+        .find(|(s, _)| same_name(s, &at))
+        .map_or(&[], |(_, fields)| fields);
     // Each field. A dotted field (`contact.name`) under something that is
     // not an object is one error at that something (`contact`), not a
     // missing field under it.
@@ -333,9 +358,10 @@ pub(crate) fn validate<P: FormPack>(
     let mut required_now: Vec<String> = Vec::new();
     for f in &ty.fields {
         let required = f.required
+            || required_at.contains(&f.name)
             || match &f.required_when {
                 None => false,
-                Some(c) => holds(pack, ty, c, &out, &mut priority)?,
+                Some(c) => holds(pack, ty, c, &out, &at, &mut priority)?,
             };
         if required {
             required_now.push(f.name.clone());
@@ -368,7 +394,7 @@ pub(crate) fn validate<P: FormPack>(
     for rule in &ty.rules {
         let rule = match rule {
             Rule::Data(d) => {
-                data_rule(&mut ctx, ty, d, &out)?;
+                data_rule(&mut ctx, ty, d, &out, &at)?;
                 continue;
             }
             Rule::Function(name) => name,
@@ -944,9 +970,10 @@ fn data_rule<P: FormPack>(
     ty: &TicketType,
     r: &DataRule,
     ticket: &Value,
+    status: &str,
 ) -> Result<()> {
     if let Some(c) = &r.when {
-        if !holds(ctx.pack, ty, c, ticket, &mut None)? {
+        if !holds(ctx.pack, ty, c, ticket, status, &mut None)? {
             return Ok(());
         }
     }
@@ -1062,6 +1089,7 @@ pub(crate) fn holds<P: FormPack>(
     ty: &TicketType,
     c: &Condition,
     ticket: &Value,
+    status: &str,
     priority: &mut Option<Option<PriorityResult>>,
 ) -> Result<bool> {
     match c {
@@ -1088,6 +1116,8 @@ pub(crate) fn holds<P: FormPack>(
                             (None, true) => return Ok(false),
                         }
                     }
+                    // The status the ticket is judged at (its record's).
+                    "status" => Value::from(status),
                     path => get_path(ticket, path).cloned().unwrap_or(Value::Null),
                 };
                 if !one_of(pack.matrix(), key, values, Some(&actual)) {
@@ -1494,6 +1524,37 @@ pub(crate) fn transition<P: FormPack>(
             .filter(|c| !c.is_null())
             .or_else(|| ticket.get("children"));
         children_open(&mut ctx, open_children(policy, kids)?);
+    }
+    // What the move itself makes wrong, as a save of the ticket judges it:
+    // an error at the new status that the old one does not have (a rule
+    // for waiting tickets), and any on a field the new status requires (a
+    // root cause that only repeats the workaround). What was wrong already
+    // is not the move's to refuse.
+    let judged = |at: &str| {
+        validate_at(
+            pack,
+            Cow::Borrowed(ticket),
+            None,
+            None,
+            Requester::default(),
+            Some(at),
+        )
+    };
+    let (before, after) = (judged(&from)?, judged(&to)?);
+    let required_here: &[String] = ty
+        .required_at
+        .iter()
+        .find(|(s, _)| same_name(s, &to))
+        .map_or(&[], |(_, fields)| fields);
+    for e in after.errors {
+        let new = !before
+            .errors
+            .iter()
+            .any(|b| b.field == e.field && b.code == e.code);
+        let said = ctx.errors.iter().any(|x| x.field == e.field);
+        if (new || required_here.contains(&e.field)) && !said {
+            ctx.errors.push(e);
+        }
     }
     Ok(TransitionResult {
         allowed: ctx.errors.is_empty(),
