@@ -858,3 +858,46 @@ fn after_a_re_rating_the_form_does_not_mix_ratings() {
     assert!(r.valid, "{:?}", r.errors);
     assert_eq!(r.ticket["priority"], "Scheduled");
 }
+
+/// A customer's form sends back the rating it shows: in another spelling
+/// of the same level, or the rating a re-rating in the history gave. Neither
+/// is a change (both were `READ_ONLY`); another rating still is.
+#[test]
+fn a_rating_sent_back_as_shown_is_no_change() {
+    let e = RuleEngine::embedded().unwrap();
+    let mut stored = base("In Process");
+    stored["id"] = json!("TT-9");
+    stored["openedAt"] = json!("2026-03-16T14:00:00Z");
+    stored["history"] = json!([
+        { "at": "2026-03-16T15:00:00Z", "status": "In Process" },
+        { "at": "2026-03-16T16:00:00Z", "urgency": "Work Stopped - No workaround" },
+    ]);
+    let who = Requester {
+        role: Some("customer"),
+        previous: Some(&stored),
+    };
+    let cases = [
+        ("impact", json!("  single department AFFECTED ")),
+        ("urgency", json!("work impaired")),
+        ("urgency", json!("Work Stopped - No workaround")),
+    ];
+    for (field, value) in cases {
+        let mut sent = stored.clone();
+        sent[field] = value.clone();
+        let r = e.validate_as(&sent, None, None, who).unwrap();
+        assert!(r.valid, "{field} {value}: {:?}", r.errors);
+        assert_eq!(
+            r.ticket[field], stored[field],
+            "{field} {value}: the stored spelling stands"
+        );
+    }
+    let mut raised = stored.clone();
+    raised["urgency"] = json!("Work not Impaired");
+    let r = e.validate_as(&raised, None, None, who).unwrap();
+    assert_eq!(error_on(&r, "urgency"), Some("READ_ONLY"));
+    // Another description of the same impact level is another fact.
+    let mut moved = stored.clone();
+    moved["impact"] = json!("Single Building affected");
+    let r = e.validate_as(&moved, None, None, who).unwrap();
+    assert_eq!(error_on(&r, "impact"), Some("READ_ONLY"));
+}

@@ -668,6 +668,25 @@ fn permissions<P: FormPack>(
     } = *a;
     let creating = previous.is_none();
     let engine_fills = |f: &&FieldSpec| (f.fill.is_some() || f.default.is_some()) == filled;
+    // A menu's choice sent again in another case or with spaces around it
+    // is no change, nor is an impact or urgency that is the rating the
+    // ticket has now (its history's last). (Another description of the
+    // same impact level is another fact: a change.)
+    let rating = |f: &FieldSpec| matches!(f.name.as_str(), "impact" | "urgency");
+    let same_choice = |f: &FieldSpec, value: &Value, other: Option<&Value>| {
+        (f.kind == super::Kind::Enum || rating(f))
+            && value
+                .as_str()
+                .zip(other.and_then(Value::as_str))
+                .is_some_and(|(a, b)| same_name(a.trim(), b.trim()))
+    };
+    let rated_now = |f: &FieldSpec| {
+        let history = previous?.get("history")?.as_array()?;
+        history
+            .iter()
+            .rev()
+            .find_map(|e| e.get(&f.name).filter(|v| v.is_string()))
+    };
     for f in ty
         .fields
         .iter()
@@ -683,6 +702,14 @@ fn permissions<P: FormPack>(
                 || overwritten.is_some_and(|o| o.contains(&f.name.as_str())));
         if !changed(value, before, creating) || engines {
             continue;
+        }
+        if !creating && same_choice(f, value, before) {
+            // No change: the host's spelling stands.
+            restore(out, &f.name, before);
+            continue;
+        }
+        if !creating && rating(f) && same_choice(f, value, rated_now(f)) {
+            continue; // the re-rating's; `rerated` keeps the opening rating on top
         }
         let Some(code) = f.access.mode(role, status, creating).refusal() else {
             continue;
