@@ -655,6 +655,32 @@ fn the_rfc1297_chain_example() {
         codes(&e.validate(&wrong_phone, None, None).unwrap().errors),
         [("contact.phone".to_string(), "PATTERN".to_string())]
     );
+    // Its lifecycle: nothing skips to Closed, and a trouble ticket closes
+    // only when the complaints pointing at it have.
+    let mut trouble = trouble.clone();
+    trouble["status"] = json!("New");
+    let r = e.transition(&trouble, "Closed", None).unwrap();
+    assert_eq!(codes(&r.errors), [("status".into(), "NOT_ALLOWED".into())]);
+    trouble["status"] = json!("Resolved");
+    trouble["children"] =
+        json!([{ "id": "UC-1", "status": "Closed" }, { "id": "UC-2", "status": "In Process" }]);
+    let r = e.transition(&trouble, "Closed", None).unwrap();
+    assert_eq!(r.errors[0].code, "CHILDREN_OPEN");
+    // The engineering ticket keeps the trouble's rating: its clocks run.
+    let mut eng = trouble.clone();
+    eng["id"] = json!("TR-1");
+    eng["escalatedTo"] = json!("Transport engineering");
+    eng["openedAt"] = json!("2026-03-16T14:00:00Z");
+    eng["history"] = json!([{ "at": "2026-03-16T15:00:00Z", "status": "In Process" }]);
+    eng.as_object_mut().unwrap().remove("status");
+    eng.as_object_mut().unwrap().remove("children");
+    let r = e.reclassify(&eng, "engineering").unwrap();
+    assert!(r.allowed, "{:?}", r.errors);
+    let saved = e.validate(&eng, Some("engineering"), None).unwrap().ticket;
+    assert_eq!(saved["impact"], "Single Building affected", "{saved}");
+    let now = ticket_rules::time::parse_instant("2026-03-17T14:00:00Z", "now").unwrap();
+    let s = e.sla(&saved, now).unwrap();
+    assert_eq!(s.priority.priority, "High");
 }
 
 /// Every string of up to `longest` chars over `alphabet`, the empty one
