@@ -33,6 +33,14 @@ pub(crate) fn object(
     m
 }
 
+/// A value's JSON text, compact: what `Value`'s `{}` writes. Through
+/// `serde_json::to_string`, not `{}`: `Value`'s `Display` carries the
+/// pretty printer for `{:#}` too (about 1 KB of wasm), which nothing here
+/// writes.
+pub(crate) fn text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
 /// A `BTreeMap` from pairs, as [`object`] makes a JSON object (and for
 /// the same reason).
 pub(crate) fn btree<K: Ord, V>(
