@@ -139,8 +139,10 @@ fn parse_rest(
     if !matches!(o.get("fields"), None | Some(Value::Array(_))) {
         return Err("`fields` must be an array of field maps".into());
     }
+    // Owned names: a set of `String`s is compiled in already (one of
+    // `&str` besides was another copy of the hash set's code in the wasm).
     let mut seen = std::collections::HashSet::new();
-    if let Some(f) = fields.iter().find(|f| !seen.insert(f.name.as_str())) {
+    if let Some(f) = fields.iter().find(|f| !seen.insert(f.name.clone())) {
         return Err(format!("field `{}` is declared twice", f.name));
     }
     // `key` as given (the parsed field has the default), by the field's

@@ -1440,6 +1440,7 @@ fn strings(d: &Dynamic, what: &str) -> Declared<Vec<String>> {
 }
 
 fn first_duplicate(names: &[String]) -> Option<&String> {
+    // Owned, as `form::spec` keeps its set: one kind of hash set in the wasm.
     let mut seen = std::collections::HashSet::new();
-    names.iter().find(|n| !seen.insert(n.as_str()))
+    names.iter().find(|n| !seen.insert(String::clone(n)))
 }
