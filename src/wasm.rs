@@ -901,7 +901,8 @@ extern "C" {
 /// history is several times cheaper than walking the object from wasm.
 /// `Date`s become ISO strings (their `toJSON`), `undefined` fields vanish.
 fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
-    parse_text(&json_text_of(v)?)
+    crate::json::parse_value(&json_text_of(v)?)
+        .map_err(|e| Error::input(format!("the value is not JSON: {e}")))
 }
 
 /// JSON text read as a `Value`, or as a [`Doc`] (strings borrowed from the
