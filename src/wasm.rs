@@ -562,7 +562,10 @@ impl JsPackSet {
                 .unwrap_or(JsValue::UNDEFINED);
             let named = optional_text_arg(&v, "packVersion")?
                 .map_or(serde_json::Value::Null, serde_json::Value::String);
-            let probe = serde_json::json!({ "packVersion": named });
+            let probe = serde_json::Value::Object(crate::json::object([(
+                "packVersion".to_string(),
+                named,
+            )]));
             self.inner.for_ticket(&probe).map(JsRuleEngine::handle)
         };
         run().map_err(|e| js_error(&e))
