@@ -48,6 +48,35 @@ pub(crate) fn parse_value(text: &str) -> serde_json::Result<Value> {
     serde_json::from_str::<Doc>(text).map(|d| Value::from(&d))
 }
 
+/// A set of names: a map of each to nothing in particular, so that the
+/// wasm has one kind of hash table (the pack builder's spellings are a
+/// `HashMap<String, usize>`; a `HashSet<String>` besides was another copy
+/// of the table's code).
+#[derive(Default)]
+pub(crate) struct Names(std::collections::HashMap<String, usize>);
+
+impl Names {
+    /// Adds `name`; whether it was not there yet (as `HashSet::insert`).
+    pub(crate) fn insert(&mut self, name: String) -> bool {
+        self.0.insert(name, 0).is_none()
+    }
+
+    /// Whether `name` is there.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+}
+
+impl FromIterator<String> for Names {
+    fn from_iter<I: IntoIterator<Item = String>>(names: I) -> Self {
+        let mut set = Names::default();
+        for n in names {
+            set.insert(n);
+        }
+        set
+    }
+}
+
 /// A `BTreeMap` from pairs, as [`object`] makes a JSON object (and for
 /// the same reason).
 pub(crate) fn btree<K: Ord, V>(

@@ -139,9 +139,9 @@ fn parse_rest(
     if !matches!(o.get("fields"), None | Some(Value::Array(_))) {
         return Err("`fields` must be an array of field maps".into());
     }
-    // Owned names: a set of `String`s is compiled in already (one of
-    // `&str` besides was another copy of the hash set's code in the wasm).
-    let mut seen = std::collections::HashSet::new();
+    // Owned names in the crate's one kind of set (`json::Names`): a set of
+    // `&str` besides was another copy of the hash table's code in the wasm.
+    let mut seen = crate::json::Names::default();
     if let Some(f) = fields.iter().find(|f| !seen.insert(f.name.clone())) {
         return Err(format!("field `{}` is declared twice", f.name));
     }

@@ -1440,7 +1440,7 @@ fn strings(d: &Dynamic, what: &str) -> Declared<Vec<String>> {
 }
 
 fn first_duplicate(names: &[String]) -> Option<&String> {
-    // Owned, as `form::spec` keeps its set: one kind of hash set in the wasm.
-    let mut seen = std::collections::HashSet::new();
+    // Owned, as `form::spec` keeps its set: one kind of hash table in the wasm.
+    let mut seen = crate::json::Names::default();
     names.iter().find(|n| !seen.insert(String::clone(n)))
 }
