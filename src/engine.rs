@@ -3,7 +3,6 @@
 use serde_json::Value;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
@@ -405,7 +404,7 @@ impl RuleEngine {
         fired: &[String],
     ) -> Result<EscalationReport> {
         check_depth(ticket)?;
-        let fired: HashSet<String> = fired.iter().cloned().collect();
+        let fired: crate::json::Names = fired.iter().cloned().collect();
         escalation::evaluate(self, ticket, now, &fired)
     }
 

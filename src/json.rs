@@ -33,6 +33,50 @@ pub(crate) fn object(
     m
 }
 
+/// A value's JSON text, compact: what `Value`'s `{}` writes. Through
+/// `serde_json::to_string`, not `{}`: `Value`'s `Display` carries the
+/// pretty printer for `{:#}` too (about 1 KB of wasm), which nothing here
+/// writes.
+pub(crate) fn text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// JSON text read as a `Value`: read as a [`Doc`], then converted (the
+/// same value, and the same errors: one reader of JSON in the wasm
+/// instead of two, about 1.2 KB gzipped).
+pub(crate) fn parse_value(text: &str) -> serde_json::Result<Value> {
+    serde_json::from_str::<Doc>(text).map(|d| Value::from(&d))
+}
+
+/// A set of names: a map of each to nothing in particular, so that the
+/// wasm has one kind of hash table (the pack builder's spellings are a
+/// `HashMap<String, usize>`; a `HashSet<String>` besides was another copy
+/// of the table's code).
+#[derive(Default)]
+pub(crate) struct Names(std::collections::HashMap<String, usize>);
+
+impl Names {
+    /// Adds `name`; whether it was not there yet (as `HashSet::insert`).
+    pub(crate) fn insert(&mut self, name: String) -> bool {
+        self.0.insert(name, 0).is_none()
+    }
+
+    /// Whether `name` is there.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+}
+
+impl FromIterator<String> for Names {
+    fn from_iter<I: IntoIterator<Item = String>>(names: I) -> Self {
+        let mut set = Names::default();
+        for n in names {
+            set.insert(n);
+        }
+        set
+    }
+}
+
 /// A `BTreeMap` from pairs, as [`object`] makes a JSON object (and for
 /// the same reason).
 pub(crate) fn btree<K: Ord, V>(
@@ -45,13 +89,34 @@ pub(crate) fn btree<K: Ord, V>(
     m
 }
 
+/// A comparison of two pairs, for [`sort_pairs`].
+pub(crate) type PairOrder<'a> = &'a dyn Fn(&(i64, i64), &(i64, i64)) -> std::cmp::Ordering;
+
+/// Sorts pairs of integers ascending, or by `by`. Every unstable sort of
+/// the crate is this one (the spans of a day, a calendar's intervals,
+/// pauses, the holiday index, [`stable_order`], the work queue): the
+/// wasm has a copy of the sort for each kind of element and comparison
+/// it is given, about 1.6 KB gzipped each.
+pub(crate) fn sort_pairs(v: &mut [(i64, i64)], by: Option<PairOrder<'_>>) {
+    v.sort_unstable_by(|a, b| match by {
+        Some(by) => by(a, b),
+        None => a.cmp(b),
+    });
+}
+
 /// The order of `keys`, ascending, ties in the order given: a stable
-/// sort's order, from one unstable sort of integers (a stable sort of each
-/// element type would be another copy of it in the wasm, about 5 KB).
+/// sort's order, from the one unstable sort of pairs (a stable sort of
+/// each element type would be another copy of it in the wasm, about 5 KB):
+/// each pair an index, compared by its key, then by the index.
 pub(crate) fn stable_order(keys: impl IntoIterator<Item = [i64; 3]>) -> Vec<usize> {
-    let mut keyed: Vec<([i64; 3], usize)> = keys.into_iter().zip(0..).collect();
-    keyed.sort_unstable();
-    keyed.into_iter().map(|(_, i)| i).collect()
+    let keys: Vec<[i64; 3]> = keys.into_iter().collect();
+    let mut order: Vec<(i64, i64)> = (0..keys.len()).map(|i| (i as i64, 0)).collect();
+    let key = |i: i64| usize::try_from(i).ok().and_then(|i| keys.get(i));
+    sort_pairs(
+        &mut order,
+        Some(&|a, b| key(a.0).cmp(&key(b.0)).then(a.0.cmp(&b.0))),
+    );
+    order.into_iter().map(|(i, _)| i as usize).collect()
 }
 
 /// What the ticket readers ask of a JSON value.

@@ -553,22 +553,34 @@ impl RuleEngine {
         // keep the order given: the entry's place (the order given) is the
         // last key, so no two keys are equal and an unstable sort gives the
         // one stable answer.
-        let mut order: Vec<(u64, usize)> = ranked
+        // As pairs of i64 (the prefix moved down by 2^63, which keeps its
+        // order), sorted by the crate's one sort (`json::sort_pairs`).
+        let mut order: Vec<(i64, i64)> = ranked
             .iter()
             .enumerate()
-            .map(|(at, (rank, key))| (prefix(hooked, *rank, key, order_by), at))
+            .map(|(at, (rank, key))| {
+                let p = prefix(hooked, *rank, key, order_by) ^ (1 << 63);
+                (p as i64, at as i64)
+            })
             .collect();
-        order.sort_unstable_by(|a, b| {
-            let whole = || match (ranked.get(a.1), ranked.get(b.1)) {
-                (Some(x), Some(y)) => x.0.total_cmp(&y.0).then_with(|| x.1.cmp(&y.1)),
-                _ => std::cmp::Ordering::Equal,
-            };
-            a.0.cmp(&b.0).then_with(whole).then_with(|| a.1.cmp(&b.1))
-        });
+        let entry = |i: i64| usize::try_from(i).ok().and_then(|i| ranked.get(i));
+        crate::json::sort_pairs(
+            &mut order,
+            Some(&|a, b| {
+                let whole = || match (entry(a.1), entry(b.1)) {
+                    (Some(x), Some(y)) => x.0.total_cmp(&y.0).then_with(|| x.1.cmp(&y.1)),
+                    _ => std::cmp::Ordering::Equal,
+                };
+                a.0.cmp(&b.0).then_with(whole).then_with(|| a.1.cmp(&b.1))
+            }),
+        );
         let shown = options.limit.unwrap_or(usize::MAX).min(order.len());
         let mut entries = Vec::with_capacity(shown);
-        for (rank, (_, at)) in (1..).zip(order.iter().take(shown)) {
-            if let Some(mut e) = placed.get_mut(*at).and_then(Option::take) {
+        for (rank, &(_, at)) in (1..).zip(order.iter().take(shown)) {
+            let Ok(at) = usize::try_from(at) else {
+                continue;
+            };
+            if let Some(mut e) = placed.get_mut(at).and_then(Option::take) {
                 e.rank = rank;
                 entries.push(e);
             }

@@ -629,7 +629,10 @@ impl JsPackSet {
                 .unwrap_or(JsValue::UNDEFINED);
             let named = optional_text_arg(&v, "packVersion")?
                 .map_or(serde_json::Value::Null, serde_json::Value::String);
-            let probe = serde_json::json!({ "packVersion": named });
+            let probe = serde_json::Value::Object(crate::json::object([(
+                "packVersion".to_string(),
+                named,
+            )]));
             self.inner.for_ticket(&probe).map(JsRuleEngine::handle)
         };
         run().map_err(|e| js_error(&e))
@@ -968,7 +971,8 @@ extern "C" {
 /// history is several times cheaper than walking the object from wasm.
 /// `Date`s become ISO strings (their `toJSON`), `undefined` fields vanish.
 fn via_json(v: &JsValue) -> Result<serde_json::Value, Error> {
-    parse_text(&json_text_of(v)?)
+    crate::json::parse_value(&json_text_of(v)?)
+        .map_err(|e| Error::input(format!("the value is not JSON: {e}")))
 }
 
 /// JSON text read as a `Value`, or as a [`Doc`] (strings borrowed from the

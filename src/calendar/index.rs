@@ -131,7 +131,7 @@ impl SpanIndex {
             all.extend_from_slice(&day);
             d += Days::days(1);
         }
-        all.sort_unstable();
+        crate::json::sort_pairs(&mut all, None);
         let mut spans = Vec::with_capacity(all.len());
         let mut before = 0;
         let mut end = Instant::MIN;

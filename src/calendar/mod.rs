@@ -153,7 +153,7 @@ impl Pauses {
             }
         }
         pairs.retain(|(f, t)| t > f);
-        pairs.sort_unstable();
+        crate::json::sort_pairs(&mut pairs, None);
         let mut merged: Vec<(Instant, Instant)> = Vec::with_capacity(pairs.len());
         for (f, t) in pairs {
             match merged.last_mut() {
@@ -351,7 +351,7 @@ impl Calendar {
                     }
                 }
             }
-            v.sort_unstable();
+            crate::json::sort_pairs(&mut v, None);
             v.into_iter()
                 .map(|(d, k)| (days_to_date(d), usize::try_from(k).unwrap_or(usize::MAX)))
                 .collect()
@@ -434,7 +434,7 @@ impl Calendar {
         let before = out.len();
         out.extend(next.iter().filter(|(s, _)| *s < last));
         if out.len() > before {
-            out.sort_unstable();
+            crate::json::sort_pairs(out, None);
         }
     }
 
@@ -480,7 +480,7 @@ impl Calendar {
                     }
                 }
             }
-            out.sort_unstable();
+            crate::json::sort_pairs(out, None);
             let mut merged: Spans = Vec::with_capacity(out.len());
             for &(f, t) in out.iter() {
                 match merged.last_mut() {

@@ -264,7 +264,7 @@ fn normalise(day: &mut Vec<Interval>, path: &str) -> Result<()> {
         .iter()
         .map(|i| (i64::from(i.start), i64::from(i.end)))
         .collect();
-    keyed.sort_unstable();
+    crate::json::sort_pairs(&mut keyed, None);
     let sorted = keyed.into_iter().map(|(start, end)| Interval {
         start: u32::try_from(start).unwrap_or(u32::MAX),
         end: u32::try_from(end).unwrap_or(u32::MAX),

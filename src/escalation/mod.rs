@@ -27,8 +27,6 @@
 
 mod spec;
 
-use std::collections::HashSet;
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -315,7 +313,7 @@ pub(crate) fn evaluate<J: JsonView>(
     pack: &impl Pack,
     ticket: &J,
     now: Instant,
-    fired: &HashSet<String>,
+    fired: &crate::json::Names,
 ) -> Result<EscalationReport> {
     // A level's rhai condition sees the whole ticket as a `Value`: made
     // once, when the first such level asks.
@@ -468,7 +466,7 @@ pub(crate) fn evaluate<J: JsonView>(
         }
     }
     // Two alarms alike (same id) come once.
-    let mut alarms_seen = HashSet::new();
+    let mut alarms_seen = crate::json::Names::default();
 
     let mut due = Vec::new();
     let order = crate::json::stable_order(

@@ -509,11 +509,14 @@ pub fn fill_template(template: &str, params: &Map<String, Value>) -> String {
         Some(Value::Array(a)) if a.is_empty() => Some("none".to_string()),
         Some(Value::Array(a)) => Some(
             a.iter()
-                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                .map(|x| {
+                    x.as_str()
+                        .map_or_else(|| crate::json::text(x), str::to_string)
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        Some(v) if !v.is_null() => Some(v.to_string()),
+        Some(v) if !v.is_null() => Some(crate::json::text(v)),
         _ => None,
     })
 }

@@ -2,16 +2,38 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::validate::menu_values;
 use super::{Condition, DataRule, FieldSpec, Kind, Rule, TicketType, UnknownFields};
 use crate::priority::{same_name, Level, Matrix};
 use crate::sla::policy::SlaPolicy;
 
+/// A JSON object of these pairs (a `Map` sorts its keys: their order here
+/// is free). Written out rather than with `json!`, which compiles every
+/// value through `serde_json::to_value(..).unwrap()`, a call and a panic
+/// path a key; the schemas are most of the crate's JSON building.
+fn obj(pairs: &mut [(&str, Value)]) -> Value {
+    let mut m = Map::new();
+    for (k, v) in pairs {
+        m.insert((*k).to_string(), v.take());
+    }
+    Value::Object(m)
+}
+
+/// `{ "type": t }`, the most common schema.
+fn typed(t: &str) -> Value {
+    obj(&mut [("type", t.into())])
+}
+
+/// A value of a type with a `Serialize` derive, as `json!` writes it.
+fn to_json(x: &impl serde::Serialize) -> Value {
+    serde_json::to_value(x).unwrap_or_default()
+}
+
 fn condition_json(c: &Condition) -> Value {
     match c {
-        Condition::Function(f) => json!({ "function": f }),
+        Condition::Function(f) => obj(&mut [("function", f.as_str().into())]),
         Condition::Fields(pairs) => {
             Value::Object(crate::json::object(pairs.iter().map(|(k, v)| {
                 (
@@ -31,19 +53,19 @@ fn condition_json(c: &Condition) -> Value {
 /// message), a rule written as a function by its name only.
 fn rule_json(r: &Rule) -> Value {
     match r {
-        Rule::Function(name) => json!({ "function": name }),
-        Rule::Data(d) => json!({
-            "when": d.when.as_ref().map_or(Value::Null, condition_json),
-            "field": d.field,
-            "required": d.required,
-            "minLength": d.min_length,
-            "maxLength": d.max_length,
-            "pattern": d.pattern.as_ref().map(|p| p.as_str()),
-            "oneOf": d.one_of,
-            "differsFrom": d.differs_from,
-            "code": d.code,
-            "message": d.message,
-        }),
+        Rule::Function(name) => obj(&mut [("function", name.as_str().into())]),
+        Rule::Data(d) => obj(&mut [
+            ("when", d.when.as_ref().map_or(Value::Null, condition_json)),
+            ("field", d.field.as_str().into()),
+            ("required", d.required.into()),
+            ("minLength", d.min_length.into()),
+            ("maxLength", d.max_length.into()),
+            ("pattern", d.pattern.as_ref().map(|p| p.as_str()).into()),
+            ("oneOf", d.one_of.clone().into()),
+            ("differsFrom", d.differs_from.clone().into()),
+            ("code", d.code.as_str().into()),
+            ("message", d.message.clone().into()),
+        ]),
     }
 }
 
@@ -54,43 +76,43 @@ fn field_json(
     lookups: &BTreeMap<String, Vec<Value>>,
 ) -> Value {
     let mut o = Map::new();
-    o.insert("name".into(), json!(f.name));
-    o.insert("kind".into(), json!(f.kind));
+    o.insert("name".into(), f.name.as_str().into());
+    o.insert("kind".into(), to_json(&f.kind));
     if f.kind == Kind::List {
-        o.insert("of".into(), json!(f.of));
+        o.insert("of".into(), to_json(&f.of));
     }
-    o.insert("label".into(), json!(f.label));
-    o.insert("help".into(), json!(f.help));
-    o.insert("required".into(), json!(f.required));
+    o.insert("label".into(), f.label.as_str().into());
+    o.insert("help".into(), f.help.clone().into());
+    o.insert("required".into(), f.required.into());
     o.insert(
         "requiredWhen".into(),
         f.required_when.as_ref().map_or(Value::Null, condition_json),
     );
     let item_kind = if f.kind == Kind::List { f.of } else { f.kind };
     if item_kind == Kind::Enum {
-        o.insert("menu".into(), json!(menu_values(matrix, policy, f)));
+        o.insert("menu".into(), to_json(&menu_values(matrix, policy, f)));
     }
     let mut put = |k: &str, v: Value| {
         if !v.is_null() {
             o.insert(k.into(), v);
         }
     };
-    put("minLength", json!(f.min_length));
-    put("maxLength", json!(f.max_length));
+    put("minLength", f.min_length.into());
+    put("maxLength", f.max_length.into());
     put(
         "pattern",
-        json!(f.pattern.as_ref().map(super::Pattern::as_str)),
+        f.pattern.as_ref().map(super::Pattern::as_str).into(),
     );
-    put("min", json!(f.min));
-    put("max", json!(f.max));
+    put("min", f.min.into());
+    put("max", f.max.into());
     if f.integer {
-        put("integer", json!(true));
+        put("integer", true.into());
     }
     put("default", f.default.clone().unwrap_or(Value::Null));
-    put("fill", f.fill.as_ref().map_or(Value::Null, |x| json!(x)));
+    put("fill", f.fill.as_ref().map_or(Value::Null, to_json));
     if item_kind == Kind::Reference {
-        put("lookup", json!(f.lookup));
-        put("key", json!(f.key));
+        put("lookup", f.lookup.clone().into());
+        put("key", f.key.as_str().into());
         // The pack's own list, for suggestions (a call may pass a fresher one).
         let choices: Vec<Value> = f
             .lookup
@@ -105,8 +127,8 @@ fn field_json(
             .unwrap_or_default();
         put("choices", Value::Array(choices));
     }
-    put("minItems", json!(f.min_items));
-    put("maxItems", json!(f.max_items));
+    put("minItems", f.min_items.into());
+    put("maxItems", f.max_items.into());
     Value::Object(o)
 }
 
@@ -119,24 +141,37 @@ pub(crate) fn form_schema(
     unknown: UnknownFields,
     lookups: &BTreeMap<String, Vec<Value>>,
 ) -> Value {
-    let transitions =
-        crate::json::object(ty.transitions.iter().map(|(s, t)| (s.clone(), json!(t))));
-    let required_at =
-        crate::json::object(ty.required_at.iter().map(|(s, f)| (s.clone(), json!(f))));
-    json!({
-        "type": ty.name,
-        "label": ty.label,
-        "help": ty.help,
-        "fields": ty.fields.iter().map(|f| field_json(f, matrix, policy, lookups)).collect::<Vec<_>>(),
-        "unknownFields": unknown,
-        "statuses": policy.statuses,
-        "initial": ty.initial_status(policy),
-        "transitions": transitions,
-        "requiredAt": required_at,
-        "rules": ty.rules.iter().map(rule_json).collect::<Vec<_>>(),
-        "children": ty.children,
-        "reclassify": ty.reclassify,
-    })
+    let lists = |pairs: &[(String, Vec<String>)]| {
+        Value::Object(crate::json::object(
+            pairs
+                .iter()
+                .map(|(s, t)| (s.clone(), Value::from(t.clone()))),
+        ))
+    };
+    obj(&mut [
+        ("type", ty.name.as_str().into()),
+        ("label", ty.label.as_str().into()),
+        ("help", ty.help.clone().into()),
+        (
+            "fields",
+            ty.fields
+                .iter()
+                .map(|f| field_json(f, matrix, policy, lookups))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        ("unknownFields", to_json(&unknown)),
+        ("statuses", policy.statuses.clone().into()),
+        ("initial", ty.initial_status(policy).into()),
+        ("transitions", lists(&ty.transitions)),
+        ("requiredAt", lists(&ty.required_at)),
+        (
+            "rules",
+            ty.rules.iter().map(rule_json).collect::<Vec<_>>().into(),
+        ),
+        ("children", ty.children.into()),
+        ("reclassify", to_json(&ty.reclassify)),
+    ])
 }
 
 /// The spellings a JSON Schema menu allows: the menu's values, and for
@@ -164,48 +199,55 @@ fn schema_enum(f: &FieldSpec, matrix: &Matrix, policy: &SlaPolicy) -> Vec<String
 
 fn kind_schema(f: &FieldSpec, kind: Kind, matrix: &Matrix, policy: &SlaPolicy) -> Value {
     let mut s = match kind {
-        Kind::Text | Kind::LongText | Kind::Phone | Kind::Reference => json!({ "type": "string" }),
-        Kind::Email => json!({ "type": "string", "format": "email" }),
-        Kind::DateTime => json!({ "type": "string", "format": "date-time" }),
-        Kind::Boolean => json!({ "type": "boolean" }),
-        Kind::Number if f.integer => json!({ "type": "integer" }),
-        Kind::Number => json!({ "type": "number" }),
-        Kind::Enum => json!({ "type": "string", "enum": schema_enum(f, matrix, policy) }),
-        Kind::List => json!({ "type": "array", "items": kind_schema(f, f.of, matrix, policy) }),
+        Kind::Text | Kind::LongText | Kind::Phone | Kind::Reference => typed("string"),
+        Kind::Email => obj(&mut [("type", "string".into()), ("format", "email".into())]),
+        Kind::DateTime => obj(&mut [("type", "string".into()), ("format", "date-time".into())]),
+        Kind::Boolean => typed("boolean"),
+        Kind::Number if f.integer => typed("integer"),
+        Kind::Number => typed("number"),
+        Kind::Enum => obj(&mut [
+            ("type", "string".into()),
+            ("enum", schema_enum(f, matrix, policy).into()),
+        ]),
+        Kind::List => obj(&mut [
+            ("type", "array".into()),
+            ("items", kind_schema(f, f.of, matrix, policy)),
+        ]),
     };
     if let Value::Object(o) = &mut s {
         if kind == Kind::List {
             if let Some(n) = f.min_items {
-                o.insert("minItems".into(), json!(n));
+                o.insert("minItems".into(), n.into());
             }
             if let Some(n) = f.max_items {
-                o.insert("maxItems".into(), json!(n));
+                o.insert("maxItems".into(), n.into());
             }
             return s;
         }
         if let Some(n) = f.min_length {
-            o.insert("minLength".into(), json!(n));
+            o.insert("minLength".into(), n.into());
         }
         if let Some(n) = f.max_length {
-            o.insert("maxLength".into(), json!(n));
+            o.insert("maxLength".into(), n.into());
         }
         if let Some(p) = &f.pattern {
-            o.insert("pattern".into(), json!(p.as_str()));
+            o.insert("pattern".into(), p.as_str().into());
         }
         if let Some(n) = f.min {
-            o.insert("minimum".into(), json!(n));
+            o.insert("minimum".into(), n.into());
         }
         if let Some(n) = f.max {
-            o.insert("maximum".into(), json!(n));
+            o.insert("maximum".into(), n.into());
         }
         if kind == Kind::Reference {
             o.insert(
                 "description".into(),
-                json!(format!(
+                format!(
                     "a `{}` of the lookup list `{}`",
                     f.key,
                     f.lookup.clone().unwrap_or_default()
-                )),
+                )
+                .into(),
             );
         }
     }
@@ -226,16 +268,21 @@ fn insert(
     let Some((first, rest)) = path.split_first() else {
         return;
     };
-    let props = root.entry("properties").or_insert_with(|| json!({}));
+    let props = root
+        .entry("properties")
+        .or_insert_with(|| Value::Object(Map::new()));
     let Value::Object(props) = props else { return };
     if rest.is_empty() {
         props.insert(first.to_string(), schema);
     } else {
         let child = props.entry(first.to_string()).or_insert_with(|| {
             if closed {
-                json!({ "type": "object", "additionalProperties": false })
+                obj(&mut [
+                    ("type", "object".into()),
+                    ("additionalProperties", false.into()),
+                ])
             } else {
-                json!({ "type": "object" })
+                typed("object")
             }
         });
         if let Value::Object(child) = child {
@@ -243,10 +290,12 @@ fn insert(
         }
     }
     if required {
-        let req = root.entry("required").or_insert_with(|| json!([]));
+        let req = root
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(req) = req {
             if !req.iter().any(|r| r == first) {
-                req.push(json!(first));
+                req.push((*first).into());
             }
         }
     }
@@ -265,10 +314,10 @@ pub(crate) fn json_schema(
     let mut root = Map::new();
     root.insert(
         "$schema".into(),
-        json!("https://json-schema.org/draft/2020-12/schema"),
+        "https://json-schema.org/draft/2020-12/schema".into(),
     );
-    root.insert("title".into(), json!(ty.label));
-    root.insert("type".into(), json!("object"));
+    root.insert("title".into(), ty.label.as_str().into());
+    root.insert("type".into(), "object".into());
     let mut all_of = Vec::new();
     for f in &ty.fields {
         let path: Vec<&str> = f.name.split('.').collect();
@@ -276,23 +325,24 @@ pub(crate) fn json_schema(
         // As validate reads a value: `null` and blank text (only spaces)
         // are not given (an optional field may be either), and a required
         // text is not blank.
-        let text = s.get("type") == Some(&json!("string"));
+        let text = s.get("type").and_then(Value::as_str) == Some("string");
         if f.required {
             if let (Value::Object(o), true) = (&mut s, text) {
-                o.entry("minLength").or_insert_with(|| json!(1));
-                let visible = json!({ "pattern": "\\S" });
+                o.entry("minLength").or_insert_with(|| 1.into());
+                let visible = obj(&mut [("pattern", "\\S".into())]);
                 match o.get_mut("allOf") {
                     Some(Value::Array(all)) => all.push(visible),
                     _ => {
-                        o.insert("allOf".into(), json!([visible]));
+                        o.insert("allOf".into(), Value::Array(vec![visible]));
                     }
                 }
             }
         } else {
-            s = json!({ "anyOf": [s, { "type": "null" }, { "type": "string", "pattern": "^\\s*$" }] });
+            let blank = obj(&mut [("type", "string".into()), ("pattern", "^\\s*$".into())]);
+            s = obj(&mut [("anyOf", Value::Array(vec![s, typed("null"), blank]))]);
         }
         if let (Value::Object(o), Some(h)) = (&mut s, &f.help) {
-            o.insert("description".into(), json!(h));
+            o.insert("description".into(), h.as_str().into());
         }
         if let (Value::Object(o), Some(d)) = (&mut s, &f.default) {
             o.insert("default".into(), d.clone());
@@ -307,8 +357,8 @@ pub(crate) fn json_schema(
         if let Some(Condition::Fields(pairs)) = &f.required_when {
             if let Some(when) = fields_if(pairs, matrix) {
                 let mut then = Map::new();
-                insert(&mut then, &path, json!({}), true, false);
-                all_of.push(json!({ "if": when, "then": then }));
+                insert(&mut then, &path, Value::Object(Map::new()), true, false);
+                all_of.push(obj(&mut [("if", when), ("then", Value::Object(then))]));
             }
         }
     }
@@ -328,7 +378,7 @@ pub(crate) fn json_schema(
                 Some(Condition::Function(_)) => continue,
             };
             all_of.push(match when {
-                Some(when) => json!({ "if": when, "then": then }),
+                Some(when) => obj(&mut [("if", when), ("then", then)]),
                 None => then,
             });
         }
@@ -340,10 +390,12 @@ pub(crate) fn json_schema(
         // The ticket model's own fields stay allowed.
         for k in super::SYSTEM_FIELDS {
             if let Some(Value::Object(props)) = root.get_mut("properties") {
-                props.entry(k.to_string()).or_insert_with(|| json!({}));
+                props
+                    .entry(k.to_string())
+                    .or_insert_with(|| Value::Object(Map::new()));
             }
         }
-        root.insert("additionalProperties".into(), json!(false));
+        root.insert("additionalProperties".into(), false.into());
     }
     Value::Object(root)
 }
@@ -387,10 +439,15 @@ fn fields_if(pairs: &[(String, Vec<Value>)], matrix: &Matrix) -> Option<Value> {
         if field.contains('.') || k == "priority" {
             continue;
         }
-        props.insert(field.to_string(), json!({ "enum": allowed }));
-        req.push(json!(field));
+        props.insert(field.to_string(), obj(&mut [("enum", allowed.into())]));
+        req.push(Value::from(field));
     }
-    (!props.is_empty()).then(|| json!({ "properties": props, "required": req }))
+    (!props.is_empty()).then(|| {
+        obj(&mut [
+            ("properties", Value::Object(props)),
+            ("required", Value::Array(req)),
+        ])
+    })
 }
 
 /// What a data rule asks of its field, as a schema: required, and at
@@ -403,17 +460,21 @@ fn data_rule_then(d: &DataRule) -> Option<Value> {
     }
     let path: Vec<&str> = d.field.split('.').collect();
     let field = match min {
-        Some(1) | None => json!({ "type": "string", "pattern": "\\S" }),
-        Some(m) => json!({ "type": "string", "pattern": format!("\\S[\\s\\S]{{{},}}\\S", m - 2) }),
+        Some(1) | None => obj(&mut [("type", "string".into()), ("pattern", "\\S".into())]),
+        Some(m) => obj(&mut [
+            ("type", "string".into()),
+            ("pattern", format!("\\S[\\s\\S]{{{},}}\\S", m - 2).into()),
+        ]),
     };
     let mut then = Map::new();
     // Not only text: a required field of another kind need only be there.
     let field = if d.required && min.is_none() {
-        json!({ "anyOf": [
-            { "not": { "type": ["string", "null", "array"] } },
-            { "type": "array", "minItems": 1 },
-            field,
-        ] })
+        let not = obj(&mut [("type", vec!["string", "null", "array"].into())]);
+        let items = obj(&mut [("type", "array".into()), ("minItems", 1.into())]);
+        obj(&mut [(
+            "anyOf",
+            Value::Array(vec![obj(&mut [("not", not)]), items, field]),
+        )])
     } else {
         field
     };

@@ -139,8 +139,10 @@ fn parse_rest(
     if !matches!(o.get("fields"), None | Some(Value::Array(_))) {
         return Err("`fields` must be an array of field maps".into());
     }
-    let mut seen = std::collections::HashSet::new();
-    if let Some(f) = fields.iter().find(|f| !seen.insert(f.name.as_str())) {
+    // Owned names in the crate's one kind of set (`json::Names`): a set of
+    // `&str` besides was another copy of the hash table's code in the wasm.
+    let mut seen = crate::json::Names::default();
+    if let Some(f) = fields.iter().find(|f| !seen.insert(f.name.clone())) {
         return Err(format!("field `{}` is declared twice", f.name));
     }
     // `key` as given (the parsed field has the default), by the field's

@@ -87,8 +87,10 @@ fn number(n: f64) -> Value {
     }
 }
 
-fn params<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
-    crate::json::object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)))
+/// An error's parameters. Taken from a slice, not an array of each
+/// length (a copy of this function per length in the wasm).
+fn params(pairs: &mut [(&str, Value)]) -> Map<String, Value> {
+    crate::json::object(pairs.iter_mut().map(|(k, v)| (k.to_string(), v.take())))
 }
 
 /// Validates `ticket` as a `type_name` ticket (or its own `type`).
@@ -239,7 +241,7 @@ fn validate_at<P: FormPack>(
             .and_then(Value::as_str);
         if let Some(host) = host_type.filter(|h| !same_name(h.trim(), &ty.name)) {
             if asked.is_some() && !ctx.errors.iter().any(|e| e.field == "type") {
-                let p = params([
+                let p = params(&mut [
                     ("role", Value::from(a.role)),
                     ("status", Value::from(a.status)),
                     ("type", Value::from(host)),
@@ -269,7 +271,7 @@ fn validate_at<P: FormPack>(
                     &shown,
                     "UNKNOWN_FIELD",
                     &shown,
-                    params([("type", Value::from(type_name.as_str()))]),
+                    params(&mut [("type", Value::from(type_name.as_str()))]),
                 );
             }
         }
@@ -369,7 +371,7 @@ fn validate_at<P: FormPack>(
         if let Some((parent, found)) = non_object_parent(&out, &f.name) {
             if !not_objects.contains(&parent) {
                 not_objects.push(parent);
-                let p = params([
+                let p = params(&mut [
                     ("expected", Value::from("an object")),
                     ("found", Value::from(found)),
                 ]);
@@ -591,7 +593,7 @@ fn rerated<P: FormPack>(
                 field,
                 "INVALID_HISTORY",
                 label,
-                params([("reason", Value::from(reason))]),
+                params(&mut [("reason", Value::from(reason))]),
             );
         }
         restore(out, field, before.as_ref());
@@ -714,7 +716,7 @@ fn permissions<P: FormPack>(
         let Some(code) = f.access.mode(role, status, creating).refusal() else {
             continue;
         };
-        let p = params([("role", Value::from(role)), ("status", Value::from(status))]);
+        let p = params(&mut [("role", Value::from(role)), ("status", Value::from(status))]);
         ctx.error(&f.name, code, &f.label, p);
         // Where a fill replaced the sent value, the engine's stands.
         if get_path(out, &f.name) == Some(value) {
@@ -831,7 +833,7 @@ fn host_fields<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, a: &Asker<'_>
         }
     }
     for (field, label, code) in refused {
-        let p = params([
+        let p = params(&mut [
             ("role", Value::from(a.role)),
             ("status", Value::from(a.status)),
         ]);
@@ -959,12 +961,12 @@ fn record_checks<P: FormPack>(ctx: &mut Ctx<'_, P>, ty: &TicketType, out: &Value
             let label = ty
                 .field(&field)
                 .map_or_else(|| host_label(&field).to_string(), |f| f.label.clone());
-            let params = param.map_or_else(Map::new, |(k, v)| params([(k, v)]));
+            let params = param.map_or_else(Map::new, |(k, v)| params(&mut [(k, v)]));
             ctx.error(&field, code, &label, params);
         }
     }
     for (field, code, label, (k, v)) in found {
-        ctx.error(&field, code, label, params([(k, v)]));
+        ctx.error(&field, code, label, params(&mut [(k, v)]));
     }
     // A parent that closes only when its children have is not closed with
     // one open (what `transition` refuses on the way there).
@@ -1235,7 +1237,7 @@ fn check_field<P: FormPack>(
 ) {
     let label = f.label.as_str();
     let wrong = |expected: &str| {
-        params([
+        params(&mut [
             ("expected", Value::from(expected)),
             ("found", Value::from(json_type(v))),
         ])
@@ -1246,10 +1248,20 @@ fn check_field<P: FormPack>(
                 return ctx.error(path, "WRONG_TYPE", label, wrong("a list"));
             };
             if let Some(min) = f.min_items.filter(|m| items.len() < *m) {
-                ctx.error(path, "TOO_FEW", label, params([("min", Value::from(min))]));
+                ctx.error(
+                    path,
+                    "TOO_FEW",
+                    label,
+                    params(&mut [("min", Value::from(min))]),
+                );
             }
             if let Some(max) = f.max_items.filter(|m| items.len() > *m) {
-                ctx.error(path, "TOO_MANY", label, params([("max", Value::from(max))]));
+                ctx.error(
+                    path,
+                    "TOO_MANY",
+                    label,
+                    params(&mut [("max", Value::from(max))]),
+                );
             }
             for (i, item) in items.iter().enumerate() {
                 check_field(ctx, f, &format!("{path}[{i}]"), item, f.of);
@@ -1263,10 +1275,20 @@ fn check_field<P: FormPack>(
                 ctx.error(path, "NOT_AN_INTEGER", label, Map::new());
             }
             if let Some(min) = f.min.filter(|m| n < *m) {
-                ctx.error(path, "TOO_SMALL", label, params([("min", number(min))]));
+                ctx.error(
+                    path,
+                    "TOO_SMALL",
+                    label,
+                    params(&mut [("min", number(min))]),
+                );
             }
             if let Some(max) = f.max.filter(|m| n > *m) {
-                ctx.error(path, "TOO_LARGE", label, params([("max", number(max))]));
+                ctx.error(
+                    path,
+                    "TOO_LARGE",
+                    label,
+                    params(&mut [("max", number(max))]),
+                );
             }
         }
         Kind::Boolean => {
@@ -1287,7 +1309,7 @@ fn check_field<P: FormPack>(
                     path,
                     "UNKNOWN_REFERENCE",
                     label,
-                    params([("value", Value::from(key)), ("lookup", Value::from(lookup))]),
+                    params(&mut [("value", Value::from(key)), ("lookup", Value::from(lookup))]),
                 );
             }
         }
@@ -1301,7 +1323,7 @@ fn check_field<P: FormPack>(
                     path,
                     "TOO_SHORT",
                     label,
-                    params([("min", Value::from(min)), ("length", Value::from(len))]),
+                    params(&mut [("min", Value::from(min)), ("length", Value::from(len))]),
                 );
             }
             if let Some(max) = f.max_length.filter(|m| len > *m) {
@@ -1309,7 +1331,7 @@ fn check_field<P: FormPack>(
                     path,
                     "TOO_LONG",
                     label,
-                    params([("max", Value::from(max)), ("length", Value::from(len))]),
+                    params(&mut [("max", Value::from(max)), ("length", Value::from(len))]),
                 );
             }
             match kind {
@@ -1322,7 +1344,7 @@ fn check_field<P: FormPack>(
                         path,
                         "NOT_IN_MENU",
                         label,
-                        params([
+                        params(&mut [
                             ("value", Value::from(s)),
                             ("allowed", Value::Array(allowed)),
                         ]),
@@ -1345,7 +1367,7 @@ fn check_field<P: FormPack>(
                         path,
                         "PATTERN",
                         label,
-                        params([("pattern", Value::from(p.as_str()))]),
+                        params(&mut [("pattern", Value::from(p.as_str()))]),
                     );
                 }
             }
@@ -1462,7 +1484,7 @@ fn children_open<P: FormPack>(ctx: &mut Ctx<'_, P>, open: Vec<Value>) {
             "children",
             "CHILDREN_OPEN",
             "Children",
-            params([("open", Value::Array(open))]),
+            params(&mut [("open", Value::Array(open))]),
         );
     }
 }
@@ -1515,7 +1537,7 @@ pub(crate) fn transition<P: FormPack>(
             .map(|(_, t)| t.clone())
             .unwrap_or_default();
         if !allowed.iter().any(|a| same_name(a, &to)) {
-            let p = params([
+            let p = params(&mut [
                 ("from", Value::from(from.as_str())),
                 ("to", Value::from(to.as_str())),
                 (
@@ -1532,7 +1554,7 @@ pub(crate) fn transition<P: FormPack>(
             match get_path(ticket, name) {
                 v if is_empty(v) => {
                     let label = spec.map_or(name.clone(), |f| f.label.clone());
-                    let p = params([("status", Value::from(to.as_str()))]);
+                    let p = params(&mut [("status", Value::from(to.as_str()))]);
                     ctx.error(name, "REQUIRED", &label, p);
                 }
                 // There, and what the field takes (`resolution: 5` is no
@@ -1624,7 +1646,7 @@ pub(crate) fn reclassify<P: FormPack>(
                 .iter()
                 .map(|r| Value::from(r.to.as_str()))
                 .collect();
-            let p = params([
+            let p = params(&mut [
                 ("from", Value::from(ty.name.as_str())),
                 ("to", Value::from(target.name.as_str())),
                 ("allowed", Value::Array(allowed)),
@@ -1657,7 +1679,7 @@ pub(crate) fn reclassify<P: FormPack>(
                         name,
                         "REQUIRED",
                         &label,
-                        params([("type", Value::from(target.name.as_str()))]),
+                        params(&mut [("type", Value::from(target.name.as_str()))]),
                     );
                 }
             }

@@ -175,7 +175,7 @@ impl Compiled {
     /// Reads a compiled pack's text; any other shape is one error.
     pub(crate) fn parse(text: &str) -> Result<Compiled, Error> {
         let mut v: Value =
-            serde_json::from_str(text).map_err(|e| bad(format!("it is not JSON ({e})")))?;
+            crate::json::parse_value(text).map_err(|e| bad(format!("it is not JSON ({e})")))?;
         if v.get("ticketRulesPack").and_then(Value::as_u64) != Some(FORMAT) {
             return Err(bad(format!(
                 "`ticketRulesPack` must be {FORMAT} (this version's format)"

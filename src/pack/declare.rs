@@ -1456,6 +1456,7 @@ fn strings(d: &Dynamic, what: &str) -> Declared<Vec<String>> {
 }
 
 fn first_duplicate(names: &[String]) -> Option<&String> {
-    let mut seen = std::collections::HashSet::new();
-    names.iter().find(|n| !seen.insert(n.as_str()))
+    // Owned, as `form::spec` keeps its set: one kind of hash table in the wasm.
+    let mut seen = crate::json::Names::default();
+    names.iter().find(|n| !seen.insert(String::clone(n)))
 }

@@ -122,7 +122,10 @@ impl Limits {
                 .as_u64()
                 .filter(|n| (1..=ceiling).contains(n))
                 .ok_or_else(|| {
-                    format!("limits: {key} must be a whole number from 1 to {ceiling}, not {v}")
+                    format!(
+                        "limits: {key} must be a whole number from 1 to {ceiling}, not {}",
+                        crate::json::text(v)
+                    )
                 })?;
             // In range of every target type: at most the ceiling.
             let size = usize::try_from(n).unwrap_or(usize::MAX);

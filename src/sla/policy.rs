@@ -162,7 +162,7 @@ impl SlaPolicy {
         if p.statuses.is_empty() {
             return Err("`statuses` needs at least one status".into());
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::json::Names::default();
         for s in &p.statuses {
             if s.trim().is_empty() || !seen.insert(s.to_ascii_lowercase()) {
                 return Err(format!("status {s:?} is empty or listed twice"));
