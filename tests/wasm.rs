@@ -461,7 +461,8 @@ fn roles_and_the_queue() {
     let before = json!({ "type": "incident", "status": "In Process", "summary": "VPN down",
         "impact": "Single Department affected", "urgency": "Work Impaired", "service": "VPN",
         "contact": { "name": "Pat Doe" }, "resolution": "draft",
-        "openedAt": "2026-03-18T09:00:00Z" });
+        "openedAt": "2026-03-18T09:00:00Z",
+        "history": [{ "at": "2026-03-18T09:30:00Z", "status": "In Process" }] });
     let mut after = before.clone();
     after["urgency"] = json!("Work Stopped - No workaround");
     let options = js(&json!({ "role": "customer", "previous": before }));
@@ -498,6 +499,7 @@ fn roles_and_the_queue() {
     assert_eq!(s(&err, "code"), "UNKNOWN_ROLE");
     let mut open = before.clone();
     open["status"] = json!("New");
+    open.as_object_mut().map(|o| o.remove("history"));
     let list = js(&json!([open, { "id": "x" }]));
     let now = JsValue::from_str("2026-03-18T15:00:00Z");
     let q = e.queue(&list, &now, &JsValue::UNDEFINED).unwrap();
