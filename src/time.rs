@@ -7,7 +7,7 @@
 //! 2199: far beyond any ticket, and small enough that no arithmetic on
 //! them can overflow.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::{Error, Result};
 
@@ -77,18 +77,12 @@ pub fn format_instant(t: Instant) -> String {
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    if !(0..=9999).contains(&y) {
-        return match DateTime::<Utc>::from_timestamp(t, 0) {
-            Some(d) => d.to_rfc3339_opts(SecondsFormat::Secs, true),
-            None => format!("@{t}"),
-        };
-    }
     let mut b = *b"0000-00-00T00:00:00Z";
     // Two digits at a time; every value here is below 100.
     let two = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
     let fields = [
-        (0, y / 100),
-        (2, y % 100),
+        (0, y.rem_euclid(10_000) / 100),
+        (2, y.rem_euclid(100)),
         (5, i64::from(m)),
         (8, i64::from(d)),
         (11, secs / 3600),
@@ -101,7 +95,16 @@ pub fn format_instant(t: Instant) -> String {
         }
     }
     // Only ASCII digits and separators were written.
-    std::str::from_utf8(&b).map_or_else(|_| String::new(), String::from)
+    let text = std::str::from_utf8(&b).unwrap_or_default();
+    if (0..=9999).contains(&y) {
+        return text.to_string();
+    }
+    // Other years as chrono's `to_rfc3339_opts` writes them (a sign and at
+    // least four digits), in the years its dates hold.
+    if !(-262_143..=262_142).contains(&y) {
+        return format!("@{t}");
+    }
+    format!("{y:+05}{}", text.get(4..).unwrap_or_default())
 }
 
 /// Two ASCII digits at `at`.
@@ -220,6 +223,7 @@ pub fn js_number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::SecondsFormat;
 
     #[test]
     fn round_trips_and_normalises_to_utc() {
@@ -269,6 +273,43 @@ mod tests {
             "2026-1-01T00:00:00Z",
         ] {
             assert_eq!(parse_rfc3339(s.as_bytes()), None, "{s}");
+        }
+    }
+
+    /// `format_instant` writes what it wrote with chrono's `to_rfc3339_opts`
+    /// for the years outside 0-9999 (and `@seconds` past chrono's dates).
+    #[test]
+    fn format_agrees_with_chrono_in_every_year() {
+        let chrono_text = |t: i64| match DateTime::<Utc>::from_timestamp(t, 0) {
+            Some(d) => d.to_rfc3339_opts(SecondsFormat::Secs, true),
+            None => format!("@{t}"),
+        };
+        let mut edges = vec![0, -1, 1, i64::MIN, i64::MAX, i64::MIN + 1, i64::MAX - 1];
+        for y in [
+            -262_145, -262_144, -262_143, -262_142, -10_000, -9_999, -1_000, -999, -100, -99, -10,
+            -9, -1, 0, 1, 9_999, 10_000, 99_999, 100_000, 262_142, 262_143, 262_144,
+        ] {
+            let start = days_from_civil(y, 1, 1) * 86_400;
+            edges.extend([
+                start - 1,
+                start,
+                start + 1,
+                start + 86_399,
+                start + 59 * 86_400,
+            ]);
+        }
+        for t in edges {
+            assert_eq!(format_instant(t), chrono_text(t), "{t}");
+        }
+        let mut t = i64::MIN;
+        for _ in 0..200_000 {
+            assert_eq!(format_instant(t), chrono_text(t), "{t}");
+            t = t.wrapping_add(92_233_720_368_547_759 + 7_919);
+        }
+        let mut t = -8_300_000_000_000_i64;
+        while t < 8_300_000_000_000 {
+            assert_eq!(format_instant(t), chrono_text(t), "{t}");
+            t += 3_456_789_013;
         }
     }
 
