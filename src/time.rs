@@ -7,7 +7,7 @@
 //! 2199: far beyond any ticket, and small enough that no arithmetic on
 //! them can overflow.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::{Error, Result};
 
@@ -31,14 +31,8 @@ pub const MAX_INSTANT: Instant = 7_258_118_400;
 /// # Ok::<(), ticket_rules::Error>(())
 /// ```
 pub fn parse_instant(text: &str, field: &str) -> Result<Instant> {
-    if let Some(t) = parse_utc_fast(text.as_bytes()) {
-        return from_seconds(t).ok_or_else(|| Error::InvalidInstant {
-            field: field.to_string(),
-            value: text.chars().take(64).collect(),
-            reason: "out of the supported range 1900-2199".into(),
-        });
-    }
-    if text.trim().is_empty() {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
         return Err(Error::MissingField {
             field: field.to_string(),
         });
@@ -48,9 +42,9 @@ pub fn parse_instant(text: &str, field: &str) -> Result<Instant> {
         value: text.chars().take(64).collect(),
         reason: why.to_string(),
     };
-    let t = DateTime::parse_from_rfc3339(text.trim())
-        .map_err(|_| bad("expected an RFC 3339 instant like 2026-03-16T14:00:00Z"))?;
-    from_seconds(t.timestamp()).ok_or_else(|| bad("out of the supported range 1900-2199"))
+    let t = parse_rfc3339(trimmed.as_bytes())
+        .ok_or_else(|| bad("expected an RFC 3339 instant like 2026-03-16T14:00:00Z"))?;
+    from_seconds(t).ok_or_else(|| bad("out of the supported range 1900-2199"))
 }
 
 /// An instant from seconds, if inside the supported range.
@@ -83,18 +77,12 @@ pub fn format_instant(t: Instant) -> String {
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    if !(0..=9999).contains(&y) {
-        return match DateTime::<Utc>::from_timestamp(t, 0) {
-            Some(d) => d.to_rfc3339_opts(SecondsFormat::Secs, true),
-            None => format!("@{t}"),
-        };
-    }
     let mut b = *b"0000-00-00T00:00:00Z";
     // Two digits at a time; every value here is below 100.
     let two = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
     let fields = [
-        (0, y / 100),
-        (2, y % 100),
+        (0, y.rem_euclid(10_000) / 100),
+        (2, y.rem_euclid(100)),
         (5, i64::from(m)),
         (8, i64::from(d)),
         (11, secs / 3600),
@@ -107,47 +95,41 @@ pub fn format_instant(t: Instant) -> String {
         }
     }
     // Only ASCII digits and separators were written.
-    std::str::from_utf8(&b).map_or_else(|_| String::new(), String::from)
+    let text = std::str::from_utf8(&b).unwrap_or_default();
+    if (0..=9999).contains(&y) {
+        return text.to_string();
+    }
+    // Other years as chrono's `to_rfc3339_opts` writes them (a sign and at
+    // least four digits), in the years its dates hold.
+    if !(-262_143..=262_142).contains(&y) {
+        return format!("@{t}");
+    }
+    format!("{y:+05}{}", text.get(4..).unwrap_or_default())
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` exactly (the form every answer has), parsed
-/// without chrono; anything else (offsets, fractions, leap seconds) is
-/// left to the full parser.
-fn parse_utc_fast(b: &[u8]) -> Option<Instant> {
-    // JS `Date#toISOString` adds milliseconds: `...:00.000Z`; drop them
-    // (instants are whole seconds, rounded toward the past).
-    if b.len() == 24
-        && b.get(19) == Some(&b'.')
-        && b.get(20..23)
-            .is_some_and(|m| m.iter().all(u8::is_ascii_digit))
-    {
-        let mut short = [0u8; 20];
-        short[..19].copy_from_slice(b.get(..19)?);
-        short[19] = *b.get(23)?;
-        return parse_utc_fast(&short);
+/// Two ASCII digits at `at`.
+fn two_digits(b: &[u8], at: usize) -> Option<i64> {
+    match *b.get(at..at + 2)? {
+        [x @ b'0'..=b'9', y @ b'0'..=b'9'] => Some(i64::from(x - b'0') * 10 + i64::from(y - b'0')),
+        _ => None,
     }
-    if b.len() != 20
-        || b.get(4) != Some(&b'-')
-        || b.get(7) != Some(&b'-')
-        || !matches!(b.get(10), Some(b'T' | b't'))
-        || b.get(13) != Some(&b':')
-        || b.get(16) != Some(&b':')
-        || !matches!(b.get(19), Some(b'Z' | b'z'))
-    {
+}
+
+/// Seconds since the epoch of an RFC 3339 date-time, accepting and
+/// refusing exactly what chrono's `DateTime::parse_from_rfc3339` does
+/// (which the tests check on a large corpus): `YYYY-MM-DD`, `T`, `t` or a
+/// space, `HH:MM:SS` (a leap second `:60` read as `:59`), an optional
+/// fraction of one or more digits (dropped: instants are whole seconds,
+/// rounded toward the past), then `Z`, `z` or `+HH:MM`/`-HH:MM` (also
+/// U+2212 MINUS SIGN), hours of the offset below 24.
+fn parse_rfc3339(b: &[u8]) -> Option<i64> {
+    let sep = |at: usize, set: &[u8]| b.get(at).is_some_and(|c| set.contains(c));
+    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
         return None;
     }
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let mut v = 0i64;
-        for &c in b.get(from..from + len)? {
-            if !c.is_ascii_digit() {
-                return None;
-            }
-            v = v * 10 + i64::from(c - b'0');
-        }
-        Some(v)
-    };
-    let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    let (h, mi, s) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let y = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+    let (m, d) = (two_digits(b, 5)?, two_digits(b, 8)?);
+    let (h, mi, s) = (two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?);
     let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
     let month_days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -156,10 +138,41 @@ fn parse_utc_fast(b: &[u8]) -> Option<Instant> {
         2 => 28,
         _ => return None,
     };
-    if d < 1 || d > month_days || h > 23 || mi > 59 || s > 59 {
+    if d < 1 || d > month_days || h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    Some(days_from_civil(y, m as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + s)
+    let mut rest = b.get(19..)?;
+    if let [b'.', digits @ ..] = rest {
+        let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        rest = digits.get(n..)?;
+    }
+    let offset = match *rest {
+        [b'Z' | b'z'] => 0,
+        [ref sign @ .., _, _, b':', _, _] => {
+            let west = match *sign {
+                [b'+'] => false,
+                // HYPHEN-MINUS or U+2212 MINUS SIGN.
+                [b'-'] | [0xE2, 0x88, 0x92] => true,
+                _ => return None,
+            };
+            let at = sign.len();
+            let (oh, om) = (two_digits(rest, at)?, two_digits(rest, at + 3)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let east = oh * 3600 + om * 60;
+            if west {
+                -east
+            } else {
+                east
+            }
+        }
+        _ => return None,
+    };
+    Some(days_from_civil(y, m as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + s.min(59) - offset)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
@@ -210,6 +223,7 @@ pub fn js_number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::SecondsFormat;
 
     #[test]
     fn round_trips_and_normalises_to_utc() {
@@ -238,7 +252,7 @@ mod tests {
                 .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true));
             let fast = format_instant(t);
             assert_eq!(Some(&fast), slow.as_ref(), "{t}");
-            assert_eq!(parse_utc_fast(fast.as_bytes()), Some(t), "{fast}");
+            assert_eq!(parse_rfc3339(fast.as_bytes()), Some(t), "{fast}");
             t += 3_601_337;
         }
         for s in [
@@ -246,20 +260,259 @@ mod tests {
             "2000-02-29T00:00:00Z",
             "1900-03-01T00:00:00Z",
             "2199-12-31T23:59:59Z",
+            "2026-01-01T00:00:60Z",
         ] {
             let chrono_t = DateTime::parse_from_rfc3339(s).map(|d| d.timestamp()).ok();
-            assert_eq!(parse_utc_fast(s.as_bytes()), chrono_t, "{s}");
+            assert_eq!(parse_rfc3339(s.as_bytes()), chrono_t, "{s}");
         }
         for s in [
             "2023-02-29T00:00:00Z",
             "1900-02-29T00:00:00Z",
             "2026-04-31T00:00:00Z",
             "2026-01-01T24:00:00Z",
-            "2026-01-01T00:00:60Z",
             "2026-1-01T00:00:00Z",
         ] {
-            assert_eq!(parse_utc_fast(s.as_bytes()), None, "{s}");
+            assert_eq!(parse_rfc3339(s.as_bytes()), None, "{s}");
         }
+    }
+
+    /// `format_instant` writes what it wrote with chrono's `to_rfc3339_opts`
+    /// for the years outside 0-9999 (and `@seconds` past chrono's dates).
+    #[test]
+    fn format_agrees_with_chrono_in_every_year() {
+        let chrono_text = |t: i64| match DateTime::<Utc>::from_timestamp(t, 0) {
+            Some(d) => d.to_rfc3339_opts(SecondsFormat::Secs, true),
+            None => format!("@{t}"),
+        };
+        let mut edges = vec![0, -1, 1, i64::MIN, i64::MAX, i64::MIN + 1, i64::MAX - 1];
+        for y in [
+            -262_145, -262_144, -262_143, -262_142, -10_000, -9_999, -1_000, -999, -100, -99, -10,
+            -9, -1, 0, 1, 9_999, 10_000, 99_999, 100_000, 262_142, 262_143, 262_144,
+        ] {
+            let start = days_from_civil(y, 1, 1) * 86_400;
+            edges.extend([
+                start - 1,
+                start,
+                start + 1,
+                start + 86_399,
+                start + 59 * 86_400,
+            ]);
+        }
+        for t in edges {
+            assert_eq!(format_instant(t), chrono_text(t), "{t}");
+        }
+        let mut t = i64::MIN;
+        for _ in 0..200_000 {
+            assert_eq!(format_instant(t), chrono_text(t), "{t}");
+            t = t.wrapping_add(92_233_720_368_547_759 + 7_919);
+        }
+        let mut t = -8_300_000_000_000_i64;
+        while t < 8_300_000_000_000 {
+            assert_eq!(format_instant(t), chrono_text(t), "{t}");
+            t += 3_456_789_013;
+        }
+    }
+
+    /// `parse_instant` as it was with chrono's RFC 3339 parser: the oracle.
+    fn chrono_parse_instant(text: &str, field: &str) -> Result<Instant> {
+        if text.trim().is_empty() {
+            return Err(Error::MissingField {
+                field: field.to_string(),
+            });
+        }
+        let bad = |why: &str| Error::InvalidInstant {
+            field: field.to_string(),
+            value: text.chars().take(64).collect(),
+            reason: why.to_string(),
+        };
+        let t = DateTime::parse_from_rfc3339(text.trim())
+            .map_err(|_| bad("expected an RFC 3339 instant like 2026-03-16T14:00:00Z"))?;
+        from_seconds(t.timestamp()).ok_or_else(|| bad("out of the supported range 1900-2199"))
+    }
+
+    fn agree(s: &str, accepted: &mut usize) {
+        let chrono_t = DateTime::parse_from_rfc3339(s).map(|d| d.timestamp()).ok();
+        assert_eq!(parse_rfc3339(s.as_bytes()), chrono_t, "{s:?}");
+        *accepted += usize::from(chrono_t.is_some());
+        assert_eq!(parse_instant(s, "t"), chrono_parse_instant(s, "t"), "{s:?}");
+    }
+
+    /// The hand-written parser accepts and refuses exactly what chrono's
+    /// `DateTime::parse_from_rfc3339` does, with the same instant, and
+    /// `parse_instant` gives the same answers and errors as it did with
+    /// chrono: every field at its edges, offsets, fractions of many
+    /// lengths, lower case, leap seconds, missing parts, extra and
+    /// non-ASCII characters, and every one-character change of valid text.
+    #[test]
+    fn rfc3339_parser_agrees_with_chrono() {
+        let years = [
+            "0000", "0001", "0004", "0100", "0400", "1600", "1899", "1900", "1904", "1969", "1970",
+            "2000", "2023", "2024", "2100", "2199", "2200", "9999",
+        ];
+        let months: Vec<String> = (0..=13).map(|m| format!("{m:02}")).collect();
+        let days: Vec<String> = (0..=32).map(|d| format!("{d:02}")).collect();
+        let seps = ["T", "t", " ", "_", "TT", ""];
+        let hours = ["00", "01", "12", "23", "24", "25", "99", "0", "1a"];
+        let mins = ["00", "30", "59", "60", "99", "5"];
+        let secs = ["00", "01", "58", "59", "60", "61", "99", "6"];
+        let mut fracs = vec![
+            String::new(),
+            ".".into(),
+            ".x".into(),
+            "..5".into(),
+            ",5".into(),
+        ];
+        for n in 1..=13 {
+            fracs.push(format!(".{}", "9".repeat(n)));
+            fracs.push(format!(".{}", &"1234567890123"[..n]));
+        }
+        let offsets = [
+            "Z",
+            "z",
+            "",
+            "ZZ",
+            "Z ",
+            " Z",
+            "UTC",
+            "GMT",
+            "+00:00",
+            "-00:00",
+            "+01:00",
+            "-04:00",
+            "+05:30",
+            "+05:45",
+            "-09:30",
+            "+14:00",
+            "-12:00",
+            "+23:59",
+            "-23:59",
+            "+24:00",
+            "-24:00",
+            "+99:00",
+            "+05:60",
+            "+05:59",
+            "+05:99",
+            "+5:00",
+            "+05:0",
+            "+0500",
+            "+05",
+            "+05:",
+            "+",
+            "-",
+            "\u{2212}05:00",
+            "\u{2212}23:59",
+            "\u{2212}24:00",
+            "\u{2013}05:00",
+            "+05:00:00",
+            "+05:00Z",
+            "+05 00",
+            "+05-00",
+            "Z+01:00",
+            "+\u{ff10}5:00",
+            "+0\u{665}:00",
+        ];
+        let ws = ["", " ", "\t", "\n", "\u{3000}", "\u{a0}", "\u{200b}"];
+        let mut accepted = 0usize;
+        let mut total = 0usize;
+        // Every date of the sample years, at a fixed time.
+        for y in years {
+            for m in &months {
+                for d in &days {
+                    for off in ["Z", "+23:59", "-23:59"] {
+                        agree(&format!("{y}-{m}-{d}T12:00:00{off}"), &mut accepted);
+                        total += 1;
+                    }
+                }
+            }
+        }
+        // The rest of the fields, crossed, with pseudo-random dates.
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n as u64).unwrap_or(0)
+        };
+        let mut valid = Vec::new();
+        for _ in 0..150_000 {
+            let text = format!(
+                "{}-{}-{}{}{}:{}:{}{}{}",
+                years[next(years.len())],
+                months[next(months.len())],
+                days[next(days.len())],
+                seps[next(seps.len())],
+                hours[next(hours.len())],
+                mins[next(mins.len())],
+                secs[next(secs.len())],
+                fracs[next(fracs.len())],
+                offsets[next(offsets.len())],
+            );
+            agree(&text, &mut accepted);
+            let padded = format!("{}{text}{}", ws[next(ws.len())], ws[next(ws.len())]);
+            agree(&padded, &mut accepted);
+            total += 2;
+            if valid.len() < 1_000 && DateTime::parse_from_rfc3339(&text).is_ok() {
+                valid.push(text);
+            }
+        }
+        // Every one-character change of valid text: replaced, deleted,
+        // inserted, and the text cut at every place.
+        let chars = [
+            '0',
+            '1',
+            '5',
+            '9',
+            '-',
+            ':',
+            'T',
+            't',
+            ' ',
+            'Z',
+            'z',
+            '.',
+            '+',
+            '\u{2212}',
+            'x',
+            '\0',
+            '\u{665}',
+            '\u{ff11}',
+            '\u{e9}',
+            '\u{1f600}',
+        ];
+        for text in &valid {
+            let cs: Vec<char> = text.chars().collect();
+            for i in 0..=cs.len() {
+                agree(&cs[..i].iter().collect::<String>(), &mut accepted);
+                total += 1;
+                for &c in &chars {
+                    let mut v = cs.clone();
+                    v.insert(i, c);
+                    agree(&v.iter().collect::<String>(), &mut accepted);
+                    total += 1;
+                    if i < cs.len() {
+                        v.remove(i);
+                        v[i] = c;
+                        agree(&v.iter().collect::<String>(), &mut accepted);
+                        total += 1;
+                    }
+                }
+                if i < cs.len() {
+                    let mut v = cs.clone();
+                    v.remove(i);
+                    agree(&v.iter().collect::<String>(), &mut accepted);
+                    total += 1;
+                }
+            }
+        }
+        for blank in ["", " ", "\t\n", "\u{3000}"] {
+            agree(blank, &mut accepted);
+        }
+        // Both sides of the line are well covered.
+        assert_eq!(valid.len(), 1_000);
+        assert!(
+            accepted > 20_000 && total - accepted > 200_000,
+            "{accepted} of {total}"
+        );
     }
 
     #[test]
