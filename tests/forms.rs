@@ -1155,15 +1155,20 @@ fn a_ticket_validated_as_a_type_comes_back_as_that_type() {
     assert_eq!(r.ticket["type"], "outage");
 }
 
-#[test]
-fn validate_reads_the_children_as_transition_does() {
-    let e = engine();
-    let outage = json!({
+/// A resolved outage, valid, without children.
+fn resolved_outage() -> Value {
+    json!({
         "type": "outage", "status": "Resolved", "resolution": "Replaced the switch",
         "summary": "File shares down", "description": "No one can open a share since 9:00.",
         "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
         "service": "File shares", "startedAt": "2026-03-16T14:00:00Z", "component": "filer-2",
-    });
+    })
+}
+
+#[test]
+fn validate_reads_the_children_as_transition_does() {
+    let e = engine();
+    let outage = resolved_outage();
     let r = e.validate(&outage, None, None).unwrap();
     assert!(r.valid, "{:?}", r.errors);
     // Each shape transition refuses when the parent closes is an error of
@@ -1219,12 +1224,7 @@ fn validate_reads_the_children_as_transition_does() {
 #[test]
 fn validate_lists_every_bad_child_and_transition_refuses_each() {
     let e = engine();
-    let outage = json!({
-        "type": "outage", "status": "Resolved", "resolution": "Replaced the switch",
-        "summary": "File shares down", "description": "No one can open a share since 9:00.",
-        "impact": "Entire University affected", "urgency": "Work Stopped - No workaround",
-        "service": "File shares", "startedAt": "2026-03-16T14:00:00Z", "component": "filer-2",
-    });
+    let outage = resolved_outage();
     // Every child's problem at once, each at its path (only the first was
     // reported).
     let mut t = outage.clone();
