@@ -386,6 +386,15 @@ impl TicketType {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// The fields that must have a value at `status` (its `required_at`
+    /// entry; none if it has none).
+    pub fn required_at(&self, status: &str) -> &[String] {
+        self.required_at
+            .iter()
+            .find(|(s, _)| crate::priority::same_name(s, status))
+            .map_or(&[], |(_, fields)| fields)
+    }
+
     /// The status a new ticket of this type starts at: its own `initial`,
     /// else the policy's first.
     pub fn initial_status(&self, policy: &crate::sla::policy::SlaPolicy) -> Option<String> {

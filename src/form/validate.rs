@@ -346,11 +346,7 @@ fn validate_at<P: FormPack>(
     // and a condition on `status` reads it (the record's, not a top-level
     // field a history has moved on from).
     let at = at.map_or_else(|| status_of(pack, ty, &out), str::to_string);
-    let required_at: &[String] = ty
-        .required_at
-        .iter()
-        .find(|(s, _)| same_name(s, &at))
-        .map_or(&[], |(_, fields)| fields);
+    let required_at = ty.required_at(&at);
     // Each field. A dotted field (`contact.name`) under something that is
     // not an object is one error at that something (`contact`), not a
     // missing field under it.
@@ -575,11 +571,7 @@ fn rerated<P: FormPack>(
         if same(before) || ctx.errors.iter().any(|e| e.field == field) {
             continue;
         }
-        let now = history
-            .iter()
-            .rev()
-            .find_map(|e| e.get(field).filter(|v| v.is_string()))
-            .or(before);
+        let now = rating_now(history, field).or(before);
         refused.push((field, before.cloned(), !same(now)));
     }
     for (field, before, wrong) in refused {
@@ -598,6 +590,14 @@ fn rerated<P: FormPack>(
         }
         restore(out, field, before.as_ref());
     }
+}
+
+/// The `impact` or `urgency` the last re-rating in `history` gave, if any.
+fn rating_now<'h>(history: &'h [Value], field: &str) -> Option<&'h Value> {
+    history
+        .iter()
+        .rev()
+        .find_map(|e| e.get(field).filter(|v| v.is_string()))
 }
 
 /// Who asks for a validation, and what the ticket was before (issue 9).
@@ -682,13 +682,7 @@ fn permissions<P: FormPack>(
                 .zip(other.and_then(Value::as_str))
                 .is_some_and(|(a, b)| same_name(a.trim(), b.trim()))
     };
-    let rated_now = |f: &FieldSpec| {
-        let history = previous?.get("history")?.as_array()?;
-        history
-            .iter()
-            .rev()
-            .find_map(|e| e.get(&f.name).filter(|v| v.is_string()))
-    };
+    let rated_now = |f: &FieldSpec| rating_now(previous?.get("history")?.as_array()?, &f.name);
     for f in ty
         .fields
         .iter()
@@ -1548,24 +1542,23 @@ pub(crate) fn transition<P: FormPack>(
             ctx.error("status", "NOT_ALLOWED", "Status", p);
         }
     }
-    if let Some((_, fields)) = ty.required_at.iter().find(|(s, _)| same_name(s, &to)) {
-        for name in fields {
-            let spec = ty.field(name);
-            match get_path(ticket, name) {
-                v if is_empty(v) => {
-                    let label = spec.map_or(name.clone(), |f| f.label.clone());
-                    let p = params(&mut [("status", Value::from(to.as_str()))]);
-                    ctx.error(name, "REQUIRED", &label, p);
-                }
-                // There, and what the field takes (`resolution: 5` is no
-                // resolution summary).
-                Some(v) => {
-                    if let Some(f) = spec {
-                        check_field(&mut ctx, f, name, v, f.kind);
-                    }
-                }
-                None => {}
+    let required_here = ty.required_at(&to);
+    for name in required_here {
+        let spec = ty.field(name);
+        match get_path(ticket, name) {
+            v if is_empty(v) => {
+                let label = spec.map_or(name.clone(), |f| f.label.clone());
+                let p = params(&mut [("status", Value::from(to.as_str()))]);
+                ctx.error(name, "REQUIRED", &label, p);
             }
+            // There, and what the field takes (`resolution: 5` is no
+            // resolution summary).
+            Some(v) => {
+                if let Some(f) = spec {
+                    check_field(&mut ctx, f, name, v, f.kind);
+                }
+            }
+            None => {}
         }
     }
     if ty.children && policy.closed.iter().any(|c| c == &to) {
@@ -1590,11 +1583,6 @@ pub(crate) fn transition<P: FormPack>(
         )
     };
     let (before, after) = (judged(&from)?, judged(&to)?);
-    let required_here: &[String] = ty
-        .required_at
-        .iter()
-        .find(|(s, _)| same_name(s, &to))
-        .map_or(&[], |(_, fields)| fields);
     for e in after.errors {
         let new = !before
             .errors
