@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 #[cfg(feature = "rhai")]
-use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
+use rhai::{Array, Dynamic, Engine, Map, NativeCallContext};
 
 use crate::calendar::Calendar;
 use crate::duration::{parse_duration, MAX_SECONDS};
@@ -22,7 +22,7 @@ use crate::form::{parse_type, Condition, Fill, Kind, TicketType, UnknownFields};
 #[cfg(feature = "rhai")]
 use crate::pack::convert::to_json;
 #[cfg(feature = "rhai")]
-use crate::pack::diag::{complain, span};
+use crate::pack::diag::span;
 use crate::pack::sandbox::Limits;
 use crate::priority::{fold, same_name, Cell, Level, Matrix};
 use crate::sla::policy::SlaPolicy;
@@ -36,6 +36,48 @@ pub(crate) struct Decl<T> {
     pub value: T,
     pub span: Span,
 }
+
+/// The parts of a pack declarations fill, as bits of [`Builder::failed`]:
+/// the assembly runs a check only when every part it reads went in whole,
+/// so that a failed declaration is reported once, not again as a missing
+/// one, while the rest of the pack is still checked.
+pub(crate) mod part {
+    /// `priorities`, `impact`, `urgency`, `row` and `cell(...)`.
+    pub const MATRIX: u8 = 1;
+    pub const CALENDARS: u8 = 2;
+    pub const SLA: u8 = 4;
+    pub const TYPES: u8 = 8;
+    pub const LOOKUPS: u8 = 16;
+    /// `roles` and `user_roles`.
+    pub const ROLES: u8 = 32;
+    /// Whatever no check reads back (names, messages, limits, levels, …).
+    pub const OTHER: u8 = 64;
+    /// A row left out for a `cell(...)` that failed: the matrix is not
+    /// whole, but its other rows can still be checked.
+    pub const ROWS: u8 = 128;
+    /// Every part: a file that did not parse or stopped, whose later
+    /// declarations are missing, any of them.
+    pub const ALL: u8 = u8::MAX;
+
+    /// The part a declaration function fills.
+    pub fn of(declaration: &str) -> u8 {
+        match declaration {
+            "priorities" | "impact" | "urgency" | "row" => MATRIX,
+            "calendar" => CALENDARS,
+            "sla" => SLA,
+            "ticket_type" => TYPES,
+            "lookup" => LOOKUPS,
+            "roles" | "user_roles" => ROLES,
+            _ => OTHER,
+        }
+    }
+}
+
+/// What `cell(...)` gives for arguments it refused, the error recorded: the
+/// row it is in is left out without a second error.
+#[cfg(feature = "rhai")]
+#[derive(Debug, Clone, Copy)]
+struct FailedCell;
 
 /// One cell as written, before the matrix is assembled.
 #[derive(Debug, Clone)]
@@ -81,16 +123,18 @@ pub(crate) struct Builder {
     /// Sandbox limits for hooks, if the pack set them.
     pub limits: Option<Decl<Limits>>,
     pub errors: Vec<Error>,
+    /// The [`part`]s with a declaration that failed (bits).
+    pub failed: u8,
+    /// The urgencies whose row was left out for a cell that failed.
+    dropped_rows: Vec<String>,
     /// Every declaration call, when compiling a pack.
     pub calls: Option<Vec<Call>>,
 }
 
 #[cfg(feature = "rhai")]
 type Shared = Rc<RefCell<Builder>>;
-#[cfg(feature = "rhai")]
-type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
-/// A declaration's outcome: `Err` stops the file that made it (with the
-/// message, at the call), as a wrong argument type does.
+/// A declaration's outcome: `Err` is recorded as an error at the call, as
+/// [`Builder::error`] is, and the file goes on.
 type Declared<T> = Result<T, String>;
 
 /// The keys a condition as data compares.
@@ -566,7 +610,11 @@ impl Builder {
             .filter(|(row, _)| row.is_none())
             .map(|(_, decl)| decl.clone())
             .collect();
+        let whole = missing.is_empty();
         for decl in missing {
+            if self.dropped_rows.contains(&decl.value.name) {
+                continue;
+            }
             if self.errors.len() == before {
                 self.error(
                     decl.span.clone(),
@@ -577,7 +625,7 @@ impl Builder {
                 );
             }
         }
-        if self.errors.len() > before {
+        if self.errors.len() > before || !whole {
             return None;
         }
         let cells: Vec<Vec<Cell>> = grid.into_iter().flatten().collect();
@@ -697,8 +745,25 @@ pub(crate) struct Call {
 
 impl Builder {
     /// Runs a declaration (from a file, or replayed from a compiled pack),
-    /// recording it first if this builder records.
-    fn declare(&mut self, name: &str, handler: Handler, here: Span, args: &[Arg]) -> Declared<()> {
+    /// recording it first if this builder records. What is wrong with it
+    /// is recorded with its place, and its part marked failed.
+    fn declare(&mut self, name: &str, handler: Handler, here: Span, args: &[Arg]) {
+        let before = self.errors.len();
+        if let Err(msg) = self.run_declaration(name, handler, here.clone(), args) {
+            self.error(here, msg);
+        }
+        if self.errors.len() > before {
+            self.failed |= part::of(name);
+        }
+    }
+
+    fn run_declaration(
+        &mut self,
+        name: &str,
+        handler: Handler,
+        here: Span,
+        args: &[Arg],
+    ) -> Declared<()> {
         if self.calls.is_none() {
             return handler(self, here, args);
         }
@@ -715,10 +780,11 @@ impl Builder {
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| format!("{name}: {e}"))?;
+        let before = self.errors.len();
         handler(self, here.clone(), args)?;
-        // Only a call that went through: one a file caught (`try`) would
-        // fail again on replay, where nothing catches it.
-        if let Some(calls) = &mut self.calls {
+        // Only a call that went through (a pack with an error is not
+        // written compiled anyway).
+        if let (Some(calls), true) = (&mut self.calls, self.errors.len() == before) {
             calls.push(Call {
                 name: name.to_string(),
                 span: here,
@@ -726,6 +792,22 @@ impl Builder {
             });
         }
         Ok(())
+    }
+
+    /// What `cell(...)` made of its arguments, at `here`: the cell, or a
+    /// [`FailedCell`] with the error recorded.
+    #[cfg(feature = "rhai")]
+    fn cell(&mut self, made: Result<CellDecl, String>, here: Span) -> Dynamic {
+        match made {
+            Ok(c) => Dynamic::from(c),
+            Err(msg) => {
+                self.error(
+                    here,
+                    format!("cell(clock, respond, priority, [process,] resolve): {msg}"),
+                );
+                Dynamic::from(FailedCell)
+            }
+        }
     }
 
     /// Replays a recorded call: the same handler, at the same place.
@@ -745,8 +827,8 @@ impl Builder {
         };
         self.file.clone_from(&call.span.file);
         let args: Vec<Arg> = call.args.iter().map(Arg::Json).collect();
-        self.declare(name, handler, call.span.clone(), &args)
-            .map_err(|e| Error::pack(Some(call.span.clone()), e))
+        self.declare(name, handler, call.span.clone(), &args);
+        Ok(())
     }
 }
 
@@ -754,6 +836,10 @@ impl Builder {
 /// `row` also takes.
 #[cfg(feature = "rhai")]
 fn call_json(d: &Dynamic) -> Result<serde_json::Value, String> {
+    if d.is::<FailedCell>() {
+        // Its error is recorded: the pack is not written compiled.
+        return Ok(serde_json::Value::Null);
+    }
     if let Some(c) = d.read_lock::<CellDecl>() {
         return Ok(serde_json::json!({
             "clock": c.clock,
@@ -781,7 +867,7 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
             let mut b = s.borrow_mut();
             let here = b.here(ctx);
             let args: Vec<Arg> = args.iter().map(Arg::Rhai).collect();
-            b.declare(name, handler, here, &args).map_err(complain)
+            b.declare(name, handler, here, &args);
         };
         match arity {
             1 => {
@@ -806,8 +892,10 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
               respond: Dynamic,
               priority: Dynamic,
               resolve: Dynamic| {
-            let here = s.borrow().here(&ctx);
-            make_cell(clock, respond, priority, Dynamic::UNIT, resolve, here)
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let made = make_cell(clock, respond, priority, Dynamic::UNIT, resolve, &here);
+            b.cell(made, here)
         },
     );
     let s = b.clone();
@@ -819,8 +907,10 @@ pub(crate) fn register(engine: &mut Engine, b: &Shared) {
               priority: Dynamic,
               process: Dynamic,
               resolve: Dynamic| {
-            let here = s.borrow().here(&ctx);
-            make_cell(clock, respond, priority, process, resolve, here)
+            let mut b = s.borrow_mut();
+            let here = b.here(&ctx);
+            let made = make_cell(clock, respond, priority, process, resolve, &here);
+            b.cell(made, here)
         },
     );
 
@@ -1173,6 +1263,14 @@ fn declare_row(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
         #[cfg(feature = "rhai")]
         Arg::Rhai(d) => {
             let cells = d.read_lock::<Array>().ok_or_else(not_cells)?;
+            if cells.iter().any(|c| c.is::<FailedCell>()) {
+                // Reported at the cell; the row is left out without a
+                // word, and not reported missing either.
+                b.failed |= part::ROWS;
+                drop(cells);
+                b.dropped_rows.push(canonical);
+                return Ok(());
+            }
             (cells.iter().enumerate())
                 .map(|(i, c)| cell_value(c.clone(), &here).map_err(|m| (i, m)))
                 .collect()
@@ -1293,20 +1391,15 @@ fn make_cell(
     priority: Dynamic,
     process: Dynamic,
     resolve: Dynamic,
-    here: Span,
-) -> RhaiResult<Dynamic> {
+    here: &Span,
+) -> Result<CellDecl, String> {
     let mut m = Map::new();
     m.insert("clock".into(), clock);
     m.insert("respond".into(), respond);
     m.insert("priority".into(), priority);
     m.insert("process".into(), process);
     m.insert("resolve".into(), resolve);
-    match cell_from_map(&m, &here) {
-        Ok(c) => Ok(Dynamic::from(c)),
-        Err(msg) => Err(complain(format!(
-            "cell(clock, respond, priority, [process,] resolve): {msg}"
-        ))),
-    }
+    cell_from_map(&m, here)
 }
 
 /// A cell from `cell(...)` or from a map literal

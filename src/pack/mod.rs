@@ -121,15 +121,20 @@ impl Pack {
         for call in &c.calls {
             if let Err(e) = b.replay(call) {
                 errors.push(e);
+                b.failed = declare::part::ALL;
             }
         }
         errors.append(&mut b.errors);
         let mut hooks = Vec::new();
         let mut with_fns = Vec::new();
+        let before = errors.len();
         for f in c.functions {
             let ast = Rc::new(hooks::FileAst::lazy(&f.file, f.source, f.fns));
             find_hooks(&f.file, &ast, &mut hooks, &mut errors);
             with_fns.push(FileFns { file: f.file, ast });
+        }
+        if errors.len() > before {
+            b.failed = declare::part::ALL;
         }
         Self::assemble(b, c.hash, c.files, with_fns, hooks, errors)
     }
@@ -170,6 +175,11 @@ impl Pack {
 
         let mut builder = Builder::default();
         builder.calls = record.then(Vec::new);
+        // Anything wrong but a declaration leaves the pack's declarations
+        // incomplete in ways no part tells: no assembly check then.
+        if !errors.is_empty() {
+            builder.failed = declare::part::ALL;
+        }
         let builder = Rc::new(RefCell::new(builder));
         let mut engine = sandbox::engine(&Limits::LOAD);
         declare::register(&mut engine, &builder);
@@ -185,6 +195,7 @@ impl Pack {
                 Ok(ast) => ast,
                 Err(e) => {
                     errors.push(diag::parse_error(file, &e));
+                    builder.borrow_mut().failed = declare::part::ALL;
                     continue;
                 }
             };
@@ -193,7 +204,11 @@ impl Pack {
                 let functions =
                     hooks::FileAst::ready(file, Rc::from(source), ast.clone_functions_only());
                 let ast = Rc::new(functions);
+                let before = errors.len();
                 find_hooks(file, &ast, &mut hooks, &mut errors);
+                if errors.len() > before {
+                    builder.borrow_mut().failed = declare::part::ALL;
+                }
                 with_fns.push(FileFns {
                     file: file.clone(),
                     ast,
@@ -204,6 +219,7 @@ impl Pack {
             errors.append(&mut builder.borrow_mut().errors);
             if let Err(e) = run {
                 errors.push(diag::eval_error(file, &e, None));
+                builder.borrow_mut().failed = declare::part::ALL;
             }
         }
         drop(engine);
@@ -230,9 +246,17 @@ impl Pack {
         mut hooks: Vec<(String, HookFn)>,
         mut errors: Vec<Error>,
     ) -> Result<Pack, Vec<Error>> {
-        // Assembly checks only a pack whose declarations all went in:
+        // Each assembly check runs when the parts it reads all went in:
         // otherwise a failed declaration would echo as a missing one.
-        let matrix = if errors.is_empty() { b.matrix() } else { None };
+        // Every other mistake of the pack is still reported, in one load.
+        use declare::part;
+        let failed = b.failed;
+        let whole = |parts: u8| failed & parts == 0;
+        let matrix = if whole(part::MATRIX | part::CALENDARS) {
+            b.matrix()
+        } else {
+            None
+        };
         let mut sla = b.sla.take().map(|d| d.value).unwrap_or_default();
         sla.openings = b
             .types
@@ -245,7 +269,11 @@ impl Pack {
             })
             .collect();
         if let Some(m) = &matrix {
-            b.check_levels(m, &sla);
+            if whole(part::SLA | part::CALENDARS | part::TYPES | part::ROLES) {
+                b.check_levels(m, &sla);
+            }
+        }
+        if whole(part::SLA | part::TYPES | part::LOOKUPS | part::ROLES) {
             b.check_types(&sla);
         }
         // Each type's functions (conditions and rules): one-parameter
