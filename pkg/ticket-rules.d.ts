@@ -390,13 +390,13 @@ export interface ValidateOptions {
   // A key these options do not know (`rol`) is `INVALID_INPUT`, not ignored.
 }
 
-/** Who may do what with a field: every role, or roles each at any status (`'all'`) or the statuses listed. */
+/** Who may do what with a field: every role, or roles each at any status (`'all'`) or the statuses listed; `{}` is no one. */
 export type Grant = 'all' | Record<string, 'all' | string[]>;
 
 /** The answer of `validate`. */
 export interface ValidationResult {
   valid: boolean;
-  /** Every error at once, in form order, then the cross-field rules'. */
+  /** Every error at once: keys the type does not know (`UNKNOWN_FIELD`, with `unknown_fields("reject")`) first, then the fields' in form order, then the cross-field rules'. */
   errors: FieldError[];
   /** The ticket with defaults and auto-filled fields (contact details, the priority...). */
   ticket: TicketLike;

@@ -17,15 +17,20 @@ import { CsvReader, toCsvRow, flatten, unflatten } from './csv.mjs';
 
 const USAGE = `usage:
   ticket-rules triage [FILE|-] [--now T] [--rules DIR|PACK.json] [--format jsonl|csv] [--out FILE]
-      priority, SLA clocks and due escalations for each ticket (JSONL or CSV in, JSONL or CSV out)
+      priority, SLA clocks and due escalations for each ticket (JSONL or CSV in; JSONL out,
+      CSV with --format csv or an --out ending in .csv)
   ticket-rules stats FILE [--rules DIR|PACK.json] [--now T] [--out FILE]
       MTTR and MTBF by ticket type, impact level and component, excluding customer time (CSV)
-  ticket-rules check [DIR]
+  ticket-rules check [DIR | --rules DIR]
       load a pack, report every error with file:line:column, run its tests (DIR/tests/*.json)
-  ticket-rules compile [DIR] [--out FILE]
-      the pack compiled (JSON), for RuleEngine.fromCompiled: it loads without running rhai`;
+  ticket-rules compile [DIR | --rules DIR] [--out FILE]
+      the pack compiled (JSON), for RuleEngine.fromCompiled: it loads without running rhai
+--now T is an RFC 3339 instant; without it, the machine's clock at the start.
+DIR defaults to ./rules; without --rules, triage and stats use the embedded default pack.`;
 
 class UsageError extends Error {}
+/** The output could not be written (a full disk, a file gone): exit 2 with the reason. */
+class OutputError extends Error {}
 
 // The options each command takes (another is a usage error, not ignored).
 const OPTIONS = {
@@ -56,6 +61,10 @@ function parseArgs(argv) {
   }
   // Each command reads one FILE or DIR: a second one was left unread.
   if (opts.positional.length > 1) throw new UsageError(`one ${command === 'check' || command === 'compile' ? 'DIR' : 'FILE'} at a time, not ${opts.positional.length}`);
+  // For check and compile DIR is the pack: with --rules too, one was ignored.
+  if ((command === 'check' || command === 'compile') && opts.rules !== undefined && opts.positional.length) {
+    throw new UsageError(`${command} takes the pack as DIR or as --rules, not both (${opts.positional[0]}, --rules ${opts.rules})`);
+  }
   return { command, opts };
 }
 
@@ -73,7 +82,47 @@ async function openOut(path, input) {
     out.once('open', ok);
     out.once('error', (e) => fail(new UsageError(`--out ${path}: ${e.message}`)));
   });
-  return out;
+  return sink(out, `--out ${path}`);
+}
+
+/**
+ * Writes to `stream` that fail as the command's error: a write error after
+ * the file opened (`ENOSPC`) rejects the write or end waiting for it, with
+ * `what` and the reason, instead of leaving it waiting forever (Node then
+ * exits 13, silently, the output lost).
+ */
+function sink(stream, what) {
+  let failure = null;
+  const waiting = new Set();
+  const failed = (e) => {
+    // The error that destroyed the stream, not "write after destroyed".
+    failure ??= new OutputError(`${what}: ${(stream.errored ?? e).message}`);
+    for (const fail of waiting) fail(failure);
+    waiting.clear();
+  };
+  stream.on('error', failed);
+  const wait = (start) =>
+    new Promise((ok, fail) => {
+      if (failure) return fail(failure);
+      waiting.add(fail);
+      // `end`'s callback is given the error, if there is one.
+      start((e) => {
+        if (e) return failed(e);
+        waiting.delete(fail);
+        ok();
+      });
+    });
+  return {
+    /** `null` when the text is taken, a promise to wait for when the stream is full. */
+    write(text) {
+      if (failure) throw failure;
+      return stream.write(text) ? null : wait((done) => stream.once('drain', done));
+    },
+    /** Writes the last text and resolves once it is all written. */
+    end(text = '') {
+      return wait((done) => stream.end(text, done));
+    },
+  };
 }
 
 /** Whether two paths name one file (through a symbolic or a hard link too). */
@@ -278,8 +327,8 @@ async function triage(engine, opts) {
   const now = nowOf(opts);
   const format = opts.format ?? (opts.out && extname(opts.out).toLowerCase() === '.csv' ? 'csv' : 'jsonl');
   if (!['jsonl', 'csv'].includes(format)) throw new UsageError(`--format ${format}: jsonl or csv`);
-  const out = opts.out ? await openOut(opts.out, opts.positional[0]) : process.stdout;
-  const write = (s) => (out.write(s) ? null : new Promise((ok) => out.once('drain', ok)));
+  const out = opts.out ? await openOut(opts.out, opts.positional[0]) : sink(process.stdout, 'standard output');
+  const write = (s) => out.write(s);
   let count = 0;
   let failed = 0;
   // CSV: the header is every row's columns (a later row may have a field, or
@@ -321,7 +370,7 @@ async function triage(engine, opts) {
   }
   progress(count, started, meter);
   if (process.stderr.isTTY) process.stderr.write('\n');
-  if (opts.out) await new Promise((ok) => out.end(ok));
+  if (opts.out) await out.end();
   if (failed) process.stderr.write(`${failed} of ${count} tickets could not be triaged (see their "triage.error")\n`);
   return failed ? 1 : 0;
 }
@@ -426,8 +475,7 @@ async function stats(engine, opts) {
   const text = rows.map(toCsvRow).join('\n') + '\n';
   if (opts.out) {
     const out = await openOut(opts.out, opts.positional[0]);
-    out.end(text);
-    await new Promise((ok) => out.on('finish', ok));
+    await out.end(text);
   } else process.stdout.write(text);
   if (bad) process.stderr.write(`${bad} tickets skipped (no openedAt, or not readable): line${badLines.length > 1 ? 's' : ''} ${badLines.join(', ')}${bad > badLines.length ? ', …' : ''}\n`);
   // As triage: the figures are written, and the exit code says some
@@ -490,8 +538,7 @@ async function compile(opts) {
   }
   if (opts.out) {
     const out = await openOut(opts.out, opts.positional[0]);
-    out.end(text);
-    await new Promise((ok) => out.on('finish', ok));
+    await out.end(text);
   } else process.stdout.write(text);
   return 0;
 }
@@ -564,10 +611,12 @@ function runFixture(engine, fx) {
   return problems;
 }
 
-// A reader that stops early (`| head`) is not an error.
+// A reader that stops early (`| head`) is not an error; any other failure
+// to write the output (a full disk) is, with its reason (exit 2).
 process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(0);
-  throw e;
+  process.stderr.write(`ticket-rules: standard output: ${e.message}\n`);
+  process.exit(2);
 });
 
 async function main() {
@@ -593,6 +642,7 @@ async function main() {
     throw new UsageError(`unknown command ${command}`);
   } catch (e) {
     if (e instanceof UsageError) process.stderr.write(`ticket-rules: ${e.message}\n${USAGE}\n`);
+    else if (e instanceof OutputError) process.stderr.write(`ticket-rules: ${e.message}\n`);
     else if (e.code) process.stderr.write(`ticket-rules: ${describe(e, opts?.rules)}\n`);
     else process.stderr.write(`ticket-rules: ${e.stack ?? e}\n`);
     return 2;

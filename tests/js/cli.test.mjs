@@ -397,3 +397,53 @@ test('options a command does not take, a missing value, a directory or a file wh
     assert.match(r.stderr, message, args.join(' '));
   }
 });
+
+test('an output that cannot be written after it opened (a full disk) is exit 2 with the reason, never a silent exit', { skip: !process.platform.startsWith('linux') && 'needs /dev/full' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tr-full-'));
+  const input = join(dir, 'in.jsonl');
+  writeFileSync(input, `${JSON.stringify(ticket('TT-1'))}\n`);
+  const now = ['--now', '2026-03-16T15:30:00Z'];
+  for (const args of [
+    ['triage', input, ...now, '--out', '/dev/full'],
+    ['triage', input, ...now, '--format', 'csv', '--out', '/dev/full'],
+    ['stats', input, ...now, '--out', '/dev/full'],
+    ['compile', 'rules', '--out', '/dev/full'],
+  ]) {
+    const r = run(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.status} ${r.stderr}`);
+    assert.match(r.stderr, /^ticket-rules: --out \/dev\/full: ENOSPC/, args.join(' '));
+  }
+  // Standard output on a full disk: the same, not a stack trace.
+  const fd = openSync('/dev/full', 'w');
+  try {
+    const r = spawnSync(process.execPath, [bin, 'triage', input, ...now], { encoding: 'utf8', cwd: root, stdio: ['ignore', fd, 'pipe'] });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^ticket-rules: standard output: ENOSPC/);
+    assert.doesNotMatch(r.stderr, /at .*ticket-rules\.mjs/);
+  } finally {
+    closeSync(fd);
+  }
+});
+
+test('check and compile take the pack as DIR or --rules, not both (one was ignored)', () => {
+  for (const command of ['check', 'compile']) {
+    const r = run([command, 'rules', '--rules', 'rules/examples/glpi-5x5']);
+    assert.equal(r.status, 2, `${command}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /as DIR or as --rules, not both/);
+    assert.equal(r.stdout, '');
+  }
+  // Either alone is fine.
+  assert.equal(run(['check', '--rules', 'rules/examples/glpi-5x5']).status, 0);
+});
+
+test('rules/examples/README.md: the rfc1297-chain recipe, as written, loads and passes its own tests', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tr-chain-'));
+  const pack = join(dir, 'my-pack');
+  cpSync(join(root, 'rules'), pack, { recursive: true });
+  cpSync(join(root, 'rules/examples/rfc1297-chain/forms.rhai'), join(pack, 'forms.rhai'));
+  rmSync(join(pack, 'tests'), { recursive: true });
+  cpSync(join(root, 'rules/examples/rfc1297-chain/tests'), join(pack, 'tests'), { recursive: true });
+  const r = run(['check', pack]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /1 of 1 pack tests passed/);
+});
