@@ -52,9 +52,6 @@ pub(crate) mod part {
     pub const ROLES: u8 = 32;
     /// Whatever no check reads back (names, messages, limits, levels, …).
     pub const OTHER: u8 = 64;
-    /// A row left out for a `cell(...)` that failed: the matrix is not
-    /// whole, but its other rows can still be checked.
-    pub const ROWS: u8 = 128;
     /// Every part: a file that did not parse or stopped, whose later
     /// declarations are missing, any of them.
     pub const ALL: u8 = u8::MAX;
@@ -1265,8 +1262,8 @@ fn declare_row(b: &mut Builder, here: Span, a: &[Arg]) -> Declared<()> {
             let cells = d.read_lock::<Array>().ok_or_else(not_cells)?;
             if cells.iter().any(|c| c.is::<FailedCell>()) {
                 // Reported at the cell; the row is left out without a
-                // word, and not reported missing either.
-                b.failed |= part::ROWS;
+                // word, and not reported missing either (the matrix's
+                // other rows are still checked).
                 drop(cells);
                 b.dropped_rows.push(canonical);
                 return Ok(());
