@@ -416,15 +416,16 @@ async function stats(engine, opts) {
   };
   let bad = 0;
   const badLines = [];
-  const skip = (line) => {
+  // The first ten skipped, each with why (the code of the engine's error).
+  const skip = (line, why) => {
     bad += 1;
-    if (badLines.length < 10) badLines.push(line);
+    if (badLines.length < 10) badLines.push(`${line} (${why})`);
   };
   // A group's name as text (a number or an object would not sort as text).
   const name = (v) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
   for await (const { line, ticket, error } of readTickets(file)) {
     if (error || !ticket.openedAt) {
-      skip(line);
+      skip(line, error ? 'not a ticket' : 'no openedAt');
       continue;
     }
     let s;
@@ -432,8 +433,8 @@ async function stats(engine, opts) {
     try {
       s = engine.sla(ticket, now);
       level = s.priority.impactLevel;
-    } catch {
-      skip(line);
+    } catch (e) {
+      skip(line, e.field ? `${e.code} ${e.field}` : (e.code ?? e.message));
       continue;
     }
     const opened = Date.parse(ticket.openedAt);
@@ -477,7 +478,7 @@ async function stats(engine, opts) {
     const out = await openOut(opts.out, opts.positional[0]);
     await out.end(text);
   } else process.stdout.write(text);
-  if (bad) process.stderr.write(`${bad} tickets skipped (no openedAt, or not readable): line${badLines.length > 1 ? 's' : ''} ${badLines.join(', ')}${bad > badLines.length ? ', …' : ''}\n`);
+  if (bad) process.stderr.write(`${bad} tickets skipped: line${badLines.length > 1 ? 's' : ''} ${badLines.join(', ')}${bad > badLines.length ? ', …' : ''}\n`);
   // As triage: the figures are written, and the exit code says some
   // tickets are not in them.
   return bad ? 1 : 0;

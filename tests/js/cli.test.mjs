@@ -159,7 +159,13 @@ test('JSON that is not an object is a bad ticket; stdin is JSONL when its first 
   assert.equal(s.status, 1, 'tickets left out of the figures: exit 1, as triage');
   assert.match(s.stdout, /^impact,Critical,3,/m);
   assert.match(s.stdout, /^type,5,1,/m);
-  assert.match(s.stderr, /3 tickets skipped \(no openedAt, or not readable\): lines 2, 3, 4\n/);
+  assert.match(s.stderr, /3 tickets skipped: lines 2 \(not a ticket\), 3 \(not a ticket\), 4 \(not a ticket\)\n/);
+  // Why each was skipped: no openedAt, or what the clocks refused.
+  const why = join(dir, 'why.jsonl');
+  writeFileSync(why, [ticket('TT-1', { openedAt: undefined }), ticket('TT-2', { impact: 'Galaxy' }), ticket('TT-3')].map((t) => JSON.stringify(t)).join('\n'));
+  const w = run(['stats', why, '--now', '2026-03-17T12:00:00Z']);
+  assert.equal(w.status, 1, w.stderr);
+  assert.match(w.stderr, /2 tickets skipped: lines 1 \(no openedAt\), 2 \(UNKNOWN_IMPACT impact\)\n/);
   const r = run(['triage', join(dir, 'mixed.jsonl'), '--now', '2026-03-17T12:00:00Z']);
   assert.equal(r.status, 1, r.stderr);
   const rows = jsonl(r.stdout);
