@@ -994,3 +994,56 @@ fn a_fall_back_just_after_midnight() {
     let end = cal.add(start, day, &none).unwrap();
     assert_eq!(cal.between(start, end, &none).unwrap(), day);
 }
+
+/// `add` walked at most 20 years' worth of passes, and a calendar whose
+/// holidays each take a pass or two (120 a year) ran out of them in about
+/// 30 years: `OUT_OF_RANGE` for a due instant `between` shows is there.
+/// Now the walk ends at the end of the range only.
+#[test]
+fn a_long_add_over_many_holidays_finds_its_due_instant() {
+    let holidays: Vec<String> = (1..=12)
+        .flat_map(|m| (0..10).map(move |k| format!("{m:02}-{:02}", 1 + 3 * k)))
+        .collect();
+    let cal = Calendar::from_json(&json!({
+        "timezone": "America/New_York",
+        "weekly": { "mon-fri": ["09:00-17:00"] },
+        "holidays": holidays,
+    }))
+    .unwrap();
+    let none = Pauses::none();
+    let start = parse_instant("2026-01-05T14:00:00Z", "start").unwrap();
+    let seconds = 224_640_000; // 62,400 business hours: about 50 years of this calendar
+    let due = cal.add(start, seconds, &none).unwrap();
+    assert_eq!(
+        cal.between(start, due, &none).unwrap(),
+        seconds,
+        "{}",
+        format_instant(due)
+    );
+    assert_eq!(cal.between(start, due - 1, &none).unwrap(), seconds - 1);
+    assert!(
+        format_instant(due).as_str() < "2199",
+        "{}",
+        format_instant(due)
+    );
+}
+
+/// The 24x7 clock gives no instant outside 1900-2199 either: its add past
+/// the end was the end of the range itself, which no call takes back.
+#[test]
+fn the_always_clock_stays_in_the_range() {
+    let always = Calendar::always();
+    let none = Pauses::none();
+    let t = parse_instant("2199-12-31T23:00:00Z", "t").unwrap();
+    assert_eq!(
+        format_instant(always.add(t, 3599, &none).unwrap()),
+        "2199-12-31T23:59:59Z"
+    );
+    let e = always.add(t, 3600, &none).unwrap_err();
+    assert_eq!(e.code(), "OUT_OF_RANGE", "{e}");
+    // As a business calendar open all day says.
+    let utc =
+        Calendar::from_json(&json!({ "timezone": "UTC", "weekly": { "daily": ["00:00-24:00"] } }))
+            .unwrap();
+    assert_eq!(utc.add(t, 3600, &none).unwrap_err().code(), "OUT_OF_RANGE");
+}

@@ -1454,3 +1454,22 @@ fn an_alarm_that_cannot_come_wakes_nobody() {
     let r = e.escalations(&t, at("2026-03-16T12:30:00Z"), &[]).unwrap();
     assert_eq!(r.next_wake_up.as_deref(), Some("2026-03-16T13:00:00Z"));
 }
+
+/// A series whose next occurrence falls past 2199 ends there: a ticket
+/// opened in 1900, asked about at the end of the range, had every notice
+/// it could get refused with `OUT_OF_RANGE` while `sla` answered.
+#[test]
+fn a_series_ends_at_the_end_of_the_range() {
+    let e = engine();
+    for urgency in ["Work Stopped - No workaround", "Work not Impaired"] {
+        let t = json!({ "id": "TT-8", "type": "incident", "impact": "Entire University affected",
+                        "urgency": urgency, "openedAt": "1900-01-01T00:00:00Z" });
+        let now = at("2199-12-31T23:59:59Z");
+        let s = e.sla(&t, now).unwrap();
+        assert_eq!(s.resolve.state, Breached);
+        let r = e.escalations(&t, now, &[]).unwrap();
+        assert!(!r.due.is_empty(), "{urgency}");
+        assert_eq!(r.next_wake_up, None, "{urgency}");
+        assert!(r.due.iter().all(|d| d.due_at.as_str() < "2200"));
+    }
+}

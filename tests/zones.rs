@@ -177,3 +177,40 @@ fn daylight_saving_goes_on_after_2099() {
         day.succ_opt().unwrap()
     );
 }
+
+/// Zones whose changes IANA lists year by year rather than by a rule:
+/// Morocco's Ramadan shifts end in 2087 (then +01 for good), Palestine's
+/// DST suspended for Ramadan is listed up to 2086 (then its rules go on).
+/// Replaying a year of those lists into the 2100s made offsets up. The
+/// expected offsets are Python's `zoneinfo` (tzdata 2025b) at these
+/// instants; every zone was compared with it from 2100 to 2199 (199 zones
+/// with daylight saving every 12 hours, the others weekly) when this test
+/// was written.
+#[test]
+fn zones_whose_changes_are_listed_year_by_year_after_2099() {
+    let t = |s: &str| ticket_rules::time::parse_instant(s, "t").unwrap();
+    let cases = [
+        ("Africa/Casablanca", "2100-07-20T08:30:00Z", 3600),
+        ("Africa/Casablanca", "2100-08-01T06:30:00Z", 3600),
+        ("Africa/Casablanca", "2112-04-20T12:00:00Z", 3600),
+        ("Africa/Casablanca", "2150-07-01T00:00:00Z", 3600),
+        ("Africa/El_Aaiun", "2100-07-20T08:30:00Z", 3600),
+        ("Asia/Gaza", "2100-08-01T06:30:00Z", 10_800),
+        ("Asia/Gaza", "2112-03-30T12:00:00Z", 10_800),
+        ("Asia/Gaza", "2112-10-20T12:00:00Z", 10_800),
+        ("Asia/Gaza", "2112-11-05T12:00:00Z", 7200),
+        ("Asia/Gaza", "2150-07-01T00:00:00Z", 10_800),
+        ("Asia/Hebron", "2100-08-01T06:30:00Z", 10_800),
+    ];
+    for (name, at, offset) in cases {
+        let zone = Zone::named(name).unwrap();
+        assert_eq!(zone.offset_at(t(at)), offset, "{name} at {at}");
+    }
+    // Morocco keeps +01 from its last change on, every day to the end.
+    let casablanca = Zone::named("Africa/Casablanca").unwrap();
+    let mut at = t("2088-01-01T00:00:00Z");
+    while at < t("2199-12-31T00:00:00Z") {
+        assert_eq!(casablanca.offset_at(at), 3600, "{at}");
+        at += 86_400 * 5 + 3600;
+    }
+}

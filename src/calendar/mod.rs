@@ -55,6 +55,9 @@ const WEEK: i64 = 7 * DAY;
 /// How far a search for business time may walk: past this the calendar
 /// is taken never to open again.
 const HORIZON_DAYS: i64 = 366 * 20;
+/// A bound on `add`'s passes that its walk never reaches: each moves on a
+/// date at least, and the walk ends at the end of the range (1900-2199).
+const PASSES: i64 = 366 * 310;
 /// Years covered by the holiday index (dates outside test each rule).
 const INDEX_FIRST_YEAR: i32 = 1970;
 const INDEX_LAST_YEAR: i32 = 2100;
@@ -544,9 +547,13 @@ impl Calendar {
         }
         let mut remaining = seconds;
         if self.always {
+            // Within 1900-2199 as a business calendar's is (the end of
+            // the range itself is no instant an answer may give).
             let found =
                 pauses.for_each_gap(start, MAX_INSTANT, |a, b| take(a, b, &mut remaining, trace));
-            return found.ok_or_else(|| beyond("the due instant"));
+            return found
+                .filter(|t| *t < MAX_INSTANT)
+                .ok_or_else(|| beyond("the due instant"));
         }
         let mut d = self.local_date(start) - Days::days(1);
         let mut spans = Spans::new();
@@ -558,7 +565,11 @@ impl Calendar {
         let mut next_try = d;
         // Dates before it are ordinary (see `next_special`).
         let mut special = NaiveDate::MIN;
-        for _ in 0..HORIZON_DAYS {
+        // Every pass moves on a date at least, so the end of the range
+        // (below) ends the walk: a pass count of 20 years' dates gave up
+        // early on a calendar whose holidays each take a pass or two (120 a
+        // year ran out in 30 years), the due instant there to be found.
+        for _ in 0..PASSES {
             // Past the last instant there is (a run of ordinary dates may
             // jump there: without this, a calendar that never opens walked
             // stretch by stretch for thousands of years).

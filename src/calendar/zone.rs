@@ -152,27 +152,53 @@ impl Zone {
 
     /// `segment` from 2100 on, where the tables (chrono-tz's, which end
     /// with 2099) have no more changes: a zone's rules then are those of
-    /// its last years, so a year is read as the year of 2072-2099 that
-    /// falls on the same weekdays (the same weekday on January 1 and the
-    /// same leap day), whole weeks earlier, where "the last Sunday of
-    /// March" is the same date. The stretch is cut at the year's ends.
+    /// its last years, so a date is read as the same date of a year of the
+    /// 2090s whose weekdays fall alike, whole weeks earlier, where "the
+    /// last Sunday of March" is the same date. The stretch is cut at the
+    /// part of the year read that way.
+    ///
+    /// A zone whose offset has not changed in the table's last twelve
+    /// years has no rules left: it keeps that offset (Morocco's and
+    /// Palestine's changes are dates IANA lists year by year, up to the
+    /// 2080s; replaying a year of them into the 2100s made offsets up).
     fn segment_after_2099(self, t: Instant) -> (Option<Instant>, i64, Option<Instant>) {
         // Days from 1970-01-01 to January 1 of year `y`.
         let jan1 = |y: i64| {
             let p = y - 1;
             365 * p + p.div_euclid(4) - p.div_euclid(100) + p.div_euclid(400) - 719_162
         };
+        let (since, last, _) = self.segment(FROM_2100 - 1);
+        if since.is_none_or(|s| s < jan1(2088) * super::DAY) {
+            return (since, last, None);
+        }
         let day = t.div_euclid(super::DAY);
         let mut year = 1970 + day.div_euclid(366);
         while jan1(year + 1) <= day {
             year += 1;
         }
-        let length = |y: i64| jan1(y + 1) - jan1(y);
-        let like = (2072..=2099)
-            .find(|&y| length(y) == length(year) && (jan1(year) - jan1(y)) % 7 == 0)
-            .unwrap_or(2099);
-        let (start, end) = (jan1(year) * super::DAY, jan1(year + 1) * super::DAY);
-        let shift = (jan1(year) - jan1(like)) * super::DAY;
+        // January and February are read from a year of the 2090s that
+        // begins on the same weekday, March to December from one whose
+        // March 1 is (the same dates then fall on the same weekdays, leap
+        // day or not): one of each is always there, in the years after
+        // those of the predicted exceptions (Palestine's DST suspended
+        // for Ramadan, listed up to 2086), which a like year from them
+        // replayed into the 2100s.
+        let mar1 = |y: i64| jan1(y) + 59 + (jan1(y + 1) - jan1(y) - 365);
+        let (from, to, like_from) = if day < mar1(year) {
+            let like = (2087..=2099)
+                .rev()
+                .find(|&y| (jan1(year) - jan1(y)).rem_euclid(7) == 0)
+                .unwrap_or(2099);
+            (jan1(year), mar1(year), jan1(like))
+        } else {
+            let like = (2087..=2099)
+                .rev()
+                .find(|&y| (mar1(year) - mar1(y)).rem_euclid(7) == 0)
+                .unwrap_or(2099);
+            (mar1(year), jan1(year + 1), mar1(like))
+        };
+        let (start, end) = (from * super::DAY, to * super::DAY);
+        let shift = (from - like_from) * super::DAY;
         let (since, offset, until) = self.segment(t - shift);
         (
             Some(since.map_or(start, |s| (s + shift).max(start))),
