@@ -401,10 +401,12 @@ export interface ValidationResult {
   /** The ticket with defaults and auto-filled fields (contact details, the priority...). */
   ticket: TicketLike;
   /**
-   * The fields this ticket must have a value for as it stands, in form
-   * order: those always required and those whose `requiredWhen` holds for
-   * the filled ticket, judged as the errors are. What a form marks as
-   * required now (given or not), without evaluating conditions itself.
+   * The fields this ticket must have a value for as it stands: in form
+   * order those always required, those whose `requiredWhen` holds for the
+   * filled ticket and those its status requires, then those a cross-field
+   * rule that holds refuses empty (a description when work has stopped),
+   * judged as the errors are. What a form marks as required now (given or
+   * not), without evaluating conditions itself.
    */
   required: string[];
   /** The version of the pack that answered. */

@@ -104,9 +104,11 @@ fn required_when_and_the_cross_field_rule() {
         "filled from the call's list"
     );
     let always = ["summary", "impact", "urgency", "service", "contact.name"];
+    // Work has stopped (the good incident's urgency): a description too,
+    // by the cross-field rule, after the fields.
     assert_eq!(
         r.required,
-        [&always[..], &["contact.phone"]].concat(),
+        [&always[..], &["contact.phone", "description"]].concat(),
         "what the form marks as required now"
     );
     // Given, it stays required while the condition holds (in any case of
@@ -120,7 +122,7 @@ fn required_when_and_the_cross_field_rule() {
     t["impact"] = json!("Single Building affected");
     let r = e.validate(&t, None, lookups.as_object()).unwrap();
     assert!(r.valid);
-    assert_eq!(r.required, always);
+    assert_eq!(r.required, [&always[..], &["description"]].concat());
     // A list with the call that is not one is refused, not passed over.
     let err = e
         .validate(&t, None, json!({ "contacts": "x" }).as_object())
@@ -141,6 +143,16 @@ fn required_when_and_the_cross_field_rule() {
         r.errors[0].message,
         "When work has stopped, describe what happens in a sentence or two"
     );
+    // That rule refuses the description empty while work has stopped: it
+    // is required then (a form marks it), and not when work goes on.
+    assert_eq!(t["urgency"], "Work Stopped - No workaround");
+    t.as_object_mut().unwrap().remove("description");
+    let r = e.validate(&t, None, None).unwrap();
+    assert_eq!(r.required, [&always[..], &["description"]].concat());
+    t["urgency"] = json!("Work Impaired");
+    let r = e.validate(&t, None, None).unwrap();
+    assert!(r.valid, "{:?}", r.errors);
+    assert_eq!(r.required, always);
 }
 
 #[test]

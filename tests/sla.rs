@@ -509,6 +509,50 @@ fn a_stopped_clock_counts_nothing_after_its_stop_in_the_ledger() {
     assert!(entries.iter().any(|e| e["kind"] == "due"));
 }
 
+/// A clock stopped after its due instant (breached, then resolved) shows
+/// its stop up to now, as one stopped before it does: the last period of
+/// a resolved ticket was a blank in the ledger (and on the portal's
+/// timeline) while an earlier resolution in the same history was drawn.
+#[test]
+fn the_ledger_of_a_clock_stopped_after_its_due_runs_to_now() {
+    let t = ticket(
+        CRITICAL_STOP,
+        "2026-03-16T14:00:00Z",
+        json!([{ "at": "2026-03-16T20:00:00Z", "status": "Resolved" }]),
+    );
+    let x = engine()
+        .explain_sla(&t, at("2026-03-17T09:00:00Z"))
+        .unwrap();
+    let v = serde_json::to_value(&x.resolve.entries).unwrap();
+    let entries = v.as_array().unwrap();
+    let stopped: Vec<&serde_json::Value> =
+        entries.iter().filter(|e| e["kind"] == "stopped").collect();
+    assert_eq!(stopped.len(), 1, "{v:#}");
+    assert_eq!(
+        (
+            &stopped[0]["from"],
+            &stopped[0]["to"],
+            &stopped[0]["status"]
+        ),
+        (
+            &json!("2026-03-16T20:00:00Z"),
+            &json!("2026-03-17T09:00:00Z"),
+            &json!("Resolved")
+        ),
+        "{v:#}"
+    );
+    let counted: i64 = entries
+        .iter()
+        .filter(|e| e["kind"] == "counted")
+        .map(|e| e["seconds"].as_i64().unwrap())
+        .sum();
+    assert_eq!(counted, 6 * 3600, "{v:#}");
+    assert_eq!(
+        x.resolve.report.state,
+        ticket_rules::sla::ClockState::Breached
+    );
+}
+
 /// Triage often writes impact and urgency as two events at one instant:
 /// each of the ledger's cells names its own priority beside its own clock
 /// and target (the middle one named the last cell's priority beside the

@@ -19,7 +19,7 @@ const el = (tag, props = {}, ...children) => {
 // contact list), each with the value it put there. Such a value is not the
 // user's: it is not sent as typed, and it follows its source (another
 // contact, another email), as a fill does in the engine.
-const state = { engine: null, sources: {}, schema: null, touched: new Set(), filled: new Map(), submitted: false, samples: [] };
+const state = { engine: null, sources: {}, schema: null, touched: new Set(), filled: new Map(), submitted: false, samples: [], answer: null };
 
 // ---------------------------------------------------------------- report --
 
@@ -80,10 +80,12 @@ function renderForm() {
       state.filled.delete(f.name);
       state.touched.add(f.name);
       update(input);
+      edited();
     });
     input.addEventListener('change', () => {
       state.touched.add(f.name);
       update();
+      edited();
     });
     const value = before.get(f.name);
     if (value && !(filled.has(f.name) && filled.get(f.name) === value)) {
@@ -91,6 +93,11 @@ function renderForm() {
       if (input.value !== value) input.value = '';
     }
   }
+}
+
+/** A change after a submit: its "thank you" is for a ticket no longer on the form. */
+function edited() {
+  $('submitted').hidden = true;
 }
 
 function describe(cond) {
@@ -157,32 +164,51 @@ function update(editing = null) {
   return result;
 }
 
-function showPriority(ticket) {
-  const targets = $('targets');
-  targets.replaceChildren();
-  $('promise').textContent = '';
-  let p;
+/** Which hours a clock counts, in words: whose business hours, too. */
+function hours(clock) {
+  if (clock === '24x7') return 'around the clock';
+  let zone = '';
   try {
-    p = state.engine.priority(ticket);
+    zone = state.engine.calendar(clock).timezone;
   } catch {
-    $('priority').textContent = 'Tell us who is affected and how.';
-    $('priority').dataset.priority = '';
-    return;
+    // A clock the engine cannot show: its name alone.
   }
-  $('priority').textContent = `Priority: ${p.priority}`;
-  $('priority').dataset.priority = p.priority;
-  const rows = [
-    ['Respond within', `${duration(p.respondSeconds)} (${p.clock === '24x7' ? 'around the clock' : 'business hours'})`],
-    ['Resolve within', duration(p.resolveSeconds)],
-  ];
-  if (p.process) rows.push(['Process', p.process]);
-  for (const [k, v] of rows) targets.append(el('dt', { textContent: k }), el('dd', { textContent: v }));
-  // The promise, in the user's own time zone, from the pack's calendars.
-  const now = new Date();
-  const sla = state.engine.sla({ ...ticket, openedAt: now, history: [] }, now);
-  $('promise').textContent = `If you report it now, we will respond by ${when(sla.respond.due)} and aim to resolve it by ${when(sla.resolve.due)}.`;
-  $('promise').dataset.respond = sla.respond.due;
-  $('promise').dataset.resolve = sla.resolve.due;
+  return zone ? `business hours, ${zone.split('/').pop().replaceAll('_', ' ')} time` : 'business hours';
+}
+
+function showPriority(ticket) {
+  let answer;
+  try {
+    const p = state.engine.priority(ticket);
+    const rows = [
+      ['Respond within', `${duration(p.respondSeconds)} (${hours(p.clock)})`],
+      ['Resolve within', `${duration(p.resolveSeconds)} (${hours(p.clock)})`],
+    ];
+    if (p.process) rows.push(['Process', p.process]);
+    // The promise, in the user's own time zone, from the pack's calendars.
+    const now = new Date();
+    const sla = state.engine.sla({ ...ticket, openedAt: now, history: [] }, now);
+    answer = {
+      priority: p.priority,
+      rows,
+      respond: sla.respond.due,
+      resolve: sla.resolve.due,
+      promise: `If you report it now, we will respond by ${when(sla.respond.due)} and aim to resolve it by ${when(sla.resolve.due)}.`,
+    };
+  } catch {
+    answer = { priority: '', rows: [], respond: '', resolve: '', promise: '' };
+  }
+  // The answer is a live region: rewritten only when it says something
+  // new, not at every keystroke of the summary.
+  const key = JSON.stringify(answer);
+  if (key === state.answer) return;
+  state.answer = key;
+  $('priority').textContent = answer.priority ? `Priority: ${answer.priority}` : 'Tell us who is affected and how.';
+  $('priority').dataset.priority = answer.priority;
+  $('targets').replaceChildren(...answer.rows.flatMap(([k, v]) => [el('dt', { textContent: k }), el('dd', { textContent: v })]));
+  $('promise').textContent = answer.promise;
+  $('promise').dataset.respond = answer.respond;
+  $('promise').dataset.resolve = answer.resolve;
 }
 
 $('report-form').addEventListener('submit', (ev) => {
@@ -220,6 +246,16 @@ async function loadSamples() {
   $('now').value = toLocalInput(new Date(Date.parse(last) - 3600_000));
 }
 
+/** A ticket's status at `now`, as the clocks read its history. */
+function statusAt(t, now) {
+  if (now < new Date(t.openedAt)) return 'not yet opened';
+  try {
+    return state.engine.sla(t, now).status;
+  } catch {
+    return t.status;
+  }
+}
+
 function toLocalInput(d) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
@@ -228,8 +264,12 @@ function toLocalInput(d) {
 function renderAgent() {
   if (!state.samples.length) return;
   const ticket = state.samples[Number($('sample').value)];
-  const now = new Date($('now').value || Date.now());
+  // "As of" emptied: this moment, shown in the field (not a clock read in silence).
+  if (!$('now').value) $('now').value = toLocalInput(new Date());
+  const now = new Date($('now').value);
   const which = $('which').value;
+  // Each ticket in the picker with its status as of the instant shown.
+  for (const [i, t] of state.samples.entries()) $('sample').options[i].textContent = `${t.id} · ${t.summary} · ${statusAt(t, now)}`;
   let explained;
   let esc;
   // The queue, whether or not the ticket picked can be explained at now.
@@ -238,9 +278,16 @@ function renderAgent() {
     explained = state.engine.explainSla(ticket, now);
     esc = state.engine.escalations(ticket, now);
   } catch (e) {
+    // Nothing of another instant stays drawn under the error.
     $('summary').textContent = `${e.code}: ${e.message}`;
+    $('summary').classList.add('error');
+    $('timeline').replaceChildren();
+    $('escalations').replaceChildren();
+    $('wake').textContent = '';
+    $('ledger').tBodies[0].replaceChildren();
     return;
   }
+  $('summary').classList.remove('error');
   const clock = explained[which];
   const r = clock.report;
   $('summary').textContent = `${ticket.id} · ${ticket.impact} × ${ticket.urgency} · ${which === 'resolve' ? 'Resolved By' : 'Respond By'}: ${r.state}, ${r.percentUsed}% used${r.due ? `, due ${when(r.due)}` : ''}`;

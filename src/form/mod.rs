@@ -616,9 +616,10 @@ pub struct ValidationResult {
     pub errors: Vec<FieldError>,
     /// The ticket with defaults and auto-filled fields.
     pub ticket: Value,
-    /// The fields this ticket must have a value for as it stands, in form
-    /// order: those always required, and those whose `required_when`
-    /// holds for the filled ticket (what a form marks as required now).
+    /// The fields this ticket must have a value for as it stands: in form
+    /// order those always required, those whose `required_when` holds for
+    /// the filled ticket and those its status requires, then those a data
+    /// rule that holds refuses empty (what a form marks as required now).
     pub required: Vec<String>,
     /// The version of the pack that answered.
     pub pack_version: String,

@@ -392,7 +392,14 @@ fn validate_at<P: FormPack>(
     for rule in &ty.rules {
         let rule = match rule {
             Rule::Data(d) => {
-                data_rule(&mut ctx, ty, d, &out, &at)?;
+                // A rule that holds and refuses its field empty makes it
+                // required now (a description when work has stopped).
+                if data_rule(&mut ctx, ty, d, &out, &at)?
+                    && refuses_empty(d)
+                    && !required_now.contains(&d.field)
+                {
+                    required_now.push(d.field.clone());
+                }
                 continue;
             }
             Rule::Function(name) => name,
@@ -987,17 +994,27 @@ pub(crate) fn record_error<P: FormPack>(pack: &P, ticket: &Value) -> Option<Erro
     })
 }
 
+/// Whether a data rule refuses its field empty (so, while its condition
+/// holds, the field is required: a form marks it).
+fn refuses_empty(r: &DataRule) -> bool {
+    r.required
+        || r.min_length.is_some_and(|m| m > 0)
+        || !r.one_of.is_empty()
+        || r.pattern.as_ref().is_some_and(|p| !p.is_match(""))
+}
+
 /// A data rule: when its condition holds, its field must pass its checks.
+/// Whether it held.
 fn data_rule<P: FormPack>(
     ctx: &mut Ctx<'_, P>,
     ty: &TicketType,
     r: &DataRule,
     ticket: &Value,
     status: &str,
-) -> Result<()> {
+) -> Result<bool> {
     if let Some(c) = &r.when {
         if !holds(ctx.pack, ty, c, ticket, status, &mut None)? {
-            return Ok(());
+            return Ok(false);
         }
     }
     let value = get_path(ticket, &r.field);
@@ -1014,7 +1031,7 @@ fn data_rule<P: FormPack>(
             .as_deref()
             .is_some_and(|other| same_value(value, get_path(ticket, other)));
     if !failed {
-        return Ok(());
+        return Ok(true);
     }
     let label = ty
         .field(&r.field)
@@ -1046,7 +1063,7 @@ fn data_rule<P: FormPack>(
         }
         _ => ctx.error(&r.field, &r.code, &label, p),
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Whether two values both given are the same, as `differs_from` compares

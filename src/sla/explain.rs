@@ -116,9 +116,10 @@ pub(crate) fn ledger(
         .due
         .as_deref()
         .and_then(|d| crate::time::parse_instant(d, "due").ok());
-    // Cover the clock's life up to the later of its due instant and now
-    // (or its stop), so the page can draw both.
-    let horizon = due.map_or(plan.end, |d| d.max(plan.end));
+    // Cover the clock's life up to the later of its due instant and now,
+    // so the page can draw both: a clock stopped before now (resolved,
+    // whether or not it was breached first) has its stop up to now too.
+    let horizon = due.map_or(plan.end, |d| d.max(plan.end)).max(t.now);
     let mut timed: Vec<(Instant, u8, Entry)> = Vec::new();
     for (k, &(from, cal, target)) in plan.regimes.iter().enumerate() {
         let to = plan

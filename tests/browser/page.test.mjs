@@ -60,7 +60,7 @@ test('the portal: a form from the pack, errors as you type, priority and promise
   await page.fill('#f-description', 'No wired or wireless connectivity in any building since 14:00.');
   assert.equal(await page.textContent('#f-contact-phone-error'), '');
   assert.equal(await page.textContent('#priority'), 'Priority: Emergency');
-  assert.match(await page.textContent('#targets'), /Respond within15 min \(around the clock\)Resolve within4 hProcessOutage Management/);
+  assert.match(await page.textContent('#targets'), /Respond within15 min \(around the clock\)Resolve within4 h \(around the clock\)ProcessOutage Management/);
   // The promise: respond by now + 15 min, resolve by now + 4 h (24x7), in the user's time zone.
   const promise = await page.getAttribute('#promise', 'data-respond');
   const resolve = await page.getAttribute('#promise', 'data-resolve');
@@ -194,6 +194,79 @@ test('the agent view draws a ticket\'s life from the explain ledger', async () =
   assert.ok(await page.locator('#ledger tr.paused').count() > 0);
   assert.equal(await page.locator('#timeline line.mark.due').count(), 1);
   await page.screenshot({ path: `${shots}/agent-view.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
+});
+
+test('what a review of the page found: no stale answer stays on screen, required and focus shown, changes announced once', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  // A description is required while work has stopped (the pack's rule), marked as such.
+  const description = '.field[data-name="description"] .required';
+  assert.equal(await page.textContent(description), '');
+  await page.selectOption('#f-urgency', 'Work Stopped - No workaround');
+  assert.equal(await page.textContent(description), ' *');
+  assert.equal(await page.getAttribute('#f-description', 'aria-required'), 'true');
+  await page.selectOption('#f-urgency', 'Work Impaired');
+  assert.equal(await page.textContent(description), '');
+  // Both targets say which hours they count, and whose.
+  await page.selectOption('#f-impact', 'Single Individual');
+  assert.match(await page.textContent('#targets'), /Respond within8 h \(business hours, New York time\)Resolve within32 h \(business hours, New York time\)/);
+  // The answer (a live region) is not rewritten while typing changes nothing in it.
+  await page.evaluate(() => {
+    window.answerChanges = 0;
+    new MutationObserver((m) => { window.answerChanges += m.length; }).observe(document.getElementById('answer'), { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await page.locator('#f-summary').pressSequentially('Printer jam');
+  assert.equal(await page.evaluate(() => window.answerChanges), 0);
+  // A sent ticket's thank-you goes when the form changes after it.
+  await page.selectOption('#f-service', 'Printing');
+  await page.fill('#f-contact-name', 'Pat Doe');
+  await page.click('#submit');
+  assert.equal(await page.getAttribute('#submitted', 'role'), 'status');
+  assert.match(await page.textContent('#submitted'), /Thank you/);
+  assert.equal(await page.isVisible('#submitted'), true);
+  await page.fill('#f-summary', '');
+  assert.equal(await page.isVisible('#submitted'), false);
+  // A focused field with an error keeps a visible focus ring.
+  await page.click('#submit');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-summary');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement).outlineWidth), '2px');
+  assert.deepEqual(page.problems, []);
+});
+
+test('the agent view: an error leaves nothing of another instant drawn; the picker shows each status as of now', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html#agent`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const at = async (iso) => {
+    const local = await page.evaluate((iso) => {
+      const d = new Date(iso);
+      const pad = (n) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    }, iso);
+    await page.fill('#now', local);
+    await page.dispatchEvent('#now', 'change');
+  };
+  const picked = async () => page.evaluate(() => document.getElementById('sample').selectedOptions[0].textContent);
+  // TT-2005 while it is worked on, then after it was resolved.
+  await at('2026-03-25T23:20:00Z');
+  assert.match(await picked(), /^TT-2005 · .* · In Process$/);
+  assert.ok(await page.locator('#ledger tbody tr').count() > 0);
+  // Before it opened: the error, and no timeline, escalations or ledger of the instant before.
+  await at('2026-03-10T12:00:00Z');
+  assert.match(await page.textContent('#summary'), /before the ticket opened/);
+  assert.match(await picked(), /· not yet opened$/);
+  assert.equal(await page.locator('#timeline *').count(), 0);
+  assert.equal(await page.locator('#escalations li').count(), 0);
+  assert.equal(await page.locator('#ledger tbody tr').count(), 0);
+  assert.equal(await page.textContent('#wake'), '');
+  // "As of" emptied is this moment, and the field says so.
+  await page.fill('#now', '');
+  await page.dispatchEvent('#now', 'change');
+  assert.notEqual(await page.inputValue('#now'), '');
   assert.deepEqual(page.problems, []);
 });
 

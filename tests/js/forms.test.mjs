@@ -38,6 +38,9 @@ test('the answer lists the fields required now, conditions judged by the engine'
     const t = { type: 'incident', impact, contact: { name: 'Pat Doe', phone: '7035551234' } };
     assert.deepEqual(e.validate(t).required, [...always, 'contact.phone']);
   }
+  // A description while work has stopped: the pack's cross-field rule refuses it empty then.
+  assert.deepEqual(e.validate({ type: 'incident', urgency: 'Work Stopped - No workaround' }).required, [...always, 'description']);
+  assert.deepEqual(e.validate({ type: 'incident', urgency: 'Work Impaired' }).required, always);
 });
 
 test('a crafted request with __proto__ gets nowhere', () => {
