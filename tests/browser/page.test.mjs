@@ -270,6 +270,32 @@ test('the agent view: an error leaves nothing of another instant drawn; the pick
   assert.deepEqual(page.problems, []);
 });
 
+test('the agent view draws a clock change and holidays (the samples over the end of DST and Thanksgiving)', async () => {
+  const page = await strictPage(browser);
+  await page.goto(`${server.url}/www/index.html#agent`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const show = async (id, iso) => {
+    const index = await page.evaluate((id) => [...document.getElementById('sample').options].findIndex((o) => o.textContent.startsWith(`${id} `)), id);
+    assert.ok(index >= 0, id);
+    await page.selectOption('#sample', String(index));
+    const local = await page.evaluate((iso) => {
+      const d = new Date(iso);
+      const pad = (n) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    }, iso);
+    await page.fill('#now', local);
+    await page.dispatchEvent('#now', 'change');
+  };
+  await show('TT-2024', '2026-11-02T15:00:00Z');
+  assert.equal(await page.locator('#timeline line.mark.dst').count(), 1);
+  assert.match(await page.locator('#ledger tr.dst').first().textContent(), /-04:00 → -05:00/);
+  assert.ok(await page.locator('#timeline rect.clock.paused').count() > 0);
+  await show('TT-2025', '2026-12-01T15:00:00Z');
+  assert.match(await page.locator('#ledger tr.closed').first().textContent(), /holiday: Thanksgiving Day, Day after Thanksgiving/);
+  await page.screenshot({ path: `${shots}/agent-dst-holiday.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
+});
+
 test('the agent view ranks the open samples, and the order moves with now', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html#agent`);
