@@ -75,6 +75,17 @@ test('the portal: a form from the pack, errors as you type, priority and promise
 // What the submitted JSON holds, from the page's thank-you line.
 const sent = async (page) => JSON.parse((await page.textContent('#submitted')).replace(/^[^{]*/, ''));
 
+/** The agent view's "As of" set to a UTC instant, as the browser's local time (what the input takes). */
+async function asOf(page, iso) {
+  const local = await page.evaluate((iso) => {
+    const d = new Date(iso);
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }, iso);
+  await page.fill('#now', local);
+  await page.dispatchEvent('#now', 'change');
+}
+
 test('the portal sends what the form shows: filled values follow their source, a cleared one is filled again in view', async () => {
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html`);
@@ -241,15 +252,7 @@ test('the agent view: an error leaves nothing of another instant drawn; the pick
   const page = await strictPage(browser);
   await page.goto(`${server.url}/www/index.html#agent`);
   await page.waitForSelector('body[data-ready="true"]');
-  const at = async (iso) => {
-    const local = await page.evaluate((iso) => {
-      const d = new Date(iso);
-      const pad = (n) => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-    }, iso);
-    await page.fill('#now', local);
-    await page.dispatchEvent('#now', 'change');
-  };
+  const at = (iso) => asOf(page, iso);
   const picked = async () => page.evaluate(() => document.getElementById('sample').selectedOptions[0].textContent);
   // TT-2005 while it is worked on, then after it was resolved.
   await at('2026-03-25T23:20:00Z');
@@ -278,13 +281,7 @@ test('the agent view draws a clock change and holidays (the samples over the end
     const index = await page.evaluate((id) => [...document.getElementById('sample').options].findIndex((o) => o.textContent.startsWith(`${id} `)), id);
     assert.ok(index >= 0, id);
     await page.selectOption('#sample', String(index));
-    const local = await page.evaluate((iso) => {
-      const d = new Date(iso);
-      const pad = (n) => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-    }, iso);
-    await page.fill('#now', local);
-    await page.dispatchEvent('#now', 'change');
+    await asOf(page, iso);
   };
   await show('TT-2024', '2026-11-02T15:00:00Z');
   assert.equal(await page.locator('#timeline line.mark.dst').count(), 1);
@@ -303,13 +300,7 @@ test('the agent view ranks the open samples, and the order moves with now', asyn
   const order = async () => page.locator('#queue tbody tr td:nth-child(2)').allTextContents();
   // `now` as the browser's local time of a UTC instant.
   const at = async (iso) => {
-    const local = await page.evaluate((iso) => {
-      const d = new Date(iso);
-      const pad = (n) => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-    }, iso);
-    await page.fill('#now', local);
-    await page.dispatchEvent('#now', 'change');
+    await asOf(page, iso);
     return order();
   };
   const early = await at('2026-03-17T16:00:00Z');
@@ -439,13 +430,7 @@ test('accessibility: queue rows and playground errors from the keyboard, require
   // The queue: each ticket is reached with Tab and picked with Enter or Space.
   await page.click('nav a[data-view="agent"]');
   // A moment with two open samples in the queue (in the browser's time zone).
-  const local = await page.evaluate(() => {
-    const d = new Date('2026-03-19T06:00:00Z');
-    const pad = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  });
-  await page.fill('#now', local);
-  await page.dispatchEvent('#now', 'change');
+  await asOf(page, '2026-03-19T06:00:00Z');
   const picks = page.locator('#queue tbody tr td:nth-child(2) button');
   assert.ok(await picks.count() >= 2);
   const second = await picks.nth(1).textContent();
