@@ -1047,3 +1047,45 @@ fn the_always_clock_stays_in_the_range() {
             .unwrap();
     assert_eq!(utc.add(t, 3600, &none).unwrap_err().code(), "OUT_OF_RANGE");
 }
+
+/// A holiday rule's weekday and month are a name whole, its first three
+/// letters, or Sept/Tues/Thur(s): any word beginning with the letters was
+/// taken ("1st Monday of Septemberxyz" closed September 7th), a typo
+/// silently accepted.
+#[test]
+fn holiday_rules_name_their_weekday_and_month_whole() {
+    let cal = |rule: &str| {
+        Calendar::from_json(&json!({
+            "timezone": "America/New_York",
+            "weekly": { "mon-fri": ["09:00-17:00"] },
+            "holidays": [rule],
+        }))
+    };
+    let labor_day = parse_instant("2026-09-07T15:00:00Z", "t").unwrap();
+    for good in [
+        "1st Monday of September",
+        "1st mon of sep",
+        "first MONDAY of Sept",
+        "1st Monday of sept",
+    ] {
+        let c = cal(good).unwrap_or_else(|e| panic!("{good}: {e}"));
+        assert!(!c.is_open(labor_day).unwrap(), "{good}");
+    }
+    let thanksgiving = parse_instant("2026-11-26T15:00:00Z", "t").unwrap();
+    for good in [
+        "4th Thurs of November",
+        "4th Thur of Nov",
+        "4th thursday of november",
+    ] {
+        assert!(!cal(good).unwrap().is_open(thanksgiving).unwrap(), "{good}");
+    }
+    for bad in [
+        "1st Monday of Septemberxyz",
+        "1st Monday of Septembr",
+        "1st Mondays of September",
+        "1st Mo of September",
+    ] {
+        let e = cal(bad).unwrap_err();
+        assert!(e.to_string().contains("unknown"), "{bad}: {e}");
+    }
+}

@@ -1183,3 +1183,75 @@ fn every_declaration_mistake_in_one_load() {
     assert_eq!(count(&errors, "zz.rhai:2:"), 1, "{errors:#?}");
     assert_eq!(errors.len(), 4, "{errors:#?}");
 }
+
+/// A pack-from-scratch review: a matrix that fails hid escalation errors
+/// that name no part of it (a role, a status), and a misspelt value in a
+/// form's condition loaded without a word, its rule never applying.
+#[test]
+fn a_failed_matrix_does_not_hide_the_rest_and_condition_values_are_checked() {
+    let messages = |sources: Vec<(String, String)>| -> Vec<String> {
+        RuleEngine::check_sources(sources)
+            .iter()
+            .map(|e| format!("{}: {e}", e.code()))
+            .collect()
+    };
+    // An unknown priority in a cell, and an escalation with a misspelt role.
+    let mut sources = default_editing("priority.rhai", &[(43, "\"High\"", "\"P4\"")]);
+    sources.push((
+        "zz.rhai".into(),
+        "escalation(\"chase\", #{ when: #{ status: \"Wait Vender\", after: \"1h\" }, actions: [notify_role(\"Manger\", \"x\")] });".into(),
+    ));
+    let errors = messages(sources);
+    assert!(errors.iter().any(|e| e.contains("\"P4\"")), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e.contains("unknown role \"Manger\"")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("unknown status \"Wait Vender\"")),
+        "{errors:#?}"
+    );
+
+    // Condition values a key can never have, each named with what it can be.
+    let forms = ticket_rules::DEFAULT_PACK
+        .iter()
+        .find(|(n, _)| *n == "forms.rhai")
+        .map(|(_, s)| s.to_string())
+        .unwrap();
+    let bad = forms.replacen(
+        "#{ when: #{ urgency: [\"Work Stopped - No workaround\", \"Work Stopped - Workaround available\"] },",
+        "#{ when: #{ urgency: [\"Work Stoped\"], status: \"In Proces\", priority: \"P9\", impact_level: \"Critcal\" },",
+        1,
+    );
+    assert_ne!(bad, forms, "the rule to edit is in forms.rhai");
+    let errors = messages(common::default_pack_with("forms.rhai", &bad));
+    for value in ["\"Work Stoped\"", "\"In Proces\"", "\"P9\"", "\"Critcal\""] {
+        assert_eq!(
+            errors
+                .iter()
+                .filter(|e| e.contains(&format!("is never {value}")))
+                .count(),
+            1,
+            "{value}: {errors:#?}"
+        );
+    }
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    // A fill taking a key no record of its lookup has.
+    let mail = forms.replacen("take: \"email\"", "take: \"mail\"", 1);
+    assert_ne!(mail, forms);
+    let errors = messages(common::default_pack_with("forms.rhai", &mail));
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("fill takes \"mail\", which no record of lookup \"contacts\" has"),
+        "{errors:#?}"
+    );
+    // Spelt any way the matrix takes, a value is known.
+    let good = forms.replacen(
+        "\"Work Stopped - No workaround\"",
+        "\"work stopped - NO WORKAROUND\"",
+        1,
+    );
+    assert!(messages(common::default_pack_with("forms.rhai", &good)).is_empty());
+}

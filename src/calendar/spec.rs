@@ -456,23 +456,53 @@ fn holiday_rule(s: &str, path: &str) -> Result<HolidayRule> {
         "last" => -1,
         _ => return Err(bad("the ordinal must be 1st…5th, first…fifth, or last")),
     };
-    let weekday = match wd.get(..3) {
-        Some("mon") => Weekday::Mon,
-        Some("tue") => Weekday::Tue,
-        Some("wed") => Weekday::Wed,
-        Some("thu") => Weekday::Thu,
-        Some("fri") => Weekday::Fri,
-        Some("sat") => Weekday::Sat,
-        Some("sun") => Weekday::Sun,
+    // A name whole, or its first three letters: not any word that begins
+    // with them ("Septemberxyz" closed September's first Monday).
+    let named = |word: &str, names: &[&str]| {
+        let word = match word {
+            "sept" => "sep",
+            "tues" => "tue",
+            "thur" | "thurs" => "thu",
+            w => w,
+        };
+        names
+            .iter()
+            .position(|n| n.get(..3) == Some(word) || word == *n)
+    };
+    const WEEKDAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let weekday = match named(wd, &WEEKDAYS) {
+        Some(0) => Weekday::Mon,
+        Some(1) => Weekday::Tue,
+        Some(2) => Weekday::Wed,
+        Some(3) => Weekday::Thu,
+        Some(4) => Weekday::Fri,
+        Some(5) => Weekday::Sat,
+        Some(6) => Weekday::Sun,
         _ => return Err(bad("unknown weekday")),
     };
     const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
-    let month = month
-        .get(..3)
-        .and_then(|m| MONTHS.iter().position(|x| *x == m))
-        .ok_or_else(|| bad("unknown month"))?;
+    let month = named(month, &MONTHS).ok_or_else(|| bad("unknown month"))?;
     Ok(HolidayRule::Nth {
         n,
         weekday,

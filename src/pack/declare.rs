@@ -143,6 +143,63 @@ fn condition_keys(c: Option<&Condition>) -> impl Iterator<Item = &str> {
     pairs.iter().map(|(k, _)| k.as_str())
 }
 
+/// The values a condition as data compares that its key can never have: a
+/// misspelt status, priority, level or menu choice makes a rule or a
+/// `required_when` that never applies, silently. The matrix's names wait
+/// for a matrix that loads (`None`).
+fn unknown_values(
+    ty: &TicketType,
+    c: Option<&Condition>,
+    policy: &SlaPolicy,
+    matrix: Option<&Matrix>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, values) in match c {
+        Some(Condition::Fields(pairs)) => pairs.as_slice(),
+        _ => &[],
+    } {
+        let field = ty.fields.iter().find(|f| f.name == *key);
+        // What the key is compared as: a field with a pack menu is that menu.
+        let domain = match (key.as_str(), field.and_then(|f| f.menu.as_deref())) {
+            (_, Some(menu)) => menu,
+            (k, None) => k,
+        };
+        for v in values.iter().filter_map(serde_json::Value::as_str) {
+            let allowed: Option<Vec<&str>> = match (domain, matrix) {
+                ("status", _) => policy
+                    .status(v)
+                    .is_none()
+                    .then(|| policy.statuses.iter().map(String::as_str).collect()),
+                ("priority", Some(m)) => m
+                    .priority_rank(v)
+                    .is_none()
+                    .then(|| m.priorities.iter().map(String::as_str).collect()),
+                ("impact_level", Some(m)) => m
+                    .impact_index(v)
+                    .is_err()
+                    .then(|| m.impacts.iter().map(|l| l.name.as_str()).collect()),
+                ("impact", Some(m)) => m
+                    .find_impact(v)
+                    .is_none()
+                    .then(|| m.impacts.iter().map(|l| l.name.as_str()).collect()),
+                ("urgency", Some(m)) => m
+                    .find_urgency(v)
+                    .is_none()
+                    .then(|| m.urgencies.iter().map(|l| l.name.as_str()).collect()),
+                _ => match field.filter(|f| !f.values.is_empty()) {
+                    Some(f) => (!f.values.iter().any(|m| same_name(&m.value, v)))
+                        .then(|| f.values.iter().map(|m| m.value.as_str()).collect()),
+                    None => None,
+                },
+            };
+            if let Some(allowed) = allowed {
+                out.push(format!("{key} is never {v:?}; it is one of {allowed:?}"));
+            }
+        }
+    }
+    out
+}
+
 /// Whether a condition may compare `key`: a field of the type (or the
 /// object one is in: `contact` for `contact.name`), a field the ticket
 /// model gives every ticket, or the derived `impact_level` / `priority`.
@@ -192,15 +249,17 @@ impl Builder {
 
     /// Checks the escalation levels against the rest of the pack: statuses,
     /// calendars, priorities and roles they name must exist.
-    pub(crate) fn check_levels(&mut self, matrix: &Matrix, policy: &SlaPolicy) {
+    /// Without a matrix (its part failed to load) what they name of it
+    /// waits; the rest is checked.
+    pub(crate) fn check_levels(&mut self, matrix: Option<&Matrix>, policy: &SlaPolicy) {
         let calendars: Vec<&str> = std::iter::once(ALWAYS)
             .chain(self.calendars.iter().map(|d| d.value.name()))
             .collect();
         let type_names: Vec<&str> = self.types.iter().map(|d| d.value.0.name.as_str()).collect();
         let mut processes: Vec<&str> = Vec::new();
-        for at in matrix.cell_refs() {
+        for at in matrix.iter().flat_map(|m| m.cell_refs()) {
             if let Some(p) = matrix
-                .cell(at.impact, at.urgency)
+                .and_then(|m| m.cell(at.impact, at.urgency))
                 .and_then(|c| c.process.as_deref())
             {
                 if !processes.contains(&p) {
@@ -242,15 +301,14 @@ impl Builder {
                     bad(format!("unknown calendar {c:?}; calendars: {calendars:?}"));
                 }
             }
-            for p in level
-                .applies
-                .priorities
-                .iter()
-                .filter(|p| matrix.priority_rank(p).is_none())
-            {
+            for (p, m) in matrix.iter().flat_map(|m| {
+                (level.applies.priorities.iter())
+                    .filter(|p| m.priority_rank(p).is_none())
+                    .map(move |p| (p, m))
+            }) {
                 bad(format!(
                     "unknown priority {p:?}; priorities: {:?}",
-                    matrix.priorities
+                    m.priorities
                 ));
             }
             for s in level.applies.statuses.iter().filter(|s| !status_ok(s)) {
@@ -271,18 +329,23 @@ impl Builder {
                     bad(format!("unknown ticket type {ty:?}; types: {type_names:?}"));
                 }
             }
-            for l in level
-                .applies
-                .impact_levels
-                .iter()
-                .filter(|l| matrix.impact_index(l).is_err())
-            {
-                let levels: Vec<&str> = matrix.impacts.iter().map(|l| l.name.as_str()).collect();
+            for (l, m) in matrix.iter().flat_map(|m| {
+                (level.applies.impact_levels.iter())
+                    .filter(|l| m.impact_index(l).is_err())
+                    .map(move |l| (l, m))
+            }) {
+                let levels: Vec<&str> = m.impacts.iter().map(|l| l.name.as_str()).collect();
                 bad(format!(
                     "unknown impact level {l:?}; impact levels: {levels:?}"
                 ));
             }
-            for p in level.applies.processes.iter().flatten() {
+            for p in level
+                .applies
+                .processes
+                .iter()
+                .flatten()
+                .filter(|_| matrix.is_some())
+            {
                 if !processes.contains(&p.as_str()) {
                     bad(format!(
                         "unknown process {p:?}; the matrix's processes: {processes:?}"
@@ -310,7 +373,7 @@ impl Builder {
     }
 
     /// Checks the ticket types against the rest of the pack.
-    pub(crate) fn check_types(&mut self, policy: &SlaPolicy) {
+    pub(crate) fn check_types(&mut self, policy: &SlaPolicy, matrix: Option<&Matrix>) {
         let mut problems = Vec::new();
         let type_names: Vec<String> = self.types.iter().map(|d| d.value.0.name.clone()).collect();
         let lookups: Vec<&str> = self.lookups.iter().map(|d| d.value.0.as_str()).collect();
@@ -384,6 +447,9 @@ impl Builder {
                     for key in condition_keys(d.when.as_ref()).filter(|k| !known_key(ty, k)) {
                         bad(format!("a rule's when names {key:?}, which is not a field of the type (nor impact_level or priority)"));
                     }
+                    for msg in unknown_values(ty, d.when.as_ref(), policy, matrix) {
+                        bad(format!("a rule's when: {msg}"));
+                    }
                 }
             }
             for f in &ty.fields {
@@ -392,6 +458,9 @@ impl Builder {
                         "field {:?}: required_when names {key:?}, which is not a field of the type (nor impact_level or priority)",
                         f.name
                     ));
+                }
+                for msg in unknown_values(ty, f.required_when.as_ref(), policy, matrix) {
+                    bad(format!("field {:?}: required_when: {msg}", f.name));
                 }
             }
             if let Some(i) = &ty.initial {
@@ -448,12 +517,33 @@ impl Builder {
                     }
                 }
                 match &f.fill {
-                    Some(Fill::Lookup { lookup, by, .. }) => {
+                    Some(Fill::Lookup {
+                        lookup, by, take, ..
+                    }) => {
                         if !lookups.contains(&lookup.as_str()) {
                             bad(format!(
                                 "field {:?}: fill names unknown lookup {lookup:?}",
                                 f.name
                             ));
+                        }
+                        // A key no record of the pack's list has fills
+                        // nothing, silently (a list given with each call
+                        // may have it: an empty list is not judged).
+                        let records = self.lookups.iter().find(|d| d.value.0 == *lookup);
+                        if let Some(records) = records.map(|d| &d.value.1).filter(|r| !r.is_empty())
+                        {
+                            if !records.iter().any(|r| r.get(take).is_some()) {
+                                let keys: BTreeMap<&str, ()> = records
+                                    .iter()
+                                    .filter_map(serde_json::Value::as_object)
+                                    .flat_map(|o| o.keys().map(|k| (k.as_str(), ())))
+                                    .collect();
+                                let keys: Vec<&str> = keys.into_keys().collect();
+                                bad(format!(
+                                    "field {:?}: fill takes {take:?}, which no record of lookup {lookup:?} has (they have {keys:?})",
+                                    f.name
+                                ));
+                            }
                         }
                         if !ty.fields.iter().any(|x| &x.name == by) {
                             bad(format!(

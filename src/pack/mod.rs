@@ -268,13 +268,12 @@ impl Pack {
                     .then(|| (ty.name.clone(), at.to_string()))
             })
             .collect();
-        if let Some(m) = &matrix {
-            if whole(part::SLA | part::CALENDARS | part::TYPES | part::ROLES) {
-                b.check_levels(m, &sla);
-            }
+        // What they name of the matrix waits for a matrix that loads.
+        if whole(part::SLA | part::CALENDARS | part::TYPES | part::ROLES) {
+            b.check_levels(matrix.as_ref(), &sla);
         }
         if whole(part::SLA | part::TYPES | part::LOOKUPS | part::ROLES) {
-            b.check_types(&sla);
+            b.check_types(&sla, matrix.as_ref());
         }
         // Each type's functions (conditions and rules): one-parameter
         // functions of the file that declares the type.
