@@ -36,6 +36,11 @@ pub fn parse_duration(full: &str) -> Result<u64, String> {
     if s.is_empty() {
         return Err("empty duration".into());
     }
+    if s.starts_with('-') {
+        return Err(format!(
+            "invalid duration {text:?}: a duration is never negative"
+        ));
+    }
     let mut rest = s;
     // Millis keep "1.5h" exact without floating point.
     let mut total_ms: u128 = 0;

@@ -403,17 +403,17 @@ fn a_bad_cell_gets_the_same_message_from_source_and_compiled() {
         (
             r#"#{ clock: "24x7", respond: true, priority: "P1", resolve: "4h" }"#,
             r#"{"clock":"24x7","priority":"P1","resolve":14400,"respond":true}"#,
-            r#"respond: expected a duration like "4h", not bool"#,
+            r#"respond: expected a duration like "4h" (or whole seconds), not true or false"#,
         ),
         (
             r#"#{ clock: "24x7", respond: 1.5, priority: "P1", resolve: "4h" }"#,
             r#"{"clock":"24x7","priority":"P1","resolve":14400,"respond":1.5}"#,
-            r#"respond: expected a duration like "4h", not f64"#,
+            r#"respond: expected a duration like "4h" (or whole seconds), not a number that is not whole seconds (write "90m" for 1.5 h)"#,
         ),
         (
             r#"#{ clock: "24x7", respond: "1h", priority: "P1" }"#,
             r#"{"clock":"24x7","priority":"P1","respond":3600}"#,
-            r#"resolve: expected a duration like "4h", not ()"#,
+            r#"resolve: expected a duration like "4h", not nothing"#,
         ),
         (
             r#"#{ clock: "24x7", respond: -5, priority: "P1", resolve: "4h" }"#,
@@ -485,11 +485,11 @@ fn a_bad_cell_gets_the_same_message_from_source_and_compiled() {
     for (json, words) in [
         (
             r#"{"clock":"24x7","priority":"P1","resolve":14400,"respond":18446744073709551615}"#,
-            r#"respond: expected a duration like "4h", not f64"#,
+            r#"respond: expected a duration like "4h" (or whole seconds), not a number that is not whole seconds (write "90m" for 1.5 h)"#,
         ),
         (
             r#"{"clock":"24x7","priority":"P1","resolve":{},"respond":3600}"#,
-            r#"resolve: expected a duration like "4h", not map"#,
+            r#"resolve: expected a duration like "4h" (or whole seconds), not a map"#,
         ),
         (
             r#"{"clock":null,"priority":"P1","resolve":14400,"respond":3600}"#,

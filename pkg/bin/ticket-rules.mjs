@@ -564,6 +564,11 @@ function readPack(dir) {
 function runFixture(engine, fx) {
   const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (!isObject(fx)) return [`not a fixture: a JSON object with "ticket" and "expect" is, not ${JSON.stringify(fx)?.slice(0, 40)}`];
+  // A misspelt key ("tikcet") is named, not left to fail as a missing ticket would.
+  const keys = ['name', 'now', 'ticket', 'expect'];
+  const strange = Object.keys(fx).filter((k) => !keys.includes(k));
+  if (strange.length) return [`the fixture has ${strange.map((k) => JSON.stringify(k)).join(', ')}: its keys are ${keys.join(', ')}`];
+  if (!isObject(fx.ticket)) return ['"ticket" must be an object: the ticket the pack answers for'];
   if (!isObject(fx.expect)) return ['"expect" must be an object: what the pack must say (priority, sla, escalations, nextWakeUp, validation)'];
   const checks = ['priority', 'sla', 'escalations', 'nextWakeUp', 'validation'];
   const unknown = Object.keys(fx.expect).filter((k) => !checks.includes(k));

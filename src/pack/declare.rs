@@ -1600,8 +1600,20 @@ fn parse_cell<'k>(
                 .ok()
                 .filter(|s| *s <= MAX_SECONDS)
                 .ok_or_else(|| format!("{i} seconds is out of range")),
-            CellValue::Missing => Err("expected a duration like \"4h\", not ()".into()),
-            CellValue::Other(t) => Err(format!("expected a duration like \"4h\", not {t}")),
+            CellValue::Missing => Err("expected a duration like \"4h\", not nothing".into()),
+            // In the pack's words, not rhai's type names (`f64`, `i64`).
+            CellValue::Other(t) => Err(format!(
+                "expected a duration like \"4h\" (or whole seconds), not {}",
+                match t {
+                    "f64" | "decimal" =>
+                        "a number that is not whole seconds (write \"90m\" for 1.5 h)",
+                    "bool" => "true or false",
+                    "array" => "an array",
+                    "map" => "a map",
+                    "char" => "a character",
+                    other => other,
+                }
+            )),
         }
         .map_err(|e| format!("{k}: {e}"))
     };

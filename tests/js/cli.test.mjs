@@ -370,14 +370,16 @@ test('triage: a long quoted field left open is reported without running out of m
 test('check: a fixture that is not an object, or checks nothing, fails (exit 1) and the others still run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tr-fx-'));
   cpSync(join(root, 'rules'), dir, { recursive: true, filter: (p) => !p.includes('examples') });
-  const fixtures = { 'a-null.json': 'null', 'b-list.json': '[]', 'c-empty.json': '{"ticket":{},"expect":{}}', 'd-string.json': '{"ticket":{},"expect":{"priority":"Emergency"}}', 'e-typo.json': '{"ticket":{},"expect":{"priorty":{}}}' };
+  const fixtures = { 'a-null.json': 'null', 'b-list.json': '[]', 'c-empty.json': '{"ticket":{},"expect":{}}', 'd-string.json': '{"ticket":{},"expect":{"priority":"Emergency"}}', 'e-typo.json': '{"ticket":{},"expect":{"priorty":{}}}', 'f-tikcet.json': '{"tikcet":{},"expect":{"validation":[]}}', 'g-no-ticket.json': '{"expect":{"validation":[]}}' };
   for (const [name, text] of Object.entries(fixtures)) writeFileSync(join(dir, 'tests', name), text);
   const r = run(['check', dir]);
   assert.equal(r.status, 1, r.stdout + r.stderr);
   for (const name of Object.keys(fixtures)) assert.match(r.stdout, new RegExp(`FAIL ${name.replace('.', '\\.')}`));
   assert.match(r.stdout, /expect\.priority must be an object/);
   assert.match(r.stdout, /"expect" has "priorty"/);
-  assert.match(r.stdout, /3 of 8 pack tests passed/);
+  assert.match(r.stdout, /the fixture has "tikcet": its keys are name, now, ticket, expect/);
+  assert.match(r.stdout, /"ticket" must be an object/);
+  assert.match(r.stdout, /3 of 10 pack tests passed/);
 });
 
 test('stats: the same rows in the same order whatever the machine\'s locale', () => {
