@@ -754,6 +754,12 @@ fn quiet_hours_follow_the_tickets_clock() {
         bad.to_string().contains("unknown calendar \"clocks\""),
         "{bad}"
     );
+    // The message names what quiet_hours takes: "clock" or a calendar.
+    assert!(
+        bad.to_string()
+            .contains("\"clock\" (the ticket's own clock) or a calendar: [\"24x7\""),
+        "{bad}"
+    );
 }
 
 /// A clock level fires each time the clock crosses its threshold. Lowered

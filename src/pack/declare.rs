@@ -296,10 +296,14 @@ impl Builder {
                 .quiet_hours
                 .as_deref()
                 .filter(|&q| q != crate::escalation::QUIET_CLOCK);
-            for c in calendar.into_iter().chain(quiet) {
-                if !calendars.contains(&c) {
-                    bad(format!("unknown calendar {c:?}; calendars: {calendars:?}"));
-                }
+            if let Some(c) = calendar.filter(|c| !calendars.contains(c)) {
+                bad(format!("unknown calendar {c:?}; calendars: {calendars:?}"));
+            }
+            if let Some(q) = quiet.filter(|q| !calendars.contains(q)) {
+                bad(format!(
+                    "quiet_hours: unknown calendar {q:?}; {:?} (the ticket's own clock) or a calendar: {calendars:?}",
+                    crate::escalation::QUIET_CLOCK
+                ));
             }
             for (p, m) in matrix.iter().flat_map(|m| {
                 (level.applies.priorities.iter())
