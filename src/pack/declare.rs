@@ -165,34 +165,47 @@ fn unknown_values(
             (k, None) => k,
         };
         for v in values.iter().filter_map(serde_json::Value::as_str) {
-            let allowed: Option<Vec<&str>> = match (domain, matrix) {
-                ("status", _) => policy
-                    .status(v)
-                    .is_none()
-                    .then(|| policy.statuses.iter().map(String::as_str).collect()),
-                ("priority", Some(m)) => m
-                    .priority_rank(v)
-                    .is_none()
-                    .then(|| m.priorities.iter().map(String::as_str).collect()),
-                ("impact_level", Some(m)) => m
-                    .impact_index(v)
-                    .is_err()
-                    .then(|| m.impacts.iter().map(|l| l.name.as_str()).collect()),
-                ("impact", Some(m)) => m
-                    .find_impact(v)
-                    .is_none()
-                    .then(|| m.impacts.iter().map(|l| l.name.as_str()).collect()),
-                ("urgency", Some(m)) => m
-                    .find_urgency(v)
-                    .is_none()
-                    .then(|| m.urgencies.iter().map(|l| l.name.as_str()).collect()),
-                _ => match field.filter(|f| !f.values.is_empty()) {
-                    Some(f) => (!f.values.iter().any(|m| same_name(&m.value, v)))
-                        .then(|| f.values.iter().map(|m| m.value.as_str()).collect()),
-                    None => None,
+            // Whether the key can be `v`, and if not, what it can be.
+            let mut allowed: Vec<&str> = Vec::new();
+            let known = match (domain, matrix) {
+                ("status", _) => {
+                    for s in &policy.statuses {
+                        allowed.push(s);
+                    }
+                    policy.status(v).is_some()
+                }
+                ("priority", Some(m)) => {
+                    for p in &m.priorities {
+                        allowed.push(p);
+                    }
+                    m.priority_rank(v).is_some()
+                }
+                ("impact_level" | "impact" | "urgency", Some(m)) => {
+                    let levels = if domain == "urgency" {
+                        &m.urgencies
+                    } else {
+                        &m.impacts
+                    };
+                    for l in levels {
+                        allowed.push(&l.name);
+                    }
+                    match domain {
+                        "impact_level" => m.impact_index(v).is_ok(),
+                        "impact" => m.find_impact(v).is_some(),
+                        _ => m.find_urgency(v).is_some(),
+                    }
+                }
+                _ => match field {
+                    Some(f) if !f.values.is_empty() => {
+                        for m in &f.values {
+                            allowed.push(&m.value);
+                        }
+                        f.values.iter().any(|m| same_name(&m.value, v))
+                    }
+                    _ => true,
                 },
             };
-            if let Some(allowed) = allowed {
+            if !known {
                 out.push(format!("{key} is never {v:?}; it is one of {allowed:?}"));
             }
         }
@@ -537,12 +550,14 @@ impl Builder {
                         if let Some(records) = records.map(|d| &d.value.1).filter(|r| !r.is_empty())
                         {
                             if !records.iter().any(|r| r.get(take).is_some()) {
-                                let keys: BTreeMap<&str, ()> = records
-                                    .iter()
-                                    .filter_map(serde_json::Value::as_object)
-                                    .flat_map(|o| o.keys().map(|k| (k.as_str(), ())))
-                                    .collect();
-                                let keys: Vec<&str> = keys.into_keys().collect();
+                                let mut keys: Vec<&str> = Vec::new();
+                                for r in records.iter().filter_map(serde_json::Value::as_object) {
+                                    for k in r.keys() {
+                                        if !keys.contains(&k.as_str()) {
+                                            keys.push(k);
+                                        }
+                                    }
+                                }
                                 bad(format!(
                                     "field {:?}: fill takes {take:?}, which no record of lookup {lookup:?} has (they have {keys:?})",
                                     f.name
