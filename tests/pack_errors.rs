@@ -1105,18 +1105,20 @@ fn default_editing(file: &str, edits: &[(usize, &str, &str)]) -> Vec<(String, St
     sources
 }
 
+/// Every error of a pack's load, as `CODE: file:line:column: message`.
+fn messages(sources: Vec<(String, String)>) -> Vec<String> {
+    RuleEngine::check_sources(sources)
+        .iter()
+        .map(|e| format!("{}: {e}", e.code()))
+        .collect()
+}
+
 /// Every declaration mistake of a pack in one load: one in another file, a
 /// failed declaration of another part, a bad `cell(...)` earlier in the
 /// same file, or a file that catches the error, hid the rest (an admin
 /// fixed them one load at a time).
 #[test]
 fn every_declaration_mistake_in_one_load() {
-    let messages = |sources: Vec<(String, String)>| -> Vec<String> {
-        RuleEngine::check_sources(sources)
-            .iter()
-            .map(|e| format!("{}: {e}", e.code()))
-            .collect()
-    };
     let count = |errors: &[String], what: &str| errors.iter().filter(|e| e.contains(what)).count();
 
     // A misspelt priority in one file, a misspelt status in another.
@@ -1189,12 +1191,6 @@ fn every_declaration_mistake_in_one_load() {
 /// form's condition loaded without a word, its rule never applying.
 #[test]
 fn a_failed_matrix_does_not_hide_the_rest_and_condition_values_are_checked() {
-    let messages = |sources: Vec<(String, String)>| -> Vec<String> {
-        RuleEngine::check_sources(sources)
-            .iter()
-            .map(|e| format!("{}: {e}", e.code()))
-            .collect()
-    };
     // An unknown priority in a cell, and an escalation with a misspelt role.
     let mut sources = default_editing("priority.rhai", &[(43, "\"High\"", "\"P4\"")]);
     sources.push((
