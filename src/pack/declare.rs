@@ -122,6 +122,10 @@ pub(crate) struct Builder {
     pub errors: Vec<Error>,
     /// The [`part`]s with a declaration that failed (bits).
     pub failed: u8,
+    /// How many errors the declarations recorded (read before the
+    /// assembly's own checks add theirs): a load with more errors than
+    /// these had a file that did not parse or stopped.
+    pub recorded: usize,
     /// The urgencies whose row was left out for a cell that failed.
     dropped_rows: Vec<String>,
     /// Every declaration call, when compiling a pack.
@@ -238,6 +242,7 @@ impl Builder {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.recorded += 1;
         self.errors.push(Error::pack(Some(span), message));
     }
 
@@ -270,13 +275,15 @@ impl Builder {
             .collect();
         let type_names: Vec<&str> = self.types.iter().map(|d| d.value.0.name.as_str()).collect();
         let mut processes: Vec<&str> = Vec::new();
-        for at in matrix.iter().flat_map(|m| m.cell_refs()) {
-            if let Some(p) = matrix
-                .and_then(|m| m.cell(at.impact, at.urgency))
-                .and_then(|c| c.process.as_deref())
-            {
-                if !processes.contains(&p) {
-                    processes.push(p);
+        if let Some(m) = matrix {
+            for at in m.cell_refs() {
+                if let Some(p) = m
+                    .cell(at.impact, at.urgency)
+                    .and_then(|c| c.process.as_deref())
+                {
+                    if !processes.contains(&p) {
+                        processes.push(p);
+                    }
                 }
             }
         }
@@ -318,15 +325,15 @@ impl Builder {
                     crate::escalation::QUIET_CLOCK
                 ));
             }
-            for (p, m) in matrix.iter().flat_map(|m| {
-                (level.applies.priorities.iter())
-                    .filter(|p| m.priority_rank(p).is_none())
-                    .map(move |p| (p, m))
-            }) {
-                bad(format!(
-                    "unknown priority {p:?}; priorities: {:?}",
-                    m.priorities
-                ));
+            // The matrix's priorities.
+            if let Some(m) = matrix {
+                for p in (level.applies.priorities.iter()).filter(|p| m.priority_rank(p).is_none())
+                {
+                    bad(format!(
+                        "unknown priority {p:?}; priorities: {:?}",
+                        m.priorities
+                    ));
+                }
             }
             for s in level.applies.statuses.iter().filter(|s| !status_ok(s)) {
                 bad(format!(
@@ -346,27 +353,21 @@ impl Builder {
                     bad(format!("unknown ticket type {ty:?}; types: {type_names:?}"));
                 }
             }
-            for (l, m) in matrix.iter().flat_map(|m| {
-                (level.applies.impact_levels.iter())
-                    .filter(|l| m.impact_index(l).is_err())
-                    .map(move |l| (l, m))
-            }) {
-                let levels: Vec<&str> = m.impacts.iter().map(|l| l.name.as_str()).collect();
-                bad(format!(
-                    "unknown impact level {l:?}; impact levels: {levels:?}"
-                ));
-            }
-            for p in level
-                .applies
-                .processes
-                .iter()
-                .flatten()
-                .filter(|_| matrix.is_some())
-            {
-                if !processes.contains(&p.as_str()) {
+            // The matrix's impact levels and processes.
+            if let Some(m) = matrix {
+                for l in (level.applies.impact_levels.iter()).filter(|l| m.impact_index(l).is_err())
+                {
+                    let levels: Vec<&str> = m.impacts.iter().map(|l| l.name.as_str()).collect();
                     bad(format!(
-                        "unknown process {p:?}; the matrix's processes: {processes:?}"
+                        "unknown impact level {l:?}; impact levels: {levels:?}"
                     ));
+                }
+                for p in level.applies.processes.iter().flatten() {
+                    if !processes.contains(&p.as_str()) {
+                        bad(format!(
+                            "unknown process {p:?}; the matrix's processes: {processes:?}"
+                        ));
+                    }
                 }
             }
             if let Some(roles) = &self.roles {

@@ -121,20 +121,15 @@ impl Pack {
         for call in &c.calls {
             if let Err(e) = b.replay(call) {
                 errors.push(e);
-                b.failed = declare::part::ALL;
             }
         }
         errors.append(&mut b.errors);
         let mut hooks = Vec::new();
         let mut with_fns = Vec::new();
-        let before = errors.len();
         for f in c.functions {
             let ast = Rc::new(hooks::FileAst::lazy(&f.file, f.source, f.fns));
             find_hooks(&f.file, &ast, &mut hooks, &mut errors);
             with_fns.push(FileFns { file: f.file, ast });
-        }
-        if errors.len() > before {
-            b.failed = declare::part::ALL;
         }
         Self::assemble(b, c.hash, c.files, with_fns, hooks, errors)
     }
@@ -175,11 +170,6 @@ impl Pack {
 
         let mut builder = Builder::default();
         builder.calls = record.then(Vec::new);
-        // Anything wrong but a declaration leaves the pack's declarations
-        // incomplete in ways no part tells: no assembly check then.
-        if !errors.is_empty() {
-            builder.failed = declare::part::ALL;
-        }
         let builder = Rc::new(RefCell::new(builder));
         let mut engine = sandbox::engine(&Limits::LOAD);
         declare::register(&mut engine, &builder);
@@ -195,7 +185,6 @@ impl Pack {
                 Ok(ast) => ast,
                 Err(e) => {
                     errors.push(diag::parse_error(file, &e));
-                    builder.borrow_mut().failed = declare::part::ALL;
                     continue;
                 }
             };
@@ -204,11 +193,7 @@ impl Pack {
                 let functions =
                     hooks::FileAst::ready(file, Rc::from(source), ast.clone_functions_only());
                 let ast = Rc::new(functions);
-                let before = errors.len();
                 find_hooks(file, &ast, &mut hooks, &mut errors);
-                if errors.len() > before {
-                    builder.borrow_mut().failed = declare::part::ALL;
-                }
                 with_fns.push(FileFns {
                     file: file.clone(),
                     ast,
@@ -219,7 +204,6 @@ impl Pack {
             errors.append(&mut builder.borrow_mut().errors);
             if let Err(e) = run {
                 errors.push(diag::eval_error(file, &e, None));
-                builder.borrow_mut().failed = declare::part::ALL;
             }
         }
         drop(engine);
@@ -250,7 +234,14 @@ impl Pack {
         // otherwise a failed declaration would echo as a missing one.
         // Every other mistake of the pack is still reported, in one load.
         use declare::part;
-        let failed = b.failed;
+        // An error no declaration recorded (a file that did not parse or
+        // stopped, a hook, a compiled pack's unknown call) leaves the
+        // declarations incomplete in ways no part tells: no check then.
+        let failed = if errors.len() > b.recorded {
+            part::ALL
+        } else {
+            b.failed
+        };
         let whole = |parts: u8| failed & parts == 0;
         let matrix = if whole(part::MATRIX | part::CALENDARS) {
             b.matrix()
